@@ -1,0 +1,51 @@
+/* veil: argv -> spec -> a backend. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "base/cleanup.h"
+#include "base/error.h"
+#include "base/log.h"
+#include "cmd/parse.h"
+#include "platform/ns/ns.h"
+#include "sentry/spec.h"
+
+static int fail(struct veil_error *err)
+{
+	_cleanup_free_ char *msg = verr_format(err);
+	fprintf(stderr, "%s: %s\n", log_progname, msg);
+	return err->status ? err->status : 1;
+}
+
+static int run(struct spec *spec, struct veil_error **err)
+{
+	switch (spec->backend) {
+	case SPEC_BACKEND_EMULATE:
+		return verr_set(err, 0,
+				"--backend=emulate: the emulate backend (the sentry) is not "
+				"built yet; use --backend=kernel");
+	case SPEC_BACKEND_AUTO:
+	case SPEC_BACKEND_KERNEL:
+		break;
+	}
+	return ns_run(spec, err);
+}
+
+int main(int argc, char **argv)
+{
+	_cleanup_verr_ struct veil_error *err = NULL;
+	struct spec spec;
+
+	log_init(argv[0]);
+	spec_init(&spec);
+
+	int r = cli_parse(argc, argv, &spec, stdout, &err);
+	if (r == CLI_RUN && spec_prepare(&spec, &err) == 0)
+		r = run(&spec, &err);
+	else if (r == CLI_EXIT)
+		r = 0;
+
+	if (err)
+		r = fail(err);
+	spec_free(&spec);
+	return r;
+}

@@ -1,0 +1,28 @@
+/* argv -> struct spec, with bubblewrap's flags and bubblewrap's meaning.
+ *
+ * Every check that needs nothing but the arguments (and the fds they name)
+ * happens here, so bad input fails before anything is set up: the message
+ * names the flag and the value, worded as bubblewrap words it. */
+#ifndef VEIL_CMD_PARSE_H
+#define VEIL_CMD_PARSE_H
+
+#include <stdio.h>
+
+#include "base/error.h"
+#include "sentry/spec.h"
+
+enum cli_result {
+	CLI_RUN = 0,  /* spec is complete: run it */
+	CLI_EXIT = 1, /* --help or --version was printed: exit 0 */
+};
+
+/* Parses argv[1..argc-1] into spec (which spec_init() prepared). `out` gets
+ * --help and --version text. Returns enum cli_result, or -1 with *err set
+ * (exit status 1). */
+int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
+	      struct veil_error **err);
+
+/* The usage text; `prog` is "veil" or "bwrap" as invoked. */
+void cli_usage(FILE *out, const char *prog);
+
+#endif
