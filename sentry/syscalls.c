@@ -4,6 +4,7 @@
 #include <errno.h>
 
 #include "base/cleanup.h"
+#include "sentry/sys.h"
 
 static const struct sys_entry table[] = {
 #define SYSCALL(nr_, name_, cls_, err_, handler_) \
