@@ -19,7 +19,6 @@ struct unotify {
 	struct sentry *sentry;
 	int listener;   /* seccomp user-notification fd */
 	int sigfd;      /* SIGCHLD and the signals forwarded to the program */
-	int epfd;
 	pid_t root;     /* the first task; its exit ends the sandbox */
 	int root_status;
 	bool root_exited;
