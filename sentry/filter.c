@@ -1,14 +1,11 @@
 #include "sentry/filter.h"
 
 #include <errno.h>
-#include <sys/ioctl.h>
 
+#include <string.h>
+
+#include "sentry/denylist.h"
 #include "sentry/syscalls.h"
-
-/* ioctls that act outside the sandbox through a terminal it shares with
- * the host: pushing input into the controlling terminal (the classic
- * sandbox escape, CVE-2017-5226) and the Linux console's selection paste. */
-static const unsigned long denied_ioctls[] = {TIOCSTI, TIOCLINUX};
 
 static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 {
@@ -32,19 +29,22 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 	return SCMP_ACT_ERRNO(ENOSYS);
 }
 
-/* libseccomp lets an unconditional rule for a syscall swallow the
- * conditional ones, so ioctl gets only conditional rules: the refused
- * numbers, then `action` for everything through a comparison that always
+/* ioctl is the one syscall refused by argument: the deny list's entries for
+ * it (TIOCSTI, TIOCLINUX: typing into the terminal outside). libseccomp
+ * lets an unconditional rule for a syscall swallow the conditional ones, so
+ * ioctl gets only conditional rules: the refused numbers, then `action`
+ * for everything through a comparison that always
  * holds (`>= 0`; a mask of 0 would be folded back into an unconditional
  * rule). tests/unit/sentry/test_filter.c proves the order. */
 static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
 {
-	/* The kernel reads the ioctl number as an unsigned int: compare only the
-	 * low 32 bits, or a program could set high bits to slip past. */
-	for (size_t i = 0; i < sizeof(denied_ioctls) / sizeof(denied_ioctls[0]); i++) {
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
-					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
-						 denied_ioctls[i]));
+	for (size_t i = 0; i < denylist_len; i++) {
+		const struct denylist_entry *e = &denylist[i];
+		if (strcmp(e->name, "ioctl") != 0 || e->when != DENYLIST_ALWAYS)
+			continue;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)e->err), SCMP_SYS(ioctl),
+					 1, SCMP_CMP((unsigned)e->arg, SCMP_CMP_MASKED_EQ,
+						     e->mask, e->value));
 		if (r < 0)
 			return r;
 	}
