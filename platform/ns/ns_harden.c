@@ -1,0 +1,190 @@
+/* Hardening of the sandbox before exec: capabilities, Landlock scoping,
+ * seccomp (veil's deny list, then the spec's programs in order).
+ *
+ * Called in the setup child after every mount is done; each returns -1
+ * with *err set and never exits. no_new_privs is set by the caller at the
+ * start of the child, so Landlock and seccomp need no privilege. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/landlock.h>
+#include <linux/seccomp.h>
+#include <seccomp.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "platform/ns/ns_private.h"
+#include "sentry/denylist.h"
+
+#ifndef PR_CAP_AMBIENT
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
+#endif
+/* Landlock ABI 6 (Linux 6.12): scoping; the 6.1 headers predate it. */
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
+#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
+#endif
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
+#endif
+
+/* struct landlock_ruleset_attr as of ABI 6. */
+struct ruleset_attr {
+	uint64_t handled_access_fs;
+	uint64_t handled_access_net;
+	uint64_t scoped;
+};
+
+static int last_cap(void)
+{
+	int cap = 0;
+	while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0)
+		cap++;
+	return cap;
+}
+
+static uint64_t all_caps(void)
+{
+	int last = last_cap();
+	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+}
+
+/* What we hold: root on the host may run with a reduced set. */
+static uint64_t permitted_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return 0;
+	return (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
+}
+
+uint64_t ns_harden_kept_caps(const struct spec *spec, uid_t sandbox_uid)
+{
+	if (spec->caps_set)
+		return spec->caps & all_caps();
+	/* bubblewrap: none, or all when the sandbox runs as uid 0. */
+	return sandbox_uid == 0 ? all_caps() : 0;
+}
+
+static int set_caps(uint64_t keep, struct veil_error **err)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	for (int i = 0; i < 2; i++) {
+		uint32_t bits = (uint32_t)(keep >> (32 * i));
+		data[i].effective = bits;
+		data[i].permitted = bits;
+		data[i].inheritable = bits;
+	}
+	if (syscall(SYS_capset, &hdr, data) != 0)
+		return verr_set(err, errno, "capset failed");
+	return 0;
+}
+
+int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid, struct veil_error **err)
+{
+	uint64_t keep = ns_harden_kept_caps(spec, sandbox_uid) & permitted_caps();
+	int last = last_cap();
+	for (int cap = 0; cap <= last; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
+			return verr_set(err, errno, "Dropping capability %d from bounds failed", cap);
+	}
+	if (set_caps(keep, err) < 0)
+		return -1;
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	/* A uid other than 0 loses its caps on exec unless they are ambient. */
+	if (sandbox_uid != 0)
+		for (int cap = 0; cap <= last; cap++)
+			if ((keep & (1ULL << cap)) &&
+			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0)
+				return verr_set(err, errno, "Adding ambient capability %d failed", cap);
+	return 0;
+}
+
+int ns_harden_drop_all_caps(struct veil_error **err)
+{
+	int last = last_cap();
+	for (int cap = 0; cap <= last; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return set_caps(0, err);
+}
+
+int ns_harden_landlock(struct veil_error **err)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0)
+		return verr_set(err, errno, "Landlock is not available, so signals and "
+				"abstract unix sockets cannot be scoped to the sandbox");
+	if (abi < 6)
+		return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
+				"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12)",
+				abi);
+	struct ruleset_attr attr = {
+		.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL,
+	};
+	int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+	if (fd < 0)
+		return verr_set(err, errno, "landlock_create_ruleset");
+	int r = (int)syscall(SYS_landlock_restrict_self, fd, 0);
+	int e = errno;
+	close(fd);
+	if (r != 0)
+		return verr_set(err, e, "landlock_restrict_self");
+	return 0;
+}
+
+static int load_denylist(const struct spec *spec, struct veil_error **err)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return verr_set(err, ENOMEM, "seccomp_init");
+	/* 32-bit entry points reach the same kernel: filter them too. */
+	if (seccomp_arch_native() == SCMP_ARCH_X86_64) {
+		seccomp_arch_add(ctx, SCMP_ARCH_X86);
+		seccomp_arch_add(ctx, SCMP_ARCH_X32);
+	}
+	/* The filter is for the program, which has no_new_privs already. */
+	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	int r = denylist_add_rules(ctx, spec->disable_userns ? DENYLIST_NO_USERNS : 0);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		return verr_set(err, -r, "Unable to load veil's seccomp deny list");
+	return 0;
+}
+
+int ns_harden_seccomp(const struct spec *spec, struct veil_error **err)
+{
+	/* Ours first: a spec program that forbids seccomp() itself must not
+	 * keep the deny list out. */
+	if (load_denylist(spec, err) < 0)
+		return -1;
+	for (size_t i = 0; i < spec->n_seccomp; i++) {
+		struct sock_fprog prog = {
+			.len = (unsigned short)(spec->seccomp[i].len / 8),
+			.filter = spec->seccomp[i].insns,
+		};
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+			if (errno == EINVAL)
+				return verr_set(err, 0, "Unable to set up system call filtering as "
+						"requested: prctl(PR_SET_SECCOMP) reported EINVAL. "
+						"(Hint: this requires a kernel configured with "
+						"CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER.)");
+			return verr_set(err, errno, "prctl(PR_SET_SECCOMP)");
+		}
+	}
+	return 0;
+}
