@@ -25,8 +25,7 @@ extern char **environ;
 #define MAX_ARGS 9000
 /* --args data: far above 9000 arguments of any sane length. */
 #define MAX_ARGS_DATA ((size_t)64 << 20)
-/* BPF_MAXINSNS: the kernel refuses longer filters; read one byte more to
- * tell "too long" from "exactly the limit". */
+/* BPF_MAXINSNS: the kernel refuses longer filters. */
 #define MAX_SECCOMP_INSNS 4096
 #define MAX_SECCOMP_DATA ((size_t)MAX_SECCOMP_INSNS * 8)
 
@@ -231,8 +230,16 @@ static int add_seccomp(struct parse_state *st, const char *flag, int fd,
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 
-	if (cli_read_flag_fd(flag, fd, MAX_SECCOMP_DATA + 1, &data, &len, err) < 0)
-		return -1;
+	/* Read one instruction past the kernel's limit to tell "too long"
+	 * from "exactly the limit". */
+	int r = cli_read_fd(fd, MAX_SECCOMP_DATA + 8, &data, &len);
+	if (r == -EFBIG)
+		return verr_set(err, 0,
+				"Invalid seccomp data from fd %d: more than %d instructions",
+				fd, MAX_SECCOMP_INSNS);
+	if (r < 0)
+		return verr_set(err, -r, "Can't read %s data from fd %d", flag, fd);
+	close(fd);
 	if (len % 8 != 0)
 		return verr_set(err, 0, "Invalid seccomp data, must be multiple of 8");
 	if (len == 0)
