@@ -36,6 +36,16 @@ static void warn_only_last(bool *seen, const char *name)
 	*seen = true;
 }
 
+void cli_close_later(struct parse_state *st, int fd)
+{
+	for (size_t i = 0; i < st->n_data_fds; i++)
+		if (st->data_fds[i] == fd)
+			return;
+	st->data_fds = xreallocarray(st->data_fds, st->n_data_fds + 1,
+				     sizeof(*st->data_fds));
+	st->data_fds[st->n_data_fds++] = fd;
+}
+
 /* ---- flags without a mount op ------------------------------------------ */
 
 static int h_unshare(struct parse_state *st, const struct cli_flag *f,
@@ -710,6 +720,9 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	if (r == 0)
 		r = finish(&st, argc > 1 ? argc - 1 - used : 0, argv + 1 + used, err);
 
+	for (size_t i = 0; i < st.n_data_fds; i++)
+		close(st.data_fds[i]);
+	free(st.data_fds);
 	strv_free(st.env);
 	strv_free(st.overlay_srcs);
 	return r < 0 ? -1 : r;

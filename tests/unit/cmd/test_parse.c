@@ -625,6 +625,20 @@ static void data_ops(void **state)
 	/* Consumed fds are closed, as bubblewrap does. */
 	assert_false(fd_is_open(f1) || fd_is_open(f2) || fd_is_open(f3) ||
 		     fd_is_open(f4) || fd_is_open(f5));
+
+	/* One fd named twice: the second op finds it at its end, as in
+	 * bubblewrap, and it is closed once. */
+	f1 = data_fd("once", 4);
+	assert_int_equal(parse(fx, "--file", fdstr(f1), "/a", "--ro-bind-data", fdstr(f1), "/b", "x", NULL),
+			 CLI_RUN);
+	assert_int_equal(op_at(fx, 0, MOUNT_OP_FILE)->data_len, 4);
+	assert_int_equal(op_at(fx, 1, MOUNT_OP_BIND_DATA)->data_len, 0);
+	assert_false(fd_is_open(f1));
+
+	/* Closed on failure too. */
+	f1 = data_fd("x", 1);
+	assert_int_equal(parse(fx, "--file", fdstr(f1), "/a", "--frob", "x", NULL), -1);
+	assert_false(fd_is_open(f1));
 }
 
 static void large_file_data(void **state)
