@@ -25,8 +25,7 @@ extern char **environ;
 #define MAX_ARGS 9000
 /* --args data: far above 9000 arguments of any sane length. */
 #define MAX_ARGS_DATA ((size_t)64 << 20)
-/* BPF_MAXINSNS: the kernel refuses longer filters; read one byte more to
- * tell "too long" from "exactly the limit". */
+/* BPF_MAXINSNS: the kernel refuses longer filters. */
 #define MAX_SECCOMP_INSNS 4096
 #define MAX_SECCOMP_DATA ((size_t)MAX_SECCOMP_INSNS * 8)
 
@@ -35,6 +34,16 @@ static void warn_only_last(bool *seen, const char *name)
 	if (*seen)
 		log_warn("Only the last %s option will take effect", name);
 	*seen = true;
+}
+
+void cli_close_later(struct parse_state *st, int fd)
+{
+	for (size_t i = 0; i < st->n_data_fds; i++)
+		if (st->data_fds[i] == fd)
+			return;
+	st->data_fds = xreallocarray(st->data_fds, st->n_data_fds + 1,
+				     sizeof(*st->data_fds));
+	st->data_fds[st->n_data_fds++] = fd;
 }
 
 /* ---- flags without a mount op ------------------------------------------ */
@@ -231,8 +240,16 @@ static int add_seccomp(struct parse_state *st, const char *flag, int fd,
 	_cleanup_free_ char *data = NULL;
 	size_t len;
 
-	if (cli_read_flag_fd(flag, fd, MAX_SECCOMP_DATA + 1, &data, &len, err) < 0)
-		return -1;
+	/* Read one instruction past the kernel's limit to tell "too long"
+	 * from "exactly the limit". */
+	int r = cli_read_fd(fd, MAX_SECCOMP_DATA + 8, &data, &len);
+	if (r == -EFBIG)
+		return verr_set(err, 0,
+				"Invalid seccomp data from fd %d: more than %d instructions",
+				fd, MAX_SECCOMP_INSNS);
+	if (r < 0)
+		return verr_set(err, -r, "Can't read %s data from fd %d", flag, fd);
+	close(fd);
 	if (len % 8 != 0)
 		return verr_set(err, 0, "Invalid seccomp data, must be multiple of 8");
 	if (len == 0)
@@ -703,6 +720,9 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	if (r == 0)
 		r = finish(&st, argc > 1 ? argc - 1 - used : 0, argv + 1 + used, err);
 
+	for (size_t i = 0; i < st.n_data_fds; i++)
+		close(st.data_fds[i]);
+	free(st.data_fds);
 	strv_free(st.env);
 	strv_free(st.overlay_srcs);
 	return r < 0 ? -1 : r;

@@ -45,6 +45,12 @@ struct parse_state {
 	bool uid_seen, gid_seen;
 
 	char **env; /* the program's environment as the options shape it */
+
+	/* --file/--bind-data fds, closed when parsing ends: bubblewrap closes
+	 * them only after setup, so naming one fd twice reads EOF the second
+	 * time rather than failing. */
+	int *data_fds;
+	size_t n_data_fds;
 };
 
 /* One row of the flag table. */
@@ -115,6 +121,9 @@ int cli_read_fd(int fd, size_t max, char **ret, size_t *ret_len);
  * once it has the data; the message names the flag and the fd. */
 int cli_read_flag_fd(const char *flag, int fd, size_t max, char **ret,
 		     size_t *ret_len, struct veil_error **err);
+
+/* parse.c: closes `fd` once parsing is done (each number once). */
+void cli_close_later(struct parse_state *st, int fd);
 
 /* usage.c */
 void cli_version(FILE *out, bool bwrap);

@@ -159,8 +159,10 @@ int handle_data_op(struct parse_state *st, const struct cli_flag *f,
 
 	if (cli_parse_fd(args[0], &fd, err) < 0)
 		return -1;
-	if (cli_read_flag_fd(f->name, fd, MAX_FILE_DATA, &data, &len, err) < 0)
-		return -1;
+	int r = cli_read_fd(fd, MAX_FILE_DATA, &data, &len);
+	if (r < 0)
+		return verr_set(err, -r, "Can't read %s data from fd %d", f->name, fd);
+	cli_close_later(st, fd);
 
 	struct mount_op *op;
 	if (f->arg == 0) {
