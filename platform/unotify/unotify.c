@@ -30,6 +30,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "platform/tracee_mem.h"
+#include "platform/unotify/unotify_private.h"
 #include "sentry/filter.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -100,6 +101,13 @@ static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 	return r < 0 ? -errno : r;
 }
 
+static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
+		      size_t argc, uint64_t envp)
+{
+	(void)call, (void)fd, (void)argv, (void)argc, (void)envp;
+	return -ENOSYS; /* exec is TRACE class: it arrives as a ptrace stop */
+}
+
 static const struct platform_ops unotify_call_ops = {
 	.read_mem = uc_read_mem,
 	.read_str = uc_read_str,
@@ -107,6 +115,7 @@ static const struct platform_ops unotify_call_ops = {
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
+	.exec_fd = uc_exec_fd,
 };
 
 static void handle_notification(struct unotify *u)
@@ -122,6 +131,8 @@ static void handle_notification(struct unotify *u)
 		.id = req.id,
 	};
 	memcpy(uc.call.args, req.data.args, sizeof(uc.call.args));
+	if (exec_carrier(u, uc.call.tid, req.id, uc.call.args, uc.call.nr))
+		return;
 	if (req.data.arch != AUDIT_ARCH_X86_64) {
 		uc_reply(&uc.call, -ENOSYS);
 		return;
@@ -177,33 +188,43 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+static void resume(pid_t pid, enum resume how, int sig)
+{
+	ptrace(how == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+}
+
 static void handle_stop(struct unotify *u, pid_t pid, int status)
 {
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
+	struct unotify_exec *x = exec_find(u, pid);
+	/* A tracee in the middle of an exec by fd goes on with PTRACE_SYSCALL. */
+	enum resume how = x ? RESUME_SYSCALL : RESUME_CONT;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		new_task(u, pid);
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, how, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
 		/* A non-leader thread that execs takes over the leader's tid. */
 		unsigned long former;
-		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) == 0 && (pid_t)former != pid) {
+		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) < 0)
+			former = (unsigned long)pid;
+		exec_done(u, (pid_t)former);
+		exec_done(u, pid);
+		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
 			if (sentry_task_new(u->sentry, pid, (pid_t)former) < 0)
 				kill(pid, SIGKILL);
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, RESUME_CONT, 0);
 		return;
 	}
 	case PTRACE_EVENT_SECCOMP:
-		/* The TRACE class has no handler yet, so the filter refuses it in
-		 * the kernel and this stop does not happen. */
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, trace_seccomp_stop(u, pid), 0);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (!sentry_task_find(u->sentry, pid)) {
@@ -214,11 +235,21 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		if (is_stop_signal(sig))
 			ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
 		else
-			ptrace(PTRACE_CONT, pid, 0, 0);
+			resume(pid, how, 0);
 		return;
 	default:
+		if (sig == (SIGTRAP | 0x80)) {
+			/* Syscall stops happen only during an exec by fd. */
+			resume(pid, x ? exec_syscall_stop(u, x) : RESUME_CONT, 0);
+			return;
+		}
+		if (x) {
+			exec_hold_signal(x, sig);
+			resume(pid, RESUME_SYSCALL, 0);
+			return;
+		}
 		/* Signal-delivery-stop: deliver it. */
-		ptrace(PTRACE_CONT, pid, 0, sig);
+		resume(pid, RESUME_CONT, sig);
 		return;
 	}
 }
@@ -236,6 +267,7 @@ static void reap(struct unotify *u)
 		}
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
+		exec_done(u, pid);
 		if (pid == u->root) {
 			u->root_exited = true;
 			u->root_status = WIFEXITED(status) ? WEXITSTATUS(status)
@@ -289,17 +321,21 @@ int unotify_run(struct unotify *u)
 		}
 	}
 	kill_remaining(u);
-	for (;;) {
+	/* Every task was killed: wait for each to be gone. */
+	while (u->sentry->n_tasks > 0 || u->n_early > 0) {
 		int status;
 		pid_t pid = waitpid(-1, &status, __WALL);
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid < 0)
 			break;
-		if (!WIFSTOPPED(status))
-			sentry_task_exit(u->sentry, pid);
-		else
+		if (WIFSTOPPED(status)) {
 			ptrace(PTRACE_CONT, pid, 0, 0);
+			continue;
+		}
+		sentry_task_exit(u->sentry, pid);
+		early_take(u, pid);
+		exec_done(u, pid);
 	}
 	return u->root_status;
 }
@@ -394,7 +430,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *
 	u->root = pid;
 
 	const long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
-			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
+			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+			  PTRACE_O_TRACESYSGOOD;
 	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
@@ -446,6 +483,8 @@ void unotify_fini(struct unotify *u)
 	closep(&u->sigfd);
 	sigprocmask(SIG_SETMASK, &u->saved_mask, NULL);
 	free(u->early);
+	while (u->execs)
+		exec_done(u, u->execs->tid);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }

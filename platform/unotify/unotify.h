@@ -4,7 +4,10 @@
  * (PTRACE_SEIZE, forks followed automatically) to learn of new and exiting
  * tasks and to assist the TRACE class (exec, chdir).
  *
- * One thread: unotify_run() is the sandbox's event loop. */
+ * One thread: unotify_run() is the sandbox's event loop. The process it
+ * runs in has no children but the sandbox's (it reaps with waitpid(-1)),
+ * and no other thread that leaves SIGCHLD unblocked (the signal must reach
+ * the loop's signalfd). */
 #ifndef VEIL_PLATFORM_UNOTIFY_H
 #define VEIL_PLATFORM_UNOTIFY_H
 
@@ -26,6 +29,7 @@ struct unotify {
 	sigset_t saved_mask;
 	pid_t *early;   /* new tasks whose first stop came before their parent's event */
 	size_t n_early, cap_early;
+	struct unotify_exec *execs; /* tracees in the middle of an exec by fd */
 };
 
 /* Starts `fn(arg)` as the sandbox's first task: a child that installs the
