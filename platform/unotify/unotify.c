@@ -17,6 +17,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,6 +30,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "platform/caps.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/filter.h"
@@ -342,17 +344,26 @@ int unotify_run(struct unotify *u)
 
 /* ---- start ---- */
 
-static void __attribute__((noreturn)) child_fail(int report, int err)
+/* What the child reports: the listener's fd number, or why it failed. */
+struct child_report {
+	int listener; /* -1 on failure */
+	int errnum;
+	char msg[256];
+};
+
+static void __attribute__((noreturn)) child_fail(int report, int errnum, const char *msg)
 {
-	int msg[2] = {-1, err};
-	if (write(report, msg, sizeof(msg)) < 0) {
+	struct child_report r = {.listener = -1, .errnum = errnum};
+	snprintf(r.msg, sizeof(r.msg), "%s", msg);
+	if (write(report, &r, sizeof(r)) < 0) {
 		/* the parent sees EOF instead */
 	}
 	_exit(127);
 }
 
 static void __attribute__((noreturn))
-child_main(pid_t parent, int go, int report, const sigset_t *mask, int (*fn)(void *), void *arg)
+child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct unotify_opts *opts,
+	   int (*fn)(void *), void *arg)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -362,33 +373,40 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, int (*fn)(voi
 	/* 1: wait until the parent has seized us, so TRACE has a tracer. */
 	if (read(go, &c, 1) != 1)
 		_exit(127);
+	struct veil_error *err = NULL;
+	/* The program runs with no capability at all, whatever veil ran as:
+	 * what it may do is the sentry's to say. */
+	if (caps_drop_all(&err) < 0)
+		child_fail(report, err->errnum, err->msg);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(report, errno, "cannot set no_new_privs");
+	if (opts && opts->landlock && landlock_restrict(opts->landlock, &err) < 0)
+		child_fail(report, err->errnum, err->msg);
 	scmp_filter_ctx ctx;
 	int r = filter_build(FILTER_TRAP_NOTIFY, &ctx);
 	if (r < 0)
-		child_fail(report, -r);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(report, errno);
+		child_fail(report, -r, "cannot build the sentry's seccomp filter");
 	r = seccomp_load(ctx);
 	if (r < 0)
-		child_fail(report, -r);
+		child_fail(report, -r, "cannot install the sentry's seccomp filter");
 	/* From here on only ALLOW syscalls until fn: read, write, close. */
-	int msg[2] = {seccomp_notify_fd(ctx), 0};
-	if (msg[0] < 0)
-		child_fail(report, -msg[0]);
-	if (write(report, msg, sizeof(msg)) != sizeof(msg))
+	struct child_report rep = {.listener = seccomp_notify_fd(ctx)};
+	if (rep.listener < 0)
+		child_fail(report, -rep.listener, "no seccomp listener");
+	if (write(report, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(127);
 	/* 2: wait until the parent holds its copy of the listener. */
 	if (read(go, &c, 1) != 1)
 		_exit(127);
-	close(msg[0]);
+	close(rep.listener);
 	close(go);
 	close(report);
 	seccomp_release(ctx);
 	_exit(fn(arg));
 }
 
-int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *arg,
-		  struct veil_error **err)
+int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts *opts,
+		  int (*fn)(void *), void *arg, struct veil_error **err)
 {
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
@@ -423,32 +441,34 @@ int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *
 	if (pid == 0) {
 		close(go_w);
 		close(report_r);
-		child_main(parent, go[0], report[1], &u->saved_mask, fn, arg);
+		child_main(parent, go[0], report[1], &u->saved_mask, opts, fn, arg);
 	}
 	close(go[0]);
 	close(report[1]);
 	u->root = pid;
 
-	const long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
+	const long ptrace_opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
 			  PTRACE_O_TRACESYSGOOD;
-	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0, ptrace_opts) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
 		return verr_set(err, e, "cannot trace the sandbox's first process");
 	}
-	int msg[2];
-	if (write(go_w, "g", 1) != 1 || read(report_r, msg, sizeof(msg)) != sizeof(msg) ||
-	    msg[0] < 0) {
-		int e = (msg[0] < 0) ? msg[1] : EPIPE;
+	struct child_report rep;
+	if (write(go_w, "g", 1) != 1 || read(report_r, &rep, sizeof(rep)) != sizeof(rep) ||
+	    rep.listener < 0) {
+		bool told = rep.listener < 0;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
-		return verr_set(err, e, "cannot install the sentry's seccomp filter");
+		if (told)
+			return verr_set(err, rep.errnum, "%s", rep.msg);
+		return verr_set(err, EPIPE, "the sandbox's first process died during setup");
 	}
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0)
-		u->listener = (int)syscall(SYS_pidfd_getfd, pidfd, msg[0], 0);
+		u->listener = (int)syscall(SYS_pidfd_getfd, pidfd, rep.listener, 0);
 	if (u->listener < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);

@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include "base/error.h"
+#include "platform/landlock.h"
 #include "sentry/sentry.h"
 
 struct unotify {
@@ -32,11 +33,18 @@ struct unotify {
 	struct unotify_exec *execs; /* tracees in the middle of an exec by fd */
 };
 
-/* Starts `fn(arg)` as the sandbox's first task: a child that installs the
- * sentry's filter and hands its listener over, then runs fn, whose return
- * value is its exit status (fn normally execs). */
-int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *arg,
-		  struct veil_error **err);
+struct unotify_opts {
+	/* Landlock for the sandbox (scoping, and the filesystem backstop), or
+	 * NULL for none (the platform's own unit tests). */
+	const struct landlock_policy *landlock;
+};
+
+/* Starts `fn(arg)` as the sandbox's first task: a child that drops every
+ * capability, sets no_new_privs, restricts itself with Landlock, installs
+ * the sentry's filter and hands its listener over, then runs fn, whose
+ * return value is its exit status (fn normally execs). opts may be NULL. */
+int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts *opts,
+		  int (*fn)(void *), void *arg, struct veil_error **err);
 
 /* Serves the sandbox until the first task exits; then the remaining tasks
  * are killed and reaped. Returns the first task's exit status, or 128+N
