@@ -382,7 +382,8 @@ int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, str
 	if (r == 0) {
 		ret->f_type = (__fsword_t)sb->magic;
 		unsigned long mf = p.mnt->flags;
-		ret->f_flags = ST_VALID; /* 0x20, as Linux reports */
+		/* The fs may report its own (host) flags; add the mount's. */
+		ret->f_flags |= ST_VALID; /* 0x20, as Linux reports */
 		if (vfs_mnt_rdonly(p.mnt))
 			ret->f_flags |= ST_RDONLY;
 		if (mf & MS_NOSUID)

@@ -337,7 +337,7 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 		goto out;
 	}
 	if (inode->nlink == 0 &&
-	    !(olddirf && (olddirf->flags & (O_TMPFILE & ~O_DIRECTORY)) && !*oldpath)) {
+	    !(olddirf && (olddirf->flags & 020000000 /* linkable O_TMPFILE */) && !*oldpath)) {
 		r = -ENOENT;
 		goto out;
 	}

@@ -14,9 +14,9 @@
 
 #include "vfs/vfs_private.h"
 
-#ifndef __O_TMPFILE
-#define __O_TMPFILE (O_TMPFILE & ~O_DIRECTORY)
-#endif
+/* glibc's __O_TMPFILE includes O_DIRECTORY; the kernel's bit alone: */
+#undef __O_TMPFILE
+#define __O_TMPFILE 020000000
 
 #define VALID_OPEN_FLAGS                                                                       \
 	(O_RDONLY | O_WRONLY | O_RDWR | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |      \
@@ -386,7 +386,10 @@ int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int
 {
 	struct open_how how = { 0 };
 	how.flags = (uint64_t)(unsigned)flags & VALID_OPEN_FLAGS;
-	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE)
+	/* build_open_how: O_PATH beats everything else */
+	if (how.flags & O_PATH)
+		how.flags &= O_PATH_FLAGS;
+	if ((how.flags & O_CREAT) || (how.flags & __O_TMPFILE))
 		how.mode = mode & 07777;
 	return vfs_openat2(ctx, dirf, path, &how, ret);
 }
