@@ -76,6 +76,11 @@ const struct vfs_path *vfs_file_path(const struct vfs_file *f)
 	return &f->path;
 }
 
+struct vfs_inode *vfs_file_inode(const struct vfs_file *f)
+{
+	return f->inode;
+}
+
 int vfs_file_flags(const struct vfs_file *f)
 {
 	return f->flags;

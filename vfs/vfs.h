@@ -152,6 +152,7 @@ void vfs_file_put(struct vfs_file *f);
 int vfs_file_host_fd(const struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
+struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
 int vfs_file_flags(const struct vfs_file *f);
 
 /* write/pread through the host fd, with what the kernel does around a
