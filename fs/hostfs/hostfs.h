@@ -1,0 +1,33 @@
+/* hostfs: a bind of a host directory tree into the VFS.
+ *
+ * The instance holds an O_PATH fd on the host source. Every lookup is one
+ * component, `openat2(dir, name, O_PATH|O_NOFOLLOW, RESOLVE_BENEATH |
+ * RESOLVE_NO_MAGICLINKS)` from the parent's fd, and ".." and symlinks are
+ * the VFS walk's business (the VFS reads host links with readlinkat and
+ * walks them inside the sandbox), so no host symlink, ".." or magic link
+ * can lead outside the bound tree. Host owners are mapped as a user
+ * namespace maps them: host_uid/host_gid show as uid/gid, every other id
+ * as 65534 (and capabilities do not override their permissions). A
+ * read-only instance refuses every change with EROFS. */
+#ifndef VEIL_FS_HOSTFS_H
+#define VEIL_FS_HOSTFS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "vfs/vfs.h"
+
+#define HOSTFS_OVERFLOW_ID 65534
+
+struct hostfs_opts {
+	const char *source; /* host path, resolved on the host (trusted config) */
+	bool rdonly;
+	uid_t host_uid, uid; /* the one host uid that is mapped, and to what */
+	gid_t host_gid, gid;
+};
+
+/* A new instance with one reference for the caller. Errnos: those of
+ * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */
+int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret);
+
+#endif

@@ -1,0 +1,417 @@
+/* hostfs operations: lookups, namespace changes, attributes, open files
+ * and directory iteration, each a host syscall relative to an inode's
+ * O_PATH fd.
+ *
+ * Names come from the VFS as single components; creating syscalls run
+ * under umask 0 (the VFS has applied the caller's umask) and then hand the
+ * host object to the mapped owner. Reopening an object for I/O goes
+ * through /proc/self/fd/N of our own O_PATH fd: that names exactly the
+ * object looked up, so it cannot lead anywhere else. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs/hostfs/hostfs_private.h"
+
+static int dir_fd(struct vfs_inode *dir)
+{
+	return HOSTFS_I(dir)->fd;
+}
+
+static void proc_path(char *buf, size_t n, int fd)
+{
+	snprintf(buf, n, "/proc/self/fd/%d", fd);
+}
+
+static bool ro(struct vfs_inode *inode)
+{
+	return inode->sb->flags & VFS_SB_RDONLY;
+}
+
+static int lookup_fd(struct vfs_sb *sb, int dirfd, const char *name, struct vfs_inode **ret)
+{
+	int fd = hostfs_open_beneath(dirfd, name, O_PATH);
+	if (fd < 0)
+		return fd == -EXDEV ? -ENOENT : fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	return hostfs_inode_for(sb, fd, &st, ret);
+}
+
+static int hostfs_lookup(struct vfs_inode *dir, const char *name, struct vfs_inode **ret)
+{
+	return lookup_fd(dir->sb, dir_fd(dir), name, ret);
+}
+
+static int hostfs_revalidate(struct vfs_dentry *d)
+{
+	struct stat st;
+	if (fstatat(dir_fd(d->parent->inode), d->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
+	struct hostfs_inode *hi = HOSTFS_I(d->inode);
+	if (st.st_ino != hi->hino || st.st_dev != hi->hdev)
+		return 0;
+	hostfs_fill_attrs(d->inode, &st);
+	return 1;
+}
+
+/* Gives the new host object the owner the VFS asked for, where the
+ * mapping allows; the sentry may lack the privilege, then the host's
+ * choice stands (as it would for an unprivileged bind). */
+static void set_owner(struct vfs_inode *inode, const struct vfs_new *n)
+{
+	const struct hostfs_opts *o = &HOSTFS_SB(inode->sb)->opts;
+	uid_t hu = n->uid == o->uid ? o->host_uid : (uid_t)-1;
+	gid_t hg = n->gid == o->gid ? o->host_gid : (gid_t)-1;
+	struct stat st;
+	int fd = HOSTFS_I(inode)->fd;
+	if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
+	    fstat(fd, &st) == 0)
+		hostfs_fill_attrs(inode, &st);
+}
+
+static int created(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+		   struct vfs_inode **ret)
+{
+	int r = lookup_fd(dir->sb, dir_fd(dir), name, ret);
+	if (r == 0)
+		set_owner(*ret, n);
+	return r;
+}
+
+static int hostfs_mknod(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+			struct vfs_inode **ret)
+{
+	if (ro(dir))
+		return -EROFS;
+	mode_t old = umask(0);
+	int r = mknodat(dir_fd(dir), name, n->mode, n->rdev);
+	umask(old);
+	if (r < 0)
+		return -errno;
+	return created(dir, name, n, ret);
+}
+
+static int hostfs_mkdir(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+			struct vfs_inode **ret)
+{
+	if (ro(dir))
+		return -EROFS;
+	mode_t old = umask(0);
+	int r = mkdirat(dir_fd(dir), name, n->mode & 07777);
+	umask(old);
+	if (r < 0)
+		return -errno;
+	return created(dir, name, n, ret);
+}
+
+static int hostfs_symlink(struct vfs_inode *dir, const char *name, const char *target,
+			  const struct vfs_new *n, struct vfs_inode **ret)
+{
+	if (ro(dir))
+		return -EROFS;
+	if (symlinkat(target, dir_fd(dir), name) < 0)
+		return -errno;
+	return created(dir, name, n, ret);
+}
+
+static int hostfs_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct vfs_inode **ret)
+{
+	if (ro(dir))
+		return -EROFS;
+	mode_t old = umask(0);
+	int fd = openat(dir_fd(dir), ".", O_TMPFILE | O_RDWR | O_CLOEXEC, n->mode & 07777);
+	umask(old);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	int r = hostfs_inode_for(dir->sb, fd, &st, ret);
+	if (r == 0)
+		set_owner(*ret, n);
+	return r;
+}
+
+static int hostfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)
+{
+	if (ro(dir))
+		return -EROFS;
+	int fd = HOSTFS_I(inode)->fd;
+	if (linkat(fd, "", dir_fd(dir), name, AT_EMPTY_PATH) < 0) {
+		char p[64];
+		proc_path(p, sizeof(p), fd);
+		if (linkat(AT_FDCWD, p, dir_fd(dir), name, AT_SYMLINK_FOLLOW) < 0)
+			return -errno;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0)
+		hostfs_fill_attrs(inode, &st);
+	return 0;
+}
+
+static void refresh(struct vfs_inode *inode)
+{
+	struct stat st;
+	if (fstat(HOSTFS_I(inode)->fd, &st) == 0)
+		hostfs_fill_attrs(inode, &st);
+}
+
+static int hostfs_unlink(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
+{
+	if (ro(dir))
+		return -EROFS;
+	if (unlinkat(dir_fd(dir), name, 0) < 0)
+		return -errno;
+	refresh(inode);
+	refresh(dir);
+	return 0;
+}
+
+static int hostfs_rmdir(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
+{
+	if (ro(dir))
+		return -EROFS;
+	if (unlinkat(dir_fd(dir), name, AT_REMOVEDIR) < 0)
+		return -errno;
+	refresh(inode);
+	refresh(dir);
+	return 0;
+}
+
+static int hostfs_rename(struct vfs_inode *olddir, const char *oldname, struct vfs_inode *inode,
+			 struct vfs_inode *newdir, const char *newname, struct vfs_inode *target,
+			 unsigned flags)
+{
+	if (ro(olddir))
+		return -EROFS;
+	if (renameat2(dir_fd(olddir), oldname, dir_fd(newdir), newname, flags) < 0)
+		return -errno;
+	refresh(inode);
+	if (target)
+		refresh(target);
+	refresh(olddir);
+	refresh(newdir);
+	return 0;
+}
+
+static ssize_t hostfs_readlink(struct vfs_inode *inode, char *buf, size_t size)
+{
+	ssize_t n = readlinkat(HOSTFS_I(inode)->fd, "", buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static int hostfs_getattr(struct vfs_inode *inode)
+{
+	struct stat st;
+	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
+		return -errno;
+	hostfs_fill_attrs(inode, &st);
+	return 0;
+}
+
+static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
+{
+	if (ro(inode))
+		return -EROFS;
+	int fd = HOSTFS_I(inode)->fd;
+	char p[64];
+	proc_path(p, sizeof(p), fd);
+	const struct hostfs_opts *o = &HOSTFS_SB(inode->sb)->opts;
+	if (a->valid & (VFS_ATTR_UID | VFS_ATTR_GID)) {
+		uid_t hu = (uid_t)-1;
+		gid_t hg = (gid_t)-1;
+		if (a->valid & VFS_ATTR_UID) {
+			if (a->uid != o->uid)
+				return -EINVAL; /* not mapped */
+			hu = o->host_uid;
+		}
+		if (a->valid & VFS_ATTR_GID) {
+			if (a->gid != o->gid)
+				return -EINVAL;
+			hg = o->host_gid;
+		}
+		if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+	}
+	if ((a->valid & VFS_ATTR_MODE) && !S_ISLNK(inode->mode)) {
+		if (syscall(452 /* fchmodat2 */, fd, "", a->mode & 07777, AT_EMPTY_PATH) < 0 &&
+		    chmod(p, a->mode & 07777) < 0)
+			return -errno;
+	}
+	if (a->valid & VFS_ATTR_SIZE) {
+		if (truncate(p, (off_t)a->size) < 0)
+			return -errno;
+	}
+	if (a->valid & (VFS_ATTR_ATIME | VFS_ATTR_MTIME)) {
+		struct timespec ts[2] = { a->atime, a->mtime };
+		if (!(a->valid & VFS_ATTR_ATIME))
+			ts[0].tv_nsec = UTIME_OMIT;
+		if (!(a->valid & VFS_ATTR_MTIME))
+			ts[1].tv_nsec = UTIME_OMIT;
+		if (utimensat(fd, "", ts, AT_EMPTY_PATH) < 0 &&
+		    utimensat(AT_FDCWD, p, ts, S_ISLNK(inode->mode) ? AT_SYMLINK_NOFOLLOW : 0) < 0)
+			return -errno;
+	}
+	return hostfs_getattr(inode);
+}
+
+/* --- open files -------------------------------------------------------------------- */
+
+static int reopen(struct vfs_inode *inode, int flags)
+{
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	int fd = open(p, flags | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int hostfs_open(struct vfs_file *file)
+{
+	int acc = file->flags & O_ACCMODE;
+	if ((acc == O_WRONLY || acc == O_RDWR || acc == 3) && ro(file->inode))
+		return -EROFS;
+	int fd = reopen(file->inode, (acc == 3 ? O_RDWR : acc) |
+					     (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC)));
+	if (fd < 0)
+		return fd;
+	file->host_fd = fd;
+	return 0;
+}
+
+static void hostfs_release(struct vfs_file *file)
+{
+	if (file->host_fd >= 0)
+		close(file->host_fd);
+	file->host_fd = -1;
+}
+
+struct hostfs_dir {
+	int fd;
+};
+
+static int hostfs_dir_open(struct vfs_file *file)
+{
+	struct hostfs_dir *hd = malloc(sizeof(*hd));
+	if (!hd)
+		return -ENOMEM;
+	hd->fd = reopen(file->inode, O_RDONLY | O_DIRECTORY);
+	if (hd->fd < 0) {
+		int e = hd->fd;
+		free(hd);
+		return e;
+	}
+	file->private = hd;
+	return 0;
+}
+
+static void hostfs_dir_release(struct vfs_file *file)
+{
+	struct hostfs_dir *hd = file->private;
+	if (hd) {
+		close(hd->fd);
+		free(hd);
+	}
+	file->private = NULL;
+}
+
+struct host_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* VFS cookies 1 and 2 are "." and ".."; a host offset h becomes h + 2. */
+static int64_t to_cookie(int64_t h)
+{
+	return h > INT64_MAX - 2 ? INT64_MAX : h + 2;
+}
+
+static int hostfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
+{
+	struct hostfs_dir *hd = file->private;
+	int64_t hpos = file->pos <= 2 ? 0 : file->pos - 2;
+	if (lseek(hd->fd, hpos, SEEK_SET) < 0)
+		return -errno;
+	char buf[8192];
+	for (;;) {
+		long n = syscall(SYS_getdents64, hd->fd, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		for (long i = 0; i < n;) {
+			struct host_dirent64 *d = (struct host_dirent64 *)(buf + i);
+			i += d->d_reclen;
+			size_t len = strlen(d->d_name);
+			if ((len == 1 && d->d_name[0] == '.') ||
+			    (len == 2 && d->d_name[0] == '.' && d->d_name[1] == '.')) {
+				file->pos = to_cookie(d->d_off);
+				continue;
+			}
+			if (!fill(arg, d->d_name, (unsigned)len, d->d_ino, d->d_type,
+				  to_cookie(d->d_off)))
+				return 0;
+		}
+	}
+}
+
+const struct vfs_inode_ops hostfs_dir_iops = {
+	.lookup = hostfs_lookup,
+	.revalidate = hostfs_revalidate,
+	.mknod = hostfs_mknod,
+	.mkdir = hostfs_mkdir,
+	.symlink = hostfs_symlink,
+	.tmpfile = hostfs_tmpfile,
+	.link = hostfs_link,
+	.unlink = hostfs_unlink,
+	.rmdir = hostfs_rmdir,
+	.rename = hostfs_rename,
+	.getattr = hostfs_getattr,
+	.setattr = hostfs_setattr,
+};
+
+const struct vfs_inode_ops hostfs_file_iops = {
+	.revalidate = hostfs_revalidate,
+	.getattr = hostfs_getattr,
+	.setattr = hostfs_setattr,
+};
+
+const struct vfs_inode_ops hostfs_symlink_iops = {
+	.revalidate = hostfs_revalidate,
+	.readlink = hostfs_readlink,
+	.getattr = hostfs_getattr,
+	.setattr = hostfs_setattr,
+};
+
+const struct vfs_inode_ops hostfs_special_iops = {
+	.revalidate = hostfs_revalidate,
+	.getattr = hostfs_getattr,
+	.setattr = hostfs_setattr,
+};
+
+const struct vfs_file_ops hostfs_dir_fops = {
+	.open = hostfs_dir_open,
+	.release = hostfs_dir_release,
+	.iterate = hostfs_iterate,
+};
+
+const struct vfs_file_ops hostfs_file_fops = {
+	.open = hostfs_open,
+	.release = hostfs_release,
+};

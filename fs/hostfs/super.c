@@ -1,0 +1,176 @@
+/* hostfs instances, the inode table and attribute mapping. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs/hostfs/hostfs_private.h"
+
+int hostfs_open_beneath(int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
+static unsigned bucket(dev_t dev, ino_t ino)
+{
+	return (unsigned)((ino * 2654435761u) ^ dev) & (HOSTFS_BUCKETS - 1);
+}
+
+void hostfs_fill_attrs(struct vfs_inode *inode, const struct stat *st)
+{
+	const struct hostfs_opts *o = &HOSTFS_SB(inode->sb)->opts;
+	inode->flags &= ~(VFS_I_UID_UNMAPPED | VFS_I_GID_UNMAPPED);
+	if (st->st_uid == o->host_uid) {
+		inode->uid = o->uid;
+	} else {
+		inode->uid = HOSTFS_OVERFLOW_ID;
+		inode->flags |= VFS_I_UID_UNMAPPED;
+	}
+	if (st->st_gid == o->host_gid) {
+		inode->gid = o->gid;
+	} else {
+		inode->gid = HOSTFS_OVERFLOW_ID;
+		inode->flags |= VFS_I_GID_UNMAPPED;
+	}
+	inode->mode = st->st_mode;
+	inode->nlink = st->st_nlink;
+	inode->rdev = st->st_rdev;
+	inode->size = (uint64_t)st->st_size;
+	inode->blocks = (uint64_t)st->st_blocks;
+	inode->atime = st->st_atim;
+	inode->mtime = st->st_mtim;
+	inode->ctime = st->st_ctim;
+	inode->btime = st->st_ctim;
+	inode->ino = st->st_ino;
+}
+
+static const struct vfs_inode_ops *iops_for(mode_t mode, const struct vfs_file_ops **fops)
+{
+	*fops = NULL;
+	switch (mode & S_IFMT) {
+	case S_IFDIR:
+		*fops = &hostfs_dir_fops;
+		return &hostfs_dir_iops;
+	case S_IFREG:
+		*fops = &hostfs_file_fops;
+		return &hostfs_file_iops;
+	case S_IFLNK:
+		return &hostfs_symlink_iops;
+	default:
+		return &hostfs_special_iops;
+	}
+}
+
+int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+{
+	struct hostfs_sb *sb = HOSTFS_SB(vsb);
+	struct hlist_node *pos;
+	hlist_for_each(pos, &sb->table[bucket(st->st_dev, st->st_ino)])
+	{
+		struct hostfs_inode *hi = container_of(pos, struct hostfs_inode, node);
+		if (hi->hdev == st->st_dev && hi->hino == st->st_ino) {
+			close(fd);
+			hostfs_fill_attrs(&hi->vi, st);
+			*ret = vfs_inode_get(&hi->vi);
+			return 0;
+		}
+	}
+	struct hostfs_inode *hi = calloc(1, sizeof(*hi));
+	if (!hi) {
+		close(fd);
+		return -ENOMEM;
+	}
+	const struct vfs_file_ops *fops;
+	const struct vfs_inode_ops *iops = iops_for(st->st_mode, &fops);
+	vfs_inode_init(&hi->vi, vsb, iops, fops, st->st_mode);
+	hostfs_fill_attrs(&hi->vi, st);
+	hi->fd = fd;
+	hi->hdev = st->st_dev;
+	hi->hino = st->st_ino;
+	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
+	if (S_ISREG(st->st_mode))
+		vfs_inode_set_host(&hi->vi, st->st_dev, st->st_ino);
+	*ret = &hi->vi;
+	return 0;
+}
+
+static void hostfs_evict(struct vfs_inode *inode)
+{
+	struct hostfs_inode *hi = HOSTFS_I(inode);
+	hlist_del_init(&hi->node);
+	if (hi->fd >= 0)
+		close(hi->fd);
+	free(hi);
+}
+
+static void hostfs_destroy(struct vfs_sb *sb)
+{
+	struct hostfs_sb *hsb = HOSTFS_SB(sb);
+	free((char *)hsb->opts.source);
+	free(hsb);
+}
+
+static int hostfs_statfs(struct vfs_sb *sb, struct statfs *st)
+{
+	if (fstatfs(HOSTFS_I(sb->root->inode)->fd, st) < 0)
+		return -errno;
+	/* Keep the host's mount flags that a bind inherits. */
+	st->f_flags &= ST_RDONLY | ST_NOSUID | ST_NODEV | ST_NOEXEC;
+	return 0;
+}
+
+static const struct vfs_sb_ops hostfs_sb_ops = {
+	.statfs = hostfs_statfs,
+	.evict = hostfs_evict,
+	.destroy = hostfs_destroy,
+};
+
+int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret)
+{
+	int fd = open(opts->source, O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	struct statfs sf;
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	struct hostfs_sb *sb = calloc(1, sizeof(*sb));
+	char *src = strdup(opts->source);
+	if (!sb || !src) {
+		free(sb);
+		free(src);
+		close(fd);
+		return -ENOMEM;
+	}
+	sb->opts = *opts;
+	sb->opts.source = src;
+	sb->vsb.ops = &hostfs_sb_ops;
+	struct vfs_inode *root;
+	int r = hostfs_inode_for(&sb->vsb, fd, &st, &root);
+	if (r < 0) {
+		hostfs_destroy(&sb->vsb);
+		return r;
+	}
+	r = vfs_sb_init(&sb->vsb, &hostfs_sb_ops, opts->rdonly ? VFS_SB_RDONLY : 0,
+			(unsigned long)sf.f_type, root);
+	if (r < 0) {
+		hostfs_destroy(&sb->vsb);
+		return r;
+	}
+	*ret = &sb->vsb;
+	return 0;
+}

@@ -1,0 +1,186 @@
+/* tmpfs directories: creation, removal and renaming of names, and
+ * iteration over the VFS dentry tree (the namespace itself).
+ *
+ * These methods only keep tmpfs's own bookkeeping (nlink, directory size
+ * and times, the inode count): the VFS has checked everything and mirrors
+ * each change in its tree. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fs/tmpfs/tmpfs_private.h"
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+static void dir_touch(struct vfs_inode *dir, long delta)
+{
+	dir->size = (uint64_t)((long)dir->size + delta);
+	dir->mtime = dir->ctime = vfs_now();
+}
+
+static int tmpfs_mknod(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+		       struct vfs_inode **ret)
+{
+	(void)name;
+	struct tmpfs_inode *ti;
+	int r = tmpfs_new_inode(dir->sb, n, &ti);
+	if (r < 0)
+		return r;
+	dir_touch(dir, BOGO_DIRENT_SIZE);
+	*ret = &ti->vi;
+	return 0;
+}
+
+static int tmpfs_mkdir(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+		       struct vfs_inode **ret)
+{
+	int r = tmpfs_mknod(dir, name, n, ret);
+	if (r == 0)
+		dir->nlink++;
+	return r;
+}
+
+static int tmpfs_symlink(struct vfs_inode *dir, const char *name, const char *target,
+			 const struct vfs_new *n, struct vfs_inode **ret)
+{
+	(void)name;
+	char *body = strdup(target);
+	if (!body)
+		return -ENOMEM;
+	struct tmpfs_inode *ti;
+	int r = tmpfs_new_inode(dir->sb, n, &ti);
+	if (r < 0) {
+		free(body);
+		return r;
+	}
+	ti->symlink = body;
+	ti->vi.size = strlen(body);
+	ti->vi.blocks = ti->vi.size < SHORT_SYMLINK_LEN ? 0 : 8;
+	dir_touch(dir, BOGO_DIRENT_SIZE);
+	*ret = &ti->vi;
+	return 0;
+}
+
+static int tmpfs_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct vfs_inode **ret)
+{
+	struct tmpfs_inode *ti;
+	int r = tmpfs_new_inode(dir->sb, n, &ti);
+	if (r < 0)
+		return r;
+	ti->vi.nlink = 0;
+	*ret = &ti->vi;
+	return 0;
+}
+
+static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)
+{
+	(void)name;
+	inode->nlink++;
+	inode->ctime = vfs_now();
+	dir_touch(dir, BOGO_DIRENT_SIZE);
+	return 0;
+}
+
+static int tmpfs_unlink(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
+{
+	(void)name;
+	if (inode->nlink)
+		inode->nlink--;
+	inode->ctime = vfs_now();
+	dir_touch(dir, -BOGO_DIRENT_SIZE);
+	return 0;
+}
+
+static int tmpfs_rmdir(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
+{
+	(void)name;
+	inode->nlink = 0;
+	dir->nlink--;
+	inode->ctime = vfs_now();
+	dir_touch(dir, -BOGO_DIRENT_SIZE);
+	return 0;
+}
+
+static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vfs_inode *inode,
+			struct vfs_inode *newdir, const char *newname, struct vfs_inode *target,
+			unsigned flags)
+{
+	(void)oldname;
+	(void)newname;
+	struct timespec now = vfs_now();
+	bool isdir = S_ISDIR(inode->mode);
+	if (flags & RENAME_EXCHANGE) {
+		bool tdir = S_ISDIR(target->mode);
+		if (olddir != newdir && isdir != tdir) {
+			if (isdir) {
+				olddir->nlink--;
+				newdir->nlink++;
+			} else {
+				newdir->nlink--;
+				olddir->nlink++;
+			}
+		}
+		inode->ctime = target->ctime = now;
+	} else {
+		if (target) {
+			if (S_ISDIR(target->mode)) {
+				target->nlink = 0;
+				newdir->nlink--;
+			} else if (target->nlink) {
+				target->nlink--;
+			}
+			target->ctime = now;
+			newdir->size -= BOGO_DIRENT_SIZE;
+		}
+		if (isdir && olddir != newdir) {
+			olddir->nlink--;
+			newdir->nlink++;
+		}
+		olddir->size -= BOGO_DIRENT_SIZE;
+		newdir->size += BOGO_DIRENT_SIZE;
+		inode->ctime = now;
+	}
+	olddir->mtime = olddir->ctime = now;
+	newdir->mtime = newdir->ctime = now;
+	return 0;
+}
+
+/* Entries of the directory's dentry (the VFS tree) after file->pos, in
+ * cookie order. */
+static int tmpfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
+{
+	struct vfs_dentry *dir = file->path.dentry;
+	struct list_head *pos;
+	list_for_each(pos, &dir->subdirs)
+	{
+		struct vfs_dentry *d = container_of(pos, struct vfs_dentry, child);
+		if ((int64_t)d->cookie <= file->pos)
+			continue;
+		if (!fill(arg, d->name, d->len, d->inode->ino, (d->inode->mode & S_IFMT) >> 12,
+			  (int64_t)d->cookie))
+			break;
+	}
+	return 0;
+}
+
+const struct vfs_inode_ops tmpfs_dir_iops = {
+	.mknod = tmpfs_mknod,
+	.mkdir = tmpfs_mkdir,
+	.symlink = tmpfs_symlink,
+	.tmpfile = tmpfs_tmpfile,
+	.link = tmpfs_link,
+	.unlink = tmpfs_unlink,
+	.rmdir = tmpfs_rmdir,
+	.rename = tmpfs_rename,
+	.setattr = tmpfs_setattr,
+	.getxattr = tmpfs_getxattr,
+	.setxattr = tmpfs_setxattr,
+	.listxattr = tmpfs_listxattr,
+	.removexattr = tmpfs_removexattr,
+};
+
+const struct vfs_file_ops tmpfs_dir_fops = {
+	.iterate = tmpfs_iterate,
+};

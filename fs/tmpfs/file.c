@@ -1,0 +1,264 @@
+/* tmpfs regular files (memfd-backed), symlinks, special files: open,
+ * attributes, xattrs.
+ *
+ * A regular file gets its memfd on first open or non-zero truncate and
+ * keeps it for life: a program may hold a native fd on it at any time, so
+ * it is never swapped for another. Each open file gets its own fd, a
+ * reopen of /proc/self/fd/<memfd> with the file's access mode and
+ * O_APPEND, so a read-only open cannot write. The memfd's (dev, ino) is
+ * registered with the VFS (vfs_inode_by_host). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "fs/tmpfs/tmpfs_private.h"
+
+static int ensure_memfd(struct tmpfs_inode *ti)
+{
+	if (ti->memfd >= 0)
+		return 0;
+	int fd = memfd_create("veil-tmpfs", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct timespec ts[2] = { ti->vi.atime, ti->vi.mtime };
+	struct stat st;
+	if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	ti->memfd = fd;
+	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
+	return 0;
+}
+
+static int tmpfs_open(struct vfs_file *file)
+{
+	struct tmpfs_inode *ti = TMPFS_I(file->inode);
+	int r = ensure_memfd(ti);
+	if (r < 0)
+		return r;
+	int acc = file->flags & O_ACCMODE;
+	int flags = (acc == 3 ? O_RDWR : acc) |
+		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME)) | O_CLOEXEC;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", ti->memfd);
+	int fd = open(path, flags);
+	if (fd < 0)
+		return -errno;
+	file->host_fd = fd;
+	ti->nopen++;
+	return 0;
+}
+
+static void tmpfs_release(struct vfs_file *file)
+{
+	if (file->host_fd >= 0)
+		close(file->host_fd);
+	file->host_fd = -1;
+	TMPFS_I(file->inode)->nopen--;
+}
+
+static int tmpfs_getattr(struct vfs_inode *inode)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	if (ti->memfd < 0)
+		return 0;
+	struct stat st;
+	if (fstat(ti->memfd, &st) < 0)
+		return -errno;
+	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
+	sb->used_bytes = sb->used_bytes - inode->size + (uint64_t)st.st_size;
+	inode->size = (uint64_t)st.st_size;
+	inode->blocks = (uint64_t)st.st_blocks;
+	inode->atime = st.st_atim;
+	inode->mtime = st.st_mtim;
+	if (st.st_ctim.tv_sec > inode->ctime.tv_sec ||
+	    (st.st_ctim.tv_sec == inode->ctime.tv_sec && st.st_ctim.tv_nsec > inode->ctime.tv_nsec))
+		inode->ctime = st.st_ctim;
+	return 0;
+}
+
+int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	if (a->valid & VFS_ATTR_SIZE) {
+		if (!S_ISREG(inode->mode))
+			return -EINVAL;
+		if (a->size > 0 || ti->memfd >= 0) {
+			int r = ensure_memfd(ti);
+			if (r < 0)
+				return r;
+			if (ftruncate(ti->memfd, (off_t)a->size) < 0)
+				return -errno;
+		}
+		struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
+		sb->used_bytes = sb->used_bytes - inode->size + a->size;
+		inode->size = a->size;
+	}
+	if (a->valid & VFS_ATTR_MODE)
+		inode->mode = a->mode;
+	if (a->valid & VFS_ATTR_UID)
+		inode->uid = a->uid;
+	if (a->valid & VFS_ATTR_GID)
+		inode->gid = a->gid;
+	if (a->valid & (VFS_ATTR_ATIME | VFS_ATTR_MTIME)) {
+		if (a->valid & VFS_ATTR_ATIME)
+			inode->atime = a->atime;
+		if (a->valid & VFS_ATTR_MTIME)
+			inode->mtime = a->mtime;
+		if (ti->memfd >= 0) {
+			struct timespec ts[2] = { a->atime, a->mtime };
+			if (!(a->valid & VFS_ATTR_ATIME))
+				ts[0].tv_nsec = UTIME_OMIT;
+			if (!(a->valid & VFS_ATTR_MTIME))
+				ts[1].tv_nsec = UTIME_OMIT;
+			if (futimens(ti->memfd, ts) < 0)
+				return -errno;
+		}
+	}
+	if (a->valid & VFS_ATTR_CTIME)
+		inode->ctime = a->ctime;
+	return tmpfs_getattr(inode);
+}
+
+static ssize_t tmpfs_readlink(struct vfs_inode *inode, char *buf, size_t size)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	size_t len = strlen(ti->symlink);
+	memcpy(buf, ti->symlink, len < size ? len : size);
+	return (ssize_t)len;
+}
+
+/* --- xattrs: a short list per inode ----------------------------------------- */
+
+static struct tmpfs_xattr **find_xattr(struct tmpfs_inode *ti, const char *name)
+{
+	struct tmpfs_xattr **p = &ti->xattrs;
+	while (*p && strcmp((*p)->name, name) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+ssize_t tmpfs_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size)
+{
+	struct tmpfs_xattr *x = *find_xattr(TMPFS_I(inode), name);
+	if (!x)
+		return -ENODATA;
+	if (size == 0)
+		return (ssize_t)x->size;
+	if (size < x->size)
+		return -ERANGE;
+	memcpy(buf, x->value, x->size);
+	return (ssize_t)x->size;
+}
+
+int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value, size_t size,
+		   int flags)
+{
+	struct tmpfs_xattr **p = find_xattr(TMPFS_I(inode), name);
+	if (*p && (flags & XATTR_CREATE))
+		return -EEXIST;
+	if (!*p && (flags & XATTR_REPLACE))
+		return -ENODATA;
+	size_t nlen = strlen(name);
+	struct tmpfs_xattr *x = malloc(sizeof(*x) + nlen + 1);
+	if (!x)
+		return -ENOMEM;
+	x->value = malloc(size ? size : 1);
+	if (!x->value) {
+		free(x);
+		return -ENOMEM;
+	}
+	memcpy(x->name, name, nlen + 1);
+	memcpy(x->value, value, size);
+	x->size = size;
+	if (*p) {
+		struct tmpfs_xattr *old = *p;
+		x->next = old->next;
+		*p = x;
+		free(old->value);
+		free(old);
+	} else {
+		x->next = NULL;
+		*p = x;
+	}
+	return 0;
+}
+
+ssize_t tmpfs_listxattr(struct vfs_inode *inode, char *buf, size_t size)
+{
+	size_t total = 0;
+	for (struct tmpfs_xattr *x = TMPFS_I(inode)->xattrs; x; x = x->next)
+		total += strlen(x->name) + 1;
+	if (size == 0)
+		return (ssize_t)total;
+	if (size < total)
+		return -ERANGE;
+	size_t off = 0;
+	for (struct tmpfs_xattr *x = TMPFS_I(inode)->xattrs; x; x = x->next) {
+		size_t l = strlen(x->name) + 1;
+		memcpy(buf + off, x->name, l);
+		off += l;
+	}
+	return (ssize_t)total;
+}
+
+int tmpfs_removexattr(struct vfs_inode *inode, const char *name)
+{
+	struct tmpfs_xattr **p = find_xattr(TMPFS_I(inode), name);
+	if (!*p)
+		return -ENODATA;
+	struct tmpfs_xattr *x = *p;
+	*p = x->next;
+	free(x->value);
+	free(x);
+	return 0;
+}
+
+void tmpfs_free_xattrs(struct tmpfs_inode *ti)
+{
+	while (ti->xattrs) {
+		struct tmpfs_xattr *x = ti->xattrs;
+		ti->xattrs = x->next;
+		free(x->value);
+		free(x);
+	}
+}
+
+const struct vfs_inode_ops tmpfs_file_iops = {
+	.getattr = tmpfs_getattr,
+	.setattr = tmpfs_setattr,
+	.getxattr = tmpfs_getxattr,
+	.setxattr = tmpfs_setxattr,
+	.listxattr = tmpfs_listxattr,
+	.removexattr = tmpfs_removexattr,
+};
+
+const struct vfs_file_ops tmpfs_file_fops = {
+	.open = tmpfs_open,
+	.release = tmpfs_release,
+};
+
+const struct vfs_inode_ops tmpfs_symlink_iops = {
+	.readlink = tmpfs_readlink,
+	.setattr = tmpfs_setattr,
+	.getxattr = tmpfs_getxattr,
+	.setxattr = tmpfs_setxattr,
+	.listxattr = tmpfs_listxattr,
+	.removexattr = tmpfs_removexattr,
+};
+
+const struct vfs_inode_ops tmpfs_special_iops = {
+	.setattr = tmpfs_setattr,
+	.getxattr = tmpfs_getxattr,
+	.setxattr = tmpfs_setxattr,
+	.listxattr = tmpfs_listxattr,
+	.removexattr = tmpfs_removexattr,
+};

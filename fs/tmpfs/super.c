@@ -1,0 +1,128 @@
+/* tmpfs instances and inode lifetime.
+ *
+ * An inode belongs to the VFS's reference count; evict (last reference)
+ * closes its memfd, frees its symlink body and xattrs and gives its slot
+ * back to nr_inodes. The instance itself goes with its last reference
+ * (after the VFS has dropped every dentry). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fs/tmpfs/tmpfs_private.h"
+
+static void tmpfs_evict(struct vfs_inode *inode)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
+	if (S_ISREG(inode->mode))
+		sb->used_bytes -= inode->size < sb->used_bytes ? inode->size : sb->used_bytes;
+	if (ti->memfd >= 0)
+		close(ti->memfd);
+	free(ti->symlink);
+	tmpfs_free_xattrs(ti);
+	sb->nr_inodes--;
+	free(ti);
+}
+
+static void tmpfs_destroy(struct vfs_sb *sb)
+{
+	free(TMPFS_SB(sb));
+}
+
+static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(vsb);
+	st->f_bsize = 4096;
+	st->f_frsize = 4096;
+	st->f_namelen = 255;
+	if (sb->opts.size) {
+		st->f_blocks = sb->opts.size / 4096;
+		uint64_t used = (sb->used_bytes + 4095) / 4096;
+		st->f_bfree = st->f_bavail = used < st->f_blocks ? st->f_blocks - used : 0;
+	}
+	if (sb->opts.nr_inodes) {
+		st->f_files = sb->opts.nr_inodes;
+		st->f_ffree = sb->opts.nr_inodes - sb->nr_inodes;
+	}
+	return 0;
+}
+
+static const struct vfs_sb_ops tmpfs_sb_ops = {
+	.statfs = tmpfs_statfs,
+	.evict = tmpfs_evict,
+	.destroy = tmpfs_destroy,
+};
+
+int tmpfs_new_inode(struct vfs_sb *vsb, const struct vfs_new *n, struct tmpfs_inode **ret)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(vsb);
+	if (sb->opts.nr_inodes && sb->nr_inodes >= sb->opts.nr_inodes)
+		return -ENOSPC;
+	struct tmpfs_inode *ti = calloc(1, sizeof(*ti));
+	if (!ti)
+		return -ENOMEM;
+	const struct vfs_inode_ops *iops;
+	const struct vfs_file_ops *fops = NULL;
+	switch (n->mode & S_IFMT) {
+	case S_IFDIR:
+		iops = &tmpfs_dir_iops;
+		fops = &tmpfs_dir_fops;
+		break;
+	case S_IFREG:
+		iops = &tmpfs_file_iops;
+		fops = &tmpfs_file_fops;
+		break;
+	case S_IFLNK:
+		iops = &tmpfs_symlink_iops;
+		break;
+	default:
+		iops = &tmpfs_special_iops;
+		break;
+	}
+	vfs_inode_init(&ti->vi, vsb, iops, fops, n->mode);
+	ti->memfd = -1;
+	ti->vi.uid = n->uid;
+	ti->vi.gid = n->gid;
+	ti->vi.rdev = n->rdev;
+	ti->vi.ino = sb->next_ino++;
+	if (S_ISDIR(n->mode)) {
+		ti->vi.nlink = 2;
+		ti->vi.size = 2 * BOGO_DIRENT_SIZE;
+	}
+	sb->nr_inodes++;
+	*ret = ti;
+	return 0;
+}
+
+int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
+{
+	struct tmpfs_sb *sb = calloc(1, sizeof(*sb));
+	if (!sb)
+		return -ENOMEM;
+	if (opts)
+		sb->opts = *opts;
+	else
+		sb->opts.mode = 01777;
+	sb->next_ino = 1;
+	/* The root inode needs the sb for its ops; vfs_sb_init sets the rest. */
+	sb->vsb.ops = &tmpfs_sb_ops;
+	struct vfs_new n = {
+		.mode = S_IFDIR | (sb->opts.mode & 07777),
+		.uid = sb->opts.uid,
+		.gid = sb->opts.gid,
+	};
+	struct tmpfs_inode *root;
+	int r = tmpfs_new_inode(&sb->vsb, &n, &root);
+	if (r < 0) {
+		free(sb);
+		return r;
+	}
+	r = vfs_sb_init(&sb->vsb, &tmpfs_sb_ops, VFS_SB_PINNED, TMPFS_MAGIC_NUMBER, &root->vi);
+	if (r < 0) {
+		free(sb);
+		return r;
+	}
+	*ret = &sb->vsb;
+	return 0;
+}

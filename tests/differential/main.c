@@ -1,0 +1,41 @@
+/* Replays every scenario table against the VFS and the kernel.
+ * Usage: differential [-v] [scenario-name...] */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tests/differential/steps.h"
+
+int main(int argc, char **argv)
+{
+	bool verbose = false;
+	int first = 1;
+	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
+		verbose = true;
+		first = 2;
+	}
+	if (geteuid() != 0) {
+		fprintf(stderr, "differential: needs root (mount namespaces, chroot); skipped\n");
+		return 77;
+	}
+	if (diff_host_init() < 0) {
+		perror("differential: host trees");
+		return 1;
+	}
+	long steps = 0;
+	int bad = 0;
+	for (int i = 0; i < diff_nscenarios; i++) {
+		const struct diff_scenario *sc = &diff_scenarios[i];
+		bool want = first >= argc;
+		for (int j = first; j < argc; j++)
+			want |= strcmp(argv[j], sc->name) == 0;
+		if (!want)
+			continue;
+		int b = diff_run(sc, true, verbose, &steps);
+		printf("%-16s %3d steps, %d mismatches\n", sc->name, sc->nsteps, b);
+		bad += b;
+	}
+	printf("scenario steps: %ld\n", steps);
+	printf("mismatches: %d\n", bad);
+	return bad ? 1 : 0;
+}

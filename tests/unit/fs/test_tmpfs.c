@@ -1,0 +1,118 @@
+/* tmpfs: root options, memfd backing, limits, statfs. */
+#include <sys/mount.h>
+#include <sys/statfs.h>
+
+#include "tests/unit/vfs/fixture.h"
+
+static int setup_opts(void **state)
+{
+	struct tmpfs_opts o = { .size = 1 << 20, .nr_inodes = 100, .mode = 0750, .uid = 7, .gid = 8 };
+	return fx_setup_opts(state, &o);
+}
+
+static void root_takes_the_options(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat st = fx_stat(fx, "/");
+	assert_int_equal(st.st_mode, S_IFDIR | 0750);
+	assert_int_equal(st.st_uid, 7);
+	assert_int_equal(st.st_gid, 8);
+	assert_int_equal(st.st_nlink, 2);
+	assert_int_equal(st.st_size, 40);
+	struct statfs sf;
+	assert_int_equal(vfs_statfs(&fx->ctx, NULL, "/", &sf), 0);
+	assert_int_equal(sf.f_type, TMPFS_MAGIC_NUMBER);
+	assert_int_equal(sf.f_blocks, 256);
+	assert_int_equal(sf.f_files, 100);
+	assert_int_equal(sf.f_ffree, 99);
+}
+
+static void data_lives_in_a_real_file(void **state)
+{
+	struct fixture *fx = *state;
+	fx_file(fx, "/f", 0644, "0123456789");
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_RDWR, 0, &f), 0);
+	int fd = vfs_file_host_fd(f);
+	assert_true(fd >= 0);
+	/* a native write and truncate show in stat */
+	assert_int_equal(pwrite(fd, "x", 1, 8191), 1);
+	struct stat st = fx_stat(fx, "/f");
+	assert_int_equal(st.st_size, 8192);
+	assert_true(st.st_blocks >= 8);
+	assert_int_equal(ftruncate(fd, 3), 0);
+	assert_int_equal(fx_stat(fx, "/f").st_size, 3);
+	/* and through the VFS, mtime moves and is settable */
+	struct timespec ts[2] = { { 100, 0 }, { 200, 0 } };
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/f", ts, 0), 0);
+	st = fx_stat(fx, "/f");
+	assert_int_equal(st.st_mtim.tv_sec, 200);
+	assert_int_equal(st.st_atim.tv_sec, 100);
+	assert_int_equal(vfs_truncate(&fx->ctx, NULL, "/f", 5), 0);
+	st = fx_stat(fx, "/f");
+	assert_int_equal(st.st_size, 5);
+	assert_true(st.st_mtim.tv_sec > 200);
+	vfs_file_put(f);
+	/* a node never opened has no memfd and reads as empty */
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/empty", S_IFREG | 0600, 0), 0);
+	st = fx_stat(fx, "/empty");
+	assert_int_equal(st.st_size, 0);
+	assert_int_equal(st.st_blocks, 0);
+}
+
+static void symlink_and_special_sizes(void **state)
+{
+	struct fixture *fx = *state;
+	char longt[200];
+	memset(longt, 'x', sizeof(longt) - 1);
+	longt[sizeof(longt) - 1] = '\0';
+	assert_int_equal(vfs_symlinkat(&fx->ctx, "short", NULL, "/s"), 0);
+	assert_int_equal(vfs_symlinkat(&fx->ctx, longt, NULL, "/l"), 0);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/s", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(st.st_size, 5);
+	assert_int_equal(st.st_blocks, 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/l", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(st.st_size, 199);
+	assert_int_equal(st.st_blocks, 8);
+	char buf[8];
+	assert_int_equal(vfs_readlinkat(&fx->ctx, NULL, "/s", buf, 3), 3);
+	assert_memory_equal(buf, "sho", 3);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/c", S_IFCHR | 0600, makedev(5, 1)), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/c", &st, 0), 0);
+	assert_int_equal(major(st.st_rdev), 5);
+	assert_int_equal(minor(st.st_rdev), 1);
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/c", O_RDONLY, 0, &f), -ENXIO);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/so", S_IFSOCK | 0600, 0), 0);
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/so", O_RDONLY, 0, &f), -ENXIO);
+}
+
+static void many_instances_have_their_own_dev(void **state)
+{
+	struct fixture *fx = *state;
+	dev_t seen[4];
+	for (int i = 0; i < 4; i++) {
+		char p[8];
+		snprintf(p, sizeof(p), "/m%d", i);
+		assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, p, 0755), 0);
+		struct vfs_sb *sb;
+		assert_int_equal(tmpfs_new(NULL, &sb), 0);
+		assert_int_equal(vfs_mount(&fx->ctx, NULL, p, sb, 0), 0);
+		vfs_sb_put(sb);
+		seen[i] = fx_stat(fx, p).st_dev;
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(seen[i], seen[j]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(root_takes_the_options, setup_opts, fx_teardown),
+		cmocka_unit_test_setup_teardown(data_lives_in_a_real_file, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(symlink_and_special_sizes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

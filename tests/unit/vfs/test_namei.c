@@ -1,0 +1,154 @@
+/* The path walk: mount crossing, the sandbox root as a ceiling, symlink
+ * limits, name and path length limits, dirfd-relative walks. */
+#include <limits.h>
+#include <sys/mount.h>
+
+#include "tests/unit/vfs/fixture.h"
+
+static void dotdot_clamps_at_chroot(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/jail", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/jail/in", 0755), 0);
+	fx_file(fx, "/secret", 0600, "s");
+	assert_int_equal(vfs_chroot(&fx->ctx, NULL, "/jail"), 0);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/../../secret", &st, 0), -ENOENT);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/../in", &st, 0), 0);
+	assert_int_equal(vfs_symlinkat(&fx->ctx, "/../../../secret", NULL, "/in/l"), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/in/l", &st, 0), -ENOENT);
+	assert_int_equal(vfs_symlinkat(&fx->ctx, "/in", NULL, "/abs"), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/abs/../in", &st, 0), 0);
+}
+
+static void mount_crossing_both_ways(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/m", 0755), 0);
+	fx_file(fx, "/m/hidden", 0644, NULL);
+	struct vfs_sb *sb;
+	assert_int_equal(tmpfs_new(NULL, &sb), 0);
+	assert_int_equal(vfs_mount(&fx->ctx, NULL, "/m", sb, MS_NOEXEC), 0);
+	vfs_sb_put(sb);
+	struct stat root, m, up;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/", &root, 0), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m", &m, 0), 0);
+	assert_int_not_equal(root.st_dev, m.st_dev);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/hidden", &up, 0), -ENOENT);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/..", &up, 0), 0);
+	assert_int_equal(up.st_ino, root.st_ino);
+	assert_int_equal(up.st_dev, root.st_dev);
+	/* noexec: exec permission refused on regular files below */
+	fx_file(fx, "/m/prog", 0755, NULL);
+	assert_int_equal(vfs_faccessat2(&fx->ctx, NULL, "/m/prog", X_OK, 0), -EACCES);
+	/* a second mount on top hides the first; umount shows it again */
+	assert_int_equal(tmpfs_new(NULL, &sb), 0);
+	assert_int_equal(vfs_mount(&fx->ctx, NULL, "/m", sb, 0), 0);
+	vfs_sb_put(sb);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/prog", &up, 0), -ENOENT);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/m"), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/prog", &up, 0), 0);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/m"), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/hidden", &up, 0), 0);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/m"), -EINVAL);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
+}
+
+static void path_and_name_limits(void **state)
+{
+	struct fixture *fx = *state;
+	char name[NAME_MAX + 2];
+	memset(name, 'n', sizeof(name));
+	name[NAME_MAX] = '\0';
+	char path[PATH_MAX + 8];
+	snprintf(path, sizeof(path), "/%s", name);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, path, 0755), 0);
+	name[NAME_MAX] = 'n';
+	name[NAME_MAX + 1] = '\0';
+	snprintf(path, sizeof(path), "/%s", name);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, path, 0755), -ENAMETOOLONG);
+	/* PATH_MAX counts the NUL: 4095 characters walk, 4096 do not */
+	memset(path, '/', PATH_MAX + 1);
+	path[PATH_MAX - 1] = '\0';
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, path, &st, 0), 0);
+	path[PATH_MAX - 1] = '/';
+	path[PATH_MAX] = '\0';
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, path, &st, 0), -ENAMETOOLONG);
+	assert_int_equal(vfs_symlinkat(&fx->ctx, path, NULL, "/toolong"), -ENAMETOOLONG);
+}
+
+static void dirfd_relative_and_empty_path(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	fx_file(fx, "/d/f", 0644, "x");
+	struct vfs_file *d, *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/d", O_PATH | O_DIRECTORY, 0, &d), 0);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, d, "f", &st, 0), 0);
+	assert_int_equal(st.st_size, 1);
+	assert_int_equal(vfs_openat(&fx->ctx, d, "f", O_RDONLY, 0, &f), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, f, "x", &st, 0), -ENOTDIR);
+	assert_int_equal(vfs_fstatat(&fx->ctx, f, "", &st, AT_EMPTY_PATH), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(vfs_fstatat(&fx->ctx, f, "", &st, 0), -ENOENT);
+	/* the location survives a rename of its directory */
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/d", NULL, "/e", 0), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, d, "f", &st, 0), 0);
+	assert_int_equal(vfs_chdir(&fx->ctx, d, "."), 0);
+	char buf[64];
+	assert_int_equal(vfs_getcwd(&fx->ctx, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "/e");
+	assert_int_equal(vfs_getcwd(&fx->ctx, buf, 2), -ERANGE);
+	vfs_file_put(f);
+	vfs_file_put(d);
+}
+
+static void symlink_limit_is_forty(void **state)
+{
+	struct fixture *fx = *state;
+	char from[16], to[16];
+	for (int i = 1; i <= 41; i++) {
+		snprintf(from, sizeof(from), "/s%d", i);
+		snprintf(to, sizeof(to), i == 41 ? "/" : "s%d", i + 1);
+		assert_int_equal(vfs_symlinkat(&fx->ctx, to, NULL, from), 0);
+	}
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/s2", &st, 0), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/s1", &st, 0), -ELOOP);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/s1", &st, AT_SYMLINK_NOFOLLOW), 0);
+}
+
+static void search_permission_on_every_component(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a/b", 0700), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a/b/c", 0777), 0);
+	assert_int_equal(vfs_fchmodat(&fx->ctx, NULL, "/a/b/c", 0777, 0), 0);
+	struct vfs_file *c;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/a/b/c", O_PATH, 0, &c), 0);
+	vfs_cred_init(&fx->ctx.cred, 1000, 1000);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/a/b/c", &st, 0), -EACCES);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/a/b", &st, 0), 0);
+	/* an fd opened earlier still reaches below the closed directory */
+	assert_int_equal(vfs_mkdirat(&fx->ctx, c, "mine", 0755), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, c, "mine/..", &st, 0), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, c, "../..", &st, 0), -EACCES);
+	vfs_file_put(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(dotdot_clamps_at_chroot, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mount_crossing_both_ways, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(path_and_name_limits, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(dirfd_relative_and_empty_path, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(symlink_limit_is_forty, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(search_permission_on_every_component, fx_setup, fx_teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,251 @@
+/* The contract between the VFS core and a filesystem (fs/).
+ *
+ * A filesystem embeds the generic objects as the first member of its own
+ * (struct tmpfs_inode { struct vfs_inode vi; ... }) and reaches its part
+ * with container_of. It answers one path component at a time; the walk,
+ * every permission check, sticky/setgid/umask rules, suid clearing, the
+ * read-only mount check and the choice of errno order live in vfs/. A
+ * filesystem only does what it is told, on objects the VFS has checked,
+ * and reports its own failures (ENOSPC, ENOMEM, host errnos).
+ *
+ * References:
+ *   - An inode is referenced by each dentry that names it (one each) and by
+ *     whoever called vfs_inode_get(). At zero the VFS calls sb->ops->evict,
+ *     which frees the filesystem's container.
+ *   - A dentry references its parent and its inode. A filesystem whose
+ *     namespace lives only in the dentry tree (tmpfs) sets VFS_SB_PINNED:
+ *     the VFS then keeps an extra "pin" reference on each dentry it creates
+ *     through create/mkdir/... and drops it on unlink/rmdir/rename-over, and
+ *     never calls ->lookup (a name not in the tree does not exist).
+ *     Otherwise (hostfs) dentries are a cache: unreferenced ones wait on an
+ *     LRU, and each cached hit is checked with ->revalidate.
+ *   - Methods that return an inode through `ret` hand over one reference.
+ *
+ * Names passed to methods are single components: no '/', not "." or "..",
+ * 1..NAME_MAX bytes, NUL-terminated. */
+#ifndef VEIL_VFS_FS_OPS_H
+#define VEIL_VFS_FS_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <time.h>
+
+#include "base/list.h"
+#include "vfs/vfs.h"
+
+struct vfs_sb_ops;
+struct vfs_inode_ops;
+struct vfs_file_ops;
+
+/* sb->flags */
+#define VFS_SB_PINNED 0x1 /* the dentry tree is the namespace (see above) */
+#define VFS_SB_RDONLY 0x2 /* the instance itself refuses changes: EROFS */
+#define VFS_SB_DYING 0x4
+
+struct vfs_sb {
+	const struct vfs_sb_ops *ops;
+	int refs;
+	unsigned flags;
+	dev_t dev;		   /* st_dev of every inode here */
+	struct vfs_dentry *root;   /* referenced by the sb while it lives */
+	unsigned long magic;	   /* f_type for statfs */
+	struct list_head lru;	   /* unreferenced cached dentries */
+	unsigned nr_lru;
+};
+
+/* inode->flags */
+#define VFS_I_UID_UNMAPPED 0x1 /* owner has no sandbox id: no capability override */
+#define VFS_I_GID_UNMAPPED 0x2
+
+struct vfs_inode {
+	const struct vfs_inode_ops *ops;
+	const struct vfs_file_ops *fops;
+	struct vfs_sb *sb;
+	int refs;
+	unsigned flags;
+	uint64_t ino;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	nlink_t nlink;
+	dev_t rdev;
+	uint64_t size; /* regular files: the backing file's, after ->getattr */
+	uint64_t blocks;
+	struct timespec atime, mtime, ctime, btime;
+	struct hlist_node host_node; /* vfs_inode_by_host() table */
+	dev_t host_dev;
+	ino_t host_ino;
+};
+
+struct vfs_dentry {
+	int refs;
+	unsigned flags; /* VFS_D_* in vfs_private.h */
+	struct vfs_sb *sb;
+	struct vfs_dentry *parent; /* referenced; the root points to itself */
+	struct vfs_inode *inode;   /* referenced; never NULL */
+	char *name;
+	unsigned len;
+	unsigned hash;
+	struct hlist_node hnode;   /* the dentry cache, keyed (parent, name) */
+	struct list_head child;	   /* in parent->subdirs, creation order */
+	struct list_head subdirs;
+	struct list_head lru;
+	uint64_t cookie;	   /* readdir position in parent (pinned fs) */
+	uint64_t next_cookie;	   /* for children (pinned fs) */
+	int mounted;		   /* number of mounts on this dentry */
+	uint64_t rev_time;	   /* revalidation stamp, fs-owned */
+	char iname[24];
+};
+
+/* An open file. The VFS owns path, inode, flags and pos; the filesystem
+ * owns host_fd (closed by ->release, or by the VFS if release is NULL) and
+ * private. */
+struct vfs_file {
+	int refs;
+	struct vfs_path path;
+	struct vfs_inode *inode; /* == path.dentry->inode, borrowed */
+	int flags;		 /* open flags, O_CREAT/O_EXCL/O_TRUNC removed */
+	int host_fd;		 /* regular files: the real fd; else -1 */
+	int64_t pos;		 /* directories: cookie of the last entry read */
+	void *private;
+};
+
+/* Attribute changes requested by the VFS (checked, ready to apply). */
+#define VFS_ATTR_MODE 0x01
+#define VFS_ATTR_UID 0x02
+#define VFS_ATTR_GID 0x04
+#define VFS_ATTR_SIZE 0x08
+#define VFS_ATTR_ATIME 0x10
+#define VFS_ATTR_MTIME 0x20
+#define VFS_ATTR_CTIME 0x40
+
+struct vfs_iattr {
+	unsigned valid;
+	mode_t mode; /* full mode, type bits included */
+	uid_t uid;
+	gid_t gid;
+	uint64_t size;
+	struct timespec atime, mtime, ctime;
+};
+
+/* Owner and mode of a node to create, computed by the VFS (umask, setgid
+ * directory inheritance and sgid stripping already applied). */
+struct vfs_new {
+	mode_t mode; /* type bits included */
+	uid_t uid;
+	gid_t gid;
+	dev_t rdev;
+};
+
+struct vfs_sb_ops {
+	/* Fills everything but f_flags (the VFS adds mount flags). Errnos:
+	 * host errnos for hostfs. */
+	int (*statfs)(struct vfs_sb *sb, struct statfs *ret);
+	/* Frees an inode whose last reference went; cannot fail. */
+	void (*evict)(struct vfs_inode *inode);
+	/* Frees the instance after its last reference went and every dentry
+	 * is gone; cannot fail. */
+	void (*destroy)(struct vfs_sb *sb);
+};
+
+/* One table per node kind (directory, regular, symlink, special); a NULL
+ * method means the operation does not apply (the VFS has already sorted
+ * out kinds, so NULL on a directory table means EPERM/EOPNOTSUPP as noted). */
+struct vfs_inode_ops {
+	/* Directories of a non-pinned fs: the inode name leads to, with a new
+	 * reference in *ret. -ENOENT if none; host errnos (EACCES, EIO). The
+	 * dentry cache holds the result. */
+	int (*lookup)(struct vfs_inode *dir, const char *name, struct vfs_inode **ret);
+	/* Non-pinned fs: is the cached dentry still what its name leads to?
+	 * 1 yes (attributes refreshed), 0 no (the VFS drops it and looks up
+	 * again), -errno on failure. */
+	int (*revalidate)(struct vfs_dentry *dentry);
+	/* Create a regular file, fifo, socket or device (mknod) or a
+	 * directory (mkdir) named name in dir. The VFS has checked that name
+	 * is absent, write and search permission on dir, EROFS, and for
+	 * devices CAP_MKNOD. New inode in *ret (one reference). ENOSPC when
+	 * out of inodes or space; EMLINK when dir cannot take a subdirectory. */
+	int (*mknod)(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+		     struct vfs_inode **ret);
+	int (*mkdir)(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
+		     struct vfs_inode **ret);
+	int (*symlink)(struct vfs_inode *dir, const char *name, const char *target,
+		       const struct vfs_new *n, struct vfs_inode **ret);
+	/* O_TMPFILE: an unnamed regular file (nlink 0) under dir. EOPNOTSUPP
+	 * if unsupported. */
+	int (*tmpfile)(struct vfs_inode *dir, const struct vfs_new *n, struct vfs_inode **ret);
+	/* Add a name for inode (not a directory) in dir; bumps nlink. EMLINK. */
+	int (*link)(struct vfs_inode *inode, struct vfs_inode *dir, const char *name);
+	/* Remove name (inode) from dir: unlink for non-directories, rmdir for
+	 * empty directories (the VFS has checked emptiness for pinned fs;
+	 * hostfs reports the host's ENOTEMPTY). Drops nlink; the inode lives
+	 * on while referenced. */
+	int (*unlink)(struct vfs_inode *dir, const char *name, struct vfs_inode *inode);
+	int (*rmdir)(struct vfs_inode *dir, const char *name, struct vfs_inode *inode);
+	/* Rename, flags RENAME_NOREPLACE/RENAME_EXCHANGE. The VFS has checked
+	 * permissions, loops, kinds and emptiness (pinned fs); `target` is the
+	 * inode at newname or NULL. The filesystem adjusts nlink and sizes of
+	 * the directories; the VFS moves the dentries. */
+	int (*rename)(struct vfs_inode *olddir, const char *oldname, struct vfs_inode *inode,
+		      struct vfs_inode *newdir, const char *newname, struct vfs_inode *target,
+		      unsigned flags);
+	/* Symlinks: copies up to size bytes of the target into buf, returns
+	 * the full target length (which may exceed size). */
+	ssize_t (*readlink)(struct vfs_inode *inode, char *buf, size_t size);
+	/* Refresh inode's attributes from where they live (backing fd, host).
+	 * NULL: the inode is always current. */
+	int (*getattr)(struct vfs_inode *inode);
+	/* Apply a checked change. VFS_ATTR_SIZE only on regular files:
+	 * ENOSPC/EFBIG past the fs limits. */
+	int (*setattr)(struct vfs_inode *inode, const struct vfs_iattr *attr);
+	/* xattrs, names with their namespace prefix ("user.x"). The VFS has
+	 * checked the namespace and permissions. getxattr/listxattr with size
+	 * 0 return the length; ERANGE when too small; ENODATA if absent;
+	 * setxattr flags XATTR_CREATE (EEXIST) / XATTR_REPLACE (ENODATA);
+	 * ENOSPC. NULL: EOPNOTSUPP. */
+	ssize_t (*getxattr)(struct vfs_inode *inode, const char *name, void *buf, size_t size);
+	int (*setxattr)(struct vfs_inode *inode, const char *name, const void *value, size_t size,
+			int flags);
+	ssize_t (*listxattr)(struct vfs_inode *inode, char *buf, size_t size);
+	int (*removexattr)(struct vfs_inode *inode, const char *name);
+};
+
+/* Emits one directory entry: returns false when the caller's buffer is
+ * full (the entry was not taken and must be offered again). `next` is the
+ * cookie that resumes after this entry. */
+typedef bool (*vfs_filldir_t)(void *arg, const char *name, unsigned len, uint64_t ino,
+			      unsigned type, int64_t next);
+
+struct vfs_file_ops {
+	/* Prepare file (path, inode, flags set) for use: regular files set
+	 * file->host_fd to a real fd with the access mode and O_APPEND of
+	 * file->flags; directories may set private. O_TRUNC has been applied
+	 * through setattr already. Errnos: host errnos, ENOMEM. */
+	int (*open)(struct vfs_file *file);
+	/* Undo open (close host_fd, free private). */
+	void (*release)(struct vfs_file *file);
+	/* Emit entries after cookie file->pos (the VFS emits "." and ".."
+	 * itself, cookies 1 and 2; the fs's first cookie is > 2), updating
+	 * file->pos to the cookie of the last entry taken. */
+	int (*iterate)(struct vfs_file *file, vfs_filldir_t fill, void *arg);
+};
+
+/* Helpers for filesystems (vfs/inode.c, vfs/dentry.c). */
+void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs_inode_ops *ops,
+		    const struct vfs_file_ops *fops, mode_t mode);
+struct vfs_inode *vfs_inode_get(struct vfs_inode *inode);
+void vfs_inode_put(struct vfs_inode *inode);
+/* Registers inode as the VFS object for host (dev, ino). */
+void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
+/* Initialises sb (one reference) and allocates its root dentry over root
+ * (consumes that inode reference). -ENOMEM. */
+int vfs_sb_init(struct vfs_sb *sb, const struct vfs_sb_ops *ops, unsigned flags,
+		unsigned long magic, struct vfs_inode *root);
+/* The current time as the VFS stamps it. */
+struct timespec vfs_now(void);
+/* An anonymous device number for a new instance (major 0, as Linux). */
+dev_t vfs_anon_dev(void);
+
+#endif

@@ -1,0 +1,107 @@
+/* Permission checks, as Linux's fs/namei.c and fs/attr.c do them.
+ *
+ * Capabilities are bits in cred->caps. As in a user namespace, a
+ * capability overrides an inode's DAC only if the inode's owner and group
+ * are mapped (VFS_I_*_UNMAPPED clear): root in the sandbox cannot read a
+ * host file whose owner it does not map (capable_wrt_inode_uidgid). */
+#include <linux/capability.h>
+
+#include "vfs/vfs_private.h"
+
+bool vfs_capable(const struct vfs_cred *c, int cap)
+{
+	return (c->caps & VFS_CAP(cap)) != 0;
+}
+
+bool vfs_capable_wrt(const struct vfs_cred *c, const struct vfs_inode *inode, int cap)
+{
+	if (inode->flags & (VFS_I_UID_UNMAPPED | VFS_I_GID_UNMAPPED))
+		return false;
+	return vfs_capable(c, cap);
+}
+
+bool vfs_in_group(const struct vfs_cred *c, gid_t gid)
+{
+	if (c->egid == gid)
+		return true;
+	for (int i = 0; i < c->ngroups; i++)
+		if (c->groups[i] == gid)
+			return true;
+	return false;
+}
+
+bool vfs_is_owner(const struct vfs_cred *c, const struct vfs_inode *inode)
+{
+	return !(inode->flags & VFS_I_UID_UNMAPPED) && c->euid == inode->uid;
+}
+
+/* acl_permission_check without ACLs. */
+static int mode_check(const struct vfs_cred *c, const struct vfs_inode *inode, int mask)
+{
+	unsigned mode = inode->mode;
+	if (vfs_is_owner(c, inode))
+		mode >>= 6;
+	else if (!(inode->flags & VFS_I_GID_UNMAPPED) && vfs_in_group(c, inode->gid))
+		mode >>= 3;
+	return (mask & ~mode & 7) ? -EACCES : 0;
+}
+
+int vfs_permission(const struct vfs_cred *c, struct vfs_inode *inode, int mask)
+{
+	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if (mode_check(c, inode, mask) == 0)
+		return 0;
+	if (S_ISDIR(inode->mode)) {
+		if (!(mask & MAY_WRITE) && vfs_capable_wrt(c, inode, CAP_DAC_READ_SEARCH))
+			return 0;
+		if (vfs_capable_wrt(c, inode, CAP_DAC_OVERRIDE))
+			return 0;
+		return -EACCES;
+	}
+	if (mask == MAY_READ && vfs_capable_wrt(c, inode, CAP_DAC_READ_SEARCH))
+		return 0;
+	if ((!(mask & MAY_EXEC) || (inode->mode & 0111)) &&
+	    vfs_capable_wrt(c, inode, CAP_DAC_OVERRIDE))
+		return 0;
+	return -EACCES;
+}
+
+static bool check_sticky(const struct vfs_cred *c, struct vfs_inode *dir,
+			 struct vfs_inode *inode)
+{
+	if (!(dir->mode & S_ISVTX))
+		return false;
+	if (vfs_is_owner(c, inode) || vfs_is_owner(c, dir))
+		return false;
+	return !vfs_capable_wrt(c, inode, CAP_FOWNER);
+}
+
+int vfs_may_delete(const struct vfs_cred *c, struct vfs_inode *dir, struct vfs_inode *victim)
+{
+	int r = vfs_permission(c, dir, MAY_WRITE | MAY_EXEC);
+	if (r < 0)
+		return r;
+	if (check_sticky(c, dir, victim))
+		return -EPERM;
+	return 0;
+}
+
+void vfs_init_owner(const struct vfs_cred *c, struct vfs_inode *dir, mode_t mode,
+		    struct vfs_new *n)
+{
+	n->uid = c->euid;
+	n->rdev = 0;
+	if (dir->mode & S_ISGID) {
+		n->gid = dir->gid;
+		if (S_ISDIR(mode))
+			mode |= S_ISGID;
+	} else {
+		n->gid = c->egid;
+	}
+	/* mode_strip_sgid: a non-directory may keep setgid only if its
+	 * creator is in its group or may set ids. */
+	if (!S_ISDIR(mode) && (mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP) &&
+	    !vfs_in_group(c, n->gid) && !vfs_capable_wrt(c, dir, CAP_FSETID))
+		mode &= ~S_ISGID;
+	n->mode = mode;
+}

@@ -1,0 +1,234 @@
+/* veil's VFS: the public entry points, one per filesystem syscall, with
+ * Linux semantics.
+ *
+ * Every entry point returns 0 (or a count) on success and -errno on failure,
+ * exactly what the matching syscall would return to the program, so a
+ * syscall handler's result is the entry point's result. Nothing here prints,
+ * exits or aborts; allocation failure is -ENOMEM.
+ *
+ * Threading: the VFS is single-threaded. There are no locks; one thread (the
+ * sentry's event loop) owns every object. Reference counts are plain ints.
+ *
+ * Objects and ownership (the details are in vfs_private.h):
+ *   struct vfs_sb      a filesystem instance (tmpfs_new(), hostfs_new()
+ *                      return one with one reference for the caller)
+ *   struct vfs_mount   an instance attached somewhere (flags ro/nosuid/...)
+ *   struct vfs_dentry  a name in a directory
+ *   struct vfs_inode   the object a name leads to
+ *   struct vfs_file    an open file (what a program's fd stands for)
+ *   struct vfs_path    a location: (mount, dentry), both referenced
+ *
+ * A "dirf" argument plays the role of a dirfd: NULL means AT_FDCWD (the
+ * context's cwd); otherwise the file's location is the starting point (it
+ * may be an O_PATH file). Absolute paths start at ctx->root, which is a hard
+ * ceiling: ".." never climbs above it and absolute symlinks resolve against
+ * it. */
+#ifndef VEIL_VFS_VFS_H
+#define VEIL_VFS_VFS_H
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/mount.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+
+struct vfs_sb;
+struct vfs_mount;
+struct vfs_dentry;
+struct vfs_inode;
+struct vfs_file;
+
+struct vfs_path {
+	struct vfs_mount *mnt;
+	struct vfs_dentry *dentry;
+};
+
+#define VFS_NGROUPS_MAX 64
+
+/* The caller's credentials. The effective ids act as the fs ids. caps is a
+ * bit set of the effective capabilities, bit CAP_xxx (linux/capability.h);
+ * VFS_CAPS_ALL grants every one. */
+struct vfs_cred {
+	uid_t ruid, euid;
+	gid_t rgid, egid;
+	int ngroups;
+	gid_t groups[VFS_NGROUPS_MAX];
+	uint64_t caps;
+};
+
+#define VFS_CAP(c) (1ULL << (c))
+#define VFS_CAPS_ALL (~0ULL)
+
+/* What a syscall handler passes for the calling task. root and cwd are
+ * owned references (vfs_ctx_init/vfs_ctx_destroy manage them). */
+struct vfs_ctx {
+	struct vfs_cred cred;
+	mode_t umask;
+	struct vfs_path root;
+	struct vfs_path cwd;
+};
+
+/* --- contexts and locations ------------------------------------------- */
+
+/* Root and cwd become the root of mnt (new references). */
+void vfs_ctx_init(struct vfs_ctx *ctx, struct vfs_mount *mnt, const struct vfs_cred *cred);
+/* Drops the root and cwd references. */
+void vfs_ctx_destroy(struct vfs_ctx *ctx);
+/* A cred for uid/gid with no supplementary groups; caps VFS_CAPS_ALL when
+ * uid is 0, none otherwise (what setresuid does to a non-root process). */
+void vfs_cred_init(struct vfs_cred *cred, uid_t uid, gid_t gid);
+
+void vfs_path_get(const struct vfs_path *p);
+void vfs_path_put(struct vfs_path *p);
+
+/* umask(2): sets the mask, returns the old one. */
+mode_t vfs_umask(struct vfs_ctx *ctx, mode_t mask);
+
+/* chdir/fchdir/chroot: replace ctx->cwd / ctx->root. ENOTDIR, EACCES (no
+ * search permission), plus the walk's errnos; chroot needs CAP_SYS_CHROOT. */
+int vfs_chdir(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
+int vfs_fchdir(struct vfs_ctx *ctx, struct vfs_file *f);
+int vfs_chroot(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
+/* getcwd(2): the cwd as a path from ctx->root, returns its length with the
+ * NUL. ERANGE if size is too small; a cwd outside the root reads
+ * "(unreachable)/..." as Linux does; a deleted one ENOENT. */
+int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
+
+/* --- mounts ------------------------------------------------------------ */
+
+/* Mount flags: the MS_* values of sys/mount.h that make sense per mount. */
+#define VFS_MNT_FLAGS (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME)
+
+/* A new mount of sb that is not attached anywhere: the root of a mount
+ * tree, whose root is what a vfs_ctx roots at. Takes its own sb reference;
+ * *ret carries one reference for the caller (drop it with
+ * vfs_mount_tree_put(), which also detaches everything mounted below). */
+int vfs_mount_root(struct vfs_sb *sb, unsigned long flags, struct vfs_mount **ret);
+/* Detaches every mount attached below root and drops the caller's
+ * reference on root. Open files keep their mounts alive. */
+void vfs_mount_tree_put(struct vfs_mount *root);
+/* mount(2) of a fresh instance: attaches sb at the directory path names
+ * (following symlinks). Needs CAP_SYS_ADMIN (EPERM); ENOTDIR if the target
+ * is not a directory; EINVAL for unknown flags. The mount tree keeps its own
+ * reference to sb. */
+int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct vfs_sb *sb,
+	      unsigned long flags);
+/* mount --bind: attaches the subtree at src (a new mount of the same sb
+ * rooted at src's dentry) at dst. */
+int vfs_bind(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
+	     struct vfs_file *dstdirf, const char *dst, unsigned long flags);
+/* mount(MS_REMOUNT|MS_BIND): replaces the flags of the mount whose root
+ * path names; EINVAL if path is not a mount root. */
+int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, unsigned long flags);
+/* umount2(path, MNT_DETACH semantics): EINVAL if path is not a mount root
+ * or is the context's root mount. */
+int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
+void vfs_sb_put(struct vfs_sb *sb);
+
+/* --- open files -------------------------------------------------------- */
+
+/* openat2(2). how->flags: O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC, O_APPEND,
+ * O_DIRECTORY, O_NOFOLLOW, O_PATH, O_TMPFILE, O_NOATIME, O_CLOEXEC (recorded
+ * only), O_NONBLOCK, O_LARGEFILE, O_SYNC/O_DSYNC (accepted); how->resolve:
+ * RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
+ * RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV (RESOLVE_CACHED: EAGAIN). *ret
+ * carries one reference (vfs_file_put). Errnos as openat2(2): EINVAL for bad
+ * flag combinations, and every walk, permission and creation errno. */
+int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+		const struct open_how *how, struct vfs_file **ret);
+/* openat(2): unknown flag bits are ignored, as openat does. */
+int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+	       mode_t mode, struct vfs_file **ret);
+struct vfs_file *vfs_file_get(struct vfs_file *f);
+void vfs_file_put(struct vfs_file *f);
+
+/* The real host fd behind an open regular file (tmpfs: the reopened memfd;
+ * hostfs: the host file), opened with the file's access mode and
+ * O_APPEND; borrowed: it lives as long as the file. -EBADF for O_PATH
+ * files, -EISDIR for directories, -ENXIO for other kinds. */
+int vfs_file_host_fd(const struct vfs_file *f);
+/* The file's location (borrowed) and open flags. */
+const struct vfs_path *vfs_file_path(const struct vfs_file *f);
+struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
+int vfs_file_flags(const struct vfs_file *f);
+
+/* write/pread through the host fd, with what the kernel does around a
+ * write: EBADF without write access, suid/sgid cleared unless CAP_FSETID,
+ * tmpfs size limit (ENOSPC/EFBIG). For tests and the sentry's emulated
+ * paths; the program writes natively. */
+ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size_t n);
+ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, off_t off);
+
+/* getdents64(2) on a directory file: fills buf with struct linux_dirent64
+ * records (".", ".." first) from the file's cursor, returns the byte count,
+ * 0 at the end. d_off of each record is a stable cookie: seeking to it
+ * resumes after that entry even if entries were added or removed meanwhile.
+ * ENOTDIR on a non-directory, EBADF on O_PATH, EINVAL if buf cannot hold
+ * one record. */
+ssize_t vfs_getdents64(struct vfs_file *f, void *buf, size_t size);
+/* lseek(2) on a directory: SEEK_SET to 0 or a cookie, SEEK_CUR with 0. */
+off_t vfs_dir_lseek(struct vfs_file *f, off_t off, int whence);
+
+/* --- the path syscalls -------------------------------------------------- */
+
+/* statx(2): flags AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW, AT_NO_AUTOMOUNT,
+ * AT_STATX_*; every basic field is filled whatever mask asks. */
+int vfs_statx(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+	      unsigned mask, struct statx *ret);
+int vfs_fstatat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct stat *ret,
+		int flags);
+/* faccessat2(2): mode F_OK or R_OK|W_OK|X_OK; flags AT_EACCESS,
+ * AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. Real ids unless AT_EACCESS. */
+int vfs_faccessat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int mode,
+		   int flags);
+int vfs_mkdirat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, mode_t mode);
+/* mknodat(2): S_IFREG, S_IFIFO, S_IFSOCK always; S_IFCHR/S_IFBLK need
+ * CAP_MKNOD (EPERM) and a mount without nodev for later opens. */
+int vfs_mknodat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, mode_t mode,
+		dev_t dev);
+int vfs_unlinkat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags);
+int vfs_renameat2(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpath,
+		  struct vfs_file *newdirf, const char *newpath, unsigned flags);
+int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpath,
+	       struct vfs_file *newdirf, const char *newpath, int flags);
+int vfs_symlinkat(struct vfs_ctx *ctx, const char *target, struct vfs_file *newdirf,
+		  const char *linkpath);
+/* readlinkat(2): returns the number of bytes placed in buf (no NUL).
+ * EINVAL if path is not a symlink (or size is 0). */
+ssize_t vfs_readlinkat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, char *buf,
+		       size_t size);
+int vfs_fchmodat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, mode_t mode,
+		 int flags);
+/* fchownat(2): (uid_t)-1 / (gid_t)-1 leave a field unchanged. */
+int vfs_fchownat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, uid_t uid,
+		 gid_t gid, int flags);
+/* utimensat(2): times NULL means now; UTIME_NOW and UTIME_OMIT per field. */
+int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+		  const struct timespec times[2], int flags);
+int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length);
+int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
+int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret);
+
+/* The xattr family, path-based like getxattr/lgetxattr (AT_SYMLINK_NOFOLLOW
+ * in flags makes the l- variant; AT_EMPTY_PATH with dirf the f- variant).
+ * Size 0 asks for the length; ERANGE when the buffer is too small. */
+ssize_t vfs_getxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		       const char *name, void *buf, size_t size);
+int vfs_setxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		   const char *name, const void *value, size_t size, int xflags);
+ssize_t vfs_listxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+			char *buf, size_t size);
+int vfs_removexattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		      const char *name);
+
+/* --- identity, for the sentry -------------------------------------------- */
+
+/* The VFS inode whose backing host object has (dev, ino), e.g. what fstat
+ * of a program's fd shows for a tmpfs memfd or a hostfs file; NULL if none.
+ * Borrowed: valid until the inode's last reference goes. */
+struct vfs_inode *vfs_inode_by_host(dev_t dev, ino_t ino);
+
+#endif
