@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "base/log.h"
 #include "cmd/parse.h"
+#include "platform/emulate.h"
 #include "platform/ns/ns.h"
 #include "sentry/spec.h"
 
@@ -20,9 +21,7 @@ static int run(struct spec *spec, struct veil_error **err)
 {
 	switch (spec->backend) {
 	case SPEC_BACKEND_EMULATE:
-		return verr_set(err, 0,
-				"--backend=emulate: the emulate backend (the sentry) is not "
-				"built yet; use --backend=kernel");
+		return emulate_run(spec, err);
 	case SPEC_BACKEND_AUTO:
 	case SPEC_BACKEND_KERNEL:
 		break;

@@ -45,6 +45,10 @@ struct platform_ops {
 	/* Copies `len` bytes from `src` to tracee address `addr`: 0, -EFAULT,
 	 * -ESRCH. Used for out-parameters (a stat buffer), after the decision. */
 	int (*write_mem)(struct platform_call *call, uint64_t addr, const void *src, size_t len);
+	/* A copy of the tracee's fd `fd` for the sentry (the same open file
+	 * description, so offsets and flags are shared), close-on-exec. The
+	 * caller closes it. -EBADF when the tracee has no such fd. */
+	int (*get_fd)(struct platform_call *call, int fd);
 	/* Whether the call is still waiting for its answer. */
 	bool (*valid)(struct platform_call *call);
 	/* Answers with `ret` (>= 0) or an error (-errno). Returns 0, or -errno

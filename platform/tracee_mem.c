@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 #define PAGE 4096u
 
@@ -60,4 +62,23 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len)
 	struct iovec local = {.iov_base = (void *)src, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
 	return map_errno(process_vm_writev(tid, &local, 1, &remote, 1, 0), len);
+}
+
+int tracee_get_fd(pid_t tid, int fd)
+{
+	if (fd < 0)
+		return -EBADF;
+	/* pidfd_open wants a thread-group leader unless PIDFD_THREAD (6.9+);
+	 * fds are per process, so any thread's pidfd would do. */
+	int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (pidfd < 0 && errno == EINVAL)
+		pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+	if (pidfd < 0)
+		return -ESRCH;
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	int e = errno;
+	close(pidfd);
+	if (r < 0)
+		return e == EBADF ? -EBADF : -e;
+	return r; /* pidfd_getfd sets close-on-exec */
 }

@@ -12,5 +12,7 @@
 int tracee_read(pid_t tid, void *dst, uint64_t addr, size_t len);
 ssize_t tracee_read_str(pid_t tid, char *dst, uint64_t addr, size_t size);
 int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len);
+/* The tracee's fd `fd`, duplicated into this process (pidfd_getfd). */
+int tracee_get_fd(pid_t tid, int fd);
 
 #endif

@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "sentry/fdmap.h"
+#include "sentry/shadow.h"
 #include "sentry/syscalls.h"
+#include "vfs/vfs.h"
 
 static uint64_t all_caps(void)
 {
@@ -32,6 +35,68 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	return 0;
 }
 
+static struct vfs_ctx *vfs_ctx_copy(const struct vfs_ctx *from)
+{
+	struct vfs_ctx *c = malloc(sizeof(*c));
+	if (!c)
+		return NULL;
+	*c = *from;
+	vfs_path_get(&c->root);
+	vfs_path_get(&c->cwd);
+	return c;
+}
+
+static void vfs_ctx_free(struct vfs_ctx *c)
+{
+	if (!c)
+		return;
+	vfs_ctx_destroy(c);
+	free(c);
+}
+
+int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd, mode_t umask)
+{
+	struct vfs_ctx *c = malloc(sizeof(*c));
+	struct fdmap *files = fdmap_new();
+	struct shadows *shadows = NULL;
+	int r = c && files ? shadows_new(&shadows) : -ENOMEM;
+	if (r < 0) {
+		free(c);
+		fdmap_free(files);
+		return r;
+	}
+	struct vfs_cred cred;
+	vfs_cred_init(&cred, s->initial.fsuid, s->initial.fsgid);
+	vfs_ctx_init(c, root, &cred);
+	c->umask = umask & 0777;
+	if (cwd && vfs_chdir(c, NULL, cwd) < 0)
+		vfs_chdir(c, NULL, "/");
+	s->root = root;
+	s->initial_vfs = c;
+	s->files = files;
+	s->shadows = shadows;
+	return 0;
+}
+
+struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
+{
+	struct vfs_ctx *c = t->vfs;
+	if (!c)
+		return NULL;
+	/* The VFS checks with the fs ids, as the kernel does. */
+	const struct creds *cr = &t->creds;
+	c->cred.ruid = cr->ruid;
+	c->cred.euid = cr->fsuid;
+	c->cred.rgid = cr->rgid;
+	c->cred.egid = cr->fsgid;
+	size_t n = cr->ngroups < VFS_NGROUPS_MAX ? cr->ngroups : VFS_NGROUPS_MAX;
+	for (size_t i = 0; i < n; i++)
+		c->cred.groups[i] = cr->groups[i];
+	c->cred.ngroups = (int)n;
+	c->cred.caps = cr->cap_effective;
+	return c;
+}
+
 void sentry_fini(struct sentry *s)
 {
 	for (size_t b = 0; b < s->n_buckets; b++) {
@@ -39,12 +104,19 @@ void sentry_fini(struct sentry *s)
 		while (t) {
 			struct sentry_task *next = t->next;
 			creds_release(&t->creds);
+			vfs_ctx_free(t->vfs);
 			free(t);
 			t = next;
 		}
 	}
 	free(s->buckets);
 	creds_release(&s->initial);
+	/* Open files first: they hold references into the mount tree. */
+	fdmap_free(s->files);
+	shadows_free(s->shadows);
+	vfs_ctx_free(s->initial_vfs);
+	if (s->root)
+		vfs_mount_tree_put(s->root);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -85,11 +157,13 @@ static int grow(struct sentry *s)
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent)
 {
 	const struct creds *from = &s->initial;
+	const struct vfs_ctx *from_vfs = s->initial_vfs;
 	if (parent) {
 		struct sentry_task *p = sentry_task_find(s, parent);
 		if (!p)
 			return -ESRCH;
 		from = &p->creds;
+		from_vfs = p->vfs;
 	}
 	/* A tid is reused only after its task exited; a stale entry means a
 	 * lost exit report: replace it. */
@@ -101,6 +175,11 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent)
 		return -ENOMEM;
 	t->tid = tid;
 	if (creds_copy(&t->creds, from) < 0) {
+		free(t);
+		return -ENOMEM;
+	}
+	if (from_vfs && !(t->vfs = vfs_ctx_copy(from_vfs))) {
+		creds_release(&t->creds);
 		free(t);
 		return -ENOMEM;
 	}
@@ -119,6 +198,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			struct sentry_task *t = *pp;
 			*pp = t->next;
 			creds_release(&t->creds);
+			vfs_ctx_free(t->vfs);
 			free(t);
 			s->n_tasks--;
 			return;
@@ -141,6 +221,9 @@ void sentry_dispatch(struct sentry *s, struct platform_call *call)
 		ret = e->handler(s, call);
 		if (ret == SYS_REPLIED)
 			return;
+		if (ret == -ENOSYS || ret == -EOPNOTSUPP)
+			log_debug("%s from %d: %s", e->name, call->tid,
+				  ret == -ENOSYS ? "not supported" : "EOPNOTSUPP");
 	}
 	call->ops->reply(call, ret);
 }

@@ -16,9 +16,16 @@
 #include "sentry/creds.h"
 #include "sentry/spec.h"
 
+struct vfs_ctx;
+struct vfs_mount;
+
 struct sentry_task {
 	pid_t tid;
 	struct creds creds; /* per thread, as in Linux */
+	/* Root, cwd and umask as the VFS sees them, NULL without a VFS.
+	 * Copied at fork and clone: a thread's chdir is not yet seen by its
+	 * siblings (CLONE_FS), see docs/sentry.md. */
+	struct vfs_ctx *vfs;
 	struct sentry_task *next; /* hash chain */
 };
 
@@ -36,6 +43,9 @@ struct sentry_fs_ops {
 	int (*open_exec)(struct sentry *s, struct sentry_task *t, const char *path);
 };
 
+/* open_exec through the sentry's VFS (sentry_attach_vfs). */
+extern const struct sentry_fs_ops sentry_vfs_fs_ops;
+
 struct sentry {
 	const struct sentry_fs_ops *fs;
 	void *fs_priv;
@@ -43,12 +53,25 @@ struct sentry {
 	size_t n_buckets;
 	size_t n_tasks;
 	struct creds initial;         /* the creds of the first task */
+	struct vfs_mount *root;       /* the sandbox's filesystem, or NULL */
+	struct vfs_ctx *initial_vfs;  /* root, cwd and umask of the first task */
+	struct fdmap *files;          /* the program's open files, by host identity */
+	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as
  * uid 0 the capabilities the spec keeps (all by default). 0 or -errno. */
 int sentry_init(struct sentry *s, const struct spec *spec);
 void sentry_fini(struct sentry *s);
+
+/* Gives the sentry its filesystem: the mount tree (the sentry takes the
+ * reference), the first task's cwd (`cwd`, if it is a directory there,
+ * else /) and umask. 0 or -errno. */
+int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd, mode_t umask);
+
+/* The calling task's VFS context with its current credentials, or NULL
+ * when the sentry has no filesystem. */
+struct vfs_ctx *sentry_task_vfs(struct sentry_task *t);
 
 /* Process events from the platform. A new task copies its creator's
  * credentials; `parent` 0 means the first task. 0 or -errno. */

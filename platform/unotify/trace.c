@@ -40,6 +40,11 @@ static int tc_write_mem(struct platform_call *call, uint64_t addr, const void *s
 	return tracee_write(call->tid, addr, src, len);
 }
 
+static int tc_get_fd(struct platform_call *call, int fd)
+{
+	return tracee_get_fd(call->tid, fd);
+}
+
 static bool tc_valid(struct platform_call *call)
 {
 	(void)call;
@@ -78,6 +83,7 @@ static const struct platform_ops trace_call_ops = {
 	.read_mem = tc_read_mem,
 	.read_str = tc_read_str,
 	.write_mem = tc_write_mem,
+	.get_fd = tc_get_fd,
 	.valid = tc_valid,
 	.reply = tc_reply,
 	.reply_fd = tc_reply_fd,

@@ -73,6 +73,11 @@ static int uc_write_mem(struct platform_call *call, uint64_t addr, const void *s
 	return tracee_write(call->tid, addr, src, len);
 }
 
+static int uc_get_fd(struct platform_call *call, int fd)
+{
+	return tracee_get_fd(call->tid, fd);
+}
+
 static bool uc_valid(struct platform_call *call)
 {
 	uint64_t id = UC(call)->id;
@@ -114,6 +119,7 @@ static const struct platform_ops unotify_call_ops = {
 	.read_mem = uc_read_mem,
 	.read_str = uc_read_str,
 	.write_mem = uc_write_mem,
+	.get_fd = uc_get_fd,
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
@@ -380,6 +386,11 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct 
 		child_fail(report, err->errnum, err->msg);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		child_fail(report, errno, "cannot set no_new_privs");
+	/* The real cwd names nothing in the sandbox (relative paths resolve in
+	 * the sentry); leave the caller's directory behind. Once the filter is
+	 * in, chdir is the sentry's. */
+	if (chdir("/") < 0)
+		child_fail(report, errno, "cannot chdir to /");
 	if (opts && opts->landlock && landlock_restrict(opts->landlock, &err) < 0)
 		child_fail(report, err->errnum, err->msg);
 	scmp_filter_ctx ctx;

@@ -1,0 +1,135 @@
+/* The emulate backend's start: check what it can realise, build the VFS,
+ * give the sentry its filesystem, start the first task, serve it. */
+#include "platform/emulate.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "platform/landlock.h"
+#include "platform/unotify/unotify.h"
+#include "sentry/sentry.h"
+#include "sentry/vfs_setup.h"
+
+/* What the kernel backend does with namespaces and this backend cannot do
+ * without them: refused by name, never silently ignored. */
+static int check_supported(const struct spec *spec, struct veil_error **err)
+{
+	static const struct {
+		unsigned ns;
+		const char *flag;
+	} ns[] = {
+		{SPEC_NS_NET, "--unshare-net"},   {SPEC_NS_PID, "--unshare-pid"},
+		{SPEC_NS_IPC, "--unshare-ipc"},   {SPEC_NS_UTS, "--unshare-uts"},
+		{SPEC_NS_CGROUP, "--unshare-cgroup"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
+		if ((spec->unshare & ns[i].ns) && !(spec->unshare_try & ns[i].ns))
+			return verr_set(err, 0, "%s: --backend=emulate has no namespaces; "
+					"use --backend=kernel", ns[i].flag);
+	if (spec->hostname)
+		return verr_set(err, 0, "--hostname: --backend=emulate has no uts namespace; "
+				"use --backend=kernel");
+	if (spec->n_seccomp)
+		return verr_set(err, 0, "--seccomp/--add-seccomp-fd are not supported by "
+				"--backend=emulate yet");
+	if (spec->info_fd >= 0 || spec->json_status_fd >= 0 || spec->block_fd >= 0 ||
+	    spec->userns_block_fd >= 0 || spec->sync_fd >= 0 || spec->lock_files)
+		return verr_set(err, 0, "--info-fd, --json-status-fd, --block-fd, "
+				"--userns-block-fd, --sync-fd and --lock-file are not supported "
+				"by --backend=emulate yet");
+	if (spec->disable_userns || spec->assert_userns_disabled)
+		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
+				"namespace already; the flag is not supported");
+	return 0;
+}
+
+static int first_task(void *arg)
+{
+	const struct spec *spec = arg;
+	if (spec->new_session)
+		setsid();
+	if (spec->die_with_parent)
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	extern char **environ;
+	environ = spec->envp;
+	char **argv = spec->argv;
+	const char *file = argv[0];
+	if (spec->argv0)
+		argv[0] = spec->argv0;
+	execvp(file, argv);
+	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(errno));
+	return 1;
+}
+
+/* bubblewrap's default cwd: the caller's, when it exists inside; else
+ * $HOME (from the program's environment); else /. */
+static const char *initial_cwd(const struct spec *spec, char *buf, size_t size)
+{
+	if (spec->chdir)
+		return spec->chdir;
+	if (getcwd(buf, size))
+		return buf;
+	for (char **e = spec->envp; e && *e; e++)
+		if (strncmp(*e, "HOME=", 5) == 0)
+			return *e + 5;
+	return "/";
+}
+
+int emulate_run(const struct spec *spec, struct veil_error **err)
+{
+	if (check_supported(spec, err) < 0)
+		return -1;
+	struct vfs_mount *root;
+	if (vfs_setup_build(spec, &root, err) < 0)
+		return -1;
+
+	struct sentry s;
+	int r = sentry_init(&s, spec);
+	if (r < 0) {
+		vfs_mount_tree_put(root);
+		return verr_set(err, -r, "cannot start the sentry");
+	}
+	s.fs = &sentry_vfs_fs_ops;
+	char cwd[PATH_MAX];
+	mode_t mask = umask(022);
+	umask(mask);
+	r = sentry_attach_vfs(&s, root, initial_cwd(spec, cwd, sizeof(cwd)), mask);
+	if (r < 0) {
+		vfs_mount_tree_put(root);
+		sentry_fini(&s);
+		return verr_set(err, -r, "cannot start the sentry");
+	}
+	if (spec->chdir) {
+		/* bubblewrap fails when --chdir names nothing usable. */
+		struct sentry_task probe = {.vfs = s.initial_vfs, .creds = s.initial};
+		char got[PATH_MAX];
+		if (vfs_getcwd(sentry_task_vfs(&probe), got, sizeof(got)) < 0 ||
+		    strcmp(got, "/") == 0) {
+			if (strcmp(spec->chdir, "/") != 0) {
+				sentry_fini(&s);
+				return verr_set(err, ENOENT, "Can't chdir to %s", spec->chdir);
+			}
+		}
+	}
+
+	struct landlock_policy pol;
+	landlock_policy_from_spec(spec, &pol);
+	struct unotify_opts opts = {.landlock = &pol};
+	struct unotify u;
+	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
+	landlock_policy_free(&pol);
+	int status = -1;
+	if (r == 0)
+		status = unotify_run(&u);
+	unotify_fini(&u);
+	sentry_fini(&s);
+	return status;
+}

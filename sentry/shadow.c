@@ -1,0 +1,152 @@
+/* The scratch directory and its shadows.
+ *
+ * Invariants: a shadow's name is its index ("s<N>"); the table holds a
+ * reference on each shadowed location (mount, dentry), so a key is never a
+ * freed pointer reused by another object. Shadows live until the sandbox
+ * ends: a program may hold its fd anywhere. */
+#include "sentry/shadow.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct shadow {
+	struct vfs_path loc;
+	unsigned index;
+	bool dir;
+	struct shadow *next;
+};
+
+struct shadows {
+	int dirfd;          /* the scratch directory */
+	char path[PATH_MAX];
+	struct shadow **b;
+	size_t nb, n;
+	unsigned next_index;
+};
+
+static int make_scratch(struct shadows *sh)
+{
+	const char *env = getenv("VEIL_SCRATCH");
+	const char *bases[] = {env, "/dev/shm", "/tmp"};
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (!bases[i] || !*bases[i])
+			continue;
+		snprintf(sh->path, sizeof(sh->path), "%s/veil-shadows-XXXXXX", bases[i]);
+		if (mkdtemp(sh->path)) {
+			sh->dirfd = open(sh->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			if (sh->dirfd >= 0)
+				return 0;
+			rmdir(sh->path);
+		}
+	}
+	return -errno;
+}
+
+int shadows_new(struct shadows **ret)
+{
+	struct shadows *sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		return -ENOMEM;
+	sh->nb = 64;
+	sh->b = calloc(sh->nb, sizeof(*sh->b));
+	int r = sh->b ? make_scratch(sh) : -ENOMEM;
+	if (r < 0) {
+		free(sh->b);
+		free(sh);
+		return r;
+	}
+	*ret = sh;
+	return 0;
+}
+
+static void name_of(const struct shadow *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "s%u", s->index);
+}
+
+void shadows_free(struct shadows *sh)
+{
+	if (!sh)
+		return;
+	for (size_t i = 0; i < sh->nb; i++) {
+		for (struct shadow *s = sh->b[i], *next; s; s = next) {
+			next = s->next;
+			char name[32];
+			name_of(s, name, sizeof(name));
+			unlinkat(sh->dirfd, name, s->dir ? AT_REMOVEDIR : 0);
+			vfs_path_put(&s->loc);
+			free(s);
+		}
+	}
+	close(sh->dirfd);
+	rmdir(sh->path);
+	free(sh->b);
+	free(sh);
+}
+
+static size_t slot(const struct shadows *sh, const struct vfs_path *loc)
+{
+	uintptr_t h = (uintptr_t)loc->mnt * 31 + (uintptr_t)loc->dentry;
+	return (size_t)((h >> 4) * 0x9e3779b97f4a7c15ull >> 20) & (sh->nb - 1);
+}
+
+static void grow(struct shadows *sh)
+{
+	size_t nb = sh->nb * 2;
+	struct shadow **b = calloc(nb, sizeof(*b));
+	if (!b)
+		return;
+	struct shadows bigger = {.b = b, .nb = nb};
+	for (size_t i = 0; i < sh->nb; i++) {
+		for (struct shadow *s = sh->b[i], *next; s; s = next) {
+			next = s->next;
+			size_t k = slot(&bigger, &s->loc);
+			s->next = b[k];
+			b[k] = s;
+		}
+	}
+	free(sh->b);
+	sh->b = b;
+	sh->nb = nb;
+}
+
+int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags)
+{
+	struct shadow *s = sh->b[slot(sh, loc)];
+	while (s && !(s->loc.mnt == loc->mnt && s->loc.dentry == loc->dentry && s->dir == dir))
+		s = s->next;
+	char name[32];
+	if (!s) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return -ENOMEM;
+		s->index = sh->next_index++;
+		s->dir = dir;
+		name_of(s, name, sizeof(name));
+		int r = dir ? mkdirat(sh->dirfd, name, 0700)
+			    : mknodat(sh->dirfd, name, S_IFREG | 0600, 0);
+		if (r < 0 && errno != EEXIST) {
+			r = -errno;
+			free(s);
+			return r;
+		}
+		s->loc = *loc;
+		vfs_path_get(&s->loc);
+		if (sh->n >= sh->nb)
+			grow(sh);
+		size_t k = slot(sh, loc);
+		s->next = sh->b[k];
+		sh->b[k] = s;
+		sh->n++;
+	}
+	name_of(s, name, sizeof(name));
+	int fd = openat(sh->dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW);
+	return fd < 0 ? -errno : fd;
+}

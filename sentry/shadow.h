@@ -1,0 +1,31 @@
+/* Shadows: the real objects behind fds the VFS has no host fd for.
+ *
+ * A program's fd must be a real fd. For a regular file the VFS has one (a
+ * memfd, a host file); for a directory, or any O_PATH open, the sentry
+ * hands over a *shadow* instead: an empty directory (or empty file) in the
+ * sentry's private scratch directory, one per VFS object, whose
+ * (st_dev, st_ino) the fd map ties to the VFS file it stands for. The
+ * program can hold, dup, pass and close it natively; everything it asks of
+ * it comes back to the sentry (getdents64, fchdir, *at lookups, fstat).
+ * A directory shadow's own file position is the getdents cursor. */
+#ifndef VEIL_SENTRY_SHADOW_H
+#define VEIL_SENTRY_SHADOW_H
+
+#include <stdbool.h>
+
+#include "vfs/vfs.h"
+
+struct shadows;
+
+/* Makes the private scratch directory (mode 0700, under $VEIL_SCRATCH,
+ * /dev/shm or /tmp). 0 or -errno. */
+int shadows_new(struct shadows **ret);
+/* Removes every shadow and the scratch directory. */
+void shadows_free(struct shadows *sh);
+
+/* An fd (close-on-exec, the caller's) on the shadow of `loc`, created on
+ * first use: a directory when `dir`, else an empty file; opened with
+ * `flags` (O_RDONLY|O_DIRECTORY, or O_PATH). -errno on failure. */
+int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags);
+
+#endif

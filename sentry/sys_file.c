@@ -1,0 +1,834 @@
+/* The path syscalls for files: open family, the stat family, access,
+ * readlink, getcwd/chdir/umask, and the namespace changes (mkdir, unlink,
+ * rename, link, symlink, chmod, chown, truncate, utimensat, statfs), each a
+ * thin translation to its VFS entry point, which has the syscall's
+ * semantics and errnos.
+ *
+ * Copy once: every path is read once into the sentry's memory and only
+ * that copy is used. Results go back to the tracee after the decision.
+ *
+ * Directories and O_PATH opens reach the program as shadows (shadow.h);
+ * getdents64 reads the VFS directory from the shadow fd's own position.
+ *
+ * Not yet (answered ENOSYS or EOPNOTSUPP, never passed to the host):
+ * device and special files opened through the VFS, getdents (the 32-bit
+ * record format). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/log.h"
+#include "sentry/fdmap.h"
+#include "sentry/shadow.h"
+#include "sentry/sys.h"
+#include "vfs/vfs.h"
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+
+static struct vfs_ctx *ctx_of(struct sentry *s, struct platform_call *call)
+{
+	return sentry_task_vfs(sentry_task_find(s, call->tid));
+}
+
+#define NEED_VFS(c)                     \
+	do {                            \
+		if (!(c))               \
+			return -ENOSYS; \
+	} while (0)
+
+/* Reads the path argument at `addr` into buf (PATH_MAX). */
+static int read_path(struct platform_call *call, uint64_t addr, char *buf)
+{
+	if (addr == 0)
+		return -EFAULT;
+	ssize_t n = call->ops->read_str(call, buf, addr, PATH_MAX);
+	return n < 0 ? (int)n : 0;
+}
+
+/* An fd the tracee passed: what it stands for.
+ *   FD_VFS    a file the sentry handed over (*file set, borrowed)
+ *   FD_OTHER  the program's own (pipe, socket, its memfd...): *host_fd is
+ *             the sentry's copy, to act on directly
+ */
+enum fd_kind { FD_VFS, FD_OTHER };
+
+struct fd_ref {
+	enum fd_kind kind;
+	struct vfs_file *file;
+	int host_fd; /* always the sentry's copy; the caller closes it */
+};
+
+static int resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct fd_ref *ret)
+{
+	ret->host_fd = call->ops->get_fd(call, fd);
+	if (ret->host_fd < 0)
+		return ret->host_fd;
+	struct stat st;
+	if (fstat(ret->host_fd, &st) < 0) {
+		int e = errno;
+		close(ret->host_fd);
+		return -e;
+	}
+	ret->file = s->files ? fdmap_find(s->files, st.st_dev, st.st_ino) : NULL;
+	ret->kind = ret->file ? FD_VFS : FD_OTHER;
+	if (!ret->file && S_ISDIR(st.st_mode)) {
+		/* A directory fd the sentry did not make (inherited from
+		 * outside): it names nothing in the sandbox. */
+		log_debug("fd %d of %d: a directory the sentry did not open (%lu:%lu)", fd,
+			  call->tid, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+		close(ret->host_fd);
+		return -EBADF;
+	}
+	return 0;
+}
+
+/* The starting point of a *at() call: NULL for AT_FDCWD or an absolute
+ * path (the kernel ignores dirfd then). Directory fds are not supported
+ * yet: a regular file's fd gives ENOTDIR, as in the kernel. */
+static int dirf_of(struct sentry *s, struct platform_call *call, int dirfd, const char *path,
+		   bool empty_ok, struct vfs_file **ret)
+{
+	*ret = NULL;
+	if (dirfd == AT_FDCWD || (path[0] == '/'))
+		return 0;
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, dirfd, &ref);
+	if (r < 0)
+		return r;
+	close(ref.host_fd);
+	if (ref.kind == FD_VFS) {
+		*ret = ref.file;
+		return 0;
+	}
+	return empty_ok && path[0] == '\0' ? -EOPNOTSUPP : -ENOTDIR;
+}
+
+/* ---- open ---- */
+
+static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
+		    const struct open_how *how)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char path[PATH_MAX];
+	int r = read_path(call, path_addr, path);
+	if (r < 0)
+		return r;
+	struct vfs_file *dirf;
+	r = dirf_of(s, call, dirfd, path, false, &dirf);
+	if (r < 0)
+		return r;
+	if (r < 0)
+		return r;
+	struct vfs_file *f;
+	r = vfs_openat2(c, dirf, path, how, &f);
+	if (r < 0)
+		return r;
+	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_host_fd(f);
+	int shadow = -1;
+	if (host == -EISDIR || (how->flags & O_PATH)) {
+		/* No host fd for a directory or an O_PATH open: a shadow. */
+		struct stat st;
+		r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
+		if (r == 0) {
+			/* SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
+			 * kernel's fget() refuses them): an O_PATH open gets the
+			 * shadow opened for reading, which names the same object;
+			 * what it may do is still the VFS's to say. */
+			bool dir = S_ISDIR(st.st_mode);
+			r = shadow_open(s->shadows, vfs_file_path(f), dir,
+					dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+		}
+		if (r < 0) {
+			vfs_file_put(f);
+			return r;
+		}
+		host = shadow = r;
+	} else if (host < 0) {
+		log_debug("openat %s: device and special files are not supported yet", path);
+		vfs_file_put(f);
+		return -EOPNOTSUPP;
+	}
+	struct stat st;
+	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+		if (shadow >= 0)
+			close(shadow);
+		vfs_file_put(f);
+		return -ENOMEM;
+	}
+	r = call->ops->reply_fd(call, host, (how->flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+	if (shadow >= 0)
+		close(shadow);
+	vfs_file_put(f);
+	/* ENOENT: the tracee died meanwhile; nobody to answer. */
+	return r < 0 && r != -ENOENT ? r : SYS_REPLIED;
+}
+
+SYS_HANDLER(open)
+{
+	struct open_how how = {.flags = (uint32_t)call->args[1], .mode = 0};
+	if (how.flags & (O_CREAT | __O_TMPFILE))
+		how.mode = call->args[2] & 07777;
+	return do_open(s, call, AT_FDCWD, call->args[0], &how);
+}
+
+SYS_HANDLER(creat)
+{
+	struct open_how how = {.flags = O_CREAT | O_WRONLY | O_TRUNC,
+			       .mode = call->args[1] & 07777};
+	return do_open(s, call, AT_FDCWD, call->args[0], &how);
+}
+
+SYS_HANDLER(openat)
+{
+	struct open_how how = {.flags = (uint32_t)call->args[2], .mode = 0};
+	if (how.flags & (O_CREAT | __O_TMPFILE))
+		how.mode = call->args[3] & 07777;
+	return do_open(s, call, (int)call->args[0], call->args[1], &how);
+}
+
+SYS_HANDLER(openat2)
+{
+	struct open_how how;
+	if (call->args[3] < sizeof(how))
+		return -EINVAL;
+	if (call->args[3] > 4096)
+		return -E2BIG;
+	int r = call->ops->read_mem(call, &how, call->args[2], sizeof(how));
+	if (r < 0)
+		return r;
+	/* A larger struct from a newer libc must be zero past what we know. */
+	for (uint64_t off = sizeof(how); off < call->args[3]; off += 8) {
+		uint64_t v = 0;
+		size_t n = call->args[3] - off < 8 ? call->args[3] - off : 8;
+		r = call->ops->read_mem(call, &v, call->args[2] + off, n);
+		if (r < 0)
+			return r;
+		if (v)
+			return -E2BIG;
+	}
+	return do_open(s, call, (int)call->args[0], call->args[1], &how);
+}
+
+/* ---- stat ---- */
+
+static long put_stat(struct platform_call *call, uint64_t addr, const struct stat *st)
+{
+	return call->ops->write_mem(call, addr, st, sizeof(*st));
+}
+
+static long do_fstatat(struct sentry *s, struct platform_call *call, int dirfd,
+		       uint64_t path_addr, uint64_t buf, int flags)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char path[PATH_MAX];
+	int r = read_path(call, path_addr, path);
+	if (r < 0)
+		return r;
+	struct stat st;
+	if (path[0] == '\0' && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		struct fd_ref ref;
+		r = resolve_fd(s, call, dirfd, &ref);
+		if (r < 0)
+			return r;
+		if (ref.kind == FD_VFS)
+			r = vfs_fstatat(c, ref.file, "", &st, AT_EMPTY_PATH);
+		else
+			r = fstat(ref.host_fd, &st) < 0 ? -errno : 0;
+		close(ref.host_fd);
+	} else {
+		struct vfs_file *dirf;
+		r = dirf_of(s, call, dirfd, path, true, &dirf);
+		if (r == 0)
+			r = vfs_fstatat(c, dirf, path, &st, flags);
+	}
+	return r < 0 ? r : put_stat(call, buf, &st);
+}
+
+SYS_HANDLER(stat)
+{
+	return do_fstatat(s, call, AT_FDCWD, call->args[0], call->args[1], 0);
+}
+
+SYS_HANDLER(lstat)
+{
+	return do_fstatat(s, call, AT_FDCWD, call->args[0], call->args[1], AT_SYMLINK_NOFOLLOW);
+}
+
+SYS_HANDLER(newfstatat)
+{
+	return do_fstatat(s, call, (int)call->args[0], call->args[1], call->args[2],
+			  (int)call->args[3]);
+}
+
+SYS_HANDLER(fstat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	struct stat st;
+	if (ref.kind == FD_VFS && c)
+		r = vfs_fstatat(c, ref.file, "", &st, AT_EMPTY_PATH);
+	else
+		r = fstat(ref.host_fd, &st) < 0 ? -errno : 0;
+	close(ref.host_fd);
+	return r < 0 ? r : put_stat(call, call->args[1], &st);
+}
+
+SYS_HANDLER(statx)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	int dirfd = (int)call->args[0];
+	int flags = (int)call->args[2];
+	char path[PATH_MAX];
+	int r = read_path(call, call->args[1], path);
+	if (r < 0)
+		return r;
+	struct statx stx;
+	memset(&stx, 0, sizeof(stx));
+	if (path[0] == '\0' && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		struct fd_ref ref;
+		r = resolve_fd(s, call, dirfd, &ref);
+		if (r < 0)
+			return r;
+		if (ref.kind == FD_VFS)
+			r = vfs_statx(c, ref.file, "", flags, (unsigned)call->args[3], &stx);
+		else
+			r = statx(ref.host_fd, "", flags | AT_EMPTY_PATH, (unsigned)call->args[3],
+				  &stx) < 0 ? -errno : 0;
+		close(ref.host_fd);
+	} else {
+		struct vfs_file *dirf;
+		r = dirf_of(s, call, dirfd, path, true, &dirf);
+		if (r == 0)
+			r = vfs_statx(c, dirf, path, flags, (unsigned)call->args[3], &stx);
+	}
+	return r < 0 ? r : call->ops->write_mem(call, call->args[4], &stx, sizeof(stx));
+}
+
+/* ---- access, readlink ---- */
+
+static long do_access(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
+		      int mode, int flags)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char path[PATH_MAX];
+	int r = read_path(call, path_addr, path);
+	if (r < 0)
+		return r;
+	struct vfs_file *dirf;
+	r = dirf_of(s, call, dirfd, path, false, &dirf);
+	return r < 0 ? r : vfs_faccessat2(c, dirf, path, mode, flags);
+}
+
+SYS_HANDLER(access)
+{
+	return do_access(s, call, AT_FDCWD, call->args[0], (int)call->args[1], 0);
+}
+
+SYS_HANDLER(faccessat)
+{
+	return do_access(s, call, (int)call->args[0], call->args[1], (int)call->args[2], 0);
+}
+
+SYS_HANDLER(faccessat2)
+{
+	return do_access(s, call, (int)call->args[0], call->args[1], (int)call->args[2],
+			 (int)call->args[3]);
+}
+
+static long do_readlink(struct sentry *s, struct platform_call *call, int dirfd,
+			uint64_t path_addr, uint64_t buf, int64_t size)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	if (size <= 0)
+		return -EINVAL;
+	char path[PATH_MAX];
+	int r = read_path(call, path_addr, path);
+	if (r < 0)
+		return r;
+	struct vfs_file *dirf;
+	r = dirf_of(s, call, dirfd, path, true, &dirf);
+	if (r < 0)
+		return r;
+	char target[PATH_MAX];
+	ssize_t n = vfs_readlinkat(c, dirf, path, target, sizeof(target));
+	if (n < 0)
+		return n;
+	if (n > size)
+		n = size;
+	r = call->ops->write_mem(call, buf, target, (size_t)n);
+	return r < 0 ? r : n;
+}
+
+SYS_HANDLER(readlink)
+{
+	return do_readlink(s, call, AT_FDCWD, call->args[0], call->args[1],
+			   (int)call->args[2]);
+}
+
+SYS_HANDLER(readlinkat)
+{
+	return do_readlink(s, call, (int)call->args[0], call->args[1], call->args[2],
+			   (int)call->args[3]);
+}
+
+/* ---- cwd and umask ---- */
+
+SYS_HANDLER(getcwd)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char buf[PATH_MAX];
+	size_t size = call->args[1] < sizeof(buf) ? call->args[1] : sizeof(buf);
+	int n = vfs_getcwd(c, buf, size);
+	if (n < 0)
+		return n;
+	int r = call->ops->write_mem(call, call->args[0], buf, (size_t)n);
+	return r < 0 ? r : n;
+}
+
+SYS_HANDLER(chdir)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char path[PATH_MAX];
+	int r = read_path(call, call->args[0], path);
+	return r < 0 ? r : vfs_chdir(c, NULL, path);
+}
+
+SYS_HANDLER(umask)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	return vfs_umask(c, call->args[0] & 0777);
+}
+
+/* ---- changes to the tree ---- */
+
+/* One path argument at args[i] with its dirfd at args[i-1] (or AT_FDCWD). */
+#define PATH_AT(var, dfd, idx)                                              \
+	char var[PATH_MAX];                                                 \
+	struct vfs_file *var##_dir;                                         \
+	do {                                                                \
+		int r_ = read_path(call, call->args[idx], var);            \
+		if (r_ == 0)                                               \
+			r_ = dirf_of(s, call, (dfd), var, false, &var##_dir); \
+		if (r_ < 0)                                                \
+			return r_;                                         \
+	} while (0)
+
+SYS_HANDLER(mkdir)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_mkdirat(c, p_dir, p, call->args[1] & 07777);
+}
+
+SYS_HANDLER(mkdirat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_mkdirat(c, p_dir, p, call->args[2] & 07777);
+}
+
+SYS_HANDLER(mknod)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_mknodat(c, p_dir, p, (mode_t)call->args[1], (dev_t)call->args[2]);
+}
+
+SYS_HANDLER(mknodat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_mknodat(c, p_dir, p, (mode_t)call->args[2], (dev_t)call->args[3]);
+}
+
+SYS_HANDLER(unlink)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_unlinkat(c, p_dir, p, 0);
+}
+
+SYS_HANDLER(rmdir)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_unlinkat(c, p_dir, p, AT_REMOVEDIR);
+}
+
+SYS_HANDLER(unlinkat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_unlinkat(c, p_dir, p, (int)call->args[2]);
+}
+
+SYS_HANDLER(rename)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(a, AT_FDCWD, 0);
+	PATH_AT(b, AT_FDCWD, 1);
+	return vfs_renameat2(c, a_dir, a, b_dir, b, 0);
+}
+
+SYS_HANDLER(renameat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(a, (int)call->args[0], 1);
+	PATH_AT(b, (int)call->args[2], 3);
+	return vfs_renameat2(c, a_dir, a, b_dir, b, 0);
+}
+
+SYS_HANDLER(renameat2)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(a, (int)call->args[0], 1);
+	PATH_AT(b, (int)call->args[2], 3);
+	return vfs_renameat2(c, a_dir, a, b_dir, b, (unsigned)call->args[4]);
+}
+
+SYS_HANDLER(link)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(a, AT_FDCWD, 0);
+	PATH_AT(b, AT_FDCWD, 1);
+	return vfs_linkat(c, a_dir, a, b_dir, b, 0);
+}
+
+SYS_HANDLER(linkat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(a, (int)call->args[0], 1);
+	PATH_AT(b, (int)call->args[2], 3);
+	return vfs_linkat(c, a_dir, a, b_dir, b, (int)call->args[4]);
+}
+
+SYS_HANDLER(symlink)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char target[PATH_MAX];
+	int r = read_path(call, call->args[0], target);
+	if (r < 0)
+		return r;
+	PATH_AT(p, AT_FDCWD, 1);
+	return vfs_symlinkat(c, target, p_dir, p);
+}
+
+SYS_HANDLER(symlinkat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	char target[PATH_MAX];
+	int r = read_path(call, call->args[0], target);
+	if (r < 0)
+		return r;
+	PATH_AT(p, (int)call->args[1], 2);
+	return vfs_symlinkat(c, target, p_dir, p);
+}
+
+SYS_HANDLER(chmod)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_fchmodat(c, p_dir, p, call->args[1] & 07777, 0);
+}
+
+SYS_HANDLER(fchmodat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_fchmodat(c, p_dir, p, call->args[2] & 07777, 0);
+}
+
+SYS_HANDLER(chown)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_fchownat(c, p_dir, p, (uid_t)call->args[1], (gid_t)call->args[2], 0);
+}
+
+SYS_HANDLER(lchown)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_fchownat(c, p_dir, p, (uid_t)call->args[1], (gid_t)call->args[2],
+			    AT_SYMLINK_NOFOLLOW);
+}
+
+/* ---- fd-based metadata calls ----
+ * On a file the sentry handed over, the VFS inode is the truth; on the
+ * program's own fds (pipes, sockets, its memfds) the sentry acts on its
+ * copy of the fd, which is the same open file. */
+
+enum fd_op { OP_CHMOD, OP_CHOWN, OP_UTIMENS, OP_STATFS };
+
+struct fd_op_args {
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	const struct timespec *times;
+	struct statfs *sf;
+};
+
+static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_op op,
+		  const struct fd_op_args *a)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, fd, &ref);
+	if (r < 0)
+		return r;
+	if (ref.kind == FD_VFS && c) {
+		switch (op) {
+		case OP_CHMOD:
+			r = vfs_fchmodat(c, ref.file, "", a->mode, AT_EMPTY_PATH);
+			break;
+		case OP_CHOWN:
+			r = vfs_fchownat(c, ref.file, "", a->uid, a->gid, AT_EMPTY_PATH);
+			break;
+		case OP_UTIMENS:
+			r = vfs_utimensat(c, ref.file, "", a->times, AT_EMPTY_PATH);
+			break;
+		case OP_STATFS:
+			r = vfs_statfs(c, ref.file, "", a->sf);
+			break;
+		}
+	} else {
+		switch (op) {
+		case OP_CHMOD:
+			r = fchmod(ref.host_fd, a->mode);
+			break;
+		case OP_CHOWN:
+			r = fchown(ref.host_fd, a->uid, a->gid);
+			break;
+		case OP_UTIMENS:
+			r = futimens(ref.host_fd, a->times);
+			break;
+		case OP_STATFS:
+			r = fstatfs(ref.host_fd, a->sf);
+			break;
+		}
+		r = r < 0 ? -errno : 0;
+	}
+	close(ref.host_fd);
+	return r;
+}
+
+SYS_HANDLER(fchmod)
+{
+	struct fd_op_args a = {.mode = call->args[1] & 07777};
+	return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a);
+}
+
+SYS_HANDLER(fchown)
+{
+	struct fd_op_args a = {.uid = (uid_t)call->args[1], .gid = (gid_t)call->args[2]};
+	return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a);
+}
+
+SYS_HANDLER(fstatfs)
+{
+	struct statfs sf;
+	struct fd_op_args a = {.sf = &sf};
+	long r = fd_op(s, call, (int)call->args[0], OP_STATFS, &a);
+	return r < 0 ? r : call->ops->write_mem(call, call->args[1], &sf, sizeof(sf));
+}
+
+SYS_HANDLER(fchmodat2)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	int flags = (int)call->args[3];
+	char path[PATH_MAX];
+	int r = read_path(call, call->args[1], path);
+	if (r < 0)
+		return r;
+	if (path[0] == '\0' && (flags & AT_EMPTY_PATH)) {
+		struct fd_op_args a = {.mode = call->args[2] & 07777};
+		return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a);
+	}
+	struct vfs_file *dirf;
+	r = dirf_of(s, call, (int)call->args[0], path, false, &dirf);
+	return r < 0 ? r : vfs_fchmodat(c, dirf, path, call->args[2] & 07777, flags);
+}
+
+SYS_HANDLER(fchownat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	int flags = (int)call->args[4];
+	if (flags & AT_EMPTY_PATH) {
+		char path[PATH_MAX];
+		int r = read_path(call, call->args[1], path);
+		if (r < 0)
+			return r;
+		if (path[0] == '\0') {
+			struct fd_op_args a = {.uid = (uid_t)call->args[2],
+					       .gid = (gid_t)call->args[3]};
+			return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a);
+		}
+	}
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_fchownat(c, p_dir, p, (uid_t)call->args[2], (gid_t)call->args[3], flags);
+}
+
+SYS_HANDLER(truncate)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	return vfs_truncate(c, p_dir, p, (off_t)call->args[1]);
+}
+
+SYS_HANDLER(ftruncate)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	if (ref.kind == FD_VFS && c) {
+		/* The fd's own access mode decides, as for the kernel. */
+		int fl = fcntl(ref.host_fd, F_GETFL);
+		r = (fl & O_ACCMODE) == O_RDONLY ? -EINVAL
+						 : vfs_ftruncate(c, ref.file, (off_t)call->args[1]);
+	} else {
+		r = ftruncate(ref.host_fd, (off_t)call->args[1]) < 0 ? -errno : 0;
+	}
+	close(ref.host_fd);
+	return r;
+}
+
+SYS_HANDLER(utimensat)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	struct timespec ts[2];
+	const struct timespec *times = NULL;
+	if (call->args[2]) {
+		int r = call->ops->read_mem(call, ts, call->args[2], sizeof(ts));
+		if (r < 0)
+			return r;
+		times = ts;
+	}
+	if (call->args[1] == 0) {
+		/* futimens(fd): utimensat with no path works on the fd itself. */
+		if (call->args[3] & ~AT_EMPTY_PATH)
+			return -EINVAL;
+		struct fd_op_args a = {.times = times};
+		return fd_op(s, call, (int)call->args[0], OP_UTIMENS, &a);
+	}
+	PATH_AT(p, (int)call->args[0], 1);
+	return vfs_utimensat(c, p_dir, p, times, (int)call->args[3]);
+}
+
+SYS_HANDLER(statfs)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	PATH_AT(p, AT_FDCWD, 0);
+	struct statfs sf;
+	int r = vfs_statfs(c, p_dir, p, &sf);
+	return r < 0 ? r : call->ops->write_mem(call, call->args[1], &sf, sizeof(sf));
+}
+
+/* ---- directories ---- */
+
+SYS_HANDLER(getdents64)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	if (ref.kind != FD_VFS) {
+		close(ref.host_fd);
+		return -ENOTDIR;
+	}
+	int fl = fcntl(ref.host_fd, F_GETFL);
+	if (fl < 0 || (fl & O_PATH)) {
+		close(ref.host_fd);
+		return -EBADF;
+	}
+	if (vfs_file_flags(ref.file) & O_PATH) {
+		/* Only O_PATH opens of this directory so far: open it for
+		 * reading, which the map keeps from now on. */
+		struct vfs_file *d;
+		r = vfs_openat(c, ref.file, ".", O_RDONLY | O_DIRECTORY, 0, &d);
+		if (r < 0) {
+			close(ref.host_fd);
+			return r;
+		}
+		struct stat st;
+		if (fstat(ref.host_fd, &st) == 0)
+			fdmap_add(s->files, st.st_dev, st.st_ino, d);
+		vfs_file_put(d);
+		ref.file = fdmap_find(s->files, st.st_dev, st.st_ino);
+	}
+	/* The cursor is the program's fd position (on the shadow), so dup'd
+	 * fds share it and lseek/rewinddir work natively; the VFS file here
+	 * may be shared by several opens, so it is positioned on every call. */
+	off_t pos = lseek(ref.host_fd, 0, SEEK_CUR);
+	size_t size = call->args[2] < 65536 ? call->args[2] : 65536;
+	char buf[65536];
+	ssize_t n = pos < 0 ? -errno : vfs_dir_lseek(ref.file, pos, SEEK_SET);
+	if (n >= 0)
+		n = vfs_getdents64(ref.file, buf, size);
+	if (n > 0) {
+		r = call->ops->write_mem(call, call->args[1], buf, (size_t)n);
+		if (r < 0)
+			n = r;
+		else if (lseek(ref.host_fd, vfs_dir_lseek(ref.file, 0, SEEK_CUR), SEEK_SET) < 0)
+			n = -errno;
+	}
+	close(ref.host_fd);
+	return n;
+}
+
+SYS_HANDLER(fchdir)
+{
+	struct vfs_ctx *c = ctx_of(s, call);
+	NEED_VFS(c);
+	struct fd_ref ref;
+	int r = resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	close(ref.host_fd);
+	return ref.kind == FD_VFS ? vfs_fchdir(c, ref.file) : -ENOTDIR;
+}

@@ -1,0 +1,243 @@
+/* Spec ops -> VFS mounts. Runs before the program starts, with a setup
+ * context that has every capability (as the kernel backend's setup child
+ * has in its namespace); the program's own context comes later.
+ *
+ * Messages follow the kernel backend's wording with the sandbox's paths. */
+#include "sentry/vfs_setup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "base/xalloc.h"
+#include "fs/hostfs/hostfs.h"
+#include "fs/tmpfs/tmpfs.h"
+
+struct setup {
+	const struct spec *spec;
+	struct vfs_ctx ctx;
+};
+
+/* mkdir -p of every component of `path` but the last, and of the last too
+ * when `last_too` (with `last_mode`); parents get 0755 as bubblewrap's do. */
+static int mkdir_p(struct setup *st, const char *path, bool last_too, mode_t last_mode)
+{
+	_cleanup_free_ char *p = xstrdup(path);
+	for (char *s = strchr(p + 1, '/');; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
+		else if (!last_too)
+			return 0;
+		int r = vfs_mkdirat(&st->ctx, NULL, p, s ? 0755 : last_mode);
+		if (r < 0 && r != -EEXIST)
+			return r;
+		if (r == -EEXIST) {
+			struct stat sb;
+			int rs = vfs_fstatat(&st->ctx, NULL, p, &sb, 0);
+			if (rs < 0)
+				return rs;
+			if (!S_ISDIR(sb.st_mode))
+				return -ENOTDIR;
+		}
+		if (!s)
+			return 0;
+		*s = '/';
+	}
+}
+
+static int fail(struct veil_error **err, int r, const struct mount_op *op, const char *what)
+{
+	_cleanup_free_ char *d = spec_op_describe(op);
+	return verr_set(err, -r, "%s: %s", d, what);
+}
+
+static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct tmpfs_opts o = {
+		.size = op->size,
+		.mode = op->perms,
+		.uid = st->spec->uid,
+		.gid = st->spec->gid,
+	};
+	struct vfs_sb *sb;
+	int r = tmpfs_new(&o, &sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the tmpfs");
+	r = mkdir_p(st, op->dest, true, 0755);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, op->dest, sb,
+			      MS_NOSUID | MS_NODEV |
+				      (op->flags & MOUNT_OP_READONLY ? MS_RDONLY : 0));
+	vfs_sb_put(sb);
+	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+}
+
+static int op_bind(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	if (op->flags & MOUNT_OP_SKIPPED)
+		return 0;
+	if (op->source_fd >= 0)
+		return fail(err, EOPNOTSUPP, op, "--bind-fd is not supported by --backend=emulate yet");
+	struct stat src;
+	if (stat(op->source, &src) < 0)
+		return fail(err, -errno, op, "cannot stat the source");
+	if (!S_ISDIR(src.st_mode))
+		return fail(err, EOPNOTSUPP, op,
+			    "binding a non-directory is not supported by --backend=emulate yet");
+	struct hostfs_opts o = {
+		.source = op->source,
+		.rdonly = !(op->flags & MOUNT_OP_WRITABLE),
+		.host_uid = getuid(),
+		.uid = st->spec->uid,
+		.host_gid = getgid(),
+		.gid = st->spec->gid,
+	};
+	struct vfs_sb *sb;
+	int r = hostfs_new(&o, &sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot open the source");
+	r = mkdir_p(st, op->dest, true, 0755);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, op->dest, sb,
+			      MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
+				      (op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY));
+	vfs_sb_put(sb);
+	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+}
+
+static int op_file(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	int r = mkdir_p(st, op->dest, false, 0);
+	if (r < 0)
+		return fail(err, r, op, "cannot create its parent directories");
+	struct vfs_file *f;
+	r = vfs_openat(&st->ctx, NULL, op->dest, O_CREAT | O_WRONLY | O_TRUNC | O_NOFOLLOW,
+		       op->perms, &f);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the file");
+	ssize_t n = op->data_len ? vfs_write(&st->ctx, f, op->data, op->data_len) : 0;
+	vfs_file_put(f);
+	if (n < 0)
+		return fail(err, (int)n, op, "cannot write the file");
+	if ((size_t)n != op->data_len)
+		return fail(err, -ENOSPC, op, "cannot write the file");
+	/* O_CREAT applied the umask; the op's perms are exact. */
+	r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
+	return r < 0 ? fail(err, r, op, "cannot set its mode") : 0;
+}
+
+static int op_symlink(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	int r = mkdir_p(st, op->dest, false, 0);
+	if (r == 0)
+		r = vfs_symlinkat(&st->ctx, op->source, NULL, op->dest);
+	if (r == -EEXIST) {
+		/* bubblewrap accepts an existing link with the same target. */
+		char buf[PATH_MAX];
+		ssize_t n = vfs_readlinkat(&st->ctx, NULL, op->dest, buf, sizeof(buf) - 1);
+		if (n >= 0 && (size_t)n == strlen(op->source) && memcmp(buf, op->source, n) == 0)
+			r = 0;
+	}
+	return r < 0 ? fail(err, r, op, "cannot create the symlink") : 0;
+}
+
+static unsigned long ms_flags_of(unsigned long st_flags)
+{
+	unsigned long f = 0;
+	if (st_flags & ST_RDONLY)
+		f |= MS_RDONLY;
+	if (st_flags & ST_NOSUID)
+		f |= MS_NOSUID;
+	if (st_flags & ST_NODEV)
+		f |= MS_NODEV;
+	if (st_flags & ST_NOEXEC)
+		f |= MS_NOEXEC;
+	if (st_flags & ST_NOATIME)
+		f |= MS_NOATIME;
+	if (st_flags & ST_NODIRATIME)
+		f |= MS_NODIRATIME;
+	if (st_flags & ST_RELATIME)
+		f |= MS_RELATIME;
+	return f;
+}
+
+static int op_remount_ro(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct statfs sf;
+	int r = vfs_statfs(&st->ctx, NULL, op->dest, &sf);
+	if (r == 0)
+		r = vfs_remount(&st->ctx, NULL, op->dest, ms_flags_of(sf.f_flags) | MS_RDONLY);
+	return r < 0 ? fail(err, r, op, "cannot remount it read-only") : 0;
+}
+
+static int apply(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	int r;
+	switch (op->type) {
+	case MOUNT_OP_BIND:
+		return op_bind(st, op, err);
+	case MOUNT_OP_TMPFS:
+		return op_tmpfs(st, op, err);
+	case MOUNT_OP_DIR:
+		r = mkdir_p(st, op->dest, true, op->perms);
+		if (r == 0)
+			r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
+		return r < 0 ? fail(err, r, op, "cannot create the directory") : 0;
+	case MOUNT_OP_SYMLINK:
+		return op_symlink(st, op, err);
+	case MOUNT_OP_FILE:
+		return op_file(st, op, err);
+	case MOUNT_OP_REMOUNT_RO:
+		return op_remount_ro(st, op, err);
+	case MOUNT_OP_CHMOD:
+		r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
+		return r < 0 ? fail(err, r, op, "cannot change its mode") : 0;
+	case MOUNT_OP_OVERLAY:
+	case MOUNT_OP_PROC:
+	case MOUNT_OP_DEV:
+	case MOUNT_OP_MQUEUE:
+	case MOUNT_OP_BIND_DATA:
+		return fail(err, EOPNOTSUPP, op, "not supported by --backend=emulate yet");
+	}
+	return fail(err, EINVAL, op, "unknown op");
+}
+
+int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil_error **err)
+{
+	struct tmpfs_opts o = {.mode = 0755, .uid = spec->uid, .gid = spec->gid};
+	struct vfs_sb *sb;
+	int r = tmpfs_new(&o, &sb);
+	if (r < 0)
+		return verr_set(err, -r, "cannot create the sandbox's root tmpfs");
+	struct vfs_mount *root;
+	r = vfs_mount_root(sb, MS_NOSUID | MS_NODEV, &root);
+	vfs_sb_put(sb);
+	if (r < 0)
+		return verr_set(err, -r, "cannot mount the sandbox's root tmpfs");
+
+	struct setup st = {.spec = spec};
+	/* What setup creates belongs to the sandbox's user, as under the
+	 * kernel backend's user namespace. */
+	struct vfs_cred cred;
+	vfs_cred_init(&cred, spec->uid, spec->gid);
+	cred.caps = VFS_CAPS_ALL;
+	vfs_ctx_init(&st.ctx, root, &cred);
+	st.ctx.umask = 0;
+	for (size_t i = 0; i < spec->n_ops; i++) {
+		if (apply(&st, &spec->ops[i], err) < 0) {
+			vfs_ctx_destroy(&st.ctx);
+			vfs_mount_tree_put(root);
+			return -1;
+		}
+	}
+	vfs_ctx_destroy(&st.ctx);
+	*ret = root;
+	return 0;
+}

@@ -1,0 +1,16 @@
+/* The sandbox's filesystem for the emulate backend: the spec's ops applied
+ * to a VFS mount tree, in order, later ones on top of earlier ones, as the
+ * kernel backend applies them to real mounts. */
+#ifndef VEIL_SENTRY_VFS_SETUP_H
+#define VEIL_SENTRY_VFS_SETUP_H
+
+#include "base/error.h"
+#include "sentry/spec.h"
+#include "vfs/vfs.h"
+
+/* Builds the tree for `spec` (spec_prepare()d). *ret is the root mount
+ * with one reference (vfs_mount_tree_put). An op the emulate backend
+ * cannot realise yet fails the whole setup with a message naming it. */
+int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil_error **err);
+
+#endif
