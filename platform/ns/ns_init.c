@@ -80,7 +80,9 @@ int ns_init_run(pid_t child)
 			continue;
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if ((int)si.ssi_signo != SIGCHLD && child_alive)
+			/* SI_KERNEL: from the terminal, which signalled the
+			 * program's process group too. */
+			if ((int)si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL && child_alive)
 				kill(child, (int)si.ssi_signo);
 		}
 	}

@@ -34,10 +34,18 @@
 /* The pid signals are forwarded to: the sandbox's pid 1 (which forwards
  * them on to the program) or the program itself. 0 when none. */
 static volatile sig_atomic_t forward_pid;
+/* Whether the sandbox left our session: then the terminal's signals no
+ * longer reach it by themselves. */
+static volatile sig_atomic_t forward_tty_signals;
 
-static void forward_signal(int sig)
+static void forward_signal(int sig, siginfo_t *si, void *uctx)
 {
+	(void)uctx;
 	pid_t pid = forward_pid;
+	/* SI_KERNEL: the terminal sent it to its whole foreground process
+	 * group, the sandbox included; forwarding would deliver it twice. */
+	if (si && si->si_code == SI_KERNEL && !forward_tty_signals)
+		return;
 	if (pid > 0)
 		kill(pid, sig);
 }
@@ -248,7 +256,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		sigaddset(&fwd_set, ns_forwarded_signals[i]);
 	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 	for (size_t i = 0; ns_forwarded_signals[i]; i++) {
-		struct sigaction sa = { .sa_handler = forward_signal };
+		struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO };
 		sigemptyset(&sa.sa_mask);
 		sigaction(ns_forwarded_signals[i], &sa, &old_sa[i]);
 	}
@@ -271,6 +279,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		goto out_signals;
 	}
 	forward_pid = pid;
+	forward_tty_signals = spec->new_session;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	close(report[1]);
 	report[1] = -1;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -324,6 +325,157 @@ static void signals_are_forwarded(void **state)
 		;
 }
 
+static void net_namespace_has_loopback(void **state)
+{
+	struct fixture *f = *state;
+	with_proc(f);
+	f->spec.unshare |= SPEC_NS_NET;
+	assert_int_equal(run(f, "grep -c : /proc/net/dev; python3 -c \"import socket; "
+			     "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); "
+			     "socket.create_connection(s.getsockname()); print('lo up')\""),
+			 0);
+	assert_string_equal(f->out, "1\nlo up\n");
+}
+
+static void lock_files_held_by_pid1(void **state)
+{
+	struct fixture *f = *state;
+	with_out(f);
+	_cleanup_free_ char *lock = xasprintf("%s/lock", f->tmp);
+	int fd = open(lock, O_CREAT | O_RDWR, 0644);
+	assert_true(fd >= 0);
+	strv_push(&f->spec.lock_files, "/out/lock");
+	/* Mid-run, another process cannot take a write lock: pid 1 holds a
+	 * read lock. After the run it can. */
+	pid_t probe = fork();
+	if (probe == 0) {
+		usleep(200000);
+		struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int pfd = open(lock, O_RDWR);
+		_exit(fcntl(pfd, F_SETLK, &w) != 0 && (errno == EAGAIN || errno == EACCES) ? 0 : 1);
+	}
+	assert_int_equal(run(f, "sleep 0.5; echo done"), 0);
+	assert_string_equal(f->out, "done\n");
+	int ws;
+	assert_int_equal(waitpid(probe, &ws, 0), probe);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+	struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	assert_int_equal(fcntl(fd, F_SETLK, &w), 0);
+	close(fd);
+}
+
+static void failure_leaves_nothing_behind(void **state)
+{
+	struct fixture *f = *state;
+	char before[65536], after[65536];
+	int fd = open("/proc/self/mountinfo", O_RDONLY);
+	ssize_t nb = read(fd, before, sizeof(before) - 1);
+	close(fd);
+	assert_true(nb > 0);
+	before[nb] = '\0';
+	add(&f->spec, MOUNT_OP_TMPFS, NULL, "/late")->perms = 0755;
+	add(&f->spec, MOUNT_OP_CHMOD, NULL, "/does/not/exist")->perms = 0755;
+	assert_int_equal(run(f, "true"), -1);
+	assert_string_equal(f->err->msg, "Can't chmod 0755 /does/not/exist");
+	assert_int_equal(f->err->errnum, ENOENT);
+	assert_no_children();
+	fd = open("/proc/self/mountinfo", O_RDONLY);
+	ssize_t na = read(fd, after, sizeof(after) - 1);
+	close(fd);
+	after[na > 0 ? na : 0] = '\0';
+	assert_string_equal(before, after);
+}
+
+static void die_with_parent_kills_sandbox(void **state)
+{
+	struct fixture *f = *state;
+	int info[2];
+	assert_int_equal(pipe(info), 0);
+	f->spec.info_fd = info[1];
+	f->spec.die_with_parent = true;
+	strv_push(&f->spec.argv, "/bin/sleep");
+	strv_push(&f->spec.argv, "30");
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	pid_t helper = fork();
+	if (helper == 0) {
+		struct veil_error *e = NULL;
+		_exit(ns_run(&f->spec, &e) == -1 ? 100 : 0);
+	}
+	close(info[1]);
+	f->spec.info_fd = -1;
+	char buf[512] = "";
+	assert_true(read(info[0], buf, sizeof(buf) - 1) > 0);
+	close(info[0]);
+	int sandbox = atoi(strstr(buf, "child-pid\": ") + 12);
+	assert_true(sandbox > 0);
+	usleep(100000);
+	kill(helper, SIGKILL);
+	assert_int_equal(waitpid(helper, NULL, 0), helper);
+	/* The sandbox's pid 1 is reparented to us (subreaper) and dies. */
+	int ws;
+	assert_int_equal(waitpid(sandbox, &ws, 0), sandbox);
+	assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	assert_no_children();
+}
+
+static void userns_block_fd_lets_caller_map(void **state)
+{
+	struct fixture *f = *state;
+	int info[2], block[2];
+	assert_int_equal(pipe(info), 0);
+	assert_int_equal(pipe(block), 0);
+	f->spec.unshare |= SPEC_NS_USER;
+	f->spec.info_fd = info[1];
+	f->spec.userns_block_fd = block[0];
+	f->spec.uid = 0; /* devpts needs 0 mapped; the caller maps just that */
+	f->spec.gid = 0;
+	f->spec.uid_set = f->spec.gid_set = true;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t mapper = fork();
+	if (mapper == 0) {
+		close(info[1]);
+		close(block[0]);
+		char buf[512] = "";
+		if (read(info[0], buf, sizeof(buf) - 1) <= 0)
+			_exit(1);
+		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
+		char path[64], map[64];
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+		int fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(2);
+		close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, "deny", 4) < 0)
+			_exit(3);
+		close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(4);
+		close(fd);
+		if (write(block[1], "x", 1) != 1)
+			_exit(5);
+		_exit(0);
+	}
+	close(info[0]);
+	close(block[1]);
+	int r = run(f, "id -u");
+	f->spec.info_fd = f->spec.userns_block_fd = -1; /* ns_run closed them */
+	if (r != 0)
+		kill(mapper, SIGKILL);
+	assert_int_equal(r, 0);
+	assert_string_equal(f->out, "0\n");
+	int ws;
+	assert_int_equal(waitpid(mapper, &ws, 0), mapper);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+}
+
 /* ---- mount ops ---------------------------------------------------- */
 
 static void bind_ro_nodev_nosuid(void **state)
@@ -626,6 +778,11 @@ int main(void)
 		T(info_and_json_status),
 		T(sync_fd_and_block_fd),
 		T(signals_are_forwarded),
+		T(net_namespace_has_loopback),
+		T(lock_files_held_by_pid1),
+		T(failure_leaves_nothing_behind),
+		T(die_with_parent_kills_sandbox),
+		T(userns_block_fd_lets_caller_map),
 		T(bind_ro_nodev_nosuid),
 		T(bind_file_optional_and_fd),
 		T(bind_missing_source_fails),
