@@ -352,7 +352,8 @@ static void lock_files_held_by_pid1(void **state)
 		usleep(200000);
 		struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 		int pfd = open(lock, O_RDWR);
-		_exit(fcntl(pfd, F_SETLK, &w) != 0 && (errno == EAGAIN || errno == EACCES) ? 0 : 1);
+		int lr = fcntl(pfd, F_SETLK, &w);
+		_exit(lr != 0 && (errno == EAGAIN || errno == EACCES) ? 0 : 1);
 	}
 	assert_int_equal(run(f, "sleep 0.5; echo done"), 0);
 	assert_string_equal(f->out, "done\n");
