@@ -1,0 +1,59 @@
+/* The task interface between the sentry and a platform.
+ *
+ * A platform (unotify: seccomp user notification; ptrace: SECCOMP_RET_TRACE)
+ * delivers each trapped syscall as a `struct platform_call` and carries out
+ * the sentry's answer. A syscall handler sees only this interface, never
+ * which platform delivered the call.
+ *
+ * Rules every handler follows:
+ * - Copy once, then decide: read each argument from tracee memory once into
+ *   the sentry's memory and act on that copy only.
+ * - After reading memory, and before acting on what was read, check
+ *   ops->valid(): the tracee may have been killed or interrupted meanwhile
+ *   and its pid reused.
+ * - Answer exactly once: by returning a value from the handler (the sentry
+ *   calls ops->reply), or by calling ops->reply_fd itself and returning
+ *   SYS_REPLIED. */
+#ifndef VEIL_PLATFORM_H
+#define VEIL_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct platform_call;
+
+struct platform_ops {
+	/* Copies `len` bytes at tracee address `addr` into `dst`. Returns 0,
+	 * or -EFAULT when any byte is unmapped, or -ESRCH when the tracee is
+	 * gone. */
+	int (*read_mem)(struct platform_call *call, void *dst, uint64_t addr, size_t len);
+	/* Copies a NUL-terminated string of at most `size` bytes including the
+	 * NUL. Returns its length, -ENAMETOOLONG when no NUL comes within
+	 * `size`, -EFAULT, or -ESRCH. Never reads past the end of the string's
+	 * page run, so a string at the end of a mapping is fine. */
+	ssize_t (*read_str)(struct platform_call *call, char *dst, uint64_t addr, size_t size);
+	/* Copies `len` bytes from `src` to tracee address `addr`: 0, -EFAULT,
+	 * -ESRCH. Used for out-parameters (a stat buffer), after the decision. */
+	int (*write_mem)(struct platform_call *call, uint64_t addr, const void *src, size_t len);
+	/* Whether the call is still waiting for its answer. */
+	bool (*valid)(struct platform_call *call);
+	/* Answers with `ret` (>= 0) or an error (-errno). Returns 0, or -errno
+	 * when the tracee is gone (not an error for the sentry). */
+	int (*reply)(struct platform_call *call, long ret);
+	/* Hands the sentry's `fd` to the tracee as the syscall's result, as an
+	 * fd with `flags` (O_CLOEXEC or 0). The sentry keeps its own `fd`.
+	 * Returns the tracee's fd number, or -errno. */
+	int (*reply_fd)(struct platform_call *call, int fd, unsigned flags);
+};
+
+struct platform_call {
+	const struct platform_ops *ops;
+	pid_t tid;         /* the calling thread, in the sentry's pid namespace */
+	int nr;            /* syscall number (x86_64) */
+	uint64_t args[6];
+	uint64_t ip;       /* instruction pointer, for diagnostics */
+};
+
+#endif

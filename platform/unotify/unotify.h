@@ -1,0 +1,44 @@
+/* The unotify platform: the program runs under the sentry's seccomp filter;
+ * NOTIFY syscalls arrive on the listener fd and are answered with
+ * SECCOMP_IOCTL_NOTIF_SEND / _ADDFD. The sentry also ptraces every task
+ * (PTRACE_SEIZE, forks followed automatically) to learn of new and exiting
+ * tasks and to assist the TRACE class (exec, chdir).
+ *
+ * One thread: unotify_run() is the sandbox's event loop. */
+#ifndef VEIL_PLATFORM_UNOTIFY_H
+#define VEIL_PLATFORM_UNOTIFY_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "base/error.h"
+#include "sentry/sentry.h"
+
+struct unotify {
+	struct sentry *sentry;
+	int listener;   /* seccomp user-notification fd */
+	int sigfd;      /* SIGCHLD and the signals forwarded to the program */
+	pid_t root;     /* the first task; its exit ends the sandbox */
+	int root_status;
+	bool root_exited;
+	bool sync_wakeup; /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is in force */
+	sigset_t saved_mask;
+	pid_t *early;   /* new tasks whose first stop came before their parent's event */
+	size_t n_early, cap_early;
+};
+
+/* Starts `fn(arg)` as the sandbox's first task: a child that installs the
+ * sentry's filter and hands its listener over, then runs fn, whose return
+ * value is its exit status (fn normally execs). */
+int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *arg,
+		  struct veil_error **err);
+
+/* Serves the sandbox until the first task exits; then the remaining tasks
+ * are killed and reaped. Returns the first task's exit status, or 128+N
+ * when signal N killed it. */
+int unotify_run(struct unotify *u);
+
+void unotify_fini(struct unotify *u);
+
+#endif

@@ -1,0 +1,87 @@
+#include "sentry/filter.h"
+
+#include <errno.h>
+
+#include <string.h>
+
+#include "sentry/denylist.h"
+#include "sentry/syscalls.h"
+
+static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
+{
+	switch (e->cls) {
+	case SYS_ALLOW:
+		return SCMP_ACT_ALLOW;
+	case SYS_ERRNO:
+		return SCMP_ACT_ERRNO(e->err);
+	case SYS_NOTIFY:
+		/* Unsupported: refuse in the kernel, no round trip for the same
+		 * result. */
+		if (!e->handler)
+			return SCMP_ACT_ERRNO(ENOSYS);
+		return trap == FILTER_TRAP_NOTIFY ? SCMP_ACT_NOTIFY
+						  : SCMP_ACT_TRACE(FILTER_TRACE_EMULATE);
+	case SYS_TRACE:
+		if (!e->handler)
+			return SCMP_ACT_ERRNO(ENOSYS);
+		return SCMP_ACT_TRACE(FILTER_TRACE_ASSIST);
+	}
+	return SCMP_ACT_ERRNO(ENOSYS);
+}
+
+/* ioctl is the one syscall refused by argument: the deny list's entries for
+ * it (TIOCSTI, TIOCLINUX: typing into the terminal outside). libseccomp
+ * lets an unconditional rule for a syscall swallow the conditional ones, so
+ * ioctl gets only conditional rules: the refused numbers, then `action`
+ * for everything through a comparison that always
+ * holds (`>= 0`; a mask of 0 would be folded back into an unconditional
+ * rule). tests/unit/sentry/test_filter.c proves the order. */
+static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	for (size_t i = 0; i < denylist_len; i++) {
+		const struct denylist_entry *e = &denylist[i];
+		if (strcmp(e->name, "ioctl") != 0 || e->when != DENYLIST_ALWAYS)
+			continue;
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((uint32_t)e->err), SCMP_SYS(ioctl),
+					 1, SCMP_CMP((unsigned)e->arg, SCMP_CMP_MASKED_EQ,
+						     e->mask, e->value));
+		if (r < 0)
+			return r;
+	}
+	return seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+				SCMP_A1(SCMP_CMP_GE, 0));
+}
+
+int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
+	if (!ctx)
+		return -ENOMEM;
+	/* i386 and x32 calls never match the x86_64 table: refuse them rather
+	 * than kill, so a program probing them sees an ordinary failure. */
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ERRNO(ENOSYS));
+	if (r < 0)
+		goto out_release;
+
+	const struct sys_entry *t = sys_table_begin();
+	for (size_t i = 0; i < sys_table_size(); i++) {
+		uint32_t action = action_for(&t[i], trap);
+		if (action == SCMP_ACT_ERRNO(ENOSYS))
+			continue; /* the default already */
+		if (t[i].nr == SCMP_SYS(ioctl)) {
+			r = add_ioctl_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
+		r = seccomp_rule_add(ctx, action, t[i].nr, 0);
+		if (r < 0)
+			goto out_release;
+	}
+	*ret = ctx;
+	return 0;
+
+out_release:
+	seccomp_release(ctx);
+	return r;
+}

@@ -1,0 +1,22 @@
+/* The seccomp filter the program runs under, built from the syscall table.
+ * It is the sandbox's first wall: what the table does not let through
+ * natively is trapped or refused, and anything unknown fails with ENOSYS. */
+#ifndef VEIL_SENTRY_FILTER_H
+#define VEIL_SENTRY_FILTER_H
+
+#include <seccomp.h>
+
+enum filter_trap {
+	FILTER_TRAP_NOTIFY, /* NOTIFY syscalls use SECCOMP_RET_USER_NOTIF (unotify platform) */
+	FILTER_TRAP_TRACE,  /* NOTIFY syscalls use SECCOMP_RET_TRACE (ptrace platform) */
+};
+
+/* SECCOMP_RET_TRACE data values, so a ptrace stop tells why it stopped. */
+#define FILTER_TRACE_ASSIST 0 /* TRACE class: exec, chdir */
+#define FILTER_TRACE_EMULATE 1 /* NOTIFY class under the ptrace platform */
+
+/* Builds the filter into *ret (a new libseccomp context; the caller
+ * releases it with seccomp_release). Returns 0 or -errno. */
+int filter_build(enum filter_trap trap, scmp_filter_ctx *ret);
+
+#endif

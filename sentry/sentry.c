@@ -1,0 +1,146 @@
+/* Task bookkeeping and syscall dispatch.
+ *
+ * Ownership: the sentry owns every sentry_task; a task lives from the
+ * platform's report of its creation to the report of its exit. A trapped
+ * call from a tid the sentry does not know is refused (EPERM), never served
+ * with guessed credentials: guessing could hand a task that dropped root
+ * its root back. */
+#include "sentry/sentry.h"
+
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+#include "sentry/syscalls.h"
+
+static uint64_t all_caps(void)
+{
+	return (1ull << (CAP_LAST_CAP + 1)) - 1;
+}
+
+int sentry_init(struct sentry *s, const struct spec *spec)
+{
+	memset(s, 0, sizeof(*s));
+	s->n_buckets = 256;
+	s->buckets = calloc(s->n_buckets, sizeof(*s->buckets));
+	if (!s->buckets)
+		return -ENOMEM;
+	uint64_t bounding = spec->caps_set ? spec->caps : all_caps();
+	creds_init(&s->initial, spec->uid, spec->gid, bounding);
+	return 0;
+}
+
+void sentry_fini(struct sentry *s)
+{
+	for (size_t b = 0; b < s->n_buckets; b++) {
+		struct sentry_task *t = s->buckets[b];
+		while (t) {
+			struct sentry_task *next = t->next;
+			creds_release(&t->creds);
+			free(t);
+			t = next;
+		}
+	}
+	free(s->buckets);
+	creds_release(&s->initial);
+	memset(s, 0, sizeof(*s));
+}
+
+static size_t bucket_of(const struct sentry *s, pid_t tid)
+{
+	return (size_t)tid % s->n_buckets;
+}
+
+struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid)
+{
+	for (struct sentry_task *t = s->buckets[bucket_of(s, tid)]; t; t = t->next)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static int grow(struct sentry *s)
+{
+	size_t n = s->n_buckets * 2;
+	struct sentry_task **b = calloc(n, sizeof(*b));
+	if (!b)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_buckets; i++) {
+		struct sentry_task *t = s->buckets[i];
+		while (t) {
+			struct sentry_task *next = t->next;
+			t->next = b[(size_t)t->tid % n];
+			b[(size_t)t->tid % n] = t;
+			t = next;
+		}
+	}
+	free(s->buckets);
+	s->buckets = b;
+	s->n_buckets = n;
+	return 0;
+}
+
+int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent)
+{
+	const struct creds *from = &s->initial;
+	if (parent) {
+		struct sentry_task *p = sentry_task_find(s, parent);
+		if (!p)
+			return -ESRCH;
+		from = &p->creds;
+	}
+	/* A tid is reused only after its task exited; a stale entry means a
+	 * lost exit report: replace it. */
+	sentry_task_exit(s, tid);
+	if (s->n_tasks >= s->n_buckets * 2 && grow(s) < 0)
+		return -ENOMEM;
+	struct sentry_task *t = calloc(1, sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	t->tid = tid;
+	if (creds_copy(&t->creds, from) < 0) {
+		free(t);
+		return -ENOMEM;
+	}
+	size_t b = bucket_of(s, tid);
+	t->next = s->buckets[b];
+	s->buckets[b] = t;
+	s->n_tasks++;
+	return 0;
+}
+
+void sentry_task_exit(struct sentry *s, pid_t tid)
+{
+	struct sentry_task **pp = &s->buckets[bucket_of(s, tid)];
+	for (; *pp; pp = &(*pp)->next) {
+		if ((*pp)->tid == tid) {
+			struct sentry_task *t = *pp;
+			*pp = t->next;
+			creds_release(&t->creds);
+			free(t);
+			s->n_tasks--;
+			return;
+		}
+	}
+}
+
+void sentry_dispatch(struct sentry *s, struct platform_call *call)
+{
+	const struct sys_entry *e = sys_lookup(call->nr);
+	long ret;
+	if (!e || !e->handler) {
+		/* The filter refuses these in the kernel; reaching here means the
+		 * platform trapped more than the table asks. */
+		ret = -ENOSYS;
+	} else if (!sentry_task_find(s, call->tid)) {
+		log_debug("syscall %s from unknown task %d refused", e->name, call->tid);
+		ret = -EPERM;
+	} else {
+		ret = e->handler(s, call);
+		if (ret == SYS_REPLIED)
+			return;
+	}
+	call->ops->reply(call, ret);
+}

@@ -1,0 +1,46 @@
+/* The sentry: the emulated kernel behind the emulate backend. It holds
+ * everything it knows about the program — its tasks and their credentials,
+ * and (with the VFS) its filesystem view — and serves the syscalls a
+ * platform traps.
+ *
+ * Single-threaded: one event loop (the platform's) calls in; nothing here
+ * blocks on the program. */
+#ifndef VEIL_SENTRY_H
+#define VEIL_SENTRY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "platform/platform.h"
+#include "sentry/creds.h"
+#include "sentry/spec.h"
+
+struct sentry_task {
+	pid_t tid;
+	struct creds creds; /* per thread, as in Linux */
+	struct sentry_task *next; /* hash chain */
+};
+
+struct sentry {
+	struct sentry_task **buckets; /* tid -> task, chained */
+	size_t n_buckets;
+	size_t n_tasks;
+	struct creds initial;         /* the creds of the first task */
+};
+
+/* The sentry for `spec`: the first task gets the spec's uid/gid, and as
+ * uid 0 the capabilities the spec keeps (all by default). 0 or -errno. */
+int sentry_init(struct sentry *s, const struct spec *spec);
+void sentry_fini(struct sentry *s);
+
+/* Process events from the platform. A new task copies its creator's
+ * credentials; `parent` 0 means the first task. 0 or -errno. */
+int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent);
+void sentry_task_exit(struct sentry *s, pid_t tid);
+struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
+
+/* Serves one trapped call and answers it through call->ops. */
+void sentry_dispatch(struct sentry *s, struct platform_call *call);
+
+#endif

@@ -1,0 +1,40 @@
+/* The syscall table (sentry/syscalls.def) as data: the filter is built from
+ * it and the sentry dispatches trapped syscalls through it. */
+#ifndef VEIL_SENTRY_SYSCALLS_H
+#define VEIL_SENTRY_SYSCALLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct sentry;
+struct platform_call;
+
+enum sys_class {
+	SYS_ALLOW,  /* runs natively */
+	SYS_NOTIFY, /* seccomp user notification -> handler */
+	SYS_TRACE,  /* SECCOMP_RET_TRACE -> handler, arguments rewritable */
+	SYS_ERRNO,  /* refused with `err` */
+};
+
+/* A handler returns the tracee's result (>= 0, or -errno), or
+ * SYS_REPLIED when it answered the call itself (an fd handed over). */
+#define SYS_REPLIED (-4096L - 1)
+typedef long (*sys_handler_fn)(struct sentry *s, struct platform_call *call);
+
+struct sys_entry {
+	int nr;
+	const char *name;
+	enum sys_class cls;
+	int err;                /* SYS_ERRNO: the errno */
+	sys_handler_fn handler; /* SYS_NOTIFY/TRACE: NULL = not supported yet (ENOSYS) */
+};
+
+/* The entry for syscall `nr`, or NULL: not in the table, fails with ENOSYS. */
+const struct sys_entry *sys_lookup(long nr);
+/* Iteration over every entry, in number order. */
+const struct sys_entry *sys_table_begin(void);
+size_t sys_table_size(void);
+/* "supported", "unsupported" (trapped, no handler: ENOSYS), "native", "refused". */
+const char *sys_status(const struct sys_entry *e);
+
+#endif

@@ -1,0 +1,83 @@
+#!/bin/sh
+# The black-box differential harness: every scenario (a shell script in
+# cases/) runs natively on a fresh tmpfs, and inside veil under each
+# backend given, with the same working directory (/tmp/w, on a tmpfs) and
+# the same view of /usr; stdout, stderr and the exit status must be the
+# same everywhere. Output is TAP, one test per scenario and backend.
+#
+#   run.sh VEIL [BACKEND...]        BACKEND: kernel, emulate (default: kernel)
+#
+# Native runs need a private mount namespace for the tmpfs on /tmp: as root
+# that is `unshare -m`, otherwise `unshare -rm` (a user namespace).
+set -u
+veil=$1
+shift
+[ $# -gt 0 ] || set -- kernel
+here=$(cd "$(dirname "$0")" && pwd)
+cases="$here/cases"
+out=$(mktemp -d /tmp/veil-scenarios.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+
+if [ "$(id -u)" = 0 ]; then unshare_native="unshare -m --propagation private"
+else unshare_native="unshare -rm --propagation private"; fi
+
+# The sandbox every backend builds: the host's /usr read-only with the
+# merged-usr links, a private /tmp, /proc and /dev, cwd /tmp/w.
+sandbox() {
+	backend=$1
+	shift
+	"$veil" --backend="$backend" \
+		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+		--symlink usr/lib64 /lib64 --symlink usr/sbin /sbin \
+		--ro-bind /etc /etc --tmpfs /tmp --dir /tmp/w --chdir /tmp/w \
+		--proc /proc --dev /dev \
+		--setenv HOME /tmp/w --setenv LC_ALL C --setenv TZ UTC \
+		-- "$@"
+}
+
+native() {
+	# The same view as sandbox(): /usr and /etc read-only, /tmp a fresh
+	# tmpfs with --tmpfs's default mode.
+	$unshare_native sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
+		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
+		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && cd /tmp/w &&
+		HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
+}
+
+n=0
+for f in "$cases"/*.sh; do
+	n=$((n + 1 + $#))
+done
+echo "1..$n"
+
+i=0
+steps=0
+for f in "$cases"/*.sh; do
+	name=$(basename "$f" .sh)
+	i=$((i + 1))
+	# The script travels as an argument, so no path to it needs to exist in
+	# the sandbox and messages that name it read the same everywhere.
+	script=$(cat "$f")
+	native sh -c "$script" "$name" >"$out/$name.native.out" 2>"$out/$name.native.err"
+	echo "exit $?" >>"$out/$name.native.out"
+	if [ -s "$out/$name.native.out" ]; then
+		echo "ok $i - $name: native"
+	else
+		echo "not ok $i - $name: native run printed nothing"
+	fi
+	steps=$((steps + $(grep -c . "$out/$name.native.out")))
+	for b in "$@"; do
+		i=$((i + 1))
+		sandbox "$b" sh -c "$script" "$name" >"$out/$name.$b.out" 2>"$out/$name.$b.err"
+		echo "exit $?" >>"$out/$name.$b.out"
+		if cmp -s "$out/$name.native.out" "$out/$name.$b.out" &&
+		   cmp -s "$out/$name.native.err" "$out/$name.$b.err"; then
+			echo "ok $i - $name: $b = native"
+		else
+			echo "not ok $i - $name: $b differs from native"
+			diff -u "$out/$name.native.out" "$out/$name.$b.out" | sed 's/^/# /' | head -40
+			diff -u "$out/$name.native.err" "$out/$name.$b.err" | sed 's/^/# /' | head -20
+		fi
+	done
+done
+echo "# scenario lines compared: $steps per backend"

@@ -1,0 +1,97 @@
+/* The filter, loaded for real in a child: native calls pass, refused ones
+ * get their errno, unknown numbers and foreign ABIs get ENOSYS. */
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "sentry/filter.h"
+
+enum probe { P_GETPID, P_MOUNT, P_TIOCSTI, P_TIOCSTI_HIGH, P_TIOCGWINSZ, P_UNKNOWN,
+	     P_X32, P_I386, P_OPENAT, N_PROBES };
+
+static long probe(enum probe p)
+{
+	long r = 0;
+	char c = 'x';
+	switch (p) {
+	case P_GETPID: r = syscall(SYS_getpid); break;
+	case P_MOUNT: r = syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL); break;
+	case P_TIOCSTI: r = syscall(SYS_ioctl, 0, TIOCSTI, &c); break;
+	case P_TIOCSTI_HIGH: r = syscall(SYS_ioctl, 0, 0x100000000ul | TIOCSTI, &c); break;
+	case P_TIOCGWINSZ: {
+		int p2[2];
+		if (pipe(p2) < 0)
+			return -1000;
+		struct winsize w;
+		r = syscall(SYS_ioctl, p2[0], TIOCGWINSZ, &w);
+		break;
+	}
+	case P_UNKNOWN: r = syscall(1000); break;
+	case P_X32: r = syscall(0x40000000 | SYS_getpid); break;
+	case P_I386: {
+		long nr = 20; /* getpid in the i386 table */
+		__asm__ volatile("int $0x80" : "+a"(nr) : : "memory");
+		return nr < 0 && nr > -4096 ? nr : (nr > 0 ? 1 : nr);
+	}
+	case P_OPENAT: r = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY); break;
+	case N_PROBES: break;
+	}
+	return r < 0 ? -errno : (r > 0 ? 1 : 0);
+}
+
+static void filter_results(void **state)
+{
+	(void)state;
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	if (pid == 0) {
+		scmp_filter_ctx ctx;
+		if (filter_build(FILTER_TRAP_NOTIFY, &ctx) < 0)
+			_exit(10);
+		/* No listener and no tracer: NOTIFY and TRACE calls fail with
+		 * ENOSYS, as the kernel does for an absent supervisor. */
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
+			_exit(11);
+		long res[N_PROBES];
+		for (int i = 0; i < N_PROBES; i++)
+			res[i] = probe(i);
+		_exit(write(p[1], res, sizeof(res)) == sizeof(res) ? 0 : 12);
+	}
+	close(p[1]);
+	long res[N_PROBES];
+	assert_int_equal(read(p[0], res, sizeof(res)), sizeof(res));
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(res[P_GETPID], 1);
+	assert_int_equal(res[P_MOUNT], -EPERM);
+	assert_int_equal(res[P_TIOCSTI], -EPERM);
+	assert_int_equal(res[P_TIOCSTI_HIGH], -EPERM);
+	assert_int_equal(res[P_TIOCGWINSZ], -ENOTTY);
+	assert_int_equal(res[P_UNKNOWN], -ENOSYS);
+	assert_int_equal(res[P_X32], -ENOSYS);
+	assert_int_equal(res[P_I386], -ENOSYS);
+	assert_int_equal(res[P_OPENAT], -ENOSYS);
+	close(p[0]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(filter_results),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
