@@ -65,15 +65,24 @@ static uint64_t permitted_caps(void)
 	return (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
 }
 
-uint64_t ns_harden_kept_caps(const struct spec *spec, uid_t sandbox_uid)
+uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx)
 {
+	const struct spec *spec = ctx->spec;
+	/* Never a capability root on the host did not hold itself. */
+	uint64_t mask = all_caps() & (ctx->real_uid == 0 ? ctx->caller_caps : ~0ULL);
 	if (spec->caps_set)
-		return spec->caps & all_caps();
-	/* bubblewrap: none, or all when the sandbox runs as uid 0. */
-	return sandbox_uid == 0 ? all_caps() : 0;
+		return spec->caps & mask;
+	/* bubblewrap (0.8, measured): all when root runs it as uid 0 in the
+	 * sandbox, else none (an unprivileged --uid 0 gets none either). */
+	return ctx->real_uid == 0 && spec->uid == 0 ? mask : 0;
 }
 
-static int set_caps(uint64_t keep, struct veil_error **err)
+uint64_t ns_harden_caller_caps(void)
+{
+	return permitted_caps();
+}
+
+static int set_caps(uint64_t keep, uint64_t inheritable, struct veil_error **err)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
@@ -82,16 +91,17 @@ static int set_caps(uint64_t keep, struct veil_error **err)
 		uint32_t bits = (uint32_t)(keep >> (32 * i));
 		data[i].effective = bits;
 		data[i].permitted = bits;
-		data[i].inheritable = bits;
+		data[i].inheritable = (uint32_t)(inheritable >> (32 * i));
 	}
 	if (syscall(SYS_capset, &hdr, data) != 0)
 		return verr_set(err, errno, "capset failed");
 	return 0;
 }
 
-int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid, struct veil_error **err)
+int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 {
-	uint64_t keep = ns_harden_kept_caps(spec, sandbox_uid) & permitted_caps();
+	uid_t sandbox_uid = ctx->spec->uid;
+	uint64_t keep = ns_harden_kept_caps(ctx) & permitted_caps();
 	int last = last_cap();
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
@@ -99,7 +109,9 @@ int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid, struct veil_
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
 			return verr_set(err, errno, "Dropping capability %d from bounds failed", cap);
 	}
-	if (set_caps(keep, err) < 0)
+	/* Inheritable only where exec needs them (ambient, for uid != 0) or
+	 * they were asked for, as bubblewrap leaves them. */
+	if (set_caps(keep, ctx->spec->caps_set || sandbox_uid != 0 ? keep : 0, err) < 0)
 		return -1;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* A uid other than 0 loses its caps on exec unless they are ambient. */
@@ -117,7 +129,7 @@ int ns_harden_drop_all_caps(struct veil_error **err)
 	for (int cap = 0; cap <= last; cap++)
 		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	return set_caps(0, err);
+	return set_caps(0, 0, err);
 }
 
 int ns_harden_landlock(struct veil_error **err)

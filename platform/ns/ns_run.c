@@ -85,6 +85,7 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 	unsigned want = spec->unshare;
 	ctx->real_uid = getuid();
 	ctx->real_gid = getgid();
+	ctx->caller_caps = ns_harden_caller_caps();
 
 	ctx->userns = want & SPEC_NS_USER;
 	if (ctx->userns && (spec->unshare_try & SPEC_NS_USER) &&
