@@ -245,7 +245,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		ctx.host_tty = xstrdup(ttyname(1));
 	/* Records keep their boundaries on a SEQPACKET socket, not on a pipe. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0 ||
-	    pipe2(go, O_CLOEXEC) < 0) {
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0) {
 		verr_set(err, errno, "socketpair()");
 		goto out_close;
 	}
@@ -307,9 +307,11 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	close_fd(spec->sync_fd);
 	close_fd(spec->block_fd);
 
+	/* MSG_NOSIGNAL: a child that died already is told by its status,
+	 * not by a SIGPIPE that would kill us. */
 	char go_byte = 1;
-	if (write(go[1], &go_byte, 1) < 0) {
-		/* the child died already: its report or status tells why */
+	if (send(go[1], &go_byte, 1, MSG_NOSIGNAL) < 0) {
+		/* its report or exit status says why */
 	}
 	close(go[1]);
 	go[1] = -1;

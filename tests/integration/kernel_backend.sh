@@ -162,13 +162,15 @@ kill -TERM $vpid; wait $vpid; rc=$?
 check "SIGTERM to veil reaches the program" sh -c "test $rc = 5 && grep -q got-TERM '$T/sig.out'"
 
 # --die-with-parent: killing veil (the sandbox's parent) ends the sandbox
-sh -c "'$VEIL' --backend=kernel $(echo $BASE) --unshare-pid --die-with-parent /bin/sh -c 'sleep 31.5' & echo \$! >'$T/vp'; wait" &
+sh -c "'$VEIL' --backend=kernel $(echo $BASE) --unshare-pid --die-with-parent /bin/sh -c 'sleep 31.$$' & echo \$! >'$T/vp'; wait" &
 outer=$!
 sleep 0.3
+started=no; pgrep -f "^sleep 31.$$\$" >/dev/null && started=yes
 kill -KILL "$(cat "$T/vp")" 2>/dev/null
 wait $outer 2>/dev/null
-sleep 0.2
-check "--die-with-parent leaves no sandbox behind" sh -c "! pgrep -f '^sleep 31.5' >/dev/null"
+i=0; while pgrep -f "^sleep 31.$$\$" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done
+check "--die-with-parent leaves no sandbox behind" \
+	sh -c "test $started = yes && ! pgrep -f '^sleep 31.$$\$' >/dev/null"
 
 # --- real-world command lines -------------------------------------------
 # Flatpak-style: everything unshared, a private /run/user, app data bound,

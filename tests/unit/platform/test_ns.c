@@ -407,7 +407,11 @@ static void die_with_parent_kills_sandbox(void **state)
 	close(info[1]);
 	f->spec.info_fd = -1;
 	char buf[512] = "";
-	assert_true(read(info[0], buf, sizeof(buf) - 1) > 0);
+	size_t len = 0;
+	ssize_t got;
+	while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)got;
+	assert_true(len > 0);
 	close(info[0]);
 	int sandbox = atoi(strstr(buf, "child-pid\": ") + 12);
 	assert_true(sandbox > 0);
@@ -441,7 +445,12 @@ static void userns_block_fd_lets_caller_map(void **state)
 		close(info[1]);
 		close(block[0]);
 		char buf[512] = "";
-		if (read(info[0], buf, sizeof(buf) - 1) <= 0)
+		size_t len = 0;
+		ssize_t got;
+		/* To EOF: leaving early would SIGPIPE the writer, as bwrap. */
+		while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)got;
+		if (len == 0)
 			_exit(1);
 		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
 		char path[64], map[64];
