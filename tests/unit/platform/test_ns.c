@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
+#include <sys/mman.h>
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
@@ -730,6 +732,44 @@ static void mount_family_denied(void **state)
 	assert_contains(f->out, "denied\nSeccomp:\t2\n");
 }
 
+static void spec_seccomp_programs_apply(void **state)
+{
+	struct fixture *f = *state;
+	/* A program that refuses uname(2) with EACCES, exported by libseccomp. */
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	assert_non_null(ctx);
+	assert_int_equal(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(uname), 0), 0);
+	int mfd = memfd_create("bpf", 0);
+	assert_int_equal(seccomp_export_bpf(ctx, mfd), 0);
+	seccomp_release(ctx);
+	off_t len = lseek(mfd, 0, SEEK_END);
+	f->spec.seccomp = xcalloc(1, sizeof(*f->spec.seccomp));
+	f->spec.seccomp[0].insns = xmalloc((size_t)len);
+	f->spec.seccomp[0].len = (size_t)len;
+	assert_int_equal(pread(mfd, f->spec.seccomp[0].insns, (size_t)len, 0), len);
+	f->spec.n_seccomp = 1;
+	close(mfd);
+	assert_int_equal(run(f, "uname -n 2>/dev/null || echo refused; echo still-runs"), 0);
+	assert_string_equal(f->out, "refused\nstill-runs\n");
+}
+
+static void new_session(void **state)
+{
+	struct fixture *f = *state;
+	with_proc(f);
+	/* Field 6 of /proc/self/stat is the session id. */
+	const char *script = "read pid comm state ppid pgrp sid rest </proc/self/stat; "
+			     "test $sid = $pid && echo leader || echo member";
+	assert_int_equal(run(f, script), 0);
+	assert_string_equal(f->out, "member\n");
+	f->spec.new_session = true;
+	f->spec.as_pid_1 = true; /* the shell itself is then the setsid() caller */
+	assert_int_equal(run(f, "exec /bin/sh -c 'read pid comm state ppid pgrp sid rest "
+			     "</proc/self/stat; test $sid = 1 && echo leader || echo member'"),
+			 0);
+	assert_string_equal(f->out, "leader\n");
+}
+
 static void userns_disabled(void **state)
 {
 	struct fixture *f = *state;
@@ -811,6 +851,8 @@ int main(void)
 		T(dev_nodes_pts_and_links),
 		T(mqueue_needs_ipc_namespace),
 		T(mount_family_denied),
+		T(spec_seccomp_programs_apply),
+		T(new_session),
 		T(userns_disabled),
 		T(landlock_scopes_signals),
 		T(exec_failure_is_reported),
