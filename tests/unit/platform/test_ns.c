@@ -603,6 +603,42 @@ static void remount_ro_parent_after_children(void **state)
 	assert_string_equal(f->out, "parent-ro\nchild-rw\n1\n");
 }
 
+static void planted_symlinks_stay_inside(void **state)
+{
+	struct fixture *f = *state;
+	/* A bound host dir holds links an earlier run could have planted: one
+	 * aiming at the host through the setup's /oldroot, one absolute. */
+	_cleanup_free_ char *home = xasprintf("%s/home", f->tmp);
+	_cleanup_free_ char *victim = xasprintf("%s/victim", f->tmp);
+	_cleanup_free_ char *evil = xasprintf("%s/evil", home);
+	_cleanup_free_ char *evil_target = xasprintf("/oldroot%s", victim);
+	_cleanup_free_ char *abs = xasprintf("%s/abs", home);
+	assert_int_equal(mkdir(home, 0755), 0);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	assert_int_equal(symlink(evil_target, evil), 0);
+	assert_int_equal(symlink("/data", abs), 0);
+	add(&f->spec, MOUNT_OP_BIND, home, "/home")->flags |= MOUNT_OP_WRITABLE;
+	add(&f->spec, MOUNT_OP_TMPFS, NULL, "/data")->perms = 0755;
+	struct mount_op *op = add(&f->spec, MOUNT_OP_FILE, NULL, "/home/abs/file");
+	op->data = xstrdup("inside\n");
+	op->data_len = 7;
+	op->perms = 0644;
+	assert_int_equal(run(f, "cat /data/file"), 0);
+	assert_string_equal(f->out, "inside\n");
+
+	op = add(&f->spec, MOUNT_OP_FILE, NULL, "/home/evil/pwned");
+	op->data = xstrdup("x");
+	op->data_len = 1;
+	op->perms = 0644;
+	add(&f->spec, MOUNT_OP_CHMOD, NULL, "/home/evil")->perms = 0777;
+	run(f, "true"); /* fails or lands inside; never on the host */
+	_cleanup_free_ char *pwned = xasprintf("%s/pwned", victim);
+	assert_int_equal(access(pwned, F_OK), -1);
+	struct stat st;
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
+}
+
 static void ro_bind_under_tmpfs(void **state)
 {
 	struct fixture *f = *state;
@@ -844,6 +880,7 @@ int main(void)
 		T(dir_file_symlink_chmod_bind_data),
 		T(symlink_conflict_fails),
 		T(remount_ro_parent_after_children),
+		T(planted_symlinks_stay_inside),
 		T(ro_bind_under_tmpfs),
 		T(remount_ro_not_a_mount_fails),
 		T(overlays),
