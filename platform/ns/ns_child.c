@@ -236,7 +236,8 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 		close(spec->sync_fd);
 	if (ctx->proc_fd >= 0)
 		close(ctx->proc_fd);
-	if (ns_harden_drop_caps(ctx, err) < 0 || ns_harden_landlock(err) < 0)
+	if (ns_harden_drop_caps(ctx, err) < 0 ||
+	    (ctx->landlock_scope && ns_harden_landlock(err) < 0))
 		return -1;
 	/* The last thing before exec, so the filters see nothing of ours. */
 	if (ns_harden_seccomp(spec, err) < 0)

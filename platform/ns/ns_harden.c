@@ -11,11 +11,13 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "platform/ns/ns_private.h"
 #include "sentry/denylist.h"
 
@@ -132,17 +134,33 @@ int ns_harden_drop_all_caps(struct veil_error **err)
 	return set_caps(0, 0, err);
 }
 
-int ns_harden_landlock(struct veil_error **err)
+int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err)
 {
 	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
+	int e = errno;
+	*ret_scope = abi >= 6;
+	if (abi >= 6)
+		return 0;
+	/* The waiver: run without the scoping rather than not at all, for
+	 * kernels before 6.12 (Debian 12's own is 6.1). */
+	const char *waiver = getenv("VEIL_LANDLOCK");
+	if (waiver && strcmp(waiver, "optional") == 0) {
+		log_warn("Landlock ABI %ld: signals and abstract unix sockets are not scoped "
+			 "to the sandbox (VEIL_LANDLOCK=optional)", abi < 0 ? 0 : abi);
+		return 0;
+	}
 	if (abi < 0)
-		return verr_set(err, errno, "Landlock is not available, so signals and "
-				"abstract unix sockets cannot be scoped to the sandbox");
-	if (abi < 6)
-		return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
-				"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12)",
-				abi);
+		return verr_set(err, e, "Landlock is not available, so signals and abstract "
+				"unix sockets cannot be scoped to the sandbox (set "
+				"VEIL_LANDLOCK=optional to run without)");
+	return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
+			"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12) (set "
+			"VEIL_LANDLOCK=optional to run without)", abi);
+}
+
+int ns_harden_landlock(struct veil_error **err)
+{
 	struct ruleset_attr attr = {
 		.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL,
 	};

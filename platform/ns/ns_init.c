@@ -32,8 +32,23 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Asynchronous signals whose default would end (or stop) pid 1, and with
+ * it the sandbox; pid 1 has no use for them. SIGKILL still works. */
+static void ignore_the_rest(void)
+{
+	static const int sigs[] = {
+		SIGALRM, SIGPIPE, SIGIO, SIGPROF, SIGVTALRM, SIGPWR, SIGSTKFLT,
+		SIGXCPU, SIGXFSZ, SIGTSTP, SIGTTIN, SIGTTOU,
+	};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		signal(sig, SIG_IGN);
+}
+
 int ns_init_run(pid_t child)
 {
+	ignore_the_rest();
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);

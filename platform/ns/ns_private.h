@@ -38,6 +38,7 @@ struct ns_ctx {
 	gid_t ns_gid;            /* differ from the spec's when devpts needs 0 */
 	bool needs_nested_userns;
 	bool need_init;          /* a pid 1 reaper runs the program as a child */
+	bool landlock_scope;     /* the kernel scopes signals/abstract sockets */
 
 	char *old_cwd;           /* the caller's cwd, for the default chdir */
 	char *host_tty;          /* ttyname(1) or NULL, for /dev/console */
@@ -71,6 +72,9 @@ int ns_mounts_apply(struct ns_ctx *ctx, struct veil_error **err);
 /* ns_harden.c */
 int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err);
 int ns_harden_drop_all_caps(struct veil_error **err);
+/* In the parent, before anything is created: whether the kernel can
+ * scope (Landlock ABI >= 6); fails unless VEIL_LANDLOCK=optional waives. */
+int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err);
 int ns_harden_landlock(struct veil_error **err);
 int ns_harden_seccomp(const struct spec *spec, struct veil_error **err);
 /* The caps the program keeps: spec->caps, or the default. */

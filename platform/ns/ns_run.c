@@ -148,6 +148,8 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 		ctx->needs_nested_userns = ctx->ns_uid != spec->uid ||
 					   ctx->ns_gid != spec->gid || spec->disable_userns;
 	}
+	if (ns_harden_landlock_check(&ctx->landlock_scope, err) < 0)
+		return -1;
 	ctx->need_init = !spec->as_pid_1 &&
 			 ((want & SPEC_NS_PID) || (spec->lock_files && spec->lock_files[0]) ||
 			  spec->sync_fd >= 0);
