@@ -329,6 +329,34 @@ static void signals_are_forwarded(void **state)
 		;
 }
 
+static void pid1_ignores_stray_signals(void **state)
+{
+	struct fixture *f = *state;
+	int info[2];
+	assert_int_equal(pipe(info), 0);
+	f->spec.info_fd = info[1];
+	pid_t helper = fork();
+	if (helper == 0) {
+		close(info[1]);
+		char buf[512] = "";
+		size_t len = 0;
+		ssize_t got;
+		while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)got;
+		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
+		usleep(100000);
+		/* From the host, default-fatal signals do reach a pid 1. */
+		_exit(kill(pid, SIGALRM) == 0 && kill(pid, SIGPIPE) == 0 ? 0 : 1);
+	}
+	close(info[0]);
+	assert_int_equal(run(f, "sleep 0.4; echo survived"), 0);
+	f->spec.info_fd = -1;
+	assert_string_equal(f->out, "survived\n");
+	int ws;
+	assert_int_equal(waitpid(helper, &ws, 0), helper);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+}
+
 static void net_namespace_has_loopback(void **state)
 {
 	struct fixture *f = *state;
@@ -868,6 +896,7 @@ int main(void)
 		T(info_and_json_status),
 		T(sync_fd_and_block_fd),
 		T(signals_are_forwarded),
+		T(pid1_ignores_stray_signals),
 		T(net_namespace_has_loopback),
 		T(lock_files_held_by_pid1),
 		T(failure_leaves_nothing_behind),
