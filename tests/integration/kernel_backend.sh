@@ -164,8 +164,11 @@ check "SIGTERM to veil reaches the program" sh -c "test $rc = 5 && grep -q got-T
 # --die-with-parent: killing veil (the sandbox's parent) ends the sandbox
 sh -c "'$VEIL' --backend=kernel $(echo $BASE) --unshare-pid --die-with-parent /bin/sh -c 'sleep 31.$$' & echo \$! >'$T/vp'; wait" &
 outer=$!
-sleep 0.3
-started=no; pgrep -f "^sleep 31.$$\$" >/dev/null && started=yes
+started=no; i=0
+while [ $i -lt 100 ]; do
+	pgrep -f "^sleep 31.$$\$" >/dev/null && { started=yes; break; }
+	sleep 0.05; i=$((i + 1))
+done
 kill -KILL "$(cat "$T/vp")" 2>/dev/null
 wait $outer 2>/dev/null
 i=0; while pgrep -f "^sleep 31.$$\$" >/dev/null && [ $i -lt 40 ]; do sleep 0.05; i=$((i + 1)); done

@@ -307,26 +307,45 @@ static void sync_fd_and_block_fd(void **state)
 	f->spec.sync_fd = f->spec.block_fd = -1;
 }
 
-static void *send_later(int sig)
+/* Waits (at most 10 s) until the sandbox created `marker` in the host
+ * dir bound at /out: no test depends on how fast a sandbox starts. */
+static int wait_marker(const struct fixture *f, const char *marker)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", f->tmp, marker);
+	for (int i = 0; i < 1000; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Forks a process that sends `sig` to `target` (0: us) once the sandbox
+ * is ready. */
+static pid_t signal_when_ready(const struct fixture *f, pid_t target, int sig)
 {
 	pid_t me = getpid();
 	pid_t p = fork();
 	if (p == 0) {
-		usleep(300000);
-		kill(me, sig);
-		_exit(0);
+		if (wait_marker(f, "ready") != 0)
+			_exit(1);
+		_exit(kill(target ? target : me, sig) == 0 ? 0 : 2);
 	}
-	return NULL;
+	return p;
 }
 
 static void signals_are_forwarded(void **state)
 {
 	struct fixture *f = *state;
-	send_later(SIGTERM);
-	assert_int_equal(run(f, "trap 'echo got TERM; exit 5' TERM; sleep 3 & wait"), 5);
+	with_out(f);
+	pid_t sender = signal_when_ready(f, 0, SIGTERM);
+	assert_int_equal(run(f, "trap 'echo got TERM; exit 5' TERM; touch /out/ready; "
+			     "sleep 10 & wait"),
+			 5);
 	assert_string_equal(f->out, "got TERM\n");
-	while (waitpid(-1, NULL, 0) > 0)
-		;
+	int ws;
+	assert_int_equal(waitpid(sender, &ws, 0), sender);
+	assert_int_equal(WEXITSTATUS(ws), 0);
 }
 
 static void pid1_ignores_stray_signals(void **state)
@@ -340,6 +359,7 @@ static void pid1_ignores_stray_signals(void **state)
 	f->spec.unshare &= ~(unsigned)SPEC_NS_PID;
 	f->spec.sync_fd = sync[1];
 	f->spec.info_fd = info[1];
+	with_out(f);
 	pid_t helper = fork();
 	if (helper == 0) {
 		close(info[1]);
@@ -349,11 +369,12 @@ static void pid1_ignores_stray_signals(void **state)
 		while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
 			len += (size_t)got;
 		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
-		usleep(100000);
-		_exit(kill(pid, SIGALRM) == 0 && kill(pid, SIGPIPE) == 0 ? 0 : 1);
+		if (wait_marker(f, "ready") != 0)
+			_exit(1);
+		_exit(kill(pid, SIGALRM) == 0 && kill(pid, SIGPIPE) == 0 ? 0 : 2);
 	}
 	close(info[0]);
-	assert_int_equal(run(f, "sleep 0.4; echo survived"), 0);
+	assert_int_equal(run(f, "touch /out/ready; sleep 0.3; echo survived"), 0);
 	f->spec.info_fd = f->spec.sync_fd = -1;
 	close(sync[0]);
 	assert_string_equal(f->out, "survived\n");
@@ -386,13 +407,19 @@ static void lock_files_held_by_pid1(void **state)
 	 * read lock. After the run it can. */
 	pid_t probe = fork();
 	if (probe == 0) {
-		usleep(200000);
+		if (wait_marker(f, "ready") != 0)
+			_exit(2);
 		struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
 		int pfd = open(lock, O_RDWR);
 		int lr = fcntl(pfd, F_SETLK, &w);
-		_exit(lr != 0 && (errno == EAGAIN || errno == EACCES) ? 0 : 1);
+		int held = lr != 0 && (errno == EAGAIN || errno == EACCES);
+		_cleanup_free_ char *done = xasprintf("%s/probed", f->tmp);
+		close(open(done, O_CREAT | O_WRONLY, 0644));
+		_exit(held ? 0 : 1);
 	}
-	assert_int_equal(run(f, "sleep 0.5; echo done"), 0);
+	assert_int_equal(run(f, "touch /out/ready; while [ ! -e /out/probed ]; do sleep 0.02; "
+			     "done; echo done"),
+			 0);
 	assert_string_equal(f->out, "done\n");
 	int ws;
 	assert_int_equal(waitpid(probe, &ws, 0), probe);
