@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	struct sentry s;
 	struct unotify u;
 	struct veil_error *err = NULL;
-	if (sentry_init(&s, &spec) < 0 || unotify_spawn(&u, &s, measure, NULL, &err) < 0) {
+	if (sentry_init(&s, &spec) < 0 || unotify_spawn(&u, &s, NULL, measure, NULL, &err) < 0) {
 		fprintf(stderr, "sentry_syscall: %s\n", err ? err->msg : "sentry_init");
 		return 1;
 	}

@@ -24,6 +24,14 @@
 
 struct platform_call;
 
+/* One argument of an exec's new argument vector: a string already in the
+ * tracee's memory (`addr`, when `str` is NULL) or one of the sentry's that
+ * the platform copies into the tracee. */
+struct platform_exec_arg {
+	uint64_t addr;
+	const char *str;
+};
+
 struct platform_ops {
 	/* Copies `len` bytes at tracee address `addr` into `dst`. Returns 0,
 	 * or -EFAULT when any byte is unmapped, or -ESRCH when the tracee is
@@ -46,6 +54,15 @@ struct platform_ops {
 	 * fd with `flags` (O_CLOEXEC or 0). The sentry keeps its own `fd`.
 	 * Returns the tracee's fd number, or -errno. */
 	int (*reply_fd)(struct platform_call *call, int fd, unsigned flags);
+	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
+	 * sentry chose and checked) instead, with the argument vector `argv`
+	 * (`argc` entries) and the tracee's own environment pointer `envp`.
+	 * The exec runs in the kernel by fd, never by a path in tracee memory;
+	 * if the kernel refuses it, its errno is the tracee's result. Returns
+	 * 0 once the platform has taken the call over (the handler then returns
+	 * SYS_REPLIED), or -errno to answer the call with. */
+	int (*exec_fd)(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
+		       size_t argc, uint64_t envp);
 };
 
 struct platform_call {

@@ -22,7 +22,23 @@ struct sentry_task {
 	struct sentry_task *next; /* hash chain */
 };
 
+struct sentry;
+
+/* How the sentry reaches the sandbox's files. The emulate backend plugs the
+ * VFS in; the platform's unit tests plug in a host directory. */
+struct sentry_fs_ops {
+	/* Opens the file an exec of `path` would run, as task `t` sees it:
+	 * resolves it, checks search permission on the way, exec permission
+	 * and a mount that allows exec. Returns an fd (O_RDONLY|O_CLOEXEC) on
+	 * the backing host file, owned by the caller, or -errno: ENOENT,
+	 * ENOTDIR, ELOOP, ENAMETOOLONG, EACCES (not a regular file, no exec
+	 * permission, noexec mount)... */
+	int (*open_exec)(struct sentry *s, struct sentry_task *t, const char *path);
+};
+
 struct sentry {
+	const struct sentry_fs_ops *fs;
+	void *fs_priv;
 	struct sentry_task **buckets; /* tid -> task, chained */
 	size_t n_buckets;
 	size_t n_tasks;

@@ -30,4 +30,8 @@ SYS_HANDLER(setgroups);
 SYS_HANDLER(capget);
 SYS_HANDLER(capset);
 
+/* sys_exec.c */
+SYS_HANDLER(execve);
+SYS_HANDLER(execveat);
+
 #endif

@@ -17,6 +17,7 @@
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -29,7 +30,9 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "platform/caps.h"
 #include "platform/tracee_mem.h"
+#include "platform/unotify/unotify_private.h"
 #include "sentry/filter.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -100,6 +103,13 @@ static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 	return r < 0 ? -errno : r;
 }
 
+static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
+		      size_t argc, uint64_t envp)
+{
+	(void)call, (void)fd, (void)argv, (void)argc, (void)envp;
+	return -ENOSYS; /* exec is TRACE class: it arrives as a ptrace stop */
+}
+
 static const struct platform_ops unotify_call_ops = {
 	.read_mem = uc_read_mem,
 	.read_str = uc_read_str,
@@ -107,6 +117,7 @@ static const struct platform_ops unotify_call_ops = {
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
+	.exec_fd = uc_exec_fd,
 };
 
 static void handle_notification(struct unotify *u)
@@ -122,6 +133,8 @@ static void handle_notification(struct unotify *u)
 		.id = req.id,
 	};
 	memcpy(uc.call.args, req.data.args, sizeof(uc.call.args));
+	if (exec_carrier(u, uc.call.tid, req.id, uc.call.args, uc.call.nr))
+		return;
 	if (req.data.arch != AUDIT_ARCH_X86_64) {
 		uc_reply(&uc.call, -ENOSYS);
 		return;
@@ -177,33 +190,43 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
+static void resume(pid_t pid, enum resume how, int sig)
+{
+	ptrace(how == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+}
+
 static void handle_stop(struct unotify *u, pid_t pid, int status)
 {
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
+	struct unotify_exec *x = exec_find(u, pid);
+	/* A tracee in the middle of an exec by fd goes on with PTRACE_SYSCALL. */
+	enum resume how = x ? RESUME_SYSCALL : RESUME_CONT;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		new_task(u, pid);
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, how, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
 		/* A non-leader thread that execs takes over the leader's tid. */
 		unsigned long former;
-		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) == 0 && (pid_t)former != pid) {
+		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) < 0)
+			former = (unsigned long)pid;
+		exec_done(u, (pid_t)former);
+		exec_done(u, pid);
+		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
 			if (sentry_task_new(u->sentry, pid, (pid_t)former) < 0)
 				kill(pid, SIGKILL);
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, RESUME_CONT, 0);
 		return;
 	}
 	case PTRACE_EVENT_SECCOMP:
-		/* The TRACE class has no handler yet, so the filter refuses it in
-		 * the kernel and this stop does not happen. */
-		ptrace(PTRACE_CONT, pid, 0, 0);
+		resume(pid, trace_seccomp_stop(u, pid), 0);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (!sentry_task_find(u->sentry, pid)) {
@@ -214,11 +237,21 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		if (is_stop_signal(sig))
 			ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
 		else
-			ptrace(PTRACE_CONT, pid, 0, 0);
+			resume(pid, how, 0);
 		return;
 	default:
+		if (sig == (SIGTRAP | 0x80)) {
+			/* Syscall stops happen only during an exec by fd. */
+			resume(pid, x ? exec_syscall_stop(u, x) : RESUME_CONT, 0);
+			return;
+		}
+		if (x) {
+			exec_hold_signal(x, sig);
+			resume(pid, RESUME_SYSCALL, 0);
+			return;
+		}
 		/* Signal-delivery-stop: deliver it. */
-		ptrace(PTRACE_CONT, pid, 0, sig);
+		resume(pid, RESUME_CONT, sig);
 		return;
 	}
 }
@@ -236,6 +269,7 @@ static void reap(struct unotify *u)
 		}
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
+		exec_done(u, pid);
 		if (pid == u->root) {
 			u->root_exited = true;
 			u->root_status = WIFEXITED(status) ? WEXITSTATUS(status)
@@ -289,34 +323,47 @@ int unotify_run(struct unotify *u)
 		}
 	}
 	kill_remaining(u);
-	for (;;) {
+	/* Every task was killed: wait for each to be gone. */
+	while (u->sentry->n_tasks > 0 || u->n_early > 0) {
 		int status;
 		pid_t pid = waitpid(-1, &status, __WALL);
 		if (pid < 0 && errno == EINTR)
 			continue;
 		if (pid < 0)
 			break;
-		if (!WIFSTOPPED(status))
-			sentry_task_exit(u->sentry, pid);
-		else
+		if (WIFSTOPPED(status)) {
 			ptrace(PTRACE_CONT, pid, 0, 0);
+			continue;
+		}
+		sentry_task_exit(u->sentry, pid);
+		early_take(u, pid);
+		exec_done(u, pid);
 	}
 	return u->root_status;
 }
 
 /* ---- start ---- */
 
-static void __attribute__((noreturn)) child_fail(int report, int err)
+/* What the child reports: the listener's fd number, or why it failed. */
+struct child_report {
+	int listener; /* -1 on failure */
+	int errnum;
+	char msg[256];
+};
+
+static void __attribute__((noreturn)) child_fail(int report, int errnum, const char *msg)
 {
-	int msg[2] = {-1, err};
-	if (write(report, msg, sizeof(msg)) < 0) {
+	struct child_report r = {.listener = -1, .errnum = errnum};
+	snprintf(r.msg, sizeof(r.msg), "%s", msg);
+	if (write(report, &r, sizeof(r)) < 0) {
 		/* the parent sees EOF instead */
 	}
 	_exit(127);
 }
 
 static void __attribute__((noreturn))
-child_main(pid_t parent, int go, int report, const sigset_t *mask, int (*fn)(void *), void *arg)
+child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct unotify_opts *opts,
+	   int (*fn)(void *), void *arg)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -326,33 +373,40 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, int (*fn)(voi
 	/* 1: wait until the parent has seized us, so TRACE has a tracer. */
 	if (read(go, &c, 1) != 1)
 		_exit(127);
+	struct veil_error *err = NULL;
+	/* The program runs with no capability at all, whatever veil ran as:
+	 * what it may do is the sentry's to say. */
+	if (caps_drop_all(&err) < 0)
+		child_fail(report, err->errnum, err->msg);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		child_fail(report, errno, "cannot set no_new_privs");
+	if (opts && opts->landlock && landlock_restrict(opts->landlock, &err) < 0)
+		child_fail(report, err->errnum, err->msg);
 	scmp_filter_ctx ctx;
 	int r = filter_build(FILTER_TRAP_NOTIFY, &ctx);
 	if (r < 0)
-		child_fail(report, -r);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		child_fail(report, errno);
+		child_fail(report, -r, "cannot build the sentry's seccomp filter");
 	r = seccomp_load(ctx);
 	if (r < 0)
-		child_fail(report, -r);
+		child_fail(report, -r, "cannot install the sentry's seccomp filter");
 	/* From here on only ALLOW syscalls until fn: read, write, close. */
-	int msg[2] = {seccomp_notify_fd(ctx), 0};
-	if (msg[0] < 0)
-		child_fail(report, -msg[0]);
-	if (write(report, msg, sizeof(msg)) != sizeof(msg))
+	struct child_report rep = {.listener = seccomp_notify_fd(ctx)};
+	if (rep.listener < 0)
+		child_fail(report, -rep.listener, "no seccomp listener");
+	if (write(report, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(127);
 	/* 2: wait until the parent holds its copy of the listener. */
 	if (read(go, &c, 1) != 1)
 		_exit(127);
-	close(msg[0]);
+	close(rep.listener);
 	close(go);
 	close(report);
 	seccomp_release(ctx);
 	_exit(fn(arg));
 }
 
-int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *arg,
-		  struct veil_error **err)
+int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts *opts,
+		  int (*fn)(void *), void *arg, struct veil_error **err)
 {
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
@@ -387,31 +441,34 @@ int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *
 	if (pid == 0) {
 		close(go_w);
 		close(report_r);
-		child_main(parent, go[0], report[1], &u->saved_mask, fn, arg);
+		child_main(parent, go[0], report[1], &u->saved_mask, opts, fn, arg);
 	}
 	close(go[0]);
 	close(report[1]);
 	u->root = pid;
 
-	const long opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
-			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
-	if (ptrace(PTRACE_SEIZE, pid, 0, opts) < 0) {
+	const long ptrace_opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
+			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+			  PTRACE_O_TRACESYSGOOD;
+	if (ptrace(PTRACE_SEIZE, pid, 0, ptrace_opts) < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
 		return verr_set(err, e, "cannot trace the sandbox's first process");
 	}
-	int msg[2];
-	if (write(go_w, "g", 1) != 1 || read(report_r, msg, sizeof(msg)) != sizeof(msg) ||
-	    msg[0] < 0) {
-		int e = (msg[0] < 0) ? msg[1] : EPIPE;
+	struct child_report rep;
+	if (write(go_w, "g", 1) != 1 || read(report_r, &rep, sizeof(rep)) != sizeof(rep) ||
+	    rep.listener < 0) {
+		bool told = rep.listener < 0;
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
-		return verr_set(err, e, "cannot install the sentry's seccomp filter");
+		if (told)
+			return verr_set(err, rep.errnum, "%s", rep.msg);
+		return verr_set(err, EPIPE, "the sandbox's first process died during setup");
 	}
 	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0)
-		u->listener = (int)syscall(SYS_pidfd_getfd, pidfd, msg[0], 0);
+		u->listener = (int)syscall(SYS_pidfd_getfd, pidfd, rep.listener, 0);
 	if (u->listener < 0) {
 		int e = errno;
 		kill(pid, SIGKILL);
@@ -446,6 +503,8 @@ void unotify_fini(struct unotify *u)
 	closep(&u->sigfd);
 	sigprocmask(SIG_SETMASK, &u->saved_mask, NULL);
 	free(u->early);
+	while (u->execs)
+		exec_done(u, u->execs->tid);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }

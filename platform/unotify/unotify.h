@@ -4,7 +4,10 @@
  * (PTRACE_SEIZE, forks followed automatically) to learn of new and exiting
  * tasks and to assist the TRACE class (exec, chdir).
  *
- * One thread: unotify_run() is the sandbox's event loop. */
+ * One thread: unotify_run() is the sandbox's event loop. The process it
+ * runs in has no children but the sandbox's (it reaps with waitpid(-1)),
+ * and no other thread that leaves SIGCHLD unblocked (the signal must reach
+ * the loop's signalfd). */
 #ifndef VEIL_PLATFORM_UNOTIFY_H
 #define VEIL_PLATFORM_UNOTIFY_H
 
@@ -13,6 +16,7 @@
 #include <sys/types.h>
 
 #include "base/error.h"
+#include "platform/landlock.h"
 #include "sentry/sentry.h"
 
 struct unotify {
@@ -26,13 +30,21 @@ struct unotify {
 	sigset_t saved_mask;
 	pid_t *early;   /* new tasks whose first stop came before their parent's event */
 	size_t n_early, cap_early;
+	struct unotify_exec *execs; /* tracees in the middle of an exec by fd */
 };
 
-/* Starts `fn(arg)` as the sandbox's first task: a child that installs the
- * sentry's filter and hands its listener over, then runs fn, whose return
- * value is its exit status (fn normally execs). */
-int unotify_spawn(struct unotify *u, struct sentry *s, int (*fn)(void *), void *arg,
-		  struct veil_error **err);
+struct unotify_opts {
+	/* Landlock for the sandbox (scoping, and the filesystem backstop), or
+	 * NULL for none (the platform's own unit tests). */
+	const struct landlock_policy *landlock;
+};
+
+/* Starts `fn(arg)` as the sandbox's first task: a child that drops every
+ * capability, sets no_new_privs, restricts itself with Landlock, installs
+ * the sentry's filter and hands its listener over, then runs fn, whose
+ * return value is its exit status (fn normally execs). opts may be NULL. */
+int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts *opts,
+		  int (*fn)(void *), void *arg, struct veil_error **err);
 
 /* Serves the sandbox until the first task exits; then the remaining tasks
  * are killed and reaped. Returns the first task's exit status, or 128+N

@@ -39,7 +39,7 @@ static int sandbox(int (*fn)(void *), uid_t uid)
 	assert_int_equal(sentry_init(&s, &spec), 0);
 	struct unotify u;
 	struct veil_error *err = NULL;
-	int r = unotify_spawn(&u, &s, fn, NULL, &err);
+	int r = unotify_spawn(&u, &s, NULL, fn, NULL, &err);
 	if (r < 0)
 		fail_msg("spawn: %s", err->msg);
 	int status = unotify_run(&u);

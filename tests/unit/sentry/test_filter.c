@@ -18,7 +18,7 @@
 #include "sentry/filter.h"
 
 enum probe { P_GETPID, P_MOUNT, P_TIOCSTI, P_TIOCSTI_HIGH, P_TIOCGWINSZ, P_UNKNOWN,
-	     P_X32, P_I386, P_OPENAT, N_PROBES };
+	     P_X32, P_I386, P_MKDIRAT, N_PROBES };
 
 static long probe(enum probe p)
 {
@@ -44,7 +44,7 @@ static long probe(enum probe p)
 		__asm__ volatile("int $0x80" : "+a"(nr) : : "memory");
 		return nr < 0 && nr > -4096 ? nr : (nr > 0 ? 1 : nr);
 	}
-	case P_OPENAT: r = syscall(SYS_openat, AT_FDCWD, "/", O_RDONLY); break;
+	case P_MKDIRAT: r = syscall(SYS_mkdirat, AT_FDCWD, "/tmp/veil-never", 0700); break;
 	case N_PROBES: break;
 	}
 	return r < 0 ? -errno : (r > 0 ? 1 : 0);
@@ -60,8 +60,8 @@ static void filter_results(void **state)
 		scmp_filter_ctx ctx;
 		if (filter_build(FILTER_TRAP_NOTIFY, &ctx) < 0)
 			_exit(10);
-		/* No listener and no tracer: NOTIFY and TRACE calls fail with
-		 * ENOSYS, as the kernel does for an absent supervisor. */
+		/* Nobody serves the listener libseccomp keeps: the probes make
+		 * no NOTIFY or TRACE call that has a handler. */
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
 			_exit(11);
 		long res[N_PROBES];
@@ -84,7 +84,8 @@ static void filter_results(void **state)
 	assert_int_equal(res[P_UNKNOWN], -ENOSYS);
 	assert_int_equal(res[P_X32], -ENOSYS);
 	assert_int_equal(res[P_I386], -ENOSYS);
-	assert_int_equal(res[P_OPENAT], -ENOSYS);
+	/* a path syscall without a handler yet: refused in the kernel */
+	assert_int_equal(res[P_MKDIRAT], -ENOSYS);
 	close(p[0]);
 }
 

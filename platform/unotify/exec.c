@@ -1,0 +1,329 @@
+/* Exec by fd: the tracee runs the file the sentry chose, never a path a
+ * racing thread could rewrite. See the steps in unotify_private.h.
+ *
+ * Each step re-executes the tracee's `syscall` instruction (rip - 2) with
+ * new registers at the previous step's syscall-exit stop, so every step is
+ * an ordinary syscall that passes the seccomp filter again: mmap and close
+ * and munmap are ALLOW, the carrier openat is NOTIFY (and recognised by its
+ * marker arguments), execveat is TRACE (and recognised as ours).
+ *
+ * Invariant: while a tracee has a struct unotify_exec it is resumed with
+ * PTRACE_SYSCALL only, and its signals are held; exec_done() ends both. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "platform/tracee_mem.h"
+#include "platform/unotify/unotify_private.h"
+
+/* The carrier openat's marker: a dirfd no program passes (the kernel's
+ * valid values are >= 0 and AT_FDCWD) and flags with bits no open takes. */
+#define CARRIER_DIRFD ((uint64_t)-7777)
+#define CARRIER_FLAGS ((uint64_t)0x5ee1000000000000ull)
+
+/* ptrace(2) PTRACE_GET_SYSCALL_INFO, as linux/ptrace.h has it (that header
+ * cannot be included beside sys/ptrace.h). */
+struct syscall_info {
+	uint8_t op;
+	uint8_t pad[3];
+	uint32_t arch;
+	uint64_t ip, sp;
+	union {
+		struct { uint64_t nr, args[6]; } entry;
+		struct { int64_t rval; uint8_t is_error; } exit;
+		struct { uint64_t nr, args[6]; uint32_t ret_data; } seccomp;
+	};
+};
+#define SYSCALL_INFO_ENTRY 1
+#define SYSCALL_INFO_EXIT 2
+
+struct unotify_exec *exec_find(struct unotify *u, pid_t tid)
+{
+	for (struct unotify_exec *x = u->execs; x; x = x->next)
+		if (x->tid == tid)
+			return x;
+	return NULL;
+}
+
+/* Fixes the area's address into the argv pointers and writes the area
+ * there. 0, or -EFAULT when the tracee has no writable memory there. */
+static int place_area(struct unotify_exec *x, uint64_t at)
+{
+	/* The sentry's strings' pointers are relative to x->area (0 before
+	 * the first placement): move them to `at`, and back on failure. */
+	uint64_t *slot = x->blob;
+	uint64_t old = x->area;
+	for (size_t i = 0; i < x->argc; i++)
+		if (x->own[i])
+			slot[i] = slot[i] - old + at;
+	x->area = at;
+	int r = tracee_write(x->tid, at, x->blob, x->blob_len);
+	if (r < 0) {
+		for (size_t i = 0; i < x->argc; i++)
+			if (x->own[i])
+				slot[i] = slot[i] - at + old;
+		x->area = old;
+	}
+	return r;
+}
+
+int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs, int fd,
+	       const struct platform_exec_arg *argv, size_t argc, uint64_t envp)
+{
+	/* The area: the pointer array, then the sentry's strings, then "". */
+	size_t ptrs = (argc + 1) * sizeof(uint64_t);
+	size_t len = ptrs + 1;
+	for (size_t i = 0; i < argc; i++)
+		if (argv[i].str)
+			len += strlen(argv[i].str) + 1;
+	if (len > (64u << 20))
+		return -E2BIG;
+	struct unotify_exec *x = calloc(1, sizeof(*x));
+	if (!x)
+		return -ENOMEM;
+	x->blob = calloc(1, len);
+	x->own = calloc(argc + 1, sizeof(*x->own));
+	x->fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (!x->blob || !x->own || x->fd < 0) {
+		int e = x->fd < 0 ? errno : ENOMEM;
+		if (x->fd >= 0)
+			close(x->fd);
+		free(x->blob);
+		free(x->own);
+		free(x);
+		return -e;
+	}
+	/* Pointers to the sentry's strings are offsets until the area's
+	 * address is known (exec_syscall_stop, after mmap). */
+	uint64_t *slot = x->blob;
+	char *str = (char *)x->blob + ptrs;
+	for (size_t i = 0; i < argc; i++) {
+		if (!argv[i].str) {
+			slot[i] = argv[i].addr;
+			continue;
+		}
+		size_t n = strlen(argv[i].str) + 1;
+		memcpy(str, argv[i].str, n);
+		slot[i] = (uint64_t)(str - (char *)x->blob);
+		x->own[i] = true;
+		str += n;
+	}
+	x->argc = argc;
+	x->empty_off = len - 1;
+	x->area_len = (len + 4095) & ~(size_t)4095;
+	x->blob_len = len;
+	x->tid = tid;
+	x->tracee_fd = -1;
+	x->envp = envp;
+	x->regs = *regs;
+
+	/* The area goes on the tracee's stack, below the red zone, when the
+	 * stack has that much mapped: no mmap, and nothing left behind in a
+	 * parent that shares the address space (vfork, posix_spawn). Else an
+	 * anonymous mapping, made by the tracee (step MMAP). */
+	uint64_t below = (regs->rsp - 128 - 256 - len) & ~(uint64_t)15;
+	struct user_regs_struct r = *regs;
+	if (below < regs->rsp && place_area(x, below) == 0) {
+		x->area_on_stack = true;
+		x->step = EXEC_CARRIER;
+		r.orig_rax = SYS_openat;
+		r.rdi = CARRIER_DIRFD;
+		r.rsi = x->area + x->empty_off;
+		r.rdx = CARRIER_FLAGS;
+		r.r10 = 0;
+	} else {
+		x->step = EXEC_MMAP;
+		r.orig_rax = SYS_mmap;
+		r.rdi = 0;
+		r.rsi = x->area_len;
+		r.rdx = PROT_READ | PROT_WRITE;
+		r.r10 = MAP_PRIVATE | MAP_ANONYMOUS;
+		r.r8 = (unsigned long long)-1;
+		r.r9 = 0;
+	}
+	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0) {
+		int e = errno;
+		close(x->fd);
+		free(x->blob);
+		free(x->own);
+		free(x);
+		return -e;
+	}
+	log_debug("exec by fd for %d: %zu args, area %s", tid, argc,
+		  x->area_on_stack ? "on the stack" : "mapped");
+	x->next = u->execs;
+	u->execs = x;
+	return 0;
+}
+
+/* Makes the tracee run syscall `nr` with `a` at its next resume: at a
+ * syscall-exit stop, back to the `syscall` instruction it just ran. */
+static int restart_as(pid_t tid, long nr, const uint64_t a[6])
+{
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
+		return -errno;
+	r.rip -= 2;
+	r.rax = (unsigned long long)nr;
+	r.rdi = a[0];
+	r.rsi = a[1];
+	r.rdx = a[2];
+	r.r10 = a[3];
+	r.r8 = a[4];
+	r.r9 = a[5];
+	return ptrace(PTRACE_SETREGS, tid, 0, &r) < 0 ? -errno : 0;
+}
+
+/* The end of a failed exec: the tracee resumes after its execve with the
+ * error, its registers as they were. */
+static enum resume finish_failed(struct unotify *u, struct unotify_exec *x)
+{
+	struct user_regs_struct r = x->regs;
+	r.rax = (unsigned long long)x->exec_error;
+	ptrace(PTRACE_SETREGS, x->tid, 0, &r);
+	exec_done(u, x->tid);
+	return RESUME_CONT;
+}
+
+/* Cleans up from `step` on: close the fd if the tracee has it, unmap the
+ * area if there is one. */
+static enum resume unwind(struct unotify *u, struct unotify_exec *x, enum exec_step step)
+{
+	uint64_t a[6] = {0};
+	if (step <= EXEC_CLOSE && x->tracee_fd >= 0) {
+		a[0] = (uint64_t)x->tracee_fd;
+		x->step = EXEC_CLOSE;
+		if (restart_as(x->tid, SYS_close, a) == 0)
+			return RESUME_SYSCALL;
+	}
+	if (x->mapped) {
+		a[0] = x->mapped;
+		a[1] = x->area_len;
+		x->step = EXEC_MUNMAP;
+		x->mapped = 0;
+		if (restart_as(x->tid, SYS_munmap, a) == 0)
+			return RESUME_SYSCALL;
+	}
+	return finish_failed(u, x);
+}
+
+static enum resume after_mmap(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0 && rval >= -4095) {
+		x->exec_error = rval;
+		return finish_failed(u, x);
+	}
+	x->mapped = (uint64_t)rval;
+	int r = place_area(x, (uint64_t)rval);
+	if (r < 0) {
+		x->exec_error = r;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	uint64_t a[6] = {CARRIER_DIRFD, x->area + x->empty_off, CARRIER_FLAGS, 0, 0, 0};
+	x->step = EXEC_CARRIER;
+	if (restart_as(x->tid, SYS_openat, a) < 0)
+		return unwind(u, x, EXEC_MUNMAP);
+	return RESUME_SYSCALL;
+}
+
+static enum resume after_carrier(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0) {
+		x->exec_error = rval;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	x->tracee_fd = (int)rval;
+	uint64_t a[6] = {(uint64_t)rval, x->area + x->empty_off, x->area, x->envp,
+			 AT_EMPTY_PATH, 0};
+	x->step = EXEC_EXEC;
+	if (restart_as(x->tid, SYS_execveat, a) < 0) {
+		x->exec_error = -ENOMEM;
+		return unwind(u, x, EXEC_CLOSE);
+	}
+	return RESUME_SYSCALL;
+}
+
+enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x)
+{
+	struct syscall_info info;
+	memset(&info, 0, sizeof(info));
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, x->tid, sizeof(info), &info) <= 0)
+		return RESUME_SYSCALL;
+	if (info.op != SYSCALL_INFO_EXIT)
+		return RESUME_SYSCALL; /* an entry: let it go on to the filter */
+	switch (x->step) {
+	case EXEC_MMAP:
+		return after_mmap(u, x, info.exit.rval);
+	case EXEC_CARRIER:
+		return after_carrier(u, x, info.exit.rval);
+	case EXEC_EXEC:
+		/* A successful exec reports PTRACE_EVENT_EXEC instead. */
+		x->exec_error = info.exit.rval;
+		return unwind(u, x, EXEC_CLOSE);
+	case EXEC_CLOSE:
+		return unwind(u, x, EXEC_MUNMAP);
+	case EXEC_MUNMAP:
+		return finish_failed(u, x);
+	}
+	return RESUME_SYSCALL;
+}
+
+bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args[6], int nr)
+{
+	struct unotify_exec *x = exec_find(u, tid);
+	if (!x || x->step != EXEC_CARRIER || nr != SYS_openat || args[0] != CARRIER_DIRFD ||
+	    args[2] != CARRIER_FLAGS)
+		return false;
+	struct seccomp_notif_addfd a = {
+		.id = id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.srcfd = (uint32_t)x->fd,
+		.newfd_flags = O_CLOEXEC,
+	};
+	if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) < 0) {
+		struct seccomp_notif_resp resp = {.id = id, .error = -errno};
+		ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+	return true;
+}
+
+enum resume exec_seccomp_stop(struct unotify *u, struct unotify_exec *x)
+{
+	(void)u, (void)x;
+	/* Ours: the execveat of step EXEC, the only TRACE-class syscall a
+	 * tracee makes while it runs our steps (its signals are held). */
+	return RESUME_SYSCALL;
+}
+
+void exec_hold_signal(struct unotify_exec *x, int sig)
+{
+	if (sig > 0 && sig <= 64)
+		x->held |= 1ull << (sig - 1);
+}
+
+void exec_done(struct unotify *u, pid_t tid)
+{
+	for (struct unotify_exec **pp = &u->execs; *pp; pp = &(*pp)->next) {
+		struct unotify_exec *x = *pp;
+		if (x->tid != tid)
+			continue;
+		*pp = x->next;
+		for (int sig = 1; sig <= 64; sig++)
+			if (x->held & (1ull << (sig - 1)))
+				syscall(SYS_tkill, tid, sig);
+		close(x->fd);
+		free(x->blob);
+		free(x->own);
+		free(x);
+		return;
+	}
+}

@@ -1,0 +1,105 @@
+/* SECCOMP_RET_TRACE stops: the TRACE class (exec, chdir) served by the
+ * sentry with the tracee stopped under ptrace, where its registers can be
+ * rewritten. A handler answers as at a notification: reply() skips the
+ * syscall and sets its result; exec_fd() turns the call into an exec by fd
+ * (exec.c). */
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+
+#include "base/cleanup.h"
+#include "platform/tracee_mem.h"
+#include "platform/unotify/unotify_private.h"
+#include "sentry/sentry.h"
+
+struct trace_call {
+	struct platform_call call; /* first: the sentry sees only this */
+	struct unotify *u;
+	struct user_regs_struct regs;
+	enum resume resume;
+};
+
+static struct trace_call *TC(struct platform_call *call)
+{
+	return container_of(call, struct trace_call, call);
+}
+
+static int tc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
+{
+	return tracee_read(call->tid, dst, addr, len);
+}
+
+static ssize_t tc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
+{
+	return tracee_read_str(call->tid, dst, addr, size);
+}
+
+static int tc_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
+{
+	return tracee_write(call->tid, addr, src, len);
+}
+
+static bool tc_valid(struct platform_call *call)
+{
+	(void)call;
+	return true; /* stopped under ptrace: it waits for us (or is dead) */
+}
+
+static int tc_reply(struct platform_call *call, long ret)
+{
+	struct trace_call *tc = TC(call);
+	/* orig_rax -1 skips the syscall; rax is what it returns. */
+	tc->regs.orig_rax = (unsigned long long)-1;
+	tc->regs.rax = (unsigned long long)ret;
+	if (ptrace(PTRACE_SETREGS, call->tid, 0, &tc->regs) < 0)
+		return -errno;
+	tc->resume = RESUME_CONT;
+	return 0;
+}
+
+static int tc_reply_fd(struct platform_call *call, int fd, unsigned flags)
+{
+	(void)call, (void)fd, (void)flags;
+	return -ENOSYS; /* fds travel through notifications only */
+}
+
+static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
+		      size_t argc, uint64_t envp)
+{
+	struct trace_call *tc = TC(call);
+	int r = exec_start(tc->u, call->tid, &tc->regs, fd, argv, argc, envp);
+	if (r == 0)
+		tc->resume = RESUME_SYSCALL;
+	return r;
+}
+
+static const struct platform_ops trace_call_ops = {
+	.read_mem = tc_read_mem,
+	.read_str = tc_read_str,
+	.write_mem = tc_write_mem,
+	.valid = tc_valid,
+	.reply = tc_reply,
+	.reply_fd = tc_reply_fd,
+	.exec_fd = tc_exec_fd,
+};
+
+enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
+{
+	struct unotify_exec *x = exec_find(u, tid);
+	if (x)
+		return exec_seccomp_stop(u, x);
+	struct trace_call tc = {.u = u, .resume = RESUME_CONT};
+	if (ptrace(PTRACE_GETREGS, tid, 0, &tc.regs) < 0)
+		return RESUME_CONT; /* gone */
+	tc.call = (struct platform_call){
+		.ops = &trace_call_ops,
+		.tid = tid,
+		.nr = (int)tc.regs.orig_rax,
+		.args = {tc.regs.rdi, tc.regs.rsi, tc.regs.rdx, tc.regs.r10, tc.regs.r8,
+			 tc.regs.r9},
+		.ip = tc.regs.rip,
+	};
+	sentry_dispatch(u->sentry, &tc.call);
+	return tc.resume;
+}

@@ -1,0 +1,73 @@
+/* Private to platform/unotify: what unotify.c (start, loop, notifications),
+ * trace.c (seccomp TRACE stops) and exec.c (exec by fd) share. */
+#ifndef VEIL_PLATFORM_UNOTIFY_PRIVATE_H
+#define VEIL_PLATFORM_UNOTIFY_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "platform/platform.h"
+#include "platform/unotify/unotify.h"
+
+/* The tracer resumes a tracee with this after a stop it handled. */
+enum resume { RESUME_CONT, RESUME_SYSCALL };
+
+/* A tracee in the middle of an exec by fd (exec.c). The exec takes several
+ * syscalls the sentry makes the tracee run, one after the other, at the
+ * instruction of the original execve:
+ *
+ *   MMAP     mmap an anonymous area for the new argv and its strings,
+ *            when the stack below the red zone cannot hold them
+ *   CARRIER  openat with marker arguments, answered by ADDFD+SEND: the fd
+ *   EXEC     execveat(fd, "", argv, envp, AT_EMPTY_PATH)
+ *   CLOSE    the exec failed: close the fd ...
+ *   MUNMAP   ... and unmap the area, then the tracee sees the exec's error
+ *
+ * Signals that arrive meanwhile are held back and sent again when the
+ * exec is done (or failed), so no handler runs between the steps. */
+enum exec_step { EXEC_MMAP, EXEC_CARRIER, EXEC_EXEC, EXEC_CLOSE, EXEC_MUNMAP };
+
+struct unotify_exec {
+	pid_t tid;
+	enum exec_step step;
+	int fd;                  /* the sentry's fd on the file to run */
+	int tracee_fd;           /* its number in the tracee (after CARRIER), else -1 */
+	uint64_t area;           /* where the argv array and strings are */
+	bool area_on_stack;      /* below the tracee's stack pointer ... */
+	uint64_t mapped;         /* ... or in this mapping (step MMAP), else 0 */
+	size_t area_len;
+	void *blob;              /* the area's contents: argv array, strings, "" */
+	size_t blob_len;
+	bool *own;               /* per argv entry: a pointer into the area */
+	size_t argc;
+	size_t empty_off;        /* offset of the "" (the argv array is at 0) */
+	uint64_t envp;
+	long exec_error;         /* the failed step's -errno */
+	struct user_regs_struct regs; /* the tracee's registers at the execve */
+	uint64_t held;           /* signals held back, bit N-1 = signal N */
+	struct unotify_exec *next;
+};
+
+/* trace.c */
+/* A PTRACE_EVENT_SECCOMP stop: a TRACE-class syscall, or a step of an exec. */
+enum resume trace_seccomp_stop(struct unotify *u, pid_t tid);
+
+/* exec.c */
+struct unotify_exec *exec_find(struct unotify *u, pid_t tid);
+/* Starts the steps for a TRACE-stopped execve (regs as read at the stop). */
+int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs, int fd,
+	       const struct platform_exec_arg *argv, size_t argc, uint64_t envp);
+/* A syscall-entry or -exit stop of a tracee in an exec. */
+enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x);
+/* The carrier openat's notification: hand the fd over. true if it was one. */
+bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args[6], int nr);
+/* The seccomp stop of our own execveat: let it run. */
+enum resume exec_seccomp_stop(struct unotify *u, struct unotify_exec *x);
+/* A signal for a tracee in an exec: held back. */
+void exec_hold_signal(struct unotify_exec *x, int sig);
+/* PTRACE_EVENT_EXEC, or the tracee died: the exec is over. */
+void exec_done(struct unotify *u, pid_t tid);
+
+#endif
