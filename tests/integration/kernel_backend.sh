@@ -4,21 +4,23 @@
 # the flags (outputs normalised where they legitimately differ: namespace
 # ids, pids, veil's extra /proc hardening mounts and its seccomp filter).
 #
-#   kernel_backend.sh VEIL [--unprivileged]
-# emits TAP. With --unprivileged (as root) it re-runs itself as uid 65534
-# from a world-readable copy of the binary.
+#   kernel_backend.sh VEIL MKBPF [--unprivileged]
+# emits TAP. MKBPF writes seccomp programs (mkbpf.c). With --unprivileged
+# (as root) it re-runs itself as uid 65534 from world-readable copies.
 set -u
 case $1 in /*) VEIL=$1 ;; *) VEIL=$(pwd)/$1 ;; esac
-if [ "${2:-}" = --unprivileged ]; then
+case $2 in /*) MKBPF=$2 ;; *) MKBPF=$(pwd)/$2 ;; esac
+if [ "${3:-}" = --unprivileged ]; then
 	[ "$(id -u)" = 0 ] || { echo "1..0 # SKIP not root"; exit 0; }
 	command -v setpriv >/dev/null || { echo "1..0 # SKIP no setpriv"; exit 0; }
 	d=$(mktemp -d /tmp/veil-integ-XXXXXX)
 	cp "$VEIL" "$d/veil"
+	cp "$MKBPF" "$d/mkbpf"
 	cp "$0" "$d/test.sh"
-	chmod 755 "$d" "$d/veil" "$d/test.sh"
+	chmod 755 "$d" "$d/veil" "$d/mkbpf" "$d/test.sh"
 	cd /
 	setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/nonexistent \
-		sh "$d/test.sh" "$d/veil"
+		sh "$d/test.sh" "$d/veil" "$d/mkbpf"
 	rc=$?
 	rm -rf "$d"
 	exit $rc
@@ -128,6 +130,20 @@ same "dev: nodes, pts, ptmx" as_is $BASE --dev /dev --proc /proc --unshare-pid \
 same "mqueue" as_is $BASE --unshare-ipc --mqueue /dev/mqueue /bin/sh -c 'test -d /dev/mqueue && echo ok'
 same "disable-userns" as_is $BASE --unshare-user --disable-userns \
 	/bin/sh -c 'unshare -U true 2>/dev/null && echo allowed || echo denied'
+
+# --- seccomp and caps ----------------------------------------------------
+"$MKBPF" 13 uname >"$T/deny-uname.bpf" && "$MKBPF" 1 getcwd >"$T/deny-getcwd.bpf"
+FDS="3<'$T/deny-uname.bpf'"
+same "--seccomp program" as_is $BASE --seccomp 3 /bin/sh -c 'uname -n; echo rc=$?'
+FDS="3<'$T/deny-uname.bpf' 4<'$T/deny-getcwd.bpf'"
+same "--add-seccomp-fd twice" as_is $BASE --add-seccomp-fd 3 --add-seccomp-fd 4 \
+	/bin/sh -c 'uname -n; echo rc=$?; /bin/pwd; echo rc=$?'
+FDS=
+same "caps: default" as_is $BASE --proc /proc --unshare-pid /bin/sh -c 'grep -E "^Cap(Eff|Amb)" /proc/self/status'
+same "caps: --cap-drop ALL" as_is $BASE --proc /proc --unshare-pid --cap-drop ALL \
+	/bin/sh -c 'grep -E "^Cap(Eff|Amb)" /proc/self/status'
+same "caps: --uid 0 --cap-add one" as_is $BASE --proc /proc --unshare-all --uid 0 --cap-drop ALL \
+	--cap-add CAP_NET_RAW /bin/sh -c 'grep -E "^Cap(Eff|Amb)" /proc/self/status'
 
 # --- fds ----------------------------------------------------------------
 # info-fd / json-status-fd: the same keys and layout (ids and pids differ)
