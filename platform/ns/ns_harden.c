@@ -116,9 +116,9 @@ int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 	if (set_caps(keep, ctx->spec->caps_set || sandbox_uid != 0 ? keep : 0, err) < 0)
 		return -1;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	/* A uid other than 0 loses its caps on exec unless they are ambient;
-	 * asked caps are made ambient for uid 0 too, as bubblewrap does, so
-	 * they survive an exec into a setuid-less uid change. */
+	/* A uid other than 0 loses its caps on exec unless they are ambient.
+	 * Asked caps are ambient for uid 0 too, as bubblewrap makes them (a
+	 * program that later changes uid keeps them across its next exec). */
 	if (sandbox_uid != 0 || ctx->spec->caps_set)
 		for (int cap = 0; cap <= last; cap++)
 			if ((keep & (1ULL << cap)) &&
