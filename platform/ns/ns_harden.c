@@ -117,8 +117,8 @@ int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 		return -1;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* A uid other than 0 loses its caps on exec unless they are ambient.
-	 * Asked caps are ambient for uid 0 too, as bubblewrap makes them (a
-	 * program that later changes uid keeps them across its next exec). */
+	 * Asked caps are ambient for uid 0 too: bubblewrap makes them so, and
+	 * the program sees the same /proc/self/status either way. */
 	if (sandbox_uid != 0 || ctx->spec->caps_set)
 		for (int cap = 0; cap <= last; cap++)
 			if ((keep & (1ULL << cap)) &&
