@@ -196,8 +196,11 @@ static int take_locks(struct ns_ctx *ctx, int *fds, size_t *n, struct veil_error
 		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return verr_set(err, errno, "Unable to open lock file %s", files[i]);
+		/* An open-file-description lock: a classic POSIX lock would be
+		 * released when pid 1 closes any other fd it inherited on the
+		 * same file. Both kinds conflict, so outside checkers see it. */
 		struct flock lock = { .l_type = F_RDLCK, .l_whence = SEEK_SET };
-		if (fcntl(fd, F_SETLK, &lock) != 0)
+		if (fcntl(fd, F_OFD_SETLK, &lock) != 0)
 			return verr_set(err, errno, "Unable to lock file %s", files[i]);
 		fds[(*n)++] = fd;
 	}
@@ -233,7 +236,8 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 		close(spec->sync_fd);
 	if (ctx->proc_fd >= 0)
 		close(ctx->proc_fd);
-	if (ns_harden_drop_caps(spec, spec->uid, err) < 0 || ns_harden_landlock(err) < 0)
+	if (ns_harden_drop_caps(ctx, err) < 0 ||
+	    (ctx->landlock_scope && ns_harden_landlock(err) < 0))
 		return -1;
 	/* The last thing before exec, so the filters see nothing of ours. */
 	if (ns_harden_seccomp(spec, err) < 0)

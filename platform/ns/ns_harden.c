@@ -11,11 +11,13 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "platform/ns/ns_private.h"
 #include "sentry/denylist.h"
 
@@ -65,15 +67,24 @@ static uint64_t permitted_caps(void)
 	return (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
 }
 
-uint64_t ns_harden_kept_caps(const struct spec *spec, uid_t sandbox_uid)
+uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx)
 {
+	const struct spec *spec = ctx->spec;
+	/* Never a capability root on the host did not hold itself. */
+	uint64_t mask = all_caps() & (ctx->real_uid == 0 ? ctx->caller_caps : ~0ULL);
 	if (spec->caps_set)
-		return spec->caps & all_caps();
-	/* bubblewrap: none, or all when the sandbox runs as uid 0. */
-	return sandbox_uid == 0 ? all_caps() : 0;
+		return spec->caps & mask;
+	/* bubblewrap (0.8, measured): all when root runs it as uid 0 in the
+	 * sandbox, else none (an unprivileged --uid 0 gets none either). */
+	return ctx->real_uid == 0 && spec->uid == 0 ? mask : 0;
 }
 
-static int set_caps(uint64_t keep, struct veil_error **err)
+uint64_t ns_harden_caller_caps(void)
+{
+	return permitted_caps();
+}
+
+static int set_caps(uint64_t keep, uint64_t inheritable, struct veil_error **err)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct data[2];
@@ -82,16 +93,17 @@ static int set_caps(uint64_t keep, struct veil_error **err)
 		uint32_t bits = (uint32_t)(keep >> (32 * i));
 		data[i].effective = bits;
 		data[i].permitted = bits;
-		data[i].inheritable = bits;
+		data[i].inheritable = (uint32_t)(inheritable >> (32 * i));
 	}
 	if (syscall(SYS_capset, &hdr, data) != 0)
 		return verr_set(err, errno, "capset failed");
 	return 0;
 }
 
-int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid, struct veil_error **err)
+int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 {
-	uint64_t keep = ns_harden_kept_caps(spec, sandbox_uid) & permitted_caps();
+	uid_t sandbox_uid = ctx->spec->uid;
+	uint64_t keep = ns_harden_kept_caps(ctx) & permitted_caps();
 	int last = last_cap();
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
@@ -99,11 +111,15 @@ int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid, struct veil_
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL)
 			return verr_set(err, errno, "Dropping capability %d from bounds failed", cap);
 	}
-	if (set_caps(keep, err) < 0)
+	/* Inheritable only where exec needs them (ambient, for uid != 0) or
+	 * they were asked for, as bubblewrap leaves them. */
+	if (set_caps(keep, ctx->spec->caps_set || sandbox_uid != 0 ? keep : 0, err) < 0)
 		return -1;
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	/* A uid other than 0 loses its caps on exec unless they are ambient. */
-	if (sandbox_uid != 0)
+	/* A uid other than 0 loses its caps on exec unless they are ambient.
+	 * Asked caps are ambient for uid 0 too: bubblewrap makes them so, and
+	 * the program sees the same /proc/self/status either way. */
+	if (sandbox_uid != 0 || ctx->spec->caps_set)
 		for (int cap = 0; cap <= last; cap++)
 			if ((keep & (1ULL << cap)) &&
 			    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) != 0)
@@ -117,20 +133,36 @@ int ns_harden_drop_all_caps(struct veil_error **err)
 	for (int cap = 0; cap <= last; cap++)
 		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
 	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	return set_caps(0, err);
+	return set_caps(0, 0, err);
+}
+
+int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+			   LANDLOCK_CREATE_RULESET_VERSION);
+	int e = errno;
+	*ret_scope = abi >= 6;
+	if (abi >= 6)
+		return 0;
+	/* The waiver: run without the scoping rather than not at all, for
+	 * kernels before 6.12 (Debian 12's own is 6.1). */
+	const char *waiver = getenv("VEIL_LANDLOCK");
+	if (waiver && strcmp(waiver, "optional") == 0) {
+		log_warn("Landlock ABI %ld: signals and abstract unix sockets are not scoped "
+			 "to the sandbox (VEIL_LANDLOCK=optional)", abi < 0 ? 0 : abi);
+		return 0;
+	}
+	if (abi < 0)
+		return verr_set(err, e, "Landlock is not available, so signals and abstract "
+				"unix sockets cannot be scoped to the sandbox (set "
+				"VEIL_LANDLOCK=optional to run without)");
+	return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
+			"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12) (set "
+			"VEIL_LANDLOCK=optional to run without)", abi);
 }
 
 int ns_harden_landlock(struct veil_error **err)
 {
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-			   LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 0)
-		return verr_set(err, errno, "Landlock is not available, so signals and "
-				"abstract unix sockets cannot be scoped to the sandbox");
-	if (abi < 6)
-		return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
-				"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12)",
-				abi);
 	struct ruleset_attr attr = {
 		.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL,
 	};

@@ -32,8 +32,23 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Asynchronous signals whose default would end (or stop) pid 1, and with
+ * it the sandbox; pid 1 has no use for them. SIGKILL still works. */
+static void ignore_the_rest(void)
+{
+	static const int sigs[] = {
+		SIGALRM, SIGPIPE, SIGIO, SIGPROF, SIGVTALRM, SIGPWR, SIGSTKFLT,
+		SIGXCPU, SIGXFSZ, SIGTSTP, SIGTTIN, SIGTTOU,
+	};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		signal(sigs[i], SIG_IGN);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		signal(sig, SIG_IGN);
+}
+
 int ns_init_run(pid_t child)
 {
+	ignore_the_rest();
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -80,7 +95,9 @@ int ns_init_run(pid_t child)
 			continue;
 		struct signalfd_siginfo si;
 		while (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-			if ((int)si.ssi_signo != SIGCHLD && child_alive)
+			/* SI_KERNEL: from the terminal, which signalled the
+			 * program's process group too. */
+			if ((int)si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL && child_alive)
 				kill(child, (int)si.ssi_signo);
 		}
 	}

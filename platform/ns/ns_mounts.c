@@ -5,16 +5,26 @@
  * applied in spec order, so a later op lands on top of an earlier one; each
  * creates the parents of its destination first (mode 0755, narrowed as
  * bubblewrap does when the op's own perms deny group or other access).
+ *
+ * Invariant: every path is resolved with openat2(RESOLVE_IN_ROOT) beneath
+ * the root it belongs to: destinations beneath /newroot, host sources
+ * beneath /oldroot. A symlink planted in a bound directory (say, by the
+ * program in an earlier run) therefore resolves inside the sandbox and can
+ * never make setup write, chmod or mount over a host path; absolute links
+ * mean what they mean inside the sandbox. Mounts are then made on the
+ * resolved fd (move_mount, or mount(2) through /proc/self/fd), and a bind
+ * gets its flags while still detached, so it is never visible writable.
  * Messages use bubblewrap's wording with the sandbox's paths. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -30,36 +40,70 @@ enum bind_flags {
 	BIND_DEVICES = 1u << 1,
 };
 
-static char *under(const char *prefix, const char *path)
+/* Per op: the roots paths resolve beneath. The new root is reopened for
+ * each op, since an op may mount over / itself. */
+struct roots {
+	int newroot;
+	int oldroot;
+};
+
+/* "/a/b" -> "a/b"; "/" -> "." (openat2 wants a relative path). */
+static const char *rel_of(const char *path)
 {
-	return xasprintf("%s%s", prefix, path);
+	while (*path == '/')
+		path++;
+	return *path ? path : ".";
 }
 
-static int is_dir(const char *path)
+static int resolve(int root, const char *rel, int flags, mode_t mode)
 {
-	struct stat st;
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.mode = (flags & O_CREAT) ? mode : 0,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
 }
 
-static int ensure_dir(const char *path, mode_t mode)
+/* The magic link naming fd, for the calls that only take a path. */
+static char *fd_path(int fd)
 {
-	if (mkdir(path, mode) == 0)
+	return xasprintf("/oldroot/proc/self/fd/%d", fd);
+}
+
+/* rel -> its parent directory (resolved) and last component. */
+static int open_parent(int root, const char *rel, char **ret_name)
+{
+	const char *slash = strrchr(rel, '/');
+	_cleanup_free_ char *parent = slash ? xstrndup(rel, (size_t)(slash - rel)) : xstrdup(".");
+	*ret_name = xstrdup(slash ? slash + 1 : rel);
+	return resolve(root, parent, O_PATH | O_DIRECTORY, 0);
+}
+
+/* mkdir; fine when a directory (or a link to one, inside) is there. */
+static int ensure_dir(int root, const char *rel, mode_t mode)
+{
+	if (strcmp(rel, ".") == 0)
 		return 0;
-	if (errno == EEXIST) {
-		if (is_dir(path))
-			return 0;
-		errno = ENOTDIR;
-	}
-	return -1;
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int parent = open_parent(root, rel, &name);
+	if (parent < 0)
+		return -1;
+	if (mkdirat(parent, name, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	_cleanup_close_ int fd = resolve(root, rel, O_PATH | O_DIRECTORY, 0);
+	return fd < 0 ? -1 : 0;
 }
 
-/* mkdir -p of every component of `path` but the last. */
-static int mkdir_parents(const char *path, mode_t mode)
+/* mkdir -p of every component of rel but the last. */
+static int mkdir_parents(int root, const char *rel, mode_t mode)
 {
-	_cleanup_free_ char *p = xstrdup(path);
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+	_cleanup_free_ char *p = xstrdup(rel);
+	for (char *s = strchr(p, '/'); s; s = strchr(s + 1, '/')) {
 		*s = '\0';
-		int r = ensure_dir(p, mode);
+		int r = ensure_dir(root, p, mode);
 		*s = '/';
 		if (r < 0)
 			return -1;
@@ -67,12 +111,8 @@ static int mkdir_parents(const char *path, mode_t mode)
 	return 0;
 }
 
-static int create_file(const char *path, mode_t mode, const char *data, size_t len)
+static int write_all(int fd, const char *data, size_t len)
 {
-	_cleanup_close_ int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC,
-				      mode);
-	if (fd < 0)
-		return -1;
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
 		if (n < 0 && errno == EINTR)
@@ -85,75 +125,92 @@ static int create_file(const char *path, mode_t mode, const char *data, size_t l
 	return 0;
 }
 
-/* An empty file to mount on, unless a non-directory is there already. */
-static int ensure_file(const char *path, mode_t mode)
+static int create_file(int root, const char *rel, mode_t mode, const char *data, size_t len)
 {
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
-		return 0;
-	_cleanup_close_ int fd = open(path, O_CREAT | O_WRONLY | O_NOCTTY | O_CLOEXEC, mode);
-	if (fd < 0 && errno != EEXIST)
+	_cleanup_close_ int fd = resolve(root, rel, O_WRONLY | O_CREAT | O_TRUNC | O_NOCTTY, mode);
+	if (fd < 0)
 		return -1;
-	return 0;
+	return write_all(fd, data, len);
 }
 
-/* Adds mount attributes to the mount at `path` (and every mount below it
- * when recursive). Attributes are only ever added, so this also works on
- * mounts whose flags the user namespace locked. */
-static int set_attrs(const char *path, uint64_t attrs, bool recursive)
+/* An empty file to mount on, unless a non-directory is there already. */
+static int ensure_file(int root, const char *rel, mode_t mode)
 {
-	struct mount_attr attr = { .attr_set = attrs };
-	return mount_setattr(AT_FDCWD, path, recursive ? AT_RECURSIVE : 0, &attr, sizeof(attr));
+	_cleanup_close_ int fd = resolve(root, rel, O_PATH, 0);
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) != 0)
+			return -1;
+		if (!S_ISDIR(st.st_mode))
+			return 0;
+		errno = EISDIR;
+		return -1;
+	}
+	if (errno != ENOENT)
+		return -1;
+	_cleanup_close_ int nfd = resolve(root, rel, O_WRONLY | O_CREAT | O_NOCTTY, mode);
+	return nfd < 0 ? -1 : 0;
 }
 
-/* A recursive bind, then read-only unless asked, nodev unless asked, and
- * nosuid always, on every mount of the bound tree. `what` names the op
- * in messages: "SRC on DEST" with the user's paths. */
-static int bind(const char *src, const char *dest, unsigned flags, const char *user_src,
-		const char *user_dest, struct veil_error **err)
+/* A recursive bind of the tree at src onto target: cloned detached, made
+ * read-only unless asked, nodev unless asked and nosuid always (on every
+ * mount of the tree, so a submount cannot stay writable), then attached.
+ * Attributes are only ever added, which works on the mounts a user
+ * namespace locked. */
+static int bind_fd(int src, int target, unsigned flags)
 {
-	if (mount(src, dest, NULL, MS_BIND | MS_REC | MS_SILENT, NULL) != 0)
-		return verr_set(err, errno, "Can't bind mount %s on %s", user_src, user_dest);
-	uint64_t attrs = MOUNT_ATTR_NOSUID;
+	_cleanup_close_ int tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						      AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return -1;
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOSUID };
 	if (flags & BIND_READONLY)
-		attrs |= MOUNT_ATTR_RDONLY;
+		attr.attr_set |= MOUNT_ATTR_RDONLY;
 	if (!(flags & BIND_DEVICES))
-		attrs |= MOUNT_ATTR_NODEV;
-	if (set_attrs(dest, attrs, true) != 0)
-		return verr_set(err, errno, "Can't bind mount %s on %s: can't apply mount flags",
-				user_src, user_dest);
-	return 0;
+		attr.attr_set |= MOUNT_ATTR_NODEV;
+	if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) != 0)
+		return -1;
+	return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-static int op_bind(struct ns_ctx *ctx, size_t idx, const struct mount_op *op,
-		   const char *dest, struct veil_error **err)
+/* mount(2) of a filesystem on the resolved target. */
+static int mount_on(int target, const char *fstype, unsigned long flags, const char *opts)
+{
+	_cleanup_free_ char *path = fd_path(target);
+	return mount(fstype, path, fstype, flags, opts);
+}
+
+static int op_bind(struct ns_ctx *ctx, const struct roots *r, size_t idx,
+		   const struct mount_op *op, const char *rel, struct veil_error **err)
 {
 	const char *host = ctx->fd_sources && ctx->fd_sources[idx] ? ctx->fd_sources[idx]
 								 : op->source;
-	_cleanup_free_ char *src = under("/oldroot", host);
+	_cleanup_close_ int src = resolve(r->oldroot, rel_of(host), O_PATH, 0);
 	struct stat st;
-	if (stat(src, &st) != 0) {
+	if (src < 0 || fstat(src, &st) != 0) {
 		if ((op->flags & MOUNT_OP_OPTIONAL) && errno == ENOENT)
 			return 0;
 		return verr_set(err, errno, "Can't get type of source %s", host);
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (ensure_dir(dest, 0755) != 0)
+		if (ensure_dir(r->newroot, rel, 0755) != 0)
 			return verr_set(err, errno, "Can't mkdir %s", op->dest);
-	} else if (ensure_file(dest, 0444) != 0) {
+	} else if (ensure_file(r->newroot, rel, 0444) != 0) {
 		return verr_set(err, errno, "Can't create file at %s", op->dest);
 	}
+	_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH, 0);
 	unsigned flags = (op->flags & MOUNT_OP_WRITABLE ? 0 : BIND_READONLY) |
 			 (op->flags & MOUNT_OP_DEVICES ? BIND_DEVICES : 0);
-	if (bind(src, dest, flags, host, op->dest, err) < 0)
-		return -1;
+	if (target < 0 || bind_fd(src, target, flags) != 0)
+		return verr_set(err, errno, "Can't bind mount %s on %s", host, op->dest);
 	if (op->source_fd >= 0) {
 		/* The fd was resolved to a path before the pivot: make sure
 		 * that path still named the fd's file when it was mounted. */
 		struct stat fd_st, mount_st;
+		_cleanup_close_ int mounted = resolve(r->newroot, rel, O_PATH, 0);
 		if (fstat(op->source_fd, &fd_st) != 0)
 			return verr_set(err, errno, "Can't stat fd %d", op->source_fd);
-		if (lstat(dest, &mount_st) != 0)
+		if (mounted < 0 || fstat(mounted, &mount_st) != 0)
 			return verr_set(err, errno, "Can't stat mount at %s", op->dest);
 		if (fd_st.st_ino != mount_st.st_ino || fd_st.st_dev != mount_st.st_dev)
 			return verr_set(err, 0, "Race condition binding dirfd");
@@ -176,11 +233,11 @@ static void append_escaped(char **buf, const char *prefix, const char *path)
 	*o = '\0';
 }
 
-static int op_overlay(struct ns_ctx *ctx, const struct mount_op *op, const char *dest,
-		      struct veil_error **err)
+static int op_overlay(struct ns_ctx *ctx, const struct roots *r, const struct mount_op *op,
+		      const char *rel, struct veil_error **err)
 {
 	_cleanup_free_ char *opts = NULL;
-	if (ensure_dir(dest, 0755) != 0)
+	if (ensure_dir(r->newroot, rel, 0755) != 0)
 		return verr_set(err, errno, "Can't mkdir %s", op->dest);
 	switch (op->overlay.upper_kind) {
 	case OVERLAY_UPPER_HOST:
@@ -210,7 +267,8 @@ static int op_overlay(struct ns_ctx *ctx, const struct mount_op *op, const char 
 			       op->overlay.lowers[i - 1]);
 	if (ctx->userns)
 		append_escaped(&opts, ",userxattr", "");
-	if (mount("overlay", dest, "overlay", MS_MGC_VAL, opts) != 0) {
+	_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+	if (target < 0 || mount_on(target, "overlay", MS_MGC_VAL, opts) != 0) {
 		if (errno == ELOOP)
 			return verr_set(err, 0, "Can't make overlay mount on %s with options %s: "
 					"Overlay directories may not overlap", op->dest, opts);
@@ -220,61 +278,82 @@ static int op_overlay(struct ns_ctx *ctx, const struct mount_op *op, const char 
 	return 0;
 }
 
-static int op_proc(struct ns_ctx *ctx, const struct mount_op *op, const char *dest,
-		   struct veil_error **err)
+/* Binds the host's /dev/NAME-style `src` (beneath /oldroot) on the object
+ * at dirfd/name. */
+static int bind_host_at(const struct roots *r, const char *src_rel, int dirfd, const char *name,
+			unsigned flags)
 {
-	if (ensure_dir(dest, 0755) != 0)
-		return verr_set(err, errno, "Can't mkdir %s", op->dest);
-	if (ctx->clone_flags & CLONE_NEWPID) {
-		if (mount("proc", dest, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) != 0)
-			return verr_set(err, errno, "Can't mount proc on %s", op->dest);
-	} else if (bind("/oldroot/proc", dest, 0, "/proc", op->dest, err) < 0) {
-		/* Sharing the host's pid namespace: its proc, as bubblewrap. */
+	_cleanup_close_ int src = resolve(r->oldroot, src_rel, O_PATH, 0);
+	_cleanup_close_ int target = resolve(dirfd, name, O_PATH | O_NOFOLLOW, 0);
+	if (src < 0 || target < 0)
 		return -1;
+	return bind_fd(src, target, flags);
+}
+
+static int op_proc(struct ns_ctx *ctx, const struct roots *r, const struct mount_op *op,
+		   const char *rel, struct veil_error **err)
+{
+	if (ensure_dir(r->newroot, rel, 0755) != 0)
+		return verr_set(err, errno, "Can't mkdir %s", op->dest);
+	_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+	if (target < 0)
+		return verr_set(err, errno, "Can't mount proc on %s", op->dest);
+	if (ctx->clone_flags & CLONE_NEWPID) {
+		if (mount_on(target, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) != 0)
+			return verr_set(err, errno, "Can't mount proc on %s", op->dest);
+	} else {
+		/* Sharing the host's pid namespace: its proc, as bubblewrap. */
+		_cleanup_close_ int host = resolve(r->oldroot, "proc", O_PATH | O_DIRECTORY, 0);
+		if (host < 0 || bind_fd(host, target, 0) != 0)
+			return verr_set(err, errno, "Can't bind mount /proc on %s", op->dest);
 	}
+	_cleanup_close_ int proc = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+	if (proc < 0)
+		return verr_set(err, errno, "Can't mount proc on %s", op->dest);
 	/* Read-only: what would let a sandbox whose uid 0 is the host's write
 	 * host state (sysctls such as kernel.core_pattern, sysrq). */
 	static const char *const ro[] = { "sys", "sysrq-trigger", "irq", "bus" };
 	for (size_t i = 0; i < ARRAY_SIZE(ro); i++) {
-		_cleanup_free_ char *sub = xasprintf("%s/%s", dest, ro[i]);
-		_cleanup_free_ char *user = xasprintf("%s/%s", op->dest, ro[i]);
-		if (access(sub, F_OK) != 0)
+		_cleanup_close_ int sub = resolve(proc, ro[i], O_PATH | O_NOFOLLOW, 0);
+		if (sub < 0 && errno == ENOENT)
 			continue;
-		if (bind(sub, sub, BIND_READONLY, user, user, err) < 0)
-			return -1;
+		if (sub < 0 || bind_fd(sub, sub, BIND_READONLY) != 0)
+			return verr_set(err, errno, "Can't bind mount %s/%s on %s/%s", op->dest, ro[i],
+					op->dest, ro[i]);
 	}
 	/* Masked: host memory, the keyring and timer internals. */
 	static const char *const masked[] = { "kcore", "keys", "timer_list" };
 	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
-		_cleanup_free_ char *sub = xasprintf("%s/%s", dest, masked[i]);
-		_cleanup_free_ char *user = xasprintf("%s/%s", op->dest, masked[i]);
-		if (access(sub, F_OK) != 0)
+		_cleanup_close_ int sub = resolve(proc, masked[i], O_PATH | O_NOFOLLOW, 0);
+		if (sub < 0 && errno == ENOENT)
 			continue;
-		if (bind("/oldroot/dev/null", sub, BIND_READONLY | BIND_DEVICES, "/dev/null", user,
-			 err) < 0)
-			return -1;
+		if (bind_host_at(r, "dev/null", proc, masked[i], BIND_READONLY | BIND_DEVICES) != 0)
+			return verr_set(err, errno, "Can't bind mount /dev/null on %s/%s", op->dest,
+					masked[i]);
 	}
 	return 0;
 }
 
-static int op_dev(struct ns_ctx *ctx, const struct mount_op *op, const char *dest,
-		  struct veil_error **err)
+static int op_dev(struct ns_ctx *ctx, const struct roots *r, const struct mount_op *op,
+		  const char *rel, struct veil_error **err)
 {
-	if (ensure_dir(dest, 0755) != 0)
+	if (ensure_dir(r->newroot, rel, 0755) != 0)
 		return verr_set(err, errno, "Can't mkdir %s", op->dest);
-	if (mount("tmpfs", dest, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+	_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+	if (target < 0 || mount_on(target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") != 0)
+		return verr_set(err, errno, "Can't mount tmpfs on %s", op->dest);
+	_cleanup_close_ int dev = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+	if (dev < 0)
 		return verr_set(err, errno, "Can't mount tmpfs on %s", op->dest);
 
 	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		_cleanup_free_ char *node = xasprintf("%s/%s", dest, nodes[i]);
-		_cleanup_free_ char *src = xasprintf("/oldroot/dev/%s", nodes[i]);
-		_cleanup_free_ char *user_src = xasprintf("/dev/%s", nodes[i]);
-		_cleanup_free_ char *user = xasprintf("%s/%s", op->dest, nodes[i]);
-		if (create_file(node, 0444, NULL, 0) != 0)
+		_cleanup_free_ char *src = xasprintf("dev/%s", nodes[i]);
+		if (create_file(dev, nodes[i], 0444, NULL, 0) != 0)
 			return verr_set(err, errno, "Can't create file %s/%s", op->dest, nodes[i]);
-		if (bind(src, node, BIND_DEVICES, user_src, user, err) < 0)
-			return -1;
+		if (bind_host_at(r, src, dev, nodes[i], BIND_DEVICES) != 0)
+			return verr_set(err, errno, "Can't bind mount /%s on %s/%s", src, op->dest,
+					nodes[i]);
 	}
 	static const struct {
 		const char *name, *target;
@@ -283,47 +362,46 @@ static int op_dev(struct ns_ctx *ctx, const struct mount_op *op, const char *des
 		{ "stderr", "/proc/self/fd/2" }, { "fd", "/proc/self/fd" },
 		{ "core", "/proc/kcore" },
 	};
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
-		_cleanup_free_ char *link = xasprintf("%s/%s", dest, links[i].name);
-		if (symlink(links[i].target, link) != 0)
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i].target, dev, links[i].name) != 0)
 			return verr_set(err, errno, "Can't create symlink %s/%s", op->dest,
 					links[i].name);
-	}
-	_cleanup_free_ char *shm = xasprintf("%s/shm", dest);
-	_cleanup_free_ char *pts = xasprintf("%s/pts", dest);
-	_cleanup_free_ char *ptmx = xasprintf("%s/ptmx", dest);
-	if (mkdir(shm, 0755) != 0)
+	if (mkdirat(dev, "shm", 0755) != 0)
 		return verr_set(err, errno, "Can't create %s/shm", op->dest);
-	if (mkdir(pts, 0755) != 0)
+	if (mkdirat(dev, "pts", 0755) != 0)
 		return verr_set(err, errno, "Can't create %s/devpts", op->dest);
-	if (mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
-		  "newinstance,ptmxmode=0666,mode=620") != 0)
+	_cleanup_close_ int pts = resolve(dev, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (pts < 0 || mount_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
+				"newinstance,ptmxmode=0666,mode=620") != 0)
 		return verr_set(err, errno, "Can't mount devpts on %s/pts", op->dest);
-	if (symlink("pts/ptmx", ptmx) != 0)
+	if (symlinkat("pts/ptmx", dev, "ptmx") != 0)
 		return verr_set(err, errno, "Can't make symlink at %s/ptmx", op->dest);
 
 	/* With a terminal on stdout the sandbox can write to it anyway; a
 	 * console naming it makes ttyname() work inside. */
 	if (ctx->host_tty && *ctx->host_tty) {
-		_cleanup_free_ char *src = under("/oldroot", ctx->host_tty);
-		_cleanup_free_ char *console = xasprintf("%s/console", dest);
-		_cleanup_free_ char *user = xasprintf("%s/console", op->dest);
-		if (create_file(console, 0444, NULL, 0) != 0)
+		if (create_file(dev, "console", 0444, NULL, 0) != 0)
 			return verr_set(err, errno, "creating %s/console", op->dest);
-		if (bind(src, console, BIND_DEVICES, ctx->host_tty, user, err) < 0)
-			return -1;
+		if (bind_host_at(r, rel_of(ctx->host_tty), dev, "console", BIND_DEVICES) != 0)
+			return verr_set(err, errno, "Can't bind mount %s on %s/console",
+					ctx->host_tty, op->dest);
 	}
 	return 0;
 }
 
-static int op_symlink(const struct mount_op *op, const char *dest, struct veil_error **err)
+static int op_symlink(const struct roots *r, const struct mount_op *op, const char *rel,
+		      struct veil_error **err)
 {
-	if (symlink(op->source, dest) == 0)
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int parent = open_parent(r->newroot, rel, &name);
+	if (parent < 0)
+		return verr_set(err, errno, "Can't make symlink at %s", op->dest);
+	if (symlinkat(op->source, parent, name) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return verr_set(err, errno, "Can't make symlink at %s", op->dest);
 	char existing[PATH_MAX];
-	ssize_t n = readlink(dest, existing, sizeof(existing) - 1);
+	ssize_t n = readlinkat(parent, name, existing, sizeof(existing) - 1);
 	if (n < 0) {
 		if (errno == EINVAL)
 			return verr_set(err, 0, "Can't make symlink at %s: destination exists "
@@ -338,32 +416,40 @@ static int op_symlink(const struct mount_op *op, const char *dest, struct veil_e
 			op->dest, existing);
 }
 
-static int op_bind_data(const struct mount_op *op, const char *dest, struct veil_error **err)
+static int op_bind_data(const struct roots *r, const struct mount_op *op, const char *rel,
+			struct veil_error **err)
 {
+	/* On the base tmpfs, outside the new root: only the mount reaches it. */
 	char tmp[] = "/bindfileXXXXXX";
 	_cleanup_close_ int fd = mkstemp(tmp);
 	if (fd < 0)
 		return verr_set(err, errno, "Can't create tmpfile for %s", op->dest);
-	int r = -1;
+	_cleanup_close_ int src = -1, target = -1;
+	int ret = -1;
 	if (fchmod(fd, op->perms) != 0) {
 		verr_set(err, errno, "Can't set mode %#o on file to be used for %s",
 			 (unsigned)op->perms, op->dest);
 		goto out_unlink;
 	}
-	if (create_file(tmp, op->perms, op->data, op->data_len) != 0) {
+	if (write_all(fd, op->data, op->data_len) != 0) {
 		verr_set(err, errno, "Can't write data to file %s", op->dest);
 		goto out_unlink;
 	}
-	if (ensure_file(dest, 0444) != 0) {
+	if (ensure_file(r->newroot, rel, 0444) != 0) {
 		verr_set(err, errno, "Can't create file at %s", op->dest);
 		goto out_unlink;
 	}
-	r = bind(tmp, dest, op->flags & MOUNT_OP_WRITABLE ? 0 : BIND_READONLY, tmp, op->dest,
-		 err);
+	src = open(tmp, O_PATH | O_CLOEXEC);
+	target = resolve(r->newroot, rel, O_PATH, 0);
+	if (src < 0 || target < 0 ||
+	    bind_fd(src, target, op->flags & MOUNT_OP_WRITABLE ? 0 : BIND_READONLY) != 0) {
+		verr_set(err, errno, "Can't bind mount %s on %s", tmp, op->dest);
+		goto out_unlink;
+	}
+	ret = 0;
 out_unlink:
-	/* Nothing but the mount may reach the file. */
 	unlink(tmp);
-	return r;
+	return ret;
 }
 
 /* Parents of an op's destination are created 0755, without group or
@@ -395,63 +481,74 @@ static mode_t parent_mode(const struct mount_op *op)
 	return mode;
 }
 
-static int apply_one(struct ns_ctx *ctx, size_t idx, const struct mount_op *op,
-		     struct veil_error **err)
+static int apply_one(struct ns_ctx *ctx, const struct roots *r, size_t idx,
+		     const struct mount_op *op, struct veil_error **err)
 {
-	_cleanup_free_ char *dest = under("/newroot", op->dest);
-	if (op->type != MOUNT_OP_CHMOD && mkdir_parents(dest, parent_mode(op)) != 0)
+	const char *rel = rel_of(op->dest);
+	if (op->type != MOUNT_OP_CHMOD && mkdir_parents(r->newroot, rel, parent_mode(op)) != 0)
 		return verr_set(err, errno, "Can't mkdir parents for %s", op->dest);
 
 	switch (op->type) {
 	case MOUNT_OP_BIND:
-		return op_bind(ctx, idx, op, dest, err);
+		return op_bind(ctx, r, idx, op, rel, err);
 	case MOUNT_OP_TMPFS: {
 		_cleanup_free_ char *opts =
 			op->size ? xasprintf("mode=%#o,size=%llu", (unsigned)op->perms,
 					     (unsigned long long)op->size)
 				 : xasprintf("mode=%#o", (unsigned)op->perms);
-		if (ensure_dir(dest, 0755) != 0)
+		unsigned long flags = MS_NOSUID | MS_NODEV;
+		if (op->flags & MOUNT_OP_READONLY)
+			flags |= MS_RDONLY;
+		if (ensure_dir(r->newroot, rel, 0755) != 0)
 			return verr_set(err, errno, "Can't mkdir %s", op->dest);
-		if (mount("tmpfs", dest, "tmpfs", MS_NOSUID | MS_NODEV, opts) != 0)
+		_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+		if (target < 0 || mount_on(target, "tmpfs", flags, opts) != 0)
 			return verr_set(err, errno, "Can't mount tmpfs on %s", op->dest);
-		if ((op->flags & MOUNT_OP_READONLY) && set_attrs(dest, MOUNT_ATTR_RDONLY, false) != 0)
-			return verr_set(err, errno, "Can't remount readonly on %s", op->dest);
 		return 0;
 	}
 	case MOUNT_OP_OVERLAY:
-		return op_overlay(ctx, op, dest, err);
+		return op_overlay(ctx, r, op, rel, err);
 	case MOUNT_OP_PROC:
-		return op_proc(ctx, op, dest, err);
+		return op_proc(ctx, r, op, rel, err);
 	case MOUNT_OP_DEV:
-		return op_dev(ctx, op, dest, err);
-	case MOUNT_OP_MQUEUE:
-		if (ensure_dir(dest, 0755) != 0)
+		return op_dev(ctx, r, op, rel, err);
+	case MOUNT_OP_MQUEUE: {
+		if (ensure_dir(r->newroot, rel, 0755) != 0)
 			return verr_set(err, errno, "Can't mkdir %s", op->dest);
-		if (mount("mqueue", dest, "mqueue", 0, NULL) != 0)
+		_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH | O_DIRECTORY, 0);
+		if (target < 0 || mount_on(target, "mqueue", 0, NULL) != 0)
 			return verr_set(err, errno, "Can't mount mqueue on %s", op->dest);
 		return 0;
+	}
 	case MOUNT_OP_DIR:
-		if (ensure_dir(dest, op->perms) != 0)
+		if (ensure_dir(r->newroot, rel, op->perms) != 0)
 			return verr_set(err, errno, "Can't mkdir %s", op->dest);
 		return 0;
 	case MOUNT_OP_SYMLINK:
-		return op_symlink(op, dest, err);
+		return op_symlink(r, op, rel, err);
 	case MOUNT_OP_FILE:
-		if (create_file(dest, op->perms, op->data, op->data_len) != 0)
+		if (create_file(r->newroot, rel, op->perms, op->data, op->data_len) != 0)
 			return verr_set(err, errno, "Can't create file %s", op->dest);
 		return 0;
 	case MOUNT_OP_BIND_DATA:
-		return op_bind_data(op, dest, err);
-	case MOUNT_OP_REMOUNT_RO:
+		return op_bind_data(r, op, rel, err);
+	case MOUNT_OP_REMOUNT_RO: {
 		/* Only the mount at dest: its submounts keep their own flags. */
-		if (set_attrs(dest, MOUNT_ATTR_RDONLY, false) != 0)
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+		_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH, 0);
+		if (target < 0 ||
+		    mount_setattr(target, "", AT_EMPTY_PATH, &attr, sizeof(attr)) != 0)
 			return verr_set(err, errno, "Can't remount readonly on %s", op->dest);
 		return 0;
-	case MOUNT_OP_CHMOD:
-		if (chmod(dest, op->perms) != 0)
+	}
+	case MOUNT_OP_CHMOD: {
+		_cleanup_close_ int target = resolve(r->newroot, rel, O_PATH, 0);
+		_cleanup_free_ char *path = target >= 0 ? fd_path(target) : NULL;
+		if (!path || chmod(path, op->perms) != 0)
 			return verr_set(err, errno, "Can't chmod %#o %s", (unsigned)op->perms,
 					op->dest);
 		return 0;
+	}
 	}
 	return verr_set(err, 0, "Unexpected mount op type %d", (int)op->type);
 }
@@ -459,11 +556,18 @@ static int apply_one(struct ns_ctx *ctx, size_t idx, const struct mount_op *op,
 int ns_mounts_apply(struct ns_ctx *ctx, struct veil_error **err)
 {
 	const struct spec *spec = ctx->spec;
+	_cleanup_close_ int oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (oldroot < 0)
+		return verr_set(err, errno, "Can't open /oldroot");
 	for (size_t i = 0; i < spec->n_ops; i++) {
 		const struct mount_op *op = &spec->ops[i];
 		if (op->flags & MOUNT_OP_SKIPPED)
 			continue;
-		if (apply_one(ctx, i, op, err) < 0)
+		_cleanup_close_ int newroot = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (newroot < 0)
+			return verr_set(err, errno, "Can't open /newroot");
+		struct roots r = { .newroot = newroot, .oldroot = oldroot };
+		if (apply_one(ctx, &r, i, op, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -33,10 +33,12 @@ struct ns_ctx {
 	unsigned clone_flags;    /* CLONE_NEW* passed to clone() */
 	uid_t real_uid;          /* the caller's ids on the host */
 	gid_t real_gid;
+	uint64_t caller_caps;    /* the caller's permitted capabilities */
 	uid_t ns_uid;            /* the ids in the first user namespace; they */
 	gid_t ns_gid;            /* differ from the spec's when devpts needs 0 */
 	bool needs_nested_userns;
 	bool need_init;          /* a pid 1 reaper runs the program as a child */
+	bool landlock_scope;     /* the kernel scopes signals/abstract sockets */
 
 	char *old_cwd;           /* the caller's cwd, for the default chdir */
 	char *host_tty;          /* ttyname(1) or NULL, for /dev/console */
@@ -68,13 +70,17 @@ __attribute__((noreturn)) void ns_child_main(struct ns_ctx *ctx);
 int ns_mounts_apply(struct ns_ctx *ctx, struct veil_error **err);
 
 /* ns_harden.c */
-int ns_harden_drop_caps(const struct spec *spec, uid_t sandbox_uid,
-			struct veil_error **err);
+int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err);
 int ns_harden_drop_all_caps(struct veil_error **err);
+/* In the parent, before anything is created: whether the kernel can
+ * scope (Landlock ABI >= 6); fails unless VEIL_LANDLOCK=optional waives. */
+int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err);
 int ns_harden_landlock(struct veil_error **err);
 int ns_harden_seccomp(const struct spec *spec, struct veil_error **err);
 /* The caps the program keeps: spec->caps, or the default. */
-uint64_t ns_harden_kept_caps(const struct spec *spec, uid_t sandbox_uid);
+uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx);
+/* The caller's permitted set, read by the parent before clone(). */
+uint64_t ns_harden_caller_caps(void);
 
 /* ns_init.c: pid 1. Forwards signals to `child`, reaps everything, and
  * returns the exit status veil reports (child's code or 128+signal). */

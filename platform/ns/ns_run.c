@@ -34,10 +34,18 @@
 /* The pid signals are forwarded to: the sandbox's pid 1 (which forwards
  * them on to the program) or the program itself. 0 when none. */
 static volatile sig_atomic_t forward_pid;
+/* Whether the sandbox left our session: then the terminal's signals no
+ * longer reach it by themselves. */
+static volatile sig_atomic_t forward_tty_signals;
 
-static void forward_signal(int sig)
+static void forward_signal(int sig, siginfo_t *si, void *uctx)
 {
+	(void)uctx;
 	pid_t pid = forward_pid;
+	/* SI_KERNEL: the terminal sent it to its whole foreground process
+	 * group, the sandbox included; forwarding would deliver it twice. */
+	if (si && si->si_code == SI_KERNEL && !forward_tty_signals)
+		return;
 	if (pid > 0)
 		kill(pid, sig);
 }
@@ -77,6 +85,7 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 	unsigned want = spec->unshare;
 	ctx->real_uid = getuid();
 	ctx->real_gid = getgid();
+	ctx->caller_caps = ns_harden_caller_caps();
 
 	ctx->userns = want & SPEC_NS_USER;
 	if (ctx->userns && (spec->unshare_try & SPEC_NS_USER) &&
@@ -139,6 +148,8 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 		ctx->needs_nested_userns = ctx->ns_uid != spec->uid ||
 					   ctx->ns_gid != spec->gid || spec->disable_userns;
 	}
+	if (ns_harden_landlock_check(&ctx->landlock_scope, err) < 0)
+		return -1;
 	ctx->need_init = !spec->as_pid_1 &&
 			 ((want & SPEC_NS_PID) || (spec->lock_files && spec->lock_files[0]) ||
 			  spec->sync_fd >= 0);
@@ -236,7 +247,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		ctx.host_tty = xstrdup(ttyname(1));
 	/* Records keep their boundaries on a SEQPACKET socket, not on a pipe. */
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0 ||
-	    pipe2(go, O_CLOEXEC) < 0) {
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) < 0) {
 		verr_set(err, errno, "socketpair()");
 		goto out_close;
 	}
@@ -248,7 +259,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		sigaddset(&fwd_set, ns_forwarded_signals[i]);
 	sigprocmask(SIG_BLOCK, &fwd_set, &old_mask);
 	for (size_t i = 0; ns_forwarded_signals[i]; i++) {
-		struct sigaction sa = { .sa_handler = forward_signal };
+		struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO };
 		sigemptyset(&sa.sa_mask);
 		sigaction(ns_forwarded_signals[i], &sa, &old_sa[i]);
 	}
@@ -271,6 +282,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		goto out_signals;
 	}
 	forward_pid = pid;
+	forward_tty_signals = spec->new_session;
 	sigprocmask(SIG_SETMASK, &old_mask, NULL);
 	close(report[1]);
 	report[1] = -1;
@@ -297,9 +309,11 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	close_fd(spec->sync_fd);
 	close_fd(spec->block_fd);
 
+	/* MSG_NOSIGNAL: a child that died already is told by its status,
+	 * not by a SIGPIPE that would kill us. */
 	char go_byte = 1;
-	if (write(go[1], &go_byte, 1) < 0) {
-		/* the child died already: its report or status tells why */
+	if (send(go[1], &go_byte, 1, MSG_NOSIGNAL) < 0) {
+		/* its report or exit status says why */
 	}
 	close(go[1]);
 	go[1] = -1;

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <seccomp.h>
+#include <sys/mman.h>
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
@@ -241,11 +244,13 @@ static void caps_default_and_uid0(void **state)
 	assert_contains(f->out, "CapEff:\t0000000000000000");
 	assert_contains(f->out, "CapBnd:\t0000000000000000");
 	assert_contains(f->out, "NoNewPrivs:\t1");
+	/* All, but only for root on the host running as uid 0 inside
+	 * (bubblewrap: an unprivileged --uid 0 gets none). */
 	f->spec.uid = 0;
 	f->spec.uid_set = true;
 	f->spec.gid = 0;
 	assert_int_equal(run(f, "grep CapEff /proc/self/status"), 0);
-	assert_true(strstr(f->out, "CapEff:\t0000000000000000") == NULL);
+	assert_true((strstr(f->out, "CapEff:\t0000000000000000") == NULL) == (getuid() == 0));
 	/* Asked caps only, kept across exec for a non-root uid (ambient). */
 	f->spec.uid = 1000;
 	f->spec.caps_set = true;
@@ -302,26 +307,247 @@ static void sync_fd_and_block_fd(void **state)
 	f->spec.sync_fd = f->spec.block_fd = -1;
 }
 
-static void *send_later(int sig)
+/* Waits (at most 10 s) until the sandbox created `marker` in the host
+ * dir bound at /out: no test depends on how fast a sandbox starts. */
+static int wait_marker(const struct fixture *f, const char *marker)
+{
+	_cleanup_free_ char *path = xasprintf("%s/%s", f->tmp, marker);
+	for (int i = 0; i < 1000; i++) {
+		if (access(path, F_OK) == 0)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Forks a process that sends `sig` to `target` (0: us) once the sandbox
+ * is ready. */
+static pid_t signal_when_ready(const struct fixture *f, pid_t target, int sig)
 {
 	pid_t me = getpid();
 	pid_t p = fork();
 	if (p == 0) {
-		usleep(300000);
-		kill(me, sig);
-		_exit(0);
+		if (wait_marker(f, "ready") != 0)
+			_exit(1);
+		_exit(kill(target ? target : me, sig) == 0 ? 0 : 2);
 	}
-	return NULL;
+	return p;
 }
 
 static void signals_are_forwarded(void **state)
 {
 	struct fixture *f = *state;
-	send_later(SIGTERM);
-	assert_int_equal(run(f, "trap 'echo got TERM; exit 5' TERM; sleep 3 & wait"), 5);
+	with_out(f);
+	pid_t sender = signal_when_ready(f, 0, SIGTERM);
+	assert_int_equal(run(f, "trap 'echo got TERM; exit 5' TERM; touch /out/ready; "
+			     "sleep 10 & wait"),
+			 5);
 	assert_string_equal(f->out, "got TERM\n");
-	while (waitpid(-1, NULL, 0) > 0)
-		;
+	int ws;
+	assert_int_equal(waitpid(sender, &ws, 0), sender);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+}
+
+static void pid1_ignores_stray_signals(void **state)
+{
+	struct fixture *f = *state;
+	/* No pid namespace: the kernel does not shield this pid 1 (a sync fd
+	 * is why it exists), so ignoring is its own job. */
+	int info[2], sync[2];
+	assert_int_equal(pipe(info), 0);
+	assert_int_equal(pipe(sync), 0);
+	f->spec.unshare &= ~(unsigned)SPEC_NS_PID;
+	f->spec.sync_fd = sync[1];
+	f->spec.info_fd = info[1];
+	with_out(f);
+	pid_t helper = fork();
+	if (helper == 0) {
+		close(info[1]);
+		char buf[512] = "";
+		size_t len = 0;
+		ssize_t got;
+		while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)got;
+		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
+		if (wait_marker(f, "ready") != 0)
+			_exit(1);
+		_exit(kill(pid, SIGALRM) == 0 && kill(pid, SIGPIPE) == 0 ? 0 : 2);
+	}
+	close(info[0]);
+	assert_int_equal(run(f, "touch /out/ready; sleep 0.3; echo survived"), 0);
+	f->spec.info_fd = f->spec.sync_fd = -1;
+	close(sync[0]);
+	assert_string_equal(f->out, "survived\n");
+	int ws;
+	assert_int_equal(waitpid(helper, &ws, 0), helper);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+}
+
+static void net_namespace_has_loopback(void **state)
+{
+	struct fixture *f = *state;
+	with_proc(f);
+	f->spec.unshare |= SPEC_NS_NET;
+	assert_int_equal(run(f, "grep -c : /proc/net/dev; python3 -c \"import socket; "
+			     "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(); "
+			     "socket.create_connection(s.getsockname()); print('lo up')\""),
+			 0);
+	assert_string_equal(f->out, "1\nlo up\n");
+}
+
+static void lock_files_held_by_pid1(void **state)
+{
+	struct fixture *f = *state;
+	with_out(f);
+	_cleanup_free_ char *lock = xasprintf("%s/lock", f->tmp);
+	int fd = open(lock, O_CREAT | O_RDWR, 0644);
+	assert_true(fd >= 0);
+	strv_push(&f->spec.lock_files, "/out/lock");
+	/* Mid-run, another process cannot take a write lock: pid 1 holds a
+	 * read lock. After the run it can. */
+	pid_t probe = fork();
+	if (probe == 0) {
+		if (wait_marker(f, "ready") != 0)
+			_exit(2);
+		struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+		int pfd = open(lock, O_RDWR);
+		int lr = fcntl(pfd, F_SETLK, &w);
+		int held = lr != 0 && (errno == EAGAIN || errno == EACCES);
+		_cleanup_free_ char *done = xasprintf("%s/probed", f->tmp);
+		close(open(done, O_CREAT | O_WRONLY, 0644));
+		_exit(held ? 0 : 1);
+	}
+	assert_int_equal(run(f, "touch /out/ready; while [ ! -e /out/probed ]; do sleep 0.02; "
+			     "done; echo done"),
+			 0);
+	assert_string_equal(f->out, "done\n");
+	int ws;
+	assert_int_equal(waitpid(probe, &ws, 0), probe);
+	assert_int_equal(WEXITSTATUS(ws), 0);
+	struct flock w = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	assert_int_equal(fcntl(fd, F_SETLK, &w), 0);
+	close(fd);
+}
+
+static void failure_leaves_nothing_behind(void **state)
+{
+	struct fixture *f = *state;
+	char before[65536], after[65536];
+	int fd = open("/proc/self/mountinfo", O_RDONLY);
+	ssize_t nb = read(fd, before, sizeof(before) - 1);
+	close(fd);
+	assert_true(nb > 0);
+	before[nb] = '\0';
+	add(&f->spec, MOUNT_OP_TMPFS, NULL, "/late")->perms = 0755;
+	add(&f->spec, MOUNT_OP_CHMOD, NULL, "/does/not/exist")->perms = 0755;
+	assert_int_equal(run(f, "true"), -1);
+	assert_string_equal(f->err->msg, "Can't chmod 0755 /does/not/exist");
+	assert_int_equal(f->err->errnum, ENOENT);
+	assert_no_children();
+	fd = open("/proc/self/mountinfo", O_RDONLY);
+	ssize_t na = read(fd, after, sizeof(after) - 1);
+	close(fd);
+	after[na > 0 ? na : 0] = '\0';
+	assert_string_equal(before, after);
+}
+
+static void die_with_parent_kills_sandbox(void **state)
+{
+	struct fixture *f = *state;
+	int info[2];
+	assert_int_equal(pipe(info), 0);
+	f->spec.info_fd = info[1];
+	f->spec.die_with_parent = true;
+	strv_push(&f->spec.argv, "/bin/sleep");
+	strv_push(&f->spec.argv, "30");
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	pid_t helper = fork();
+	if (helper == 0) {
+		struct veil_error *e = NULL;
+		_exit(ns_run(&f->spec, &e) == -1 ? 100 : 0);
+	}
+	close(info[1]);
+	f->spec.info_fd = -1;
+	char buf[512] = "";
+	size_t len = 0;
+	ssize_t got;
+	while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)got;
+	assert_true(len > 0);
+	close(info[0]);
+	int sandbox = atoi(strstr(buf, "child-pid\": ") + 12);
+	assert_true(sandbox > 0);
+	usleep(100000);
+	kill(helper, SIGKILL);
+	assert_int_equal(waitpid(helper, NULL, 0), helper);
+	/* The sandbox's pid 1 is reparented to us (subreaper) and dies. */
+	int ws;
+	assert_int_equal(waitpid(sandbox, &ws, 0), sandbox);
+	assert_true(WIFSIGNALED(ws) && WTERMSIG(ws) == SIGKILL);
+	prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	assert_no_children();
+}
+
+static void userns_block_fd_lets_caller_map(void **state)
+{
+	struct fixture *f = *state;
+	int info[2], block[2];
+	assert_int_equal(pipe(info), 0);
+	assert_int_equal(pipe(block), 0);
+	f->spec.unshare |= SPEC_NS_USER;
+	f->spec.info_fd = info[1];
+	f->spec.userns_block_fd = block[0];
+	f->spec.uid = 0; /* devpts needs 0 mapped; the caller maps just that */
+	f->spec.gid = 0;
+	f->spec.uid_set = f->spec.gid_set = true;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+	pid_t mapper = fork();
+	if (mapper == 0) {
+		close(info[1]);
+		close(block[0]);
+		char buf[512] = "";
+		size_t len = 0;
+		ssize_t got;
+		/* To EOF: leaving early would SIGPIPE the writer, as bwrap. */
+		while ((got = read(info[0], buf + len, sizeof(buf) - 1 - len)) > 0)
+			len += (size_t)got;
+		if (len == 0)
+			_exit(1);
+		int pid = atoi(strstr(buf, "child-pid\": ") + 12);
+		char path[64], map[64];
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
+		int fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(2);
+		close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, "deny", 4) < 0)
+			_exit(3);
+		close(fd);
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", pid);
+		snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
+		fd = open(path, O_WRONLY);
+		if (fd < 0 || write(fd, map, strlen(map)) < 0)
+			_exit(4);
+		close(fd);
+		if (write(block[1], "x", 1) != 1)
+			_exit(5);
+		_exit(0);
+	}
+	close(info[0]);
+	close(block[1]);
+	int r = run(f, "id -u");
+	f->spec.info_fd = f->spec.userns_block_fd = -1; /* ns_run closed them */
+	if (r != 0)
+		kill(mapper, SIGKILL);
+	assert_int_equal(r, 0);
+	assert_string_equal(f->out, "0\n");
+	int ws;
+	assert_int_equal(waitpid(mapper, &ws, 0), mapper);
+	assert_int_equal(WEXITSTATUS(ws), 0);
 }
 
 /* ---- mount ops ---------------------------------------------------- */
@@ -435,6 +661,42 @@ static void remount_ro_parent_after_children(void **state)
 			     "/proc/self/mountinfo"),
 			 0);
 	assert_string_equal(f->out, "parent-ro\nchild-rw\n1\n");
+}
+
+static void planted_symlinks_stay_inside(void **state)
+{
+	struct fixture *f = *state;
+	/* A bound host dir holds links an earlier run could have planted: one
+	 * aiming at the host through the setup's /oldroot, one absolute. */
+	_cleanup_free_ char *home = xasprintf("%s/home", f->tmp);
+	_cleanup_free_ char *victim = xasprintf("%s/victim", f->tmp);
+	_cleanup_free_ char *evil = xasprintf("%s/evil", home);
+	_cleanup_free_ char *evil_target = xasprintf("/oldroot%s", victim);
+	_cleanup_free_ char *abs = xasprintf("%s/abs", home);
+	assert_int_equal(mkdir(home, 0755), 0);
+	assert_int_equal(mkdir(victim, 0755), 0);
+	assert_int_equal(symlink(evil_target, evil), 0);
+	assert_int_equal(symlink("/data", abs), 0);
+	add(&f->spec, MOUNT_OP_BIND, home, "/home")->flags |= MOUNT_OP_WRITABLE;
+	add(&f->spec, MOUNT_OP_TMPFS, NULL, "/data")->perms = 0755;
+	struct mount_op *op = add(&f->spec, MOUNT_OP_FILE, NULL, "/home/abs/file");
+	op->data = xstrdup("inside\n");
+	op->data_len = 7;
+	op->perms = 0644;
+	assert_int_equal(run(f, "cat /data/file"), 0);
+	assert_string_equal(f->out, "inside\n");
+
+	op = add(&f->spec, MOUNT_OP_FILE, NULL, "/home/evil/pwned");
+	op->data = xstrdup("x");
+	op->data_len = 1;
+	op->perms = 0644;
+	add(&f->spec, MOUNT_OP_CHMOD, NULL, "/home/evil")->perms = 0777;
+	run(f, "true"); /* fails or lands inside; never on the host */
+	_cleanup_free_ char *pwned = xasprintf("%s/pwned", victim);
+	assert_int_equal(access(pwned, F_OK), -1);
+	struct stat st;
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0755);
 }
 
 static void ro_bind_under_tmpfs(void **state)
@@ -556,12 +818,52 @@ static void mount_family_denied(void **state)
 	struct fixture *f = *state;
 	with_proc(f);
 	f->spec.uid = 0;
-	f->spec.gid = 0; /* all caps in the sandbox: only seccomp stops it */
+	f->spec.gid = 0;
 	f->spec.uid_set = f->spec.gid_set = true;
+	f->spec.caps_set = true; /* CAP_SYS_ADMIN: only seccomp stops it */
+	f->spec.caps = 1ULL << 21;
 	assert_int_equal(run(f, "mount -t tmpfs none /usr 2>/dev/null || echo denied; "
 			     "grep Seccomp: /proc/self/status"),
 			 0);
 	assert_contains(f->out, "denied\nSeccomp:\t2\n");
+}
+
+static void spec_seccomp_programs_apply(void **state)
+{
+	struct fixture *f = *state;
+	/* A program that refuses uname(2) with EACCES, exported by libseccomp. */
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	assert_non_null(ctx);
+	assert_int_equal(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(uname), 0), 0);
+	int mfd = memfd_create("bpf", 0);
+	assert_int_equal(seccomp_export_bpf(ctx, mfd), 0);
+	seccomp_release(ctx);
+	off_t len = lseek(mfd, 0, SEEK_END);
+	f->spec.seccomp = xcalloc(1, sizeof(*f->spec.seccomp));
+	f->spec.seccomp[0].insns = xmalloc((size_t)len);
+	f->spec.seccomp[0].len = (size_t)len;
+	assert_int_equal(pread(mfd, f->spec.seccomp[0].insns, (size_t)len, 0), len);
+	f->spec.n_seccomp = 1;
+	close(mfd);
+	assert_int_equal(run(f, "uname -n 2>/dev/null || echo refused; echo still-runs"), 0);
+	assert_string_equal(f->out, "refused\nstill-runs\n");
+}
+
+static void new_session(void **state)
+{
+	struct fixture *f = *state;
+	with_proc(f);
+	/* Field 6 of /proc/self/stat is the session id. */
+	const char *script = "read pid comm state ppid pgrp sid rest </proc/self/stat; "
+			     "test $sid = $pid && echo leader || echo member";
+	assert_int_equal(run(f, script), 0);
+	assert_string_equal(f->out, "member\n");
+	f->spec.new_session = true;
+	f->spec.as_pid_1 = true; /* the shell itself is then the setsid() caller */
+	assert_int_equal(run(f, "exec /bin/sh -c 'read pid comm state ppid pgrp sid rest "
+			     "</proc/self/stat; test $sid = 1 && echo leader || echo member'"),
+			 0);
+	assert_string_equal(f->out, "leader\n");
 }
 
 static void userns_disabled(void **state)
@@ -626,6 +928,12 @@ int main(void)
 		T(info_and_json_status),
 		T(sync_fd_and_block_fd),
 		T(signals_are_forwarded),
+		T(pid1_ignores_stray_signals),
+		T(net_namespace_has_loopback),
+		T(lock_files_held_by_pid1),
+		T(failure_leaves_nothing_behind),
+		T(die_with_parent_kills_sandbox),
+		T(userns_block_fd_lets_caller_map),
 		T(bind_ro_nodev_nosuid),
 		T(bind_file_optional_and_fd),
 		T(bind_missing_source_fails),
@@ -633,6 +941,7 @@ int main(void)
 		T(dir_file_symlink_chmod_bind_data),
 		T(symlink_conflict_fails),
 		T(remount_ro_parent_after_children),
+		T(planted_symlinks_stay_inside),
 		T(ro_bind_under_tmpfs),
 		T(remount_ro_not_a_mount_fails),
 		T(overlays),
@@ -640,6 +949,8 @@ int main(void)
 		T(dev_nodes_pts_and_links),
 		T(mqueue_needs_ipc_namespace),
 		T(mount_family_denied),
+		T(spec_seccomp_programs_apply),
+		T(new_session),
 		T(userns_disabled),
 		T(landlock_scopes_signals),
 		T(exec_failure_is_reported),
