@@ -25,6 +25,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "sentry/fdmap.h"
+#include "sentry/host_act.h"
 #include "sentry/shadow.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
@@ -629,6 +630,8 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 			break;
 		}
 	} else {
+		struct host_privs hp;
+		host_act_begin(&hp);
 		switch (op) {
 		case OP_CHMOD:
 			r = fchmod(ref.host_fd, a->mode);
@@ -644,6 +647,7 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 			break;
 		}
 		r = r < 0 ? -errno : 0;
+		host_act_end(&hp);
 	}
 	close(ref.host_fd);
 	return r;
@@ -728,7 +732,10 @@ SYS_HANDLER(ftruncate)
 		r = (fl & O_ACCMODE) == O_RDONLY ? -EINVAL
 						 : vfs_ftruncate(c, ref.file, (off_t)call->args[1]);
 	} else {
+		struct host_privs hp;
+		host_act_begin(&hp);
 		r = ftruncate(ref.host_fd, (off_t)call->args[1]) < 0 ? -errno : 0;
+		host_act_end(&hp);
 	}
 	close(ref.host_fd);
 	return r;

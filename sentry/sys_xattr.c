@@ -12,6 +12,7 @@
 
 #include "base/cleanup.h"
 #include "sentry/fdmap.h"
+#include "sentry/host_act.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
 
@@ -82,7 +83,10 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 	}
 	long r;
 	if (t->fd >= 0 && !file) {
-		/* the program's own fd: the kernel's answer on the same file */
+		/* the program's own fd: the kernel's answer on the same file,
+		 * with no privilege the program lacks */
+		struct host_privs hp;
+		host_act_begin(&hp);
 		switch (op) {
 		case X_GET: r = fgetxattr(host, name, buf, size); break;
 		case X_SET: r = fsetxattr(host, name, buf, size, xflags); break;
@@ -91,6 +95,7 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 		default: r = -1; errno = EINVAL; break;
 		}
 		r = r < 0 ? -errno : r;
+		host_act_end(&hp);
 	} else {
 		switch (op) {
 		case X_GET: r = vfs_getxattrat(c, file, path, flags, name, buf, size); break;
