@@ -52,6 +52,7 @@ static int mkdir_p(struct setup *st, const char *path, bool last_too, mode_t las
 	}
 }
 
+/* r is a -errno. */
 static int fail(struct veil_error **err, int r, const struct mount_op *op, const char *what)
 {
 	_cleanup_free_ char *d = spec_op_describe(op);
@@ -84,12 +85,12 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 	if (op->flags & MOUNT_OP_SKIPPED)
 		return 0;
 	if (op->source_fd >= 0)
-		return fail(err, EOPNOTSUPP, op, "--bind-fd is not supported by --backend=emulate yet");
+		return fail(err, -EOPNOTSUPP, op, "--bind-fd is not supported by --backend=emulate yet");
 	struct stat src;
 	if (stat(op->source, &src) < 0)
 		return fail(err, -errno, op, "cannot stat the source");
 	if (!S_ISDIR(src.st_mode))
-		return fail(err, EOPNOTSUPP, op,
+		return fail(err, -EOPNOTSUPP, op,
 			    "binding a non-directory is not supported by --backend=emulate yet");
 	struct hostfs_opts o = {
 		.source = op->source,
@@ -204,9 +205,9 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	case MOUNT_OP_DEV:
 	case MOUNT_OP_MQUEUE:
 	case MOUNT_OP_BIND_DATA:
-		return fail(err, EOPNOTSUPP, op, "not supported by --backend=emulate yet");
+		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");
 	}
-	return fail(err, EINVAL, op, "unknown op");
+	return fail(err, -EINVAL, op, "unknown op");
 }
 
 int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil_error **err)

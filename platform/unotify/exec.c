@@ -283,14 +283,9 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
 	if (!x || x->step != EXEC_CARRIER || nr != SYS_openat || args[0] != CARRIER_DIRFD ||
 	    args[2] != CARRIER_FLAGS)
 		return false;
-	struct seccomp_notif_addfd a = {
-		.id = id,
-		.flags = SECCOMP_ADDFD_FLAG_SEND,
-		.srcfd = (uint32_t)x->fd,
-		.newfd_flags = O_CLOEXEC,
-	};
-	if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a) < 0) {
-		struct seccomp_notif_resp resp = {.id = id, .error = -errno};
+	int r = unotify_addfd(u, tid, id, x->fd, O_CLOEXEC);
+	if (r < 0) {
+		struct seccomp_notif_resp resp = {.id = id, .error = r};
 		ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 	return true;

@@ -50,6 +50,9 @@ struct unotify_exec {
 	struct unotify_exec *next;
 };
 
+/* unotify.c: hands `fd` to the tracee as the notified call's result. */
+int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags);
+
 /* trace.c */
 /* A PTRACE_EVENT_SECCOMP stop: a TRACE-class syscall, or a step of an exec. */
 enum resume trace_seccomp_stop(struct unotify *u, pid_t tid);
