@@ -42,7 +42,7 @@ static int tc_write_mem(struct platform_call *call, uint64_t addr, const void *s
 
 static int tc_get_fd(struct platform_call *call, int fd)
 {
-	return tracee_get_fd(call->tid, fd);
+	return unotify_get_fd(TC(call)->u, call->tid, fd);
 }
 
 static bool tc_valid(struct platform_call *call)

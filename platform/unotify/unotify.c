@@ -73,9 +73,95 @@ static int uc_write_mem(struct platform_call *call, uint64_t addr, const void *s
 	return tracee_write(call->tid, addr, src, len);
 }
 
+static size_t pidfd_home(const struct unotify *u, pid_t tid)
+{
+	return ((size_t)tid * 2654435761u) & (u->cap_pidfds - 1);
+}
+
+static struct pidfd_slot *pidfd_lookup(struct unotify *u, pid_t tid)
+{
+	if (!u->cap_pidfds)
+		return NULL;
+	for (size_t i = pidfd_home(u, tid), n = 0; n < u->cap_pidfds;
+	     i = (i + 1) & (u->cap_pidfds - 1), n++) {
+		if (u->pidfds[i].tid == tid)
+			return &u->pidfds[i];
+		if (u->pidfds[i].tid == 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+static void pidfd_insert(struct unotify *u, pid_t tid, int pidfd)
+{
+	if ((u->n_pidfds + 1) * 2 > u->cap_pidfds) {
+		/* grow (open addressing stays under half full) */
+		size_t cap = u->cap_pidfds ? u->cap_pidfds * 2 : 64;
+		struct pidfd_slot *old = u->pidfds;
+		size_t old_cap = u->cap_pidfds;
+		struct pidfd_slot *n = calloc(cap, sizeof(*n));
+		if (!n) {
+			close(pidfd);
+			return; /* uncached: the next call opens it again */
+		}
+		u->pidfds = n;
+		u->cap_pidfds = cap;
+		u->n_pidfds = 0;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].tid)
+				pidfd_insert(u, old[i].tid, old[i].pidfd);
+		free(old);
+	}
+	size_t i = pidfd_home(u, tid);
+	while (u->pidfds[i].tid)
+		i = (i + 1) & (u->cap_pidfds - 1);
+	u->pidfds[i] = (struct pidfd_slot){.tid = tid, .pidfd = pidfd};
+	u->n_pidfds++;
+}
+
+void unotify_forget_pidfd(struct unotify *u, pid_t tid)
+{
+	struct pidfd_slot *p = pidfd_lookup(u, tid);
+	if (!p)
+		return;
+	close(p->pidfd);
+	/* Re-insert what follows in the probe chain (backward-shift delete). */
+	p->tid = 0;
+	u->n_pidfds--;
+	size_t i = (size_t)(p - u->pidfds);
+	for (size_t j = (i + 1) & (u->cap_pidfds - 1); u->pidfds[j].tid;
+	     j = (j + 1) & (u->cap_pidfds - 1)) {
+		struct pidfd_slot moved = u->pidfds[j];
+		u->pidfds[j].tid = 0;
+		u->n_pidfds--;
+		pidfd_insert(u, moved.tid, moved.pidfd);
+	}
+}
+
+int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
+{
+	if (fd < 0)
+		return -EBADF;
+	struct pidfd_slot *p = pidfd_lookup(u, tid);
+	int pidfd;
+	if (p) {
+		pidfd = p->pidfd;
+	} else {
+		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+		if (pidfd < 0 && errno == EINVAL)
+			pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+		if (pidfd < 0)
+			return tracee_get_fd(tid, fd);
+		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+		pidfd_insert(u, tid, pidfd);
+	}
+	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	return r < 0 ? -errno : r;
+}
+
 static int uc_get_fd(struct platform_call *call, int fd)
 {
-	return tracee_get_fd(call->tid, fd);
+	return unotify_get_fd(UC(call)->u, call->tid, fd);
 }
 
 static bool uc_valid(struct platform_call *call)
@@ -231,6 +317,8 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			former = (unsigned long)pid;
 		exec_done(u, (pid_t)former);
 		exec_done(u, pid);
+		unotify_forget_pidfd(u, (pid_t)former);
+		unotify_forget_pidfd(u, pid);
 		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
 			if (sentry_task_new(u->sentry, pid, (pid_t)former) < 0)
@@ -285,6 +373,7 @@ static void reap(struct unotify *u)
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
 		exec_done(u, pid);
+		unotify_forget_pidfd(u, pid);
 		if (pid == u->root) {
 			u->root_exited = true;
 			u->root_status = WIFEXITED(status) ? WEXITSTATUS(status)
@@ -353,6 +442,7 @@ int unotify_run(struct unotify *u)
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
 		exec_done(u, pid);
+		unotify_forget_pidfd(u, pid);
 	}
 	return u->root_status;
 }
@@ -525,6 +615,10 @@ void unotify_fini(struct unotify *u)
 	free(u->early);
 	while (u->execs)
 		exec_done(u, u->execs->tid);
+	for (size_t i = 0; i < u->cap_pidfds; i++)
+		if (u->pidfds[i].tid)
+			close(u->pidfds[i].pidfd);
+	free(u->pidfds);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }

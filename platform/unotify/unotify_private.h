@@ -50,6 +50,15 @@ struct unotify_exec {
 	struct unotify_exec *next;
 };
 
+/* A cached pidfd per tracee thread: taking one of its fds is then one
+ * syscall (pidfd_getfd), not three. Closed when the thread is reaped. */
+struct pidfd_slot {
+	pid_t tid;  /* 0: free */
+	int pidfd;
+};
+int unotify_get_fd(struct unotify *u, pid_t tid, int fd);
+void unotify_forget_pidfd(struct unotify *u, pid_t tid);
+
 /* unotify.c: hands `fd` to the tracee as the notified call's result. */
 int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags);
 
