@@ -109,7 +109,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	}
 	if (spec->chdir) {
 		/* bubblewrap fails when --chdir names nothing usable. */
-		struct sentry_task probe = {.vfs = s.initial_vfs, .creds = s.initial};
+		struct sentry_task probe = {.fs = s.initial_fs, .creds = s.initial};
 		char got[PATH_MAX];
 		if (vfs_getcwd(sentry_task_vfs(&probe), got, sizeof(got)) < 0 ||
 		    strcmp(got, "/") == 0) {

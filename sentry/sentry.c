@@ -35,44 +35,47 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	return 0;
 }
 
-static struct vfs_ctx *vfs_ctx_copy(const struct vfs_ctx *from)
+static struct sentry_fs *fs_copy(const struct sentry_fs *from)
 {
-	struct vfs_ctx *c = malloc(sizeof(*c));
-	if (!c)
+	struct sentry_fs *f = malloc(sizeof(*f));
+	if (!f)
 		return NULL;
-	*c = *from;
-	vfs_path_get(&c->root);
-	vfs_path_get(&c->cwd);
-	return c;
+	f->refs = 1;
+	f->ctx = from->ctx;
+	vfs_path_get(&f->ctx.root);
+	vfs_path_get(&f->ctx.cwd);
+	return f;
 }
 
-static void vfs_ctx_free(struct vfs_ctx *c)
+static void fs_put(struct sentry_fs *f)
 {
-	if (!c)
+	if (!f || --f->refs > 0)
 		return;
-	vfs_ctx_destroy(c);
-	free(c);
+	vfs_ctx_destroy(&f->ctx);
+	free(f);
 }
 
 int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd, mode_t umask)
 {
-	struct vfs_ctx *c = malloc(sizeof(*c));
+	struct sentry_fs *f = malloc(sizeof(*f));
 	struct fdmap *files = fdmap_new();
 	struct shadows *shadows = NULL;
-	int r = c && files ? shadows_new(&shadows) : -ENOMEM;
+	int r = f && files ? shadows_new(&shadows) : -ENOMEM;
 	if (r < 0) {
-		free(c);
+		free(f);
 		fdmap_free(files);
 		return r;
 	}
 	struct vfs_cred cred;
 	vfs_cred_init(&cred, s->initial.fsuid, s->initial.fsgid);
+	f->refs = 1;
+	struct vfs_ctx *c = &f->ctx;
 	vfs_ctx_init(c, root, &cred);
 	c->umask = umask & 0777;
 	if (cwd && vfs_chdir(c, NULL, cwd) < 0)
 		vfs_chdir(c, NULL, "/");
 	s->root = root;
-	s->initial_vfs = c;
+	s->initial_fs = f;
 	s->files = files;
 	s->shadows = shadows;
 	return 0;
@@ -80,9 +83,9 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd,
 
 struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 {
-	struct vfs_ctx *c = t->vfs;
-	if (!c)
+	if (!t->fs)
 		return NULL;
+	struct vfs_ctx *c = &t->fs->ctx;
 	/* The VFS checks with the fs ids, as the kernel does. */
 	const struct creds *cr = &t->creds;
 	c->cred.ruid = cr->ruid;
@@ -104,7 +107,7 @@ void sentry_fini(struct sentry *s)
 		while (t) {
 			struct sentry_task *next = t->next;
 			creds_release(&t->creds);
-			vfs_ctx_free(t->vfs);
+			fs_put(t->fs);
 			free(t);
 			t = next;
 		}
@@ -114,7 +117,7 @@ void sentry_fini(struct sentry *s)
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);
 	shadows_free(s->shadows);
-	vfs_ctx_free(s->initial_vfs);
+	fs_put(s->initial_fs);
 	if (s->root)
 		vfs_mount_tree_put(s->root);
 	memset(s, 0, sizeof(*s));
@@ -154,16 +157,16 @@ static int grow(struct sentry *s)
 	return 0;
 }
 
-int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent)
+int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 {
 	const struct creds *from = &s->initial;
-	const struct vfs_ctx *from_vfs = s->initial_vfs;
+	struct sentry_fs *from_fs = s->initial_fs;
 	if (parent) {
 		struct sentry_task *p = sentry_task_find(s, parent);
 		if (!p)
 			return -ESRCH;
 		from = &p->creds;
-		from_vfs = p->vfs;
+		from_fs = p->fs;
 	}
 	/* A tid is reused only after its task exited; a stale entry means a
 	 * lost exit report: replace it. */
@@ -178,10 +181,15 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent)
 		free(t);
 		return -ENOMEM;
 	}
-	if (from_vfs && !(t->vfs = vfs_ctx_copy(from_vfs))) {
-		creds_release(&t->creds);
-		free(t);
-		return -ENOMEM;
+	if (from_fs) {
+		if (flags & SENTRY_SHARE_FS) {
+			t->fs = from_fs;
+			from_fs->refs++;
+		} else if (!(t->fs = fs_copy(from_fs))) {
+			creds_release(&t->creds);
+			free(t);
+			return -ENOMEM;
+		}
 	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
@@ -198,7 +206,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			struct sentry_task *t = *pp;
 			*pp = t->next;
 			creds_release(&t->creds);
-			vfs_ctx_free(t->vfs);
+			fs_put(t->fs);
 			free(t);
 			s->n_tasks--;
 			return;

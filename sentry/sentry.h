@@ -15,17 +15,19 @@
 #include "platform/platform.h"
 #include "sentry/creds.h"
 #include "sentry/spec.h"
+#include "vfs/vfs.h"
 
-struct vfs_ctx;
-struct vfs_mount;
+/* What CLONE_FS shares, as the kernel's fs_struct: root, cwd and umask.
+ * The credentials in ctx are the calling task's, refreshed on every use. */
+struct sentry_fs {
+	int refs;
+	struct vfs_ctx ctx;
+};
 
 struct sentry_task {
 	pid_t tid;
 	struct creds creds; /* per thread, as in Linux */
-	/* Root, cwd and umask as the VFS sees them, NULL without a VFS.
-	 * Copied at fork and clone: a thread's chdir is not yet seen by its
-	 * siblings (CLONE_FS), see docs/sentry.md. */
-	struct vfs_ctx *vfs;
+	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
 	struct sentry_task *next; /* hash chain */
 };
 
@@ -54,7 +56,7 @@ struct sentry {
 	size_t n_tasks;
 	struct creds initial;         /* the creds of the first task */
 	struct vfs_mount *root;       /* the sandbox's filesystem, or NULL */
-	struct vfs_ctx *initial_vfs;  /* root, cwd and umask of the first task */
+	struct sentry_fs *initial_fs; /* root, cwd and umask of the first task */
 	struct fdmap *files;          /* the program's open files, by host identity */
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 };
@@ -74,8 +76,10 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd,
 struct vfs_ctx *sentry_task_vfs(struct sentry_task *t);
 
 /* Process events from the platform. A new task copies its creator's
- * credentials; `parent` 0 means the first task. 0 or -errno. */
-int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent);
+ * credentials, and shares its root/cwd/umask with SENTRY_SHARE_FS
+ * (CLONE_FS) or gets a copy; `parent` 0 means the first task. 0 or -errno. */
+#define SENTRY_SHARE_FS 1u
+int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
 

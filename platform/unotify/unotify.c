@@ -25,7 +25,9 @@
 #include <sys/ptrace.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
+#include <sys/user.h>
 #include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -272,12 +274,30 @@ static bool early_take(struct unotify *u, pid_t tid)
 	return false;
 }
 
-static void new_task(struct unotify *u, pid_t parent)
+/* Whether the clone that stopped `parent` shares its fs_struct
+ * (CLONE_FS): the flags are clone's first argument, or the first field of
+ * clone3's struct. Read after the fact, so a racing thread can only make
+ * the sentry misjudge cwd sharing, nothing it checks. */
+static bool clone_shares_fs(pid_t parent)
+{
+	struct user_regs_struct r;
+	if (ptrace(PTRACE_GETREGS, parent, 0, &r) < 0)
+		return false;
+	uint64_t flags = 0;
+	if (r.orig_rax == SYS_clone)
+		flags = r.rdi;
+	else if (r.orig_rax == SYS_clone3 && tracee_read(parent, &flags, r.rdi, 8) < 0)
+		flags = 0;
+	return flags & CLONE_FS;
+}
+
+static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 {
 	unsigned long child;
 	if (ptrace(PTRACE_GETEVENTMSG, parent, 0, &child) < 0)
 		return;
-	if (sentry_task_new(u->sentry, (pid_t)child, parent) < 0) {
+	unsigned flags = maybe_shared && clone_shares_fs(parent) ? SENTRY_SHARE_FS : 0;
+	if (sentry_task_new(u->sentry, (pid_t)child, parent, flags) < 0) {
 		/* Without credentials it cannot be served safely. */
 		kill((pid_t)child, SIGKILL);
 		return;
@@ -307,7 +327,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		new_task(u, pid);
+		new_task(u, pid, event == PTRACE_EVENT_CLONE);
 		resume(pid, how, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
@@ -321,7 +341,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		unotify_forget_pidfd(u, pid);
 		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
-			if (sentry_task_new(u->sentry, pid, (pid_t)former) < 0)
+			if (sentry_task_new(u->sentry, pid, (pid_t)former, SENTRY_SHARE_FS) < 0)
 				kill(pid, SIGKILL);
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
@@ -590,7 +610,7 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	u->sync_wakeup = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 			       SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) == 0;
 
-	int r = sentry_task_new(s, pid, 0);
+	int r = sentry_task_new(s, pid, 0, 0);
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
