@@ -64,8 +64,30 @@ static int skipped(int nr)
 	       nr == SYS_exit_group || nr == SYS_rt_sigreturn;
 }
 
+/* The storm's fd arguments are small numbers: the fds it inherited (a
+ * caller's terminal, /dev/null, a log file) must not be among them, or a
+ * random fchmod lands on the host's /dev/null — legitimately, as it would
+ * natively: they are this program's. So they are moved out of reach and
+ * replaced by pipes. */
+#define SAFE_STDOUT 5000
+
+static void shield_inherited_fds(void)
+{
+	dup2(1, SAFE_STDOUT);
+	fcntl(SAFE_STDOUT, F_SETFD, FD_CLOEXEC);
+	for (int fd = 0; fd < 64; fd++)
+		if (fd != SAFE_STDOUT)
+			close(fd);
+	for (int fd = 0; fd < 16; fd += 2) {
+		int p[2];
+		if (pipe(p) < 0)
+			break;
+	}
+}
+
 int main(int argc, char **argv)
 {
+	shield_inherited_fds();
 	long iters = argc > 1 ? atol(argv[1]) : 20000;
 	if (argc > 2)
 		rng = (uint64_t)atoll(argv[2]) | 1;
@@ -109,6 +131,6 @@ int main(int argc, char **argv)
 		return 11;
 	if (chdir("/tmp") < 0 || access("/tmp", F_OK) < 0)
 		return 12;
-	printf("storm: %ld calls over %d syscalls\n", iters, n);
+	dprintf(SAFE_STDOUT, "storm: %ld calls over %d syscalls\n", iters, n);
 	return 0;
 }
