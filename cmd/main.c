@@ -22,7 +22,16 @@ static int run(struct spec *spec, struct veil_error **err)
 	switch (spec->backend) {
 	case SPEC_BACKEND_EMULATE:
 		return emulate_run(spec, err);
-	case SPEC_BACKEND_AUTO:
+	case SPEC_BACKEND_AUTO: {
+		/* The emulate backend where it can realise the whole spec (it
+		 * needs no privilege and no namespaces), else the kernel's. */
+		struct veil_error *why = NULL;
+		if (emulate_check(spec, &why) == 0)
+			return emulate_run(spec, err);
+		log_debug("--backend=auto: kernel, because %s", why->msg);
+		verr_free(&why);
+		return ns_run(spec, err);
+	}
 	case SPEC_BACKEND_KERNEL:
 		break;
 	}

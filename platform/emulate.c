@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -51,6 +52,62 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	return 0;
 }
 
+/* The ops vfs_setup_build() realises; the rest it refuses by name. */
+static int check_ops(const struct spec *spec, struct veil_error **err)
+{
+	for (size_t i = 0; i < spec->n_ops; i++) {
+		const struct mount_op *op = &spec->ops[i];
+		bool ok = true;
+		switch (op->type) {
+		case MOUNT_OP_BIND: {
+			struct stat st;
+			ok = (op->flags & MOUNT_OP_SKIPPED) ||
+			     (op->source_fd < 0 && stat(op->source, &st) == 0 && S_ISDIR(st.st_mode));
+			break;
+		}
+		case MOUNT_OP_TMPFS:
+		case MOUNT_OP_DIR:
+		case MOUNT_OP_SYMLINK:
+		case MOUNT_OP_FILE:
+		case MOUNT_OP_REMOUNT_RO:
+		case MOUNT_OP_CHMOD:
+			break;
+		case MOUNT_OP_OVERLAY:
+		case MOUNT_OP_PROC:
+		case MOUNT_OP_DEV:
+		case MOUNT_OP_MQUEUE:
+		case MOUNT_OP_BIND_DATA:
+			ok = false;
+			break;
+		}
+		if (!ok) {
+			_cleanup_free_ char *d = spec_op_describe(op);
+			return verr_set(err, 0, "%s: not supported by --backend=emulate yet", d);
+		}
+	}
+	return 0;
+}
+
+/* seccomp user notification with ADDFD's SEND flag: Linux 5.14. */
+static int check_kernel(struct veil_error **err)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+	if (uname(&u) < 0 || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return verr_set(err, 0, "cannot tell the kernel's version");
+	if (major < 5 || (major == 5 && minor < 14))
+		return verr_set(err, 0, "--backend=emulate needs Linux 5.14 or later (this is %s)",
+				u.release);
+	return 0;
+}
+
+int emulate_check(const struct spec *spec, struct veil_error **err)
+{
+	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 || check_ops(spec, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int first_task(void *arg)
 {
 	const struct spec *spec = arg;
@@ -85,7 +142,7 @@ static const char *initial_cwd(const struct spec *spec, char *buf, size_t size)
 
 int emulate_run(const struct spec *spec, struct veil_error **err)
 {
-	if (check_supported(spec, err) < 0)
+	if (check_kernel(err) < 0 || check_supported(spec, err) < 0)
 		return -1;
 	struct vfs_mount *root;
 	if (vfs_setup_build(spec, &root, err) < 0)

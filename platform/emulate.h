@@ -13,4 +13,8 @@
  * for something this backend cannot do (named in the message). */
 int emulate_run(const struct spec *spec, struct veil_error **err);
 
+/* Whether this kernel and emulate_run() can realise all of `spec`: 0, or
+ * -1 with the first reason in *err. --backend=auto asks this. */
+int emulate_check(const struct spec *spec, struct veil_error **err);
+
 #endif
