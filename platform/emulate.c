@@ -35,6 +35,9 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		if ((spec->unshare & ns[i].ns) && !(spec->unshare_try & ns[i].ns))
 			return verr_set(err, 0, "%s: --backend=emulate has no namespaces; "
 					"use --backend=kernel", ns[i].flag);
+	if (spec->platform == SPEC_PLATFORM_PTRACE)
+		return verr_set(err, 0, "--platform=ptrace: the ptrace platform is not built yet; "
+				"use --platform=unotify");
 	if (spec->hostname)
 		return verr_set(err, 0, "--hostname: --backend=emulate has no uts namespace; "
 				"use --backend=kernel");
