@@ -76,6 +76,7 @@ SYS_HANDLER(ftruncate);
 SYS_HANDLER(utimensat);
 SYS_HANDLER(statfs);
 SYS_HANDLER(getdents64);
+SYS_HANDLER(getdents);
 SYS_HANDLER(fchdir);
 SYS_HANDLER(fchmod);
 SYS_HANDLER(fchown);

@@ -8,15 +8,16 @@
  * that copy is used. Results go back to the tracee after the decision.
  *
  * Directories and O_PATH opens reach the program as shadows (shadow.h);
- * getdents64 reads the VFS directory from the shadow fd's own position.
+ * getdents64 reads the VFS directory from the shadow fd's own position;
+ * getdents converts its records to the old format.
  *
- * Not yet (answered ENOSYS or EOPNOTSUPP, never passed to the host):
- * device and special files opened through the VFS, getdents (the 32-bit
- * record format). */
+ * Not yet (answered EOPNOTSUPP, never passed to the host): device and
+ * special files opened through the VFS. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -776,49 +777,64 @@ SYS_HANDLER(statfs)
 
 /* ---- directories ---- */
 
-SYS_HANDLER(getdents64)
+/* getdents64 into `buf` (at most `size` bytes) from the position of the
+ * program's fd on the shadow; returns the byte count or -errno. *file and
+ * host_fd come back for the caller to move the position and close. */
+static ssize_t read_dir(struct sentry *s, struct platform_call *call, int fd, char *buf,
+			size_t size, struct fd_ref *ref)
 {
 	struct vfs_ctx *c = ctx_of(s, call);
-	NEED_VFS(c);
-	struct fd_ref ref;
-	int r = resolve_fd(s, call, (int)call->args[0], &ref);
+	if (!c)
+		return -ENOSYS;
+	int r = resolve_fd(s, call, fd, ref);
 	if (r < 0)
 		return r;
-	if (ref.kind != FD_VFS) {
-		close(ref.host_fd);
+	if (ref->kind != FD_VFS) {
+		close(ref->host_fd);
 		return -ENOTDIR;
 	}
-	int fl = fcntl(ref.host_fd, F_GETFL);
+	int fl = fcntl(ref->host_fd, F_GETFL);
 	if (fl < 0 || (fl & O_PATH)) {
-		close(ref.host_fd);
+		close(ref->host_fd);
 		return -EBADF;
 	}
-	if (vfs_file_flags(ref.file) & O_PATH) {
+	if (vfs_file_flags(ref->file) & O_PATH) {
 		/* Only O_PATH opens of this directory so far: open it for
 		 * reading, which the map keeps from now on. */
 		struct vfs_file *d;
-		r = vfs_openat(c, ref.file, ".", O_RDONLY | O_DIRECTORY, 0, &d);
+		r = vfs_openat(c, ref->file, ".", O_RDONLY | O_DIRECTORY, 0, &d);
 		if (r < 0) {
-			close(ref.host_fd);
+			close(ref->host_fd);
 			return r;
 		}
 		struct stat st;
-		if (fstat(ref.host_fd, &st) == 0)
+		if (fstat(ref->host_fd, &st) == 0)
 			fdmap_add(s->files, st.st_dev, st.st_ino, d);
 		vfs_file_put(d);
-		ref.file = fdmap_find(s->files, st.st_dev, st.st_ino);
+		ref->file = fdmap_find(s->files, st.st_dev, st.st_ino);
 	}
 	/* The cursor is the program's fd position (on the shadow), so dup'd
 	 * fds share it and lseek/rewinddir work natively; the VFS file here
 	 * may be shared by several opens, so it is positioned on every call. */
-	off_t pos = lseek(ref.host_fd, 0, SEEK_CUR);
-	size_t size = call->args[2] < 65536 ? call->args[2] : 65536;
-	char buf[65536];
-	ssize_t n = pos < 0 ? -errno : vfs_dir_lseek(ref.file, pos, SEEK_SET);
+	off_t pos = lseek(ref->host_fd, 0, SEEK_CUR);
+	ssize_t n = pos < 0 ? -errno : vfs_dir_lseek(ref->file, pos, SEEK_SET);
 	if (n >= 0)
-		n = vfs_getdents64(ref.file, buf, size);
+		n = vfs_getdents64(ref->file, buf, size);
+	if (n < 0)
+		close(ref->host_fd);
+	return n;
+}
+
+SYS_HANDLER(getdents64)
+{
+	char buf[65536];
+	size_t size = call->args[2] < sizeof(buf) ? call->args[2] : sizeof(buf);
+	struct fd_ref ref;
+	ssize_t n = read_dir(s, call, (int)call->args[0], buf, size, &ref);
+	if (n < 0)
+		return n;
 	if (n > 0) {
-		r = call->ops->write_mem(call, call->args[1], buf, (size_t)n);
+		int r = call->ops->write_mem(call, call->args[1], buf, (size_t)n);
 		if (r < 0)
 			n = r;
 		else if (lseek(ref.host_fd, vfs_dir_lseek(ref.file, 0, SEEK_CUR), SEEK_SET) < 0)
@@ -826,6 +842,63 @@ SYS_HANDLER(getdents64)
 	}
 	close(ref.host_fd);
 	return n;
+}
+
+/* The old getdents record: d_type rides in the last byte. */
+struct linux_dirent {
+	unsigned long d_ino;
+	unsigned long d_off;
+	unsigned short d_reclen;
+	char d_name[];
+};
+
+struct linux_dirent64_ {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+SYS_HANDLER(getdents)
+{
+	char in[32768], out[32768];
+	size_t size = call->args[2] < sizeof(out) ? call->args[2] : sizeof(out);
+	struct fd_ref ref;
+	ssize_t n = read_dir(s, call, (int)call->args[0], in, size, &ref);
+	if (n < 0)
+		return n;
+	/* Convert record by record; what does not fit stays for the next
+	 * call: the position becomes the last converted record's cookie. */
+	size_t used = 0;
+	int64_t last_off = -1;
+	for (ssize_t at = 0; at < n;) {
+		const struct linux_dirent64_ *d = (const void *)(in + at);
+		size_t len = strlen(d->d_name);
+		size_t reclen = (offsetof(struct linux_dirent, d_name) + len + 2 + 7) & ~(size_t)7;
+		if (used + reclen > size)
+			break;
+		struct linux_dirent *o = (void *)(out + used);
+		memset(o, 0, reclen);
+		o->d_ino = d->d_ino;
+		o->d_off = (unsigned long)d->d_off;
+		o->d_reclen = (unsigned short)reclen;
+		memcpy(o->d_name, d->d_name, len);
+		out[used + reclen - 1] = (char)d->d_type;
+		used += reclen;
+		last_off = d->d_off;
+		at += d->d_reclen;
+	}
+	long r = 0;
+	if (n > 0 && used == 0)
+		r = -EINVAL; /* not even one record fits, as the kernel says */
+	else if (used) {
+		r = call->ops->write_mem(call, call->args[1], out, used);
+		if (r == 0)
+			r = lseek(ref.host_fd, last_off, SEEK_SET) < 0 ? -errno : (long)used;
+	}
+	close(ref.host_fd);
+	return r;
 }
 
 SYS_HANDLER(fchdir)
