@@ -145,7 +145,9 @@ static const char *initial_cwd(const struct spec *spec, char *buf, size_t size)
 
 int emulate_run(const struct spec *spec, struct veil_error **err)
 {
-	if (check_kernel(err) < 0 || check_supported(spec, err) < 0)
+	bool scope;
+	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 ||
+	    landlock_check(&scope, err) < 0)
 		return -1;
 	struct vfs_mount *root;
 	if (vfs_setup_build(spec, &root, err) < 0)
@@ -182,6 +184,10 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 
 	struct landlock_policy pol;
 	landlock_policy_from_spec(spec, &pol);
+	pol.scope = scope;
+	/* The filesystem backstop needs Landlock at all; without it (waived
+	 * above) the sentry's filter is the only wall. */
+	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol};
 	struct unotify u;
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);

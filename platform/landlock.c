@@ -5,6 +5,7 @@
 #include "platform/landlock.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "base/xalloc.h"
 
 #ifndef SYS_landlock_create_ruleset
@@ -68,6 +70,7 @@ void landlock_policy_from_spec(const struct spec *spec, struct landlock_policy *
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->fs = true;
+	ret->scope = true;
 	for (size_t i = 0; i < spec->n_ops; i++) {
 		const struct mount_op *op = &spec->ops[i];
 		switch (op->type) {
@@ -133,23 +136,50 @@ static int add_path_rule(int ruleset, const struct landlock_rule *r, uint64_t ha
 	return 0;
 }
 
-int landlock_restrict(const struct landlock_policy *p, struct veil_error **err)
+int landlock_check(bool *ret_scope, struct veil_error **err)
 {
 	int abi = landlock_abi();
+	*ret_scope = abi >= 6;
+	if (abi >= 6)
+		return 0;
+	/* The waiver: run without the scoping rather than not at all, for
+	 * kernels before 6.12 (Debian 12's own is 6.1). */
+	const char *waiver = getenv("VEIL_LANDLOCK");
+	if (waiver && strcmp(waiver, "optional") == 0) {
+		log_warn("Landlock ABI %d: signals and abstract unix sockets are not scoped "
+			 "to the sandbox (VEIL_LANDLOCK=optional)", abi < 0 ? 0 : abi);
+		return 0;
+	}
 	if (abi < 0)
-		return verr_set(err, -abi, "Landlock is not available, so signals and "
-				"abstract unix sockets cannot be scoped to the sandbox");
-	if (abi < 6)
-		return verr_set(err, 0, "the kernel's Landlock ABI is %d; scoping signals and "
-				"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12)",
+		return verr_set(err, -abi, "Landlock is not available, so signals and abstract "
+				"unix sockets cannot be scoped to the sandbox (set "
+				"VEIL_LANDLOCK=optional to run without)");
+	return verr_set(err, 0, "the kernel's Landlock ABI is %d; scoping signals and "
+			"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12) (set "
+			"VEIL_LANDLOCK=optional to run without)", abi);
+}
+
+int landlock_restrict(const struct landlock_policy *p, struct veil_error **err)
+{
+	if (!p->scope && !p->fs)
+		return 0;
+	int abi = landlock_abi();
+	if (abi < 0)
+		return verr_set(err, -abi, "Landlock is not available");
+	if (p->scope && abi < 6)
+		return verr_set(err, 0, "the kernel's Landlock ABI is %d; scoping needs ABI 6",
 				abi);
 	uint64_t handled = p->fs ? fs_rights_of(abi) : 0;
 	struct ruleset_attr attr = {
 		.handled_access_fs = handled,
-		.scoped = SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL,
+		.scoped = p->scope ? SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL : 0,
 	};
+	/* Before ABI 6 the struct ends before `scoped`. */
+	size_t attr_size = abi >= 6 ? sizeof(attr) : offsetof(struct ruleset_attr, scoped);
+	if (abi < 4)
+		attr_size = offsetof(struct ruleset_attr, handled_access_net);
 	_cleanup_close_ int ruleset =
-		(int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+		(int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
 	if (ruleset < 0)
 		return verr_set(err, errno, "Landlock: cannot create a ruleset");
 	for (size_t i = 0; p->fs && i < p->n_rules; i++)

@@ -41,6 +41,7 @@ struct landlock_rule {
 };
 
 struct landlock_policy {
+	bool scope;           /* scope signals and abstract unix sockets */
 	bool fs;              /* restrict the filesystem to `rules` */
 	struct landlock_rule *rules;
 	size_t n_rules;
@@ -58,10 +59,16 @@ int landlock_abi(void);
 void landlock_policy_from_spec(const struct spec *spec, struct landlock_policy *ret);
 void landlock_policy_free(struct landlock_policy *p);
 
+/* Whether the sandbox can have its signals and abstract unix sockets
+ * scoped (Landlock ABI 6, Linux 6.12). Without it setup fails with a clear
+ * error, unless the caller waived the scoping with VEIL_LANDLOCK=optional
+ * (a warning then, and *ret_scope false). 0 or -1 with *err. */
+int landlock_check(bool *ret_scope, struct veil_error **err);
+
 /* Restricts the calling thread (and what it execs): signals and abstract
- * unix sockets scoped to the domain (needs ABI 6, else a clear error), and
- * the filesystem rules when p->fs. no_new_privs must be set already.
- * 0, or -1 with *err naming what failed. */
+ * unix sockets scoped to the domain when p->scope, the filesystem to the
+ * rules when p->fs; nothing to do when neither. no_new_privs must be set
+ * already. 0, or -1 with *err naming what failed. */
 int landlock_restrict(const struct landlock_policy *p, struct veil_error **err);
 
 #endif

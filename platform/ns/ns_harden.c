@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
-#include <linux/landlock.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
@@ -19,6 +18,8 @@
 
 #include "base/log.h"
 #include "platform/ns/ns_private.h"
+#include "platform/caps.h"
+#include "platform/landlock.h"
 #include "sentry/denylist.h"
 
 #ifndef PR_CAP_AMBIENT
@@ -26,22 +27,6 @@
 #define PR_CAP_AMBIENT_RAISE 2
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
-/* Landlock ABI 6 (Linux 6.12): scoping; the 6.1 headers predate it. */
-#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
-#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0)
-#define LANDLOCK_SCOPE_SIGNAL (1ULL << 1)
-#endif
-#ifndef LANDLOCK_CREATE_RULESET_VERSION
-#define LANDLOCK_CREATE_RULESET_VERSION (1U << 0)
-#endif
-
-/* struct landlock_ruleset_attr as of ABI 6. */
-struct ruleset_attr {
-	uint64_t handled_access_fs;
-	uint64_t handled_access_net;
-	uint64_t scoped;
-};
-
 static int last_cap(void)
 {
 	int cap = 0;
@@ -129,52 +114,18 @@ int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 
 int ns_harden_drop_all_caps(struct veil_error **err)
 {
-	int last = last_cap();
-	for (int cap = 0; cap <= last; cap++)
-		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-	prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	return set_caps(0, 0, err);
+	return caps_drop_all(err);
 }
 
 int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err)
 {
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-			   LANDLOCK_CREATE_RULESET_VERSION);
-	int e = errno;
-	*ret_scope = abi >= 6;
-	if (abi >= 6)
-		return 0;
-	/* The waiver: run without the scoping rather than not at all, for
-	 * kernels before 6.12 (Debian 12's own is 6.1). */
-	const char *waiver = getenv("VEIL_LANDLOCK");
-	if (waiver && strcmp(waiver, "optional") == 0) {
-		log_warn("Landlock ABI %ld: signals and abstract unix sockets are not scoped "
-			 "to the sandbox (VEIL_LANDLOCK=optional)", abi < 0 ? 0 : abi);
-		return 0;
-	}
-	if (abi < 0)
-		return verr_set(err, e, "Landlock is not available, so signals and abstract "
-				"unix sockets cannot be scoped to the sandbox (set "
-				"VEIL_LANDLOCK=optional to run without)");
-	return verr_set(err, 0, "the kernel's Landlock ABI is %ld; scoping signals and "
-			"abstract unix sockets to the sandbox needs ABI 6 (Linux 6.12) (set "
-			"VEIL_LANDLOCK=optional to run without)", abi);
+	return landlock_check(ret_scope, err);
 }
 
 int ns_harden_landlock(struct veil_error **err)
 {
-	struct ruleset_attr attr = {
-		.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET | LANDLOCK_SCOPE_SIGNAL,
-	};
-	int fd = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
-	if (fd < 0)
-		return verr_set(err, errno, "landlock_create_ruleset");
-	int r = (int)syscall(SYS_landlock_restrict_self, fd, 0);
-	int e = errno;
-	close(fd);
-	if (r != 0)
-		return verr_set(err, e, "landlock_restrict_self");
-	return 0;
+	struct landlock_policy scope_only = {.scope = true};
+	return landlock_restrict(&scope_only, err);
 }
 
 static int load_denylist(const struct spec *spec, struct veil_error **err)

@@ -365,7 +365,7 @@ static void landlock_backstop(void **state)
 	*strrchr(where, '/') = '\0';
 	struct landlock_rule allowed = {.path = where, .access = LL_READ};
 	struct landlock_rule elsewhere = {.path = "/usr", .access = LL_READ};
-	struct landlock_policy pol = {.fs = true, .rules = &allowed, .n_rules = 1};
+	struct landlock_policy pol = {.scope = true, .fs = true, .rules = &allowed, .n_rules = 1};
 	struct unotify_opts opts = {.landlock = &pol};
 	sandbox_opts = &opts;
 
