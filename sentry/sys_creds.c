@@ -138,10 +138,10 @@ SYS_HANDLER(setgroups)
 static int cap_words(struct platform_call *call, struct __user_cap_header_struct *h,
 		     bool *probe)
 {
+	*probe = false;
 	int r = call->ops->read_mem(call, h, call->args[0], sizeof(*h));
 	if (r < 0)
 		return r;
-	*probe = false;
 	switch (h->version) {
 	case _LINUX_CAPABILITY_VERSION_1:
 		return 1;
