@@ -69,6 +69,7 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 			break;
 		}
 		case MOUNT_OP_TMPFS:
+		case MOUNT_OP_DEV:
 		case MOUNT_OP_DIR:
 		case MOUNT_OP_SYMLINK:
 		case MOUNT_OP_FILE:
@@ -77,7 +78,6 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 			break;
 		case MOUNT_OP_OVERLAY:
 		case MOUNT_OP_PROC:
-		case MOUNT_OP_DEV:
 		case MOUNT_OP_MQUEUE:
 		case MOUNT_OP_BIND_DATA:
 			ok = false;

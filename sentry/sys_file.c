@@ -11,8 +11,8 @@
  * getdents64 reads the VFS directory from the shadow fd's own position;
  * getdents converts its records to the old format.
  *
- * Not yet (answered EOPNOTSUPP, never passed to the host): device and
- * special files opened through the VFS. */
+ * Device nodes open the host's device when it is one veil passes through
+ * (sentry/devices.c), else ENXIO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +25,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "sentry/devices.h"
 #include "sentry/fdmap.h"
 #include "sentry/host_act.h"
 #include "sentry/shadow.h"
@@ -115,6 +116,56 @@ static int dirf_of(struct sentry *s, struct platform_call *call, int dirfd, cons
 
 /* ---- open ---- */
 
+/* Gives the program `host` (a file's host fd, or a shadow/device fd the
+ * caller opened, then closed here) standing for VFS file `f`, which the fd
+ * map keeps. Consumes the caller's reference on f. */
+static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
+		      int owned, uint64_t flags)
+{
+	struct stat st;
+	int r;
+	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+		r = -ENOMEM;
+	} else {
+		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+		/* ENOENT: the tracee died meanwhile; nobody to answer. */
+		if (r >= 0 || r == -ENOENT)
+			r = SYS_REPLIED;
+	}
+	if (owned >= 0)
+		close(owned);
+	vfs_file_put(f);
+	return r;
+}
+
+/* The VFS refuses to open device nodes itself (ENXIO, after its permission
+ * and nodev checks passed): the harmless ones veil passes through are
+ * opened on the host (sentry/devices.c); the node is found again as O_PATH
+ * to learn which device it is. */
+static long open_device(struct sentry *s, struct platform_call *call, struct vfs_ctx *c,
+			struct vfs_file *dirf, const char *path, const struct open_how *how)
+{
+	struct open_how p = *how;
+	p.flags = O_PATH | (how->flags & (O_NOFOLLOW | O_DIRECTORY));
+	p.mode = 0;
+	struct vfs_file *f;
+	int r = vfs_openat2(c, dirf, path, &p, &f);
+	if (r < 0)
+		return r;
+	struct stat st;
+	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
+	if (r == 0)
+		r = device_open(&st, (int)how->flags);
+	if (r < 0) {
+		log_debug("openat %s: %s", path,
+			  r == -EOPNOTSUPP ? "not a device veil passes through"
+					   : "cannot open the host device");
+		vfs_file_put(f);
+		return r == -EOPNOTSUPP ? -ENXIO : r;
+	}
+	return hand_over(s, call, f, r, r, how->flags);
+}
+
 static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
 		    const struct open_how *how)
 {
@@ -128,23 +179,23 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 	r = dirf_of(s, call, dirfd, path, false, &dirf);
 	if (r < 0)
 		return r;
-	if (r < 0)
-		return r;
 	struct vfs_file *f;
 	r = vfs_openat2(c, dirf, path, how, &f);
+	if (r == -ENXIO)
+		return open_device(s, call, c, dirf, path, how);
 	if (r < 0)
 		return r;
 	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_host_fd(f);
 	int shadow = -1;
 	if (host == -EISDIR || (how->flags & O_PATH)) {
-		/* No host fd for a directory or an O_PATH open: a shadow. */
+		/* No host fd for a directory or an O_PATH open: a shadow.
+		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
+		 * kernel's fget() refuses them): an O_PATH open gets the shadow
+		 * opened for reading, which names the same object; what it may
+		 * do is still the VFS's to say. */
 		struct stat st;
 		r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
 		if (r == 0) {
-			/* SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
-			 * kernel's fget() refuses them): an O_PATH open gets the
-			 * shadow opened for reading, which names the same object;
-			 * what it may do is still the VFS's to say. */
 			bool dir = S_ISDIR(st.st_mode);
 			r = shadow_open(s->shadows, vfs_file_path(f), dir,
 					dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
@@ -155,23 +206,10 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		}
 		host = shadow = r;
 	} else if (host < 0) {
-		log_debug("openat %s: device and special files are not supported yet", path);
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	struct stat st;
-	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
-		if (shadow >= 0)
-			close(shadow);
-		vfs_file_put(f);
-		return -ENOMEM;
-	}
-	r = call->ops->reply_fd(call, host, (how->flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-	if (shadow >= 0)
-		close(shadow);
-	vfs_file_put(f);
-	/* ENOENT: the tracee died meanwhile; nobody to answer. */
-	return r < 0 && r != -ENOENT ? r : SYS_REPLIED;
+	return hand_over(s, call, f, host, shadow, how->flags);
 }
 
 SYS_HANDLER(open)

@@ -149,6 +149,61 @@ static int op_symlink(struct setup *st, const struct mount_op *op, struct veil_e
 	return r < 0 ? fail(err, r, op, "cannot create the symlink") : 0;
 }
 
+/* --dev: a tmpfs holding the host's harmless devices (as device nodes the
+ * sentry opens on the host, sentry/devices.c), the usual links, shm and
+ * pts. Unlike the kernel backend's, pts is an empty directory: ptys come
+ * with devpts (issue 5). The tmpfs allows devices (no nodev), since these
+ * are its whole point; every other mount keeps nodev. */
+static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
+	struct vfs_sb *sb;
+	int r = tmpfs_new(&o, &sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the tmpfs");
+	r = mkdir_p(st, op->dest, true, 0755);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, op->dest, sb, MS_NOSUID);
+	vfs_sb_put(sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot mount it");
+
+	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		_cleanup_free_ char *host = xasprintf("/dev/%s", nodes[i]);
+		_cleanup_free_ char *path = xasprintf("%s/%s", op->dest, nodes[i]);
+		struct stat hs;
+		if (stat(host, &hs) < 0 || !S_ISCHR(hs.st_mode))
+			continue; /* the host has none: neither does the sandbox */
+		r = vfs_mknodat(&st->ctx, NULL, path, S_IFCHR | (hs.st_mode & 07777), hs.st_rdev);
+		if (r == 0)
+			r = vfs_fchmodat(&st->ctx, NULL, path, hs.st_mode & 07777, 0);
+		if (r < 0)
+			return fail(err, r, op, "cannot create its device nodes");
+	}
+	static const struct {
+		const char *name, *target;
+	} links[] = {
+		{"stdin", "/proc/self/fd/0"}, {"stdout", "/proc/self/fd/1"},
+		{"stderr", "/proc/self/fd/2"}, {"fd", "/proc/self/fd"},
+		{"core", "/proc/kcore"},       {"ptmx", "pts/ptmx"},
+	};
+	for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", op->dest, links[i].name);
+		r = vfs_symlinkat(&st->ctx, links[i].target, NULL, path);
+		if (r < 0)
+			return fail(err, r, op, "cannot create its links");
+	}
+	static const char *const dirs[] = {"shm", "pts"};
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s", op->dest, dirs[i]);
+		r = vfs_mkdirat(&st->ctx, NULL, path, 0755);
+		if (r < 0)
+			return fail(err, r, op, "cannot create its directories");
+	}
+	return 0;
+}
+
 static unsigned long ms_flags_of(unsigned long st_flags)
 {
 	unsigned long f = 0;
@@ -200,9 +255,10 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	case MOUNT_OP_CHMOD:
 		r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
 		return r < 0 ? fail(err, r, op, "cannot change its mode") : 0;
+	case MOUNT_OP_DEV:
+		return op_dev(st, op, err);
 	case MOUNT_OP_OVERLAY:
 	case MOUNT_OP_PROC:
-	case MOUNT_OP_DEV:
 	case MOUNT_OP_MQUEUE:
 	case MOUNT_OP_BIND_DATA:
 		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");
