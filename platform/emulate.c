@@ -15,6 +15,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "platform/landlock.h"
+#include "platform/status.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs_setup.h"
@@ -44,11 +45,10 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	if (spec->n_seccomp)
 		return verr_set(err, 0, "--seccomp/--add-seccomp-fd are not supported by "
 				"--backend=emulate yet");
-	if (spec->info_fd >= 0 || spec->json_status_fd >= 0 || spec->block_fd >= 0 ||
-	    spec->userns_block_fd >= 0 || spec->sync_fd >= 0 || spec->lock_files)
-		return verr_set(err, 0, "--info-fd, --json-status-fd, --block-fd, "
-				"--userns-block-fd, --sync-fd and --lock-file are not supported "
-				"by --backend=emulate yet");
+	if (spec->block_fd >= 0 || spec->userns_block_fd >= 0 || spec->sync_fd >= 0 ||
+	    spec->lock_files)
+		return verr_set(err, 0, "--block-fd, --userns-block-fd, --sync-fd and "
+				"--lock-file are not supported by --backend=emulate yet");
 	if (spec->disable_userns || spec->assert_userns_disabled)
 		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
 				"namespace already; the flag is not supported");
@@ -193,8 +193,11 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
 	landlock_policy_free(&pol);
 	int status = -1;
-	if (r == 0)
+	if (r == 0) {
+		status_write_info(spec, u.root, 0);
 		status = unotify_run(&u);
+		status_write_exit(spec, status);
+	}
 	unotify_fini(&u);
 	sentry_fini(&s);
 	return status;

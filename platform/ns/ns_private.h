@@ -90,7 +90,6 @@ extern const int ns_forwarded_signals[];
 int ns_exit_status(int wstatus);
 
 /* ns_status.c: --info-fd and --json-status-fd, worded as bubblewrap. */
-void ns_status_write_info(const struct ns_ctx *ctx, pid_t pid);
-void ns_status_write_exit(const struct spec *spec, int exit_code);
+/* --info-fd, --json-status-fd: platform/status.h */
 
 #endif

@@ -26,6 +26,7 @@
 #include "base/xalloc.h"
 #include "platform/ns/ns.h"
 #include "platform/ns/ns_private.h"
+#include "platform/status.h"
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
@@ -297,7 +298,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		wait_child(pid);
 		goto out_signals;
 	}
-	ns_status_write_info(&ctx, pid);
+	status_write_info(spec, pid, ctx.clone_flags);
 	if (spec->userns_block_fd >= 0) {
 		char b;
 		while (read(spec->userns_block_fd, &b, 1) < 0 && errno == EINTR)
@@ -324,7 +325,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	if (failed) {
 		status = -1;
 	} else if (exec_reached) {
-		ns_status_write_exit(spec, status);
+		status_write_exit(spec, status);
 	}
 	close_fd(spec->json_status_fd);
 

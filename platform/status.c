@@ -5,9 +5,13 @@
  *              then { "exit-code": N }\n once the program has exited.
  *
  * Namespace ids are the inode numbers of /proc/PID/ns/NAME, listed for the
- * namespaces the sandbox created (mnt always; user never, as bubblewrap). */
+ * namespaces the sandbox created (mnt always; user never, as bubblewrap).
+ * Both backends write them; the emulate backend creates no namespace, so
+ * it lists the mount namespace the program shares with the host. */
 #include <errno.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,7 +19,7 @@
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
-#include "platform/ns/ns_private.h"
+#include "platform/status.h"
 
 #ifndef CLONE_NEWCGROUP
 #define CLONE_NEWCGROUP 0x02000000
@@ -43,10 +47,10 @@ static void dump(int fd, const char *s)
 	}
 }
 
-static void write_ns_ids(const struct ns_ctx *ctx, pid_t pid, int fd, bool in_json)
+static void write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
-		if (ns_names[i].flag && !(ctx->clone_flags & ns_names[i].flag))
+		if (ns_names[i].flag && !(clone_flags & ns_names[i].flag))
 			continue;
 		_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)pid, ns_names[i].name);
 		struct stat st;
@@ -59,25 +63,24 @@ static void write_ns_ids(const struct ns_ctx *ctx, pid_t pid, int fd, bool in_js
 	}
 }
 
-void ns_status_write_info(const struct ns_ctx *ctx, pid_t pid)
+void status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags)
 {
-	const struct spec *spec = ctx->spec;
 	if (spec->info_fd >= 0) {
 		_cleanup_free_ char *out = xasprintf("{\n    \"child-pid\": %i", (int)pid);
 		dump(spec->info_fd, out);
-		write_ns_ids(ctx, pid, spec->info_fd, false);
+		write_ns_ids(clone_flags, pid, spec->info_fd, false);
 		dump(spec->info_fd, "\n}\n");
 		close(spec->info_fd);
 	}
 	if (spec->json_status_fd >= 0) {
 		_cleanup_free_ char *out = xasprintf("{ \"child-pid\": %i", (int)pid);
 		dump(spec->json_status_fd, out);
-		write_ns_ids(ctx, pid, spec->json_status_fd, true);
+		write_ns_ids(clone_flags, pid, spec->json_status_fd, true);
 		dump(spec->json_status_fd, " }\n");
 	}
 }
 
-void ns_status_write_exit(const struct spec *spec, int exit_code)
+void status_write_exit(const struct spec *spec, int exit_code)
 {
 	if (spec->json_status_fd < 0)
 		return;
