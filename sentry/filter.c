@@ -54,6 +54,20 @@ static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
+/* sendto with no address (send(2), the common case on a connected
+ * socket) names no path: the kernel looks at no name when dest_addr is
+ * NULL, and that is decided by a register, not by memory a thread could
+ * rewrite. It runs natively; a sendto with an address gets the table's
+ * action. Both rules are conditional, for the reason add_ioctl_rules says. */
+static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(sendto), 1,
+				 SCMP_A4(SCMP_CMP_EQ, 0));
+	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
+		return r;
+	return seccomp_rule_add(ctx, action, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0));
+}
+
 int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -68,6 +82,12 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 	const struct sys_entry *t = sys_table_begin();
 	for (size_t i = 0; i < sys_table_size(); i++) {
 		uint32_t action = action_for(&t[i], trap);
+		if (t[i].nr == SCMP_SYS(sendto)) {
+			r = add_sendto_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
 		if (action == SCMP_ACT_ERRNO(ENOSYS))
 			continue; /* the default already */
 		if (t[i].nr == SCMP_SYS(ioctl)) {

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,7 +21,7 @@
 #include "sentry/syscalls.h"
 
 enum probe { P_GETPID, P_MOUNT, P_TIOCSTI, P_TIOCSTI_HIGH, P_TIOCGWINSZ, P_UNKNOWN,
-	     P_X32, P_I386, P_MKDIRAT, N_PROBES };
+	     P_X32, P_I386, P_MKDIRAT, P_SEND, P_SENDTO_ADDR, N_PROBES };
 
 static long probe(enum probe p)
 {
@@ -53,6 +55,16 @@ static long probe(enum probe p)
 			    t[i].nr != SCMP_SYS(openat))
 				return syscall(t[i].nr, -1, 0, 0, 0, 0, 0) < 0 ? -errno : 1;
 		return -ENOSYS; /* every one is handled: nothing to probe */
+	}
+	case P_SEND:
+	case P_SENDTO_ADDR: {
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0)
+			return -1000;
+		struct sockaddr_un a = {.sun_family = AF_UNIX, .sun_path = "/tmp/veil-never"};
+		r = syscall(SYS_sendto, sv[0], "x", 1, 0, p == P_SEND ? NULL : (void *)&a,
+			    p == P_SEND ? 0 : sizeof(a));
+		break;
 	}
 	case N_PROBES: break;
 	}
@@ -93,6 +105,9 @@ static void filter_results(void **state)
 	assert_int_equal(res[P_UNKNOWN], -ENOSYS);
 	assert_int_equal(res[P_X32], -ENOSYS);
 	assert_int_equal(res[P_I386], -ENOSYS);
+	/* send() runs natively; a sendto with an address is the sentry's */
+	assert_int_equal(res[P_SEND], 1);
+	assert_int_equal(res[P_SENDTO_ADDR], -ENOSYS);
 	/* a path syscall without a handler yet: refused in the kernel */
 	assert_int_equal(res[P_MKDIRAT], -ENOSYS);
 	close(p[0]);
