@@ -528,49 +528,45 @@ SYS_HANDLER(unlinkat)
 	return vfs_unlinkat(c, p_dir, p, (int)call->args[2]);
 }
 
-SYS_HANDLER(rename)
+/* rename and link: two paths, each with its dirfd argument (or AT_FDCWD
+ * when dirfd index is -1). */
+enum two_path_op { TP_RENAME, TP_LINK };
+
+static long two_paths(struct sentry *s, struct platform_call *call, enum two_path_op op,
+		      int d1, int i1, int d2, int i2, unsigned flags)
 {
 	struct vfs_ctx *c = ctx_of(s, call);
 	NEED_VFS(c);
-	PATH_AT(a, AT_FDCWD, 0);
-	PATH_AT(b, AT_FDCWD, 1);
-	return vfs_renameat2(c, a_dir, a, b_dir, b, 0);
+	PATH_AT(a, d1 < 0 ? AT_FDCWD : (int)call->args[d1], i1);
+	PATH_AT(b, d2 < 0 ? AT_FDCWD : (int)call->args[d2], i2);
+	if (op == TP_RENAME)
+		return vfs_renameat2(c, a_dir, a, b_dir, b, flags);
+	return vfs_linkat(c, a_dir, a, b_dir, b, (int)flags);
+}
+
+SYS_HANDLER(rename)
+{
+	return two_paths(s, call, TP_RENAME, -1, 0, -1, 1, 0);
 }
 
 SYS_HANDLER(renameat)
 {
-	struct vfs_ctx *c = ctx_of(s, call);
-	NEED_VFS(c);
-	PATH_AT(a, (int)call->args[0], 1);
-	PATH_AT(b, (int)call->args[2], 3);
-	return vfs_renameat2(c, a_dir, a, b_dir, b, 0);
+	return two_paths(s, call, TP_RENAME, 0, 1, 2, 3, 0);
 }
 
 SYS_HANDLER(renameat2)
 {
-	struct vfs_ctx *c = ctx_of(s, call);
-	NEED_VFS(c);
-	PATH_AT(a, (int)call->args[0], 1);
-	PATH_AT(b, (int)call->args[2], 3);
-	return vfs_renameat2(c, a_dir, a, b_dir, b, (unsigned)call->args[4]);
+	return two_paths(s, call, TP_RENAME, 0, 1, 2, 3, (unsigned)call->args[4]);
 }
 
 SYS_HANDLER(link)
 {
-	struct vfs_ctx *c = ctx_of(s, call);
-	NEED_VFS(c);
-	PATH_AT(a, AT_FDCWD, 0);
-	PATH_AT(b, AT_FDCWD, 1);
-	return vfs_linkat(c, a_dir, a, b_dir, b, 0);
+	return two_paths(s, call, TP_LINK, -1, 0, -1, 1, 0);
 }
 
 SYS_HANDLER(linkat)
 {
-	struct vfs_ctx *c = ctx_of(s, call);
-	NEED_VFS(c);
-	PATH_AT(a, (int)call->args[0], 1);
-	PATH_AT(b, (int)call->args[2], 3);
-	return vfs_linkat(c, a_dir, a, b_dir, b, (int)call->args[4]);
+	return two_paths(s, call, TP_LINK, 0, 1, 2, 3, (unsigned)call->args[4]);
 }
 
 SYS_HANDLER(symlink)

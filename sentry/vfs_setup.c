@@ -59,6 +59,18 @@ static int fail(struct veil_error **err, int r, const struct mount_op *op, const
 	return verr_set(err, -r, "%s: %s", d, what);
 }
 
+/* Mounts `sb` (consuming the caller's reference) at the op's destination,
+ * made first if missing. */
+static int mount_at(struct setup *st, const struct mount_op *op, struct vfs_sb *sb,
+		    unsigned long flags, struct veil_error **err)
+{
+	int r = mkdir_p(st, op->dest, true, 0755);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, op->dest, sb, flags);
+	vfs_sb_put(sb);
+	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+}
+
 static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	struct tmpfs_opts o = {
@@ -71,13 +83,8 @@ static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_err
 	int r = tmpfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the tmpfs");
-	r = mkdir_p(st, op->dest, true, 0755);
-	if (r == 0)
-		r = vfs_mount(&st->ctx, NULL, op->dest, sb,
-			      MS_NOSUID | MS_NODEV |
-				      (op->flags & MOUNT_OP_READONLY ? MS_RDONLY : 0));
-	vfs_sb_put(sb);
-	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+	return mount_at(st, op, sb,
+			MS_NOSUID | MS_NODEV | (op->flags & MOUNT_OP_READONLY ? MS_RDONLY : 0), err);
 }
 
 static int op_bind(struct setup *st, const struct mount_op *op, struct veil_error **err)
@@ -104,13 +111,10 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 	int r = hostfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot open the source");
-	r = mkdir_p(st, op->dest, true, 0755);
-	if (r == 0)
-		r = vfs_mount(&st->ctx, NULL, op->dest, sb,
-			      MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
-				      (op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY));
-	vfs_sb_put(sb);
-	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+	return mount_at(st, op, sb,
+			MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
+				(op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY),
+			err);
 }
 
 static int op_file(struct setup *st, const struct mount_op *op, struct veil_error **err)
@@ -161,12 +165,8 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 	int r = tmpfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the tmpfs");
-	r = mkdir_p(st, op->dest, true, 0755);
-	if (r == 0)
-		r = vfs_mount(&st->ctx, NULL, op->dest, sb, MS_NOSUID);
-	vfs_sb_put(sb);
-	if (r < 0)
-		return fail(err, r, op, "cannot mount it");
+	if (mount_at(st, op, sb, MS_NOSUID, err) < 0)
+		return -1;
 
 	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
 	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {

@@ -25,21 +25,6 @@ static struct trace_call *TC(struct platform_call *call)
 	return container_of(call, struct trace_call, call);
 }
 
-static int tc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
-{
-	return tracee_read(call->tid, dst, addr, len);
-}
-
-static ssize_t tc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
-{
-	return tracee_read_str(call->tid, dst, addr, size);
-}
-
-static int tc_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
-{
-	return tracee_write(call->tid, addr, src, len);
-}
-
 static int tc_get_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(TC(call)->u, call->tid, fd);
@@ -80,9 +65,9 @@ static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_
 }
 
 static const struct platform_ops trace_call_ops = {
-	.read_mem = tc_read_mem,
-	.read_str = tc_read_str,
-	.write_mem = tc_write_mem,
+	.read_mem = tracee_ops_read_mem,
+	.read_str = tracee_ops_read_str,
+	.write_mem = tracee_ops_write_mem,
 	.get_fd = tc_get_fd,
 	.valid = tc_valid,
 	.reply = tc_reply,

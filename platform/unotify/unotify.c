@@ -60,21 +60,6 @@ static struct unotify_call *UC(struct platform_call *call)
 	return container_of(call, struct unotify_call, call);
 }
 
-static int uc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
-{
-	return tracee_read(call->tid, dst, addr, len);
-}
-
-static ssize_t uc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
-{
-	return tracee_read_str(call->tid, dst, addr, size);
-}
-
-static int uc_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
-{
-	return tracee_write(call->tid, addr, src, len);
-}
-
 static size_t pidfd_home(const struct unotify *u, pid_t tid)
 {
 	return ((size_t)tid * 2654435761u) & (u->cap_pidfds - 1);
@@ -213,9 +198,9 @@ static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_
 }
 
 static const struct platform_ops unotify_call_ops = {
-	.read_mem = uc_read_mem,
-	.read_str = uc_read_str,
-	.write_mem = uc_write_mem,
+	.read_mem = tracee_ops_read_mem,
+	.read_str = tracee_ops_read_str,
+	.write_mem = tracee_ops_write_mem,
 	.get_fd = uc_get_fd,
 	.valid = uc_valid,
 	.reply = uc_reply,
