@@ -59,6 +59,7 @@ struct sentry {
 	struct sentry_fs *initial_fs; /* root, cwd and umask of the first task */
 	struct fdmap *files;          /* the program's open files, by host identity */
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
+	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as
@@ -82,6 +83,9 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t);
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
+
+/* sys_socket.c: forgets the sandbox's bound unix sockets. */
+void sentry_sockets_free(struct sentry *s);
 
 /* Serves one trapped call and answers it through call->ops. */
 void sentry_dispatch(struct sentry *s, struct platform_call *call);

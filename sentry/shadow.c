@@ -29,6 +29,7 @@ struct shadows {
 	struct shadow **b;
 	size_t nb, n;
 	unsigned next_index;
+	unsigned next_socket;
 };
 
 static int make_scratch(struct shadows *sh)
@@ -84,6 +85,11 @@ void shadows_free(struct shadows *sh)
 			vfs_path_put(&s->loc);
 			free(s);
 		}
+	}
+	for (unsigned i = 0; i < sh->next_socket; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "u%u", i);
+		unlinkat(sh->dirfd, name, 0);
 	}
 	close(sh->dirfd);
 	rmdir(sh->path);
@@ -149,4 +155,13 @@ int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int fl
 	name_of(s, name, sizeof(name));
 	int fd = openat(sh->dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW);
 	return fd < 0 ? -errno : fd;
+}
+
+int shadow_socket_path(struct shadows *sh, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s/u%u", sh->path, sh->next_socket);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	sh->next_socket++;
+	return 0;
 }

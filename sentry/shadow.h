@@ -28,4 +28,10 @@ void shadows_free(struct shadows *sh);
  * `flags` (O_RDONLY|O_DIRECTORY, or O_PATH). -errno on failure. */
 int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags);
 
+/* A fresh path in the scratch directory for a unix socket the sentry binds
+ * on the program's behalf (the kernel needs a real path); `buf` gets it
+ * (at most 108 bytes, sun_path's size). Removed with the scratch
+ * directory. 0 or -errno (ENAMETOOLONG if the scratch path is too long). */
+int shadow_socket_path(struct shadows *sh, char *buf, size_t size);
+
 #endif

@@ -97,4 +97,8 @@ SYS_HANDLER(removexattr);
 SYS_HANDLER(lremovexattr);
 SYS_HANDLER(fremovexattr);
 
+/* sys_socket.c */
+SYS_HANDLER(bind);
+SYS_HANDLER(connect);
+
 #endif
