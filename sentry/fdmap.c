@@ -1,9 +1,10 @@
-/* A chained hash table, grown by doubling. Entries live until the sandbox
- * ends: the program closes fds natively, so the sentry does not see the
- * last close (see docs/sentry.md, "fd identity"). */
+/* A chained hash table, grown by doubling. The program closes fds
+ * natively, so the sentry does not see the last close: entries live until
+ * a mark-and-sweep (driven by sentry.c) finds no fd holding them. */
 #include "sentry/fdmap.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 struct entry {
 	dev_t dev;
 	ino_t ino;
+	bool marked;
 	struct vfs_file *file;
 	struct entry *next;
 };
@@ -20,6 +22,7 @@ struct entry {
 struct fdmap {
 	struct entry **b;
 	size_t nb, n;
+	size_t live; /* entries holding a VFS file (not tombstones) */
 };
 
 static size_t slot(const struct fdmap *m, dev_t dev, ino_t ino)
@@ -49,7 +52,8 @@ void fdmap_free(struct fdmap *m)
 	for (size_t i = 0; i < m->nb; i++) {
 		for (struct entry *e = m->b[i], *next; e; e = next) {
 			next = e->next;
-			vfs_file_put(e->file);
+			if (e->file)
+				vfs_file_put(e->file);
 			free(e);
 		}
 	}
@@ -61,8 +65,16 @@ struct vfs_file *fdmap_find(struct fdmap *m, dev_t dev, ino_t ino)
 {
 	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next)
 		if (e->dev == dev && e->ino == ino)
-			return e->file;
+			return e->file; /* NULL for a tombstone */
 	return NULL;
+}
+
+bool fdmap_was_vfs(struct fdmap *m, dev_t dev, ino_t ino)
+{
+	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next)
+		if (e->dev == dev && e->ino == ino)
+			return e->file == NULL;
+	return false;
 }
 
 static void grow(struct fdmap *m)
@@ -90,6 +102,11 @@ int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f)
 	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next) {
 		if (e->dev != dev || e->ino != ino)
 			continue;
+		if (!e->file) {
+			e->file = vfs_file_get(f); /* a tombstone comes back */
+			m->live++;
+			return 0;
+		}
 		/* An O_PATH file can only name the object; keep a real open in
 		 * its place once there is one (getdents needs it). */
 		if ((vfs_file_flags(e->file) & O_PATH) && !(vfs_file_flags(f) & O_PATH)) {
@@ -106,9 +123,43 @@ int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f)
 	e->dev = dev;
 	e->ino = ino;
 	e->file = vfs_file_get(f);
+	e->marked = false;
 	size_t s = slot(m, dev, ino);
 	e->next = m->b[s];
 	m->b[s] = e;
 	m->n++;
+	m->live++;
 	return 0;
+}
+
+size_t fdmap_size(const struct fdmap *m)
+{
+	return m->live;
+}
+
+void fdmap_mark_begin(struct fdmap *m)
+{
+	for (size_t i = 0; i < m->nb; i++)
+		for (struct entry *e = m->b[i]; e; e = e->next)
+			e->marked = false;
+}
+
+void fdmap_mark(struct fdmap *m, dev_t dev, ino_t ino)
+{
+	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next)
+		if (e->dev == dev && e->ino == ino)
+			e->marked = true;
+}
+
+void fdmap_sweep(struct fdmap *m)
+{
+	for (size_t i = 0; i < m->nb; i++) {
+		for (struct entry *e = m->b[i]; e; e = e->next) {
+			if (e->marked || !e->file)
+				continue;
+			vfs_file_put(e->file);
+			e->file = NULL;
+			m->live--;
+		}
+	}
 }

@@ -9,7 +9,10 @@
 
 #include <errno.h>
 #include <linux/capability.h>
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -213,6 +216,43 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			return;
 		}
 	}
+}
+
+/* Marks what task `tid`'s fd table holds. */
+static void mark_fds_of(struct sentry *s, pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, 0) == 0)
+			fdmap_mark(s->files, st.st_dev, st.st_ino);
+	}
+	closedir(d);
+}
+
+void sentry_files_gc(struct sentry *s)
+{
+	if (!s->files)
+		return;
+	size_t n = fdmap_size(s->files);
+	if (n < 256 || n < 2 * s->files_swept)
+		return;
+	fdmap_mark_begin(s->files);
+	/* Threads share one table; marking it once per thread is the simple
+	 * way to miss none. */
+	for (size_t b = 0; b < s->n_buckets; b++)
+		for (struct sentry_task *t = s->buckets[b]; t; t = t->next)
+			mark_fds_of(s, t->tid);
+	fdmap_sweep(s->files);
+	s->files_swept = fdmap_size(s->files);
+	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
 }
 
 void sentry_dispatch(struct sentry *s, struct platform_call *call)

@@ -60,6 +60,7 @@ struct sentry {
 	struct fdmap *files;          /* the program's open files, by host identity */
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
+	size_t files_swept;           /* fdmap size after the last sweep */
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as
@@ -83,6 +84,11 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t);
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
+
+/* Before the fd map grows further: when it has doubled since the last
+ * sweep, drop the entries no fd of any task holds any more (read from
+ * /proc/<tid>/fd), so a long run does not pin every file it ever opened. */
+void sentry_files_gc(struct sentry *s);
 
 /* sys_socket.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);

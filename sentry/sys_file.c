@@ -82,6 +82,14 @@ static int resolve_fd(struct sentry *s, struct platform_call *call, int fd, stru
 	}
 	ret->file = s->files ? fdmap_find(s->files, st.st_dev, st.st_ino) : NULL;
 	ret->kind = ret->file ? FD_VFS : FD_OTHER;
+	if (!ret->file && s->files && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
+		/* A file the sentry handed over and then lost track of (it was
+		 * in no fd table at the last sweep): acting on its host object
+		 * directly would bypass the VFS (a read-only bind, say). */
+		log_debug("fd %d of %d: a VFS file no longer mapped", fd, call->tid);
+		close(ret->host_fd);
+		return -EBADF;
+	}
 	if (!ret->file && S_ISDIR(st.st_mode)) {
 		/* A directory fd the sentry did not make (inherited from
 		 * outside): it names nothing in the sandbox. */
@@ -124,6 +132,7 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 {
 	struct stat st;
 	int r;
+	sentry_files_gc(s);
 	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
 		r = -ENOMEM;
 	} else {

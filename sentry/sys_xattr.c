@@ -76,8 +76,13 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 		if (host < 0)
 			return host;
 		struct stat st;
-		if (fstat(host, &st) == 0)
+		if (fstat(host, &st) == 0) {
 			file = fdmap_find(s->files, st.st_dev, st.st_ino);
+			if (!file && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
+				close(host);
+				return -EBADF; /* see resolve_fd() in sys_file.c */
+			}
+		}
 		path = "";
 		flags = AT_EMPTY_PATH;
 	}

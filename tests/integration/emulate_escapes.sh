@@ -45,7 +45,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..13"
+echo "1..14"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -127,3 +127,30 @@ else
 	n=$((n + 1))
 	echo "ok $n - fchmod of an inherited host fd # SKIP needs root"
 fi
+# An fd in flight (in a unix socket's queue, in no fd table) when the
+# sentry sweeps its fd map must not come back as "the program's own"
+# object: fchmod on it would reach a file under a read-only bind.
+chmod 644 "$work/data/ok"
+got=$(run python3 -c 'import os, socket, errno, array
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+fd = os.open("/data/ok", os.O_RDONLY)
+try:
+    a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [fd]))])
+except OSError as e:
+    print("NOSEND", errno.errorcode[e.errno]); raise SystemExit
+os.close(fd)
+for root, dirs, files in os.walk("/usr/share"):   # enough opens for a sweep
+    for f in files[:50]:
+        try: os.close(os.open(os.path.join(root, f), os.O_RDONLY))
+        except OSError: pass
+msg, anc, flags, addr = b.recvmsg(1, socket.CMSG_LEN(4))
+got = array.array("i", anc[0][2])[0]
+try: os.fchmod(got, 0o777); print("CHANGED")
+except OSError as e: print(errno.errorcode[e.errno])' 2>&1)
+case "$got" in
+"NOSEND ENOSYS")
+	n=$((n + 1))
+	echo "ok $n - a swept fd passed in a unix socket # SKIP sendmsg is refused (no fd can travel yet)" ;;
+*)
+	check "a swept fd passed in a unix socket" "EBADF 644" "$got $(stat -c %a "$work/data/ok")" ;;
+esac
