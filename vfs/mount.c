@@ -161,6 +161,7 @@ void vfs_cred_init(struct vfs_cred *cred, uid_t uid, gid_t gid)
 	cred->ruid = cred->euid = uid;
 	cred->rgid = cred->egid = gid;
 	cred->caps = uid == 0 ? VFS_CAPS_ALL : 0;
+	cred->caps_permitted = cred->caps;
 }
 
 void vfs_ctx_init(struct vfs_ctx *ctx, struct vfs_mount *mnt, const struct vfs_cred *cred)

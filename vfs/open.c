@@ -277,6 +277,8 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	struct vfs_nameidata nd;
 	struct vfs_path p = { 0 };
 	bool created = false;
+	mode_t dir_mode = 0; /* the parent of an existing O_CREAT target */
+	uid_t dir_uid = 0;
 	int r = vfs_walk_parent(&nd, ctx, dirf, path, lflags);
 	if (r < 0)
 		goto out_nd;
@@ -328,6 +330,8 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 				continue;
 			}
 			vfs_dentry_put(d);
+			dir_mode = nd.cur.dentry->inode->mode;
+			dir_uid = nd.cur.dentry->inode->uid;
 			r = vfs_walk_last(&nd, &p);
 			if (r < 0)
 				goto out_nd;
@@ -349,6 +353,9 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 			r = -EISDIR;
 			goto out_p;
 		}
+		if (!created &&
+		    (r = vfs_may_create_in_sticky(&ctx->cred, dir_mode, dir_uid, inode)) < 0)
+			goto out_p;
 	}
 	if ((nd.flags & LOOKUP_DIRECTORY) && !S_ISDIR(inode->mode)) {
 		r = -ENOTDIR;

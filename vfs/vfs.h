@@ -50,13 +50,15 @@ struct vfs_path {
 
 /* The caller's credentials. The effective ids act as the fs ids. caps is a
  * bit set of the effective capabilities, bit CAP_xxx (linux/capability.h);
- * VFS_CAPS_ALL grants every one. */
+ * VFS_CAPS_ALL grants every one. caps_permitted matters only to access(2)
+ * without AT_EACCESS, which runs a real root with its permitted set. */
 struct vfs_cred {
 	uid_t ruid, euid;
 	gid_t rgid, egid;
 	int ngroups;
 	gid_t groups[VFS_NGROUPS_MAX];
 	uint64_t caps;
+	uint64_t caps_permitted; /* what access(2) runs with when ruid is 0 */
 };
 
 #define VFS_CAP(c) (1ULL << (c))
@@ -223,6 +225,19 @@ ssize_t vfs_listxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *
 			char *buf, size_t size);
 int vfs_removexattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
 		      const char *name);
+
+/* --- the fs.protected_* sysctls ------------------------------------------ */
+
+/* Linux's fs.protected_* knobs, global to the VFS like the sysctls are to a
+ * kernel. Defaults: hardlinks 1, regular 0, fifos 0 (what most hosts run;
+ * the differential harness copies the host's values). protected_symlinks
+ * is not modelled yet (treated as 0). */
+struct vfs_protected {
+	int hardlinks;
+	int regular;
+	int fifos;
+};
+extern struct vfs_protected vfs_protected;
 
 /* --- identity, for the sentry -------------------------------------------- */
 

@@ -153,6 +153,10 @@ bool vfs_is_owner(const struct vfs_cred *c, const struct vfs_inode *inode);
 int vfs_permission(const struct vfs_cred *c, struct vfs_inode *inode, int mask);
 /* may_delete from dir (sticky rule included): 0, -EACCES, -EPERM. */
 int vfs_may_delete(const struct vfs_cred *c, struct vfs_inode *dir, struct vfs_inode *victim);
+/* O_CREAT open of an existing inode in a sticky directory
+ * (fs.protected_regular/fifos): 0 or -EACCES. */
+int vfs_may_create_in_sticky(const struct vfs_cred *c, mode_t dir_mode, uid_t dir_uid,
+			     struct vfs_inode *inode);
 /* Owner, group and mode of a new node in dir (inode_init_owner). */
 void vfs_init_owner(const struct vfs_cred *c, struct vfs_inode *dir, mode_t mode,
 		    struct vfs_new *n);

@@ -866,3 +866,24 @@ static int diff_host_reset(void)
 	umask(022);
 	return make_tree(host_k) < 0 || make_tree(host_v) < 0 ? -1 : 0;
 }
+
+static int read_sysctl(const char *name, int dflt)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "/proc/sys/fs/%s", name);
+	FILE *f = fopen(p, "r");
+	int v = dflt;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+void diff_sync_sysctls(void)
+{
+	vfs_protected.hardlinks = read_sysctl("protected_hardlinks", 1);
+	vfs_protected.regular = read_sysctl("protected_regular", 0);
+	vfs_protected.fifos = read_sysctl("protected_fifos", 0);
+}

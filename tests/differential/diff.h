@@ -86,6 +86,8 @@ struct diff_scenario {
  * stderr when verbose, or always for the first few) and adds the steps run
  * to *nsteps. With check_expect false only the two sides are compared. */
 int diff_run(const struct diff_scenario *sc, bool check_expect, bool verbose, long *nsteps);
+/* Copies the host's fs.protected_* values into vfs_protected. */
+void diff_sync_sysctls(void);
 /* Prepares the host trees SETUP_HOST binds (call once; removed at exit). */
 int diff_host_init(void);
 
