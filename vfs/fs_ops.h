@@ -232,6 +232,11 @@ struct vfs_file_ops {
 	int (*iterate)(struct vfs_file *file, vfs_filldir_t fill, void *arg);
 };
 
+/* Incremented at the start of every path walk (and so of every entry
+ * point that names a file): a filesystem may remember it to skip
+ * refreshing, later in the same walk, what it has just refreshed. */
+extern uint64_t vfs_walk_gen;
+
 /* Helpers for filesystems (vfs/inode.c, vfs/dentry.c). */
 void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs_inode_ops *ops,
 		    const struct vfs_file_ops *fops, mode_t mode);

@@ -19,6 +19,8 @@
 
 #include "vfs/vfs_private.h"
 
+uint64_t vfs_walk_gen;
+
 unsigned vfs_at_lookup_flags(int at_flags)
 {
 	unsigned f = 0;
@@ -55,6 +57,7 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 		   const char *path, unsigned flags)
 {
 	memset(nd, 0, sizeof(*nd));
+	vfs_walk_gen++;
 	nd->ctx = ctx;
 	nd->cred = &ctx->cred;
 	nd->flags = flags;

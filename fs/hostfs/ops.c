@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fs/hostfs/hostfs_private.h"
@@ -53,15 +54,32 @@ static int hostfs_lookup(struct vfs_inode *dir, const char *name, struct vfs_ino
 	return lookup_fd(dir->sb, dir_fd(dir), name, ret);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int hostfs_revalidate(struct vfs_dentry *d)
 {
+	struct hostfs_inode *hi = HOSTFS_I(d->inode);
+	unsigned ttl = HOSTFS_SB(d->sb)->opts.dir_ttl_ms;
+	uint64_t now = 0;
+	if (ttl && S_ISDIR(d->inode->mode)) {
+		now = mono_ns();
+		if (now - hi->checked < (uint64_t)ttl * 1000000u)
+			return 1;
+	}
 	struct stat st;
 	if (fstatat(dir_fd(d->parent->inode), d->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-	struct hostfs_inode *hi = HOSTFS_I(d->inode);
 	if (st.st_ino != hi->hino || st.st_dev != hi->hdev)
 		return 0;
 	hostfs_fill_attrs(d->inode, &st);
+	hi->gen = vfs_walk_gen;
+	if (now)
+		hi->checked = now;
 	return 1;
 }
 
@@ -214,8 +232,21 @@ static ssize_t hostfs_readlink(struct vfs_inode *inode, char *buf, size_t size)
 	return n < 0 ? -errno : n;
 }
 
+static int refresh_now(struct vfs_inode *inode)
+{
+	struct stat st;
+	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
+		return -errno;
+	hostfs_fill_attrs(inode, &st);
+	HOSTFS_I(inode)->gen = vfs_walk_gen;
+	return 0;
+}
+
+/* Already refreshed by this walk's revalidation: nothing to ask. */
 static int hostfs_getattr(struct vfs_inode *inode)
 {
+	if (HOSTFS_I(inode)->gen == vfs_walk_gen)
+		return 0;
 	struct stat st;
 	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
 		return -errno;
@@ -266,7 +297,7 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		    utimensat(AT_FDCWD, p, ts, S_ISLNK(inode->mode) ? AT_SYMLINK_NOFOLLOW : 0) < 0)
 			return -errno;
 	}
-	return hostfs_getattr(inode);
+	return refresh_now(inode);
 }
 
 /* --- open files -------------------------------------------------------------------- */

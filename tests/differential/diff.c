@@ -212,6 +212,8 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_OPEN:
 		x = k_ret(openat(at, s->path, (int)s->a, (mode_t)s->b));
 		if (x >= 0) {
+			if (fds[s->slot] >= 0)
+				close(fds[s->slot]);
 			fds[s->slot] = (int)x;
 			x = 0;
 		}
@@ -222,6 +224,8 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 					.resolve = (uint64_t)s->c };
 		x = k_ret(syscall(SYS_openat2, at, s->path, &how, sizeof(how)));
 		if (x >= 0) {
+			if (fds[s->slot] >= 0)
+				close(fds[s->slot]);
 			fds[s->slot] = (int)x;
 			x = 0;
 		}
@@ -455,8 +459,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 						.resolve = (uint64_t)s->c };
 			x = vfs_openat2(ctx, at, s->path, &how, &nf);
 		}
-		if (x == 0)
+		if (x == 0) {
+			/* an open into a used slot replaces (closes) its file */
+			if (v->files[s->slot])
+				vfs_file_put(v->files[s->slot]);
 			v->files[s->slot] = nf;
+		}
 		r->ret = x;
 		break;
 	}
