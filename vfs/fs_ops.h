@@ -226,6 +226,10 @@ struct vfs_file_ops {
 	int (*open)(struct vfs_file *file);
 	/* Undo open (close host_fd, free private). */
 	void (*release)(struct vfs_file *file);
+	/* Before vfs_write puts len bytes into host_fd: how many may go,
+	 * given the fs's space (tmpfs size=). -ENOSPC if none. NULL: all.
+	 * (Native writes by the program bypass this; see tmpfs.) */
+	ssize_t (*write_begin)(struct vfs_file *file, size_t len);
 	/* Emit entries after cookie file->pos (the VFS emits "." and ".."
 	 * itself, cookies 1 and 2; the fs's first cookie is > 2), updating
 	 * file->pos to the cookie of the last entry taken. */

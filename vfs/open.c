@@ -426,8 +426,18 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 		if (r < 0)
 			return r;
 	}
+	if (n && f->inode->fops && f->inode->fops->write_begin) {
+		ssize_t room = f->inode->fops->write_begin(f, n);
+		if (room < 0)
+			return room;
+		if ((size_t)room < n)
+			n = (size_t)room;
+	}
 	ssize_t w = write(f->host_fd, buf, n);
-	return w < 0 ? -errno : w;
+	if (w < 0)
+		return -errno;
+	vfs_refresh(f->inode); /* size and times now, for the fs's accounting */
+	return w;
 }
 
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, off_t off)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -300,6 +301,52 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 	return refresh_now(inode);
 }
 
+/* --- xattrs: through our own fd's /proc path (O_PATH fds refuse f*xattr) --- */
+
+static ssize_t hostfs_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size)
+{
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	ssize_t n = S_ISLNK(inode->mode) ? lgetxattr(p, name, buf, size) : getxattr(p, name, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static int hostfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
+			   size_t size, int flags)
+{
+	if (ro(inode))
+		return -EROFS;
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	int r = S_ISLNK(inode->mode) ? lsetxattr(p, name, value, size, flags)
+				     : setxattr(p, name, value, size, flags);
+	return r < 0 ? -errno : 0;
+}
+
+static ssize_t hostfs_listxattr(struct vfs_inode *inode, char *buf, size_t size)
+{
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	ssize_t n = S_ISLNK(inode->mode) ? llistxattr(p, buf, size) : listxattr(p, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static int hostfs_removexattr(struct vfs_inode *inode, const char *name)
+{
+	if (ro(inode))
+		return -EROFS;
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	int r = S_ISLNK(inode->mode) ? lremovexattr(p, name) : removexattr(p, name);
+	return r < 0 ? -errno : 0;
+}
+
+#define HOSTFS_XATTR_OPS                       \
+	.getxattr = hostfs_getxattr,           \
+	.setxattr = hostfs_setxattr,           \
+	.listxattr = hostfs_listxattr,         \
+	.removexattr = hostfs_removexattr
+
 /* --- open files -------------------------------------------------------------------- */
 
 static int reopen(struct vfs_inode *inode, int flags)
@@ -415,12 +462,14 @@ const struct vfs_inode_ops hostfs_dir_iops = {
 	.rename = hostfs_rename,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_file_iops = {
 	.revalidate = hostfs_revalidate,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_symlink_iops = {
@@ -428,12 +477,14 @@ const struct vfs_inode_ops hostfs_symlink_iops = {
 	.readlink = hostfs_readlink,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_special_iops = {
 	.revalidate = hostfs_revalidate,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_file_ops hostfs_dir_fops = {

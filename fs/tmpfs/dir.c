@@ -74,9 +74,31 @@ static int tmpfs_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct 
 	return 0;
 }
 
+/* Linux tmpfs charges every extra name of an inode to nr_inodes
+ * (shmem_link/shmem_unlink): so do we. */
+static int reserve_name(struct vfs_sb *vsb)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(vsb);
+	if (sb->opts.nr_inodes && sb->nr_inodes >= sb->opts.nr_inodes)
+		return -ENOSPC;
+	sb->nr_inodes++;
+	return 0;
+}
+
+static void drop_name(struct vfs_inode *inode)
+{
+	if (inode->nlink > 1 && !S_ISDIR(inode->mode))
+		TMPFS_SB(inode->sb)->nr_inodes--;
+}
+
 static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)
 {
 	(void)name;
+	if (inode->nlink) {
+		int r = reserve_name(dir->sb);
+		if (r < 0)
+			return r;
+	}
 	inode->nlink++;
 	inode->ctime = vfs_now();
 	dir_touch(dir, BOGO_DIRENT_SIZE);
@@ -86,6 +108,7 @@ static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char
 static int tmpfs_unlink(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
 {
 	(void)name;
+	drop_name(inode);
 	if (inode->nlink)
 		inode->nlink--;
 	inode->ctime = vfs_now();
@@ -129,6 +152,7 @@ static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vf
 				target->nlink = 0;
 				newdir->nlink--;
 			} else if (target->nlink) {
+				drop_name(target);
 				target->nlink--;
 			}
 			target->ctime = now;

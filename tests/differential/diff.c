@@ -385,6 +385,10 @@ static int k_setup(unsigned setup, char *dir)
 		snprintf(p, sizeof(p), "%s/rom", dir);
 		if (mkdir(p, 0755) < 0 || mount("tmpfs", p, "tmpfs", MS_RDONLY, "mode=1777") < 0)
 			return -1;
+		snprintf(p, sizeof(p), "%s/small", dir);
+		if (mkdir(p, 0755) < 0 ||
+		    mount("tmpfs", p, "tmpfs", MS_NOEXEC | MS_NODEV, "mode=1777,nr_inodes=4") < 0)
+			return -1;
 	}
 	if (setup & SETUP_HOST) {
 		snprintf(p, sizeof(p), "%s/h", dir);
@@ -620,10 +624,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	}
 }
 
-static int v_mount_tmpfs(struct vside *v, const char *path, unsigned long flags)
+static int v_mount_tmpfs(struct vside *v, const char *path, unsigned long flags,
+			 uint64_t nr_inodes)
 {
+	struct tmpfs_opts o = { .mode = 01777, .nr_inodes = nr_inodes };
 	struct vfs_sb *sb;
-	int r = tmpfs_new(NULL, &sb);
+	int r = tmpfs_new(&o, &sb);
 	if (r < 0)
 		return r;
 	r = vfs_mount(&v->ctx, NULL, path, sb, flags);
@@ -661,9 +667,11 @@ static int v_setup(struct vside *v, unsigned setup)
 	vfs_umask(&v->ctx, 0);
 	if (setup & SETUP_MOUNTS) {
 		if ((r = vfs_mkdirat(&v->ctx, NULL, "/mnt", 0755)) < 0 ||
-		    (r = v_mount_tmpfs(v, "/mnt", 0)) < 0 ||
+		    (r = v_mount_tmpfs(v, "/mnt", 0, 0)) < 0 ||
 		    (r = vfs_mkdirat(&v->ctx, NULL, "/rom", 0755)) < 0 ||
-		    (r = v_mount_tmpfs(v, "/rom", MS_RDONLY)) < 0)
+		    (r = v_mount_tmpfs(v, "/rom", MS_RDONLY, 0)) < 0 ||
+		    (r = vfs_mkdirat(&v->ctx, NULL, "/small", 0755)) < 0 ||
+		    (r = v_mount_tmpfs(v, "/small", MS_NOEXEC | MS_NODEV, 4)) < 0)
 			return r;
 	}
 	if (setup & SETUP_HOST) {

@@ -69,7 +69,7 @@ struct diff_step {
 
 enum diff_setup {
 	SETUP_PLAIN = 0,
-	SETUP_MOUNTS = 1, /* a tmpfs at /mnt, a read-only tmpfs at /rom */
+	SETUP_MOUNTS = 1, /* tmpfs at /mnt, read-only at /rom, nr_inodes=4 noexec nodev at /small */
 	SETUP_HOST = 2,	  /* a host tree bound at /h, read-only at /hro */
 };
 

@@ -13,4 +13,5 @@ fi
 ninja -C build-fuzz tests/differential/fuzz-vfs
 mkdir -p build-fuzz/corpus
 cd build-fuzz
-exec ./tests/differential/fuzz-vfs -max_total_time="$secs" -max_len=192 -timeout=20 corpus
+exec ./tests/differential/fuzz-vfs -max_total_time="$secs" -max_len=192 -len_control=0 \
+	-timeout=20 corpus

@@ -54,9 +54,14 @@ static void inode_limit_gives_enospc(void **state)
 	assert_int_equal(vfs_symlinkat(&fx->ctx, "x", NULL, "/more"), -ENOSPC);
 	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n0", 0), 0);
 	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/more", 0755), 0);
-	/* a hard link costs no inode */
+	/* as in Linux tmpfs, an extra name costs a slot too */
+	assert_int_equal(vfs_linkat(&fx->ctx, NULL, "/n1", NULL, "/n1-again", 0), -ENOSPC);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n2", 0), 0);
 	assert_int_equal(vfs_linkat(&fx->ctx, NULL, "/n1", NULL, "/n1-again", 0), 0);
 	assert_int_equal(fx_stat(fx, "/n1").st_nlink, 2);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/n2", S_IFREG | 0644, 0), -ENOSPC);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n1-again", 0), 0);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/n2", S_IFREG | 0644, 0), 0);
 }
 
 static void open_file_keeps_its_mount(void **state)
