@@ -141,6 +141,51 @@ static void suid_cleared_on_write_without_fsetid(void **state)
 	vfs_file_put(f);
 }
 
+static bool later(struct timespec a, struct timespec b)
+{
+	return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
+}
+
+static void times_move_as_linux_moves_them(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	struct timespec old = { 1, 0 };
+	struct timespec ts[2] = { old, old };
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d", ts, 0), 0);
+	struct stat d0 = fx_stat(fx, "/d");
+	assert_int_equal(d0.st_mtim.tv_sec, 1);
+	/* a new name: the directory's mtime and ctime move */
+	fx_file(fx, "/d/f", 0644, NULL);
+	struct stat d1 = fx_stat(fx, "/d");
+	assert_true(later(d1.st_mtim, d0.st_mtim));
+	assert_true(later(d1.st_ctim, d0.st_ctim) || d1.st_ctim.tv_sec == d0.st_ctim.tv_sec);
+	/* chmod moves ctime only */
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d/f", ts, 0), 0);
+	struct stat f0 = fx_stat(fx, "/d/f");
+	assert_int_equal(vfs_fchmodat(&fx->ctx, NULL, "/d/f", 0600, 0), 0);
+	struct stat f1 = fx_stat(fx, "/d/f");
+	assert_int_equal(f1.st_mtim.tv_sec, 1);
+	assert_true(later(f1.st_ctim, f0.st_ctim) || f1.st_ctim.tv_nsec == f0.st_ctim.tv_nsec);
+	/* UTIME_OMIT keeps, UTIME_NOW stamps */
+	struct timespec mix[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d/f", mix, 0), 0);
+	struct stat f2 = fx_stat(fx, "/d/f");
+	assert_int_equal(f2.st_atim.tv_sec, 1);
+	assert_true(f2.st_mtim.tv_sec > 1);
+	/* unlink moves the directory's mtime */
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d", ts, 0), 0);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/f", 0), 0);
+	assert_true(fx_stat(fx, "/d").st_mtim.tv_sec > 1);
+	/* inode numbers are stable and distinct */
+	fx_file(fx, "/a", 0644, NULL);
+	fx_file(fx, "/b", 0644, NULL);
+	assert_int_not_equal(fx_stat(fx, "/a").st_ino, fx_stat(fx, "/b").st_ino);
+	ino_t ino = fx_stat(fx, "/a").st_ino;
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/a", NULL, "/d/a", 0), 0);
+	assert_int_equal(fx_stat(fx, "/d/a").st_ino, ino);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +195,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(host_fd_has_the_access_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tmpfile_is_linkable_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(suid_cleared_on_write_without_fsetid, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(times_move_as_linux_moves_them, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
