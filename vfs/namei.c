@@ -165,6 +165,14 @@ static int follow_link(struct vfs_nameidata *nd, struct vfs_dentry *link, const 
 	if (++nd->total_links > VFS_MAXSYMLINKS)
 		return -ELOOP;
 	struct vfs_inode *inode = link->inode;
+	/* may_follow_link (fs.protected_symlinks): in a sticky world-writable
+	 * directory (cur), only links of the follower or of the directory's
+	 * owner are followed. */
+	struct vfs_inode *dir = nd->cur.dentry->inode;
+	if (vfs_protected.symlinks && !vfs_is_owner(nd->cred, inode) &&
+	    (dir->mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
+	    (dir->uid != inode->uid || (dir->flags & VFS_I_UID_UNMAPPED)))
+		return -EACCES;
 	if (!inode->ops->readlink)
 		return -EINVAL;
 	size_t restlen = strlen(rest);

@@ -8,7 +8,7 @@
 
 #include "vfs/vfs_private.h"
 
-struct vfs_protected vfs_protected = { .hardlinks = 1, .regular = 0, .fifos = 0 };
+struct vfs_protected vfs_protected = { .hardlinks = 1, .symlinks = 1, .regular = 0, .fifos = 0 };
 
 bool vfs_capable(const struct vfs_cred *c, int cap)
 {

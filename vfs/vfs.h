@@ -229,11 +229,12 @@ int vfs_removexattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *pa
 /* --- the fs.protected_* sysctls ------------------------------------------ */
 
 /* Linux's fs.protected_* knobs, global to the VFS like the sysctls are to a
- * kernel. Defaults: hardlinks 1, regular 0, fifos 0 (what most hosts run;
- * the differential harness copies the host's values). protected_symlinks
- * is not modelled yet (treated as 0). */
+ * kernel. Defaults: hardlinks 1, symlinks 1, regular 0, fifos 0 (the
+ * kernel's and systemd's usual values; the differential harness copies
+ * the host's). */
 struct vfs_protected {
 	int hardlinks;
+	int symlinks;
 	int regular;
 	int fifos;
 };

@@ -900,6 +900,7 @@ static int read_sysctl(const char *name, int dflt)
 void diff_sync_sysctls(void)
 {
 	vfs_protected.hardlinks = read_sysctl("protected_hardlinks", 1);
+	vfs_protected.symlinks = read_sysctl("protected_symlinks", 1);
 	vfs_protected.regular = read_sysctl("protected_regular", 0);
 	vfs_protected.fifos = read_sysctl("protected_fifos", 0);
 }
