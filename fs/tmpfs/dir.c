@@ -5,6 +5,7 @@
  * and times, the inode count): the VFS has checked everything and mirrors
  * each change in its tree. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,11 +173,17 @@ static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vf
 }
 
 /* Entries of the directory's dentry (the VFS tree) after file->pos, in
- * cookie order. */
+ * cookie order. Reaching the end parks the cursor at TMPFS_EOD, so names
+ * created afterwards appear only after a rewind, as with Linux's
+ * simple_offset directories (6.x). */
+#define TMPFS_EOD INT64_MAX
+
 static int tmpfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 {
 	struct vfs_dentry *dir = file->path.dentry;
 	struct list_head *pos;
+	if (file->pos == TMPFS_EOD)
+		return 0;
 	list_for_each(pos, &dir->subdirs)
 	{
 		struct vfs_dentry *d = container_of(pos, struct vfs_dentry, child);
@@ -184,8 +191,9 @@ static int tmpfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 			continue;
 		if (!fill(arg, d->name, d->len, d->inode->ino, (d->inode->mode & S_IFMT) >> 12,
 			  (int64_t)d->cookie))
-			break;
+			return 0;
 	}
+	file->pos = TMPFS_EOD;
 	return 0;
 }
 

@@ -134,6 +134,10 @@ static const struct diff_step open_flags[] = {
 	OPENAT(2, 1, ".", O_RDONLY, 0, OK),
 	LSFD(2, OK),
 	LSFD(2, OK),
+	MKNOD("/d/late", S_IFREG | 0644, 0, OK),
+	LSFD(2, OK), /* after the end: nothing until a rewind (simple_offset EOD) */
+	UNLINK("/d/late", OK),
+	LSFD(2, OK),
 	CLOSE(2),
 	CLOSE(1),
 	OPEN(1, "/f", O_RDONLY, 0, OK),
