@@ -9,6 +9,7 @@
  *   - A vfs_path holds one reference on each half. */
 #include <linux/capability.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/mount.h>
 
 #include "vfs/vfs_private.h"
@@ -241,13 +242,12 @@ int vfs_chroot(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path)
 	return 0;
 }
 
-/* d_path from (mnt, dentry) up to root. */
-int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
+/* d_path: the name of p as seen from ctx->root. */
+int vfs_path_name(struct vfs_ctx *ctx, const struct vfs_path *p, char *buf, size_t size)
 {
-	if (ctx->cwd.dentry->flags & VFS_D_DEAD)
-		return -ENOENT;
-	struct vfs_mount *m = ctx->cwd.mnt;
-	struct vfs_dentry *d = ctx->cwd.dentry;
+	struct vfs_mount *m = p->mnt;
+	struct vfs_dentry *d = p->dentry;
+	bool dead = d->flags & VFS_D_DEAD;
 	char tmp[PATH_MAX];
 	size_t pos = sizeof(tmp) - 1;
 	tmp[pos] = '\0';
@@ -274,12 +274,19 @@ int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
 	if (pos == sizeof(tmp) - 1)
 		tmp[--pos] = '/';
 	const char *prefix = reachable ? "" : "(unreachable)";
-	size_t n = strlen(prefix) + (sizeof(tmp) - 1 - pos) + 1;
+	const char *suffix = dead ? " (deleted)" : "";
+	size_t n = strlen(prefix) + (sizeof(tmp) - 1 - pos) + strlen(suffix) + 1;
 	if (n > size)
 		return -ERANGE;
-	strcpy(buf, prefix);
-	strcat(buf, tmp + pos);
+	snprintf(buf, size, "%s%s%s", prefix, tmp + pos, suffix);
 	return (int)n;
+}
+
+int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
+{
+	if (ctx->cwd.dentry->flags & VFS_D_DEAD)
+		return -ENOENT;
+	return vfs_path_name(ctx, &ctx->cwd, buf, size);
 }
 
 /* --- mount entry points --------------------------------------------------- */

@@ -98,6 +98,10 @@ int vfs_chroot(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
  * NUL. ERANGE if size is too small; a cwd outside the root reads
  * "(unreachable)/..." as Linux does; a deleted one ENOENT. */
 int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
+/* d_path: the name of a location as seen from ctx->root (what
+ * /proc/self/fd links and getcwd show), " (deleted)" appended for an
+ * unlinked file. Returns the length with the NUL; ERANGE, ENAMETOOLONG. */
+int vfs_path_name(struct vfs_ctx *ctx, const struct vfs_path *p, char *buf, size_t size);
 
 /* --- mounts ------------------------------------------------------------ */
 

@@ -25,7 +25,12 @@ static void unlinked_open_file_lives_until_closed(void **state)
 	struct vfs_file *f;
 	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_CREAT | O_RDWR, 0600, &f), 0);
 	assert_int_equal(free_inodes(fx), before - 1);
+	char name[64];
+	assert_int_equal(vfs_path_name(&fx->ctx, vfs_file_path(f), name, sizeof(name)), 3);
+	assert_string_equal(name, "/f");
 	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/f", 0), 0);
+	assert_int_equal(vfs_path_name(&fx->ctx, vfs_file_path(f), name, sizeof(name)), 13);
+	assert_string_equal(name, "/f (deleted)");
 	assert_int_equal(vfs_write(&fx->ctx, f, "data", 4), 4);
 	struct stat st;
 	assert_int_equal(vfs_fstatat(&fx->ctx, f, "", &st, AT_EMPTY_PATH), 0);
