@@ -71,9 +71,14 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 	else
 		nd->root = ctx->root;
 	vfs_path_get(&nd->root);
-	if (*path == '/') {
+	if (*path == '/' && !(flags & LOOKUP_IN_ROOT)) {
 		if (flags & LOOKUP_BENEATH)
 			return -EXDEV;
+		nd->cur = nd->root;
+	} else if (*path == '/') {
+		/* RESOLVE_IN_ROOT: the dirfd is the root, and must be a dir */
+		if (!S_ISDIR(start->dentry->inode->mode))
+			return -ENOTDIR;
 		nd->cur = nd->root;
 	} else {
 		if (*path && !S_ISDIR(start->dentry->inode->mode))

@@ -94,8 +94,16 @@ static void set_owner(struct vfs_inode *inode, const struct vfs_new *n)
 	gid_t hg = n->gid == o->gid ? o->host_gid : (gid_t)-1;
 	struct stat st;
 	int fd = HOSTFS_I(inode)->fd;
-	if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
-	    fstat(fd, &st) == 0)
+	if (fstat(fd, &st) < 0)
+		return;
+	if ((hu == (uid_t)-1 || hu == st.st_uid) && (hg == (gid_t)-1 || hg == st.st_gid))
+		return; /* already right: a chown would only clear setgid */
+	if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	/* chown cleared suid/sgid the VFS had decided to keep */
+	if (!S_ISLNK(n->mode) && (n->mode & (S_ISUID | S_ISGID)))
+		syscall(452 /* fchmodat2 */, fd, "", n->mode & 07777, AT_EMPTY_PATH);
+	if (fstat(fd, &st) == 0)
 		hostfs_fill_attrs(inode, &st);
 }
 

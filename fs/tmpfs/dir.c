@@ -75,21 +75,17 @@ static int tmpfs_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct 
 	return 0;
 }
 
-/* Linux tmpfs charges every extra name of an inode to nr_inodes
+/* Linux tmpfs charges every extra name of an inode to the inode space
  * (shmem_link/shmem_unlink): so do we. */
 static int reserve_name(struct vfs_sb *vsb)
 {
-	struct tmpfs_sb *sb = TMPFS_SB(vsb);
-	if (sb->opts.nr_inodes && sb->nr_inodes >= sb->opts.nr_inodes)
-		return -ENOSPC;
-	sb->nr_inodes++;
-	return 0;
+	return tmpfs_reserve(vsb, BOGO_INODE_SIZE);
 }
 
 static void drop_name(struct vfs_inode *inode)
 {
 	if (inode->nlink > 1 && !S_ISDIR(inode->mode))
-		TMPFS_SB(inode->sb)->nr_inodes--;
+		tmpfs_release_space(inode->sb, BOGO_INODE_SIZE);
 }
 
 static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)

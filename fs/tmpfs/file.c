@@ -195,12 +195,17 @@ int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
 	if (!*p && (flags & XATTR_REPLACE))
 		return -ENODATA;
 	size_t nlen = strlen(name);
+	/* shmem_xattr_handler_set: the new value's space is taken first */
+	uint64_t space = tmpfs_xattr_space(name, size);
+	int r = tmpfs_reserve(inode->sb, space);
+	if (r < 0)
+		return r;
 	struct tmpfs_xattr *x = malloc(sizeof(*x) + nlen + 1);
-	if (!x)
-		return -ENOMEM;
-	x->value = malloc(size ? size : 1);
-	if (!x->value) {
+	if (x)
+		x->value = malloc(size ? size : 1);
+	if (!x || !x->value) {
 		free(x);
+		tmpfs_release_space(inode->sb, space);
 		return -ENOMEM;
 	}
 	memcpy(x->name, name, nlen + 1);
@@ -210,6 +215,7 @@ int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
 		struct tmpfs_xattr *old = *p;
 		x->next = old->next;
 		*p = x;
+		tmpfs_release_space(inode->sb, tmpfs_xattr_space(old->name, old->size));
 		free(old->value);
 		free(old);
 	} else {
@@ -244,6 +250,7 @@ int tmpfs_removexattr(struct vfs_inode *inode, const char *name)
 		return -ENODATA;
 	struct tmpfs_xattr *x = *p;
 	*p = x->next;
+	tmpfs_release_space(inode->sb, tmpfs_xattr_space(x->name, x->size));
 	free(x->value);
 	free(x);
 	return 0;

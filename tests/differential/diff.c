@@ -449,6 +449,18 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	struct vfs_ctx *ctx = &v->ctx;
 	struct vfs_file *at = s->at ? v->files[s->at] : NULL;
 	struct vfs_file *f = s->slot ? v->files[s->slot] : NULL;
+	if (s->at && !at) {
+		/* a closed dirfd: the kernel says EBADF whenever it would use
+		 * it (relative or empty paths, scoped openat2); the sentry's fd
+		 * table does the same before calling the VFS */
+		bool used = !s->path || s->path[0] != '/' ||
+			    (s->op == OP_OPEN2 && (s->c & RESOLVE_IN_ROOT) &&
+			     !(s->c & RESOLVE_BENEATH));
+		if (used) {
+			r->ret = -EBADF;
+			return;
+		}
+	}
 	char buf[DATA_MAX];
 	struct stat st;
 	long x;

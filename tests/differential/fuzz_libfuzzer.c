@@ -11,6 +11,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static bool synced;
 	if (!synced) {
 		diff_sync_sysctls();
+		if (diff_host_init() < 0)
+			abort();
 		synced = true;
 	}
 	if (fuzz_one(data, size, false) > 0)

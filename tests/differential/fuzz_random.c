@@ -13,6 +13,8 @@ int main(int argc, char **argv)
 	if (geteuid() != 0)
 		return 77;
 	diff_sync_sysctls();
+	if (diff_host_init() < 0)
+		return 1;
 	int iters = argc > 1 ? atoi(argv[1]) : 150;
 	unsigned seed = argc > 2 ? (unsigned)strtoul(argv[2], NULL, 0) : 0x5eed;
 	int bad = 0;

@@ -762,6 +762,14 @@ static const struct diff_step mounts[] = {
 	STAT("/mnt/dev", OK),
 	RENAME("/mnt/dev", "/small/dev", 0, E(EXDEV)),
 	LS("/small", OK),
+	/* xattrs share tmpfs's inode space with inodes */
+	SETX("/small/a", "user.x", 1, 0, E(ENOSPC)),
+	UNLINK("/small/d", OK),
+	SETX("/small/a", "user.x", 1, 0, OK),
+	MKNOD("/small/e", S_IFREG | 0644, 0, E(ENOSPC)),
+	RMX("/small/a", "user.x", OK),
+	MKNOD("/small/e", S_IFREG | 0644, 0, OK),
+	STATFS("/small", OK),
 };
 
 static const struct diff_step resolve[] = {
