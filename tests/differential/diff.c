@@ -353,6 +353,12 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_CHDIR:
 		r->ret = k_ret(chdir(s->path));
 		break;
+	case OP_GETCWD:
+		x = k_ret(syscall(SYS_getcwd, buf, s->a ? (size_t)s->a : 256));
+		if (x > 0)
+			set_data(r, buf, (size_t)x);
+		r->ret = x;
+		break;
 	case OP_FCHDIR:
 		r->ret = k_ret(fchdir(fd));
 		break;
@@ -619,6 +625,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	case OP_CHDIR:
 		r->ret = vfs_chdir(ctx, NULL, s->path);
 		break;
+	case OP_GETCWD:
+		x = vfs_getcwd(ctx, buf, s->a ? (size_t)s->a : 256);
+		if (x > 0)
+			set_data(r, buf, (size_t)x);
+		r->ret = x;
+		break;
 	case OP_FCHDIR:
 		r->ret = f ? vfs_fchdir(ctx, f) : -EBADF;
 		break;
@@ -719,7 +731,7 @@ static const char *op_names[] = {
 	[OP_SETXATTR] = "setxattr",  [OP_GETXATTR] = "getxattr",   [OP_LISTXATTR] = "listxattr",
 	[OP_RMXATTR] = "removexattr", [OP_UMASK] = "umask",	   [OP_CRED] = "cred",
 	[OP_CHDIR] = "chdir",	     [OP_FCHDIR] = "fchdir",	   [OP_STATFS] = "statfs",
-	[OP_FSTAT] = "fstat",
+	[OP_FSTAT] = "fstat",	     [OP_GETCWD] = "getcwd",
 };
 
 static void fmt_ret(long r, char *buf, size_t n)

@@ -45,6 +45,7 @@ enum diff_op {
 	OP_FCHDIR,    /* fchdir(slot) */
 	OP_STATFS,    /* statfs(path): compares f_type, f_namelen, mount flags */
 	OP_FSTAT,     /* fstat of slot (fstatat AT_EMPTY_PATH) */
+	OP_GETCWD,    /* getcwd(buf, a ? a : 256): compares the string */
 };
 
 enum diff_cred {
