@@ -51,6 +51,7 @@ void vfs_mount_put(struct vfs_mount *m)
 	struct vfs_sb *sb = m->sb;
 	vfs_dentry_put(m->root);
 	free(m);
+	vfs_live.mounts--;
 	vfs_sb_put(sb);
 }
 
@@ -64,6 +65,7 @@ static int mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long f
 		return -ENOMEM;
 	m->refs = 1;
 	m->flags = flags;
+	vfs_live.mounts++;
 	m->sb = sb;
 	vfs_sb_get(sb);
 	m->root = vfs_dentry_get(root);

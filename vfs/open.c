@@ -33,6 +33,7 @@ int vfs_file_alloc(const struct vfs_path *path, int flags, struct vfs_file **ret
 	if (!f)
 		return -ENOMEM;
 	f->refs = 1;
+	vfs_live.files++;
 	f->path = *path;
 	vfs_path_get(&f->path);
 	f->inode = path->dentry->inode;
@@ -58,6 +59,7 @@ void vfs_file_put(struct vfs_file *f)
 		close(f->host_fd);
 	vfs_path_put(&f->path);
 	free(f);
+	vfs_live.files--;
 }
 
 int vfs_file_host_fd(const struct vfs_file *f)

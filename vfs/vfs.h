@@ -244,6 +244,15 @@ struct vfs_protected {
 };
 extern struct vfs_protected vfs_protected;
 
+/* --- accounting ----------------------------------------------------------- */
+
+/* Live objects of each kind, for leak checks: after every context, file and
+ * mount tree is released all four are back to what they were. */
+struct vfs_stats {
+	long mounts, dentries, inodes, files;
+};
+void vfs_get_stats(struct vfs_stats *ret);
+
 /* --- identity, for the sentry -------------------------------------------- */
 
 /* The VFS inode whose backing host object has (dev, ino), e.g. what fstat

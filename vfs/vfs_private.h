@@ -36,6 +36,9 @@ struct vfs_mount {
 	bool attached;
 };
 
+/* The live-object counters behind vfs_get_stats (inode.c). */
+extern struct vfs_stats vfs_live;
+
 /* --- dentry.c ----------------------------------------------------------- */
 struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
 void vfs_dentry_put(struct vfs_dentry *d);

@@ -716,6 +716,13 @@ static void v_teardown(struct vside *v)
 			vfs_file_put(v->files[i]);
 	vfs_ctx_destroy(&v->ctx);
 	vfs_mount_tree_put(v->root);
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	if (st.mounts || st.dentries || st.inodes || st.files) {
+		fprintf(stderr, "diff: objects outlive the VFS: %ld mounts %ld dentries %ld inodes %ld files\n",
+			st.mounts, st.dentries, st.inodes, st.files);
+		abort();
+	}
 }
 
 /* --- comparison ------------------------------------------------------------------------ */

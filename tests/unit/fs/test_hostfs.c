@@ -68,6 +68,9 @@ static int teardown(void **state)
 	if (system(cmd) != 0)
 		return -1;
 	free(h);
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	assert_int_equal(st.mounts + st.dentries + st.inodes + st.files, 0);
 	return 0;
 }
 
