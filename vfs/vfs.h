@@ -140,7 +140,8 @@ void vfs_sb_put(struct vfs_sb *sb);
  * O_DIRECTORY, O_NOFOLLOW, O_PATH, O_TMPFILE, O_NOATIME, O_CLOEXEC (recorded
  * only), O_NONBLOCK, O_LARGEFILE, O_SYNC/O_DSYNC (accepted); how->resolve:
  * RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
- * RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV (RESOLVE_CACHED: EAGAIN). *ret
+ * RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV, RESOLVE_CACHED (everything is
+ * "cached" here; EAGAIN with O_CREAT, O_TRUNC or O_TMPFILE as Linux). *ret
  * carries one reference (vfs_file_put). Errnos as openat2(2): EINVAL for bad
  * flag combinations, and every walk, permission and creation errno. */
 int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,

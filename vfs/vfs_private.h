@@ -91,9 +91,8 @@ static inline bool vfs_mnt_rdonly(const struct vfs_mount *m)
 #define LOOKUP_BENEATH 0x0010
 #define LOOKUP_IN_ROOT 0x0020
 #define LOOKUP_NO_SYMLINKS 0x0040
-#define LOOKUP_NO_MAGICLINKS 0x0080
+#define LOOKUP_NO_MAGICLINKS 0x0080 /* nothing to refuse: no magic links here yet */
 #define LOOKUP_NO_XDEV 0x0100
-#define LOOKUP_NOSEARCH 0x0200 /* internal: no search check (O_PATH at dirf) */
 
 enum vfs_last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 
