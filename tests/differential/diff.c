@@ -431,9 +431,16 @@ static int run_kernel(const struct diff_scenario *sc, struct res *out)
 			k_step(&sc->steps[i], &out[i], fds);
 		_exit(0);
 	}
-	int status;
-	waitpid(pid, &status, 0);
+	/* libFuzzer's timers interrupt waitpid: reading the results before
+	 * the child is done would compare zeros */
+	int status = 0;
+	pid_t w;
+	do
+		w = waitpid(pid, &status, 0);
+	while (w < 0 && errno == EINTR);
 	rmdir(dir);
+	if (w < 0)
+		return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
