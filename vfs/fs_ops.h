@@ -79,6 +79,11 @@ struct vfs_inode {
 	ino_t host_ino;
 };
 
+/* dentry->flags */
+#define VFS_D_PINNED 0x1 /* holds the pin reference of a VFS_SB_PINNED fs */
+#define VFS_D_DEAD 0x2	 /* unlinked/removed: unhashed, never found again */
+#define VFS_D_LRU 0x4	 /* on sb->lru */
+
 struct vfs_dentry {
 	int refs;
 	unsigned flags; /* VFS_D_* in vfs_private.h */
@@ -246,6 +251,10 @@ void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs
 		    const struct vfs_file_ops *fops, mode_t mode);
 struct vfs_inode *vfs_inode_get(struct vfs_inode *inode);
 void vfs_inode_put(struct vfs_inode *inode);
+/* A dentry reference, e.g. for a directory cursor; a dead (unlinked)
+ * dentry stays valid while referenced but is no longer in its parent. */
+struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
+void vfs_dentry_put(struct vfs_dentry *d);
 /* Registers inode as the VFS object for host (dev, ino). */
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
 /* Initialises sb (one reference) and allocates its root dentry over root

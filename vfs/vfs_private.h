@@ -12,10 +12,6 @@
 #include "vfs/fs_ops.h"
 #include "vfs/vfs.h"
 
-/* dentry->flags */
-#define VFS_D_PINNED 0x1 /* holds the pin reference of a VFS_SB_PINNED fs */
-#define VFS_D_DEAD 0x2	 /* unlinked/removed: unhashed, never found again */
-#define VFS_D_LRU 0x4	 /* on sb->lru */
 
 /* A mount. Ownership:
  *   - mnt holds one reference on sb and one on root.
@@ -40,8 +36,7 @@ struct vfs_mount {
 extern struct vfs_stats vfs_live;
 
 /* --- dentry.c ----------------------------------------------------------- */
-struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
-void vfs_dentry_put(struct vfs_dentry *d);
+/* vfs_dentry_get/put: fs_ops.h */
 /* The cached child of parent named name (new reference), or NULL. */
 struct vfs_dentry *vfs_d_lookup(struct vfs_dentry *parent, const char *name, unsigned len);
 /* A new hashed dentry for inode under parent (consumes the inode

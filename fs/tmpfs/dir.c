@@ -174,23 +174,43 @@ static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vf
  * simple_offset directories (6.x). */
 #define TMPFS_EOD INT64_MAX
 
+/* file->private: a reference on the last entry emitted, so a sequential
+ * read resumes right after it instead of rescanning (valid while that
+ * entry is still in this directory and the cursor was not moved). */
+static void set_cursor(struct vfs_file *file, struct vfs_dentry *d)
+{
+	if (file->private)
+		vfs_dentry_put(file->private);
+	file->private = d ? vfs_dentry_get(d) : NULL;
+}
+
 static int tmpfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 {
 	struct vfs_dentry *dir = file->path.dentry;
-	struct list_head *pos;
 	if (file->pos == TMPFS_EOD)
 		return 0;
-	list_for_each(pos, &dir->subdirs)
-	{
+	struct list_head *start = dir->subdirs.next;
+	struct vfs_dentry *last = file->private;
+	if (last && !(last->flags & VFS_D_DEAD) && last->parent == dir &&
+	    (int64_t)last->cookie == file->pos)
+		start = last->child.next;
+	for (struct list_head *pos = start; pos != &dir->subdirs; pos = pos->next) {
 		struct vfs_dentry *d = container_of(pos, struct vfs_dentry, child);
 		if ((int64_t)d->cookie <= file->pos)
 			continue;
 		if (!fill(arg, d->name, d->len, d->inode->ino, (d->inode->mode & S_IFMT) >> 12,
 			  (int64_t)d->cookie))
 			return 0;
+		set_cursor(file, d);
 	}
+	set_cursor(file, NULL);
 	file->pos = TMPFS_EOD;
 	return 0;
+}
+
+static void tmpfs_dir_release(struct vfs_file *file)
+{
+	set_cursor(file, NULL);
 }
 
 const struct vfs_inode_ops tmpfs_dir_iops = {
@@ -210,5 +230,6 @@ const struct vfs_inode_ops tmpfs_dir_iops = {
 };
 
 const struct vfs_file_ops tmpfs_dir_fops = {
+	.release = tmpfs_dir_release,
 	.iterate = tmpfs_iterate,
 };

@@ -104,6 +104,29 @@ static void bind_and_remount_readonly(void **state)
 	assert_int_equal(vfs_remount(&fx->ctx, NULL, "/dst", 0), -EPERM);
 }
 
+static void cursor_entry_removed_or_moved(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	const char *names[] = { "/d/a", "/d/b", "/d/c", "/d/e" };
+	for (int i = 0; i < 4; i++)
+		fx_file(fx, names[i], 0644, NULL);
+	struct vfs_file *d;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/d", O_RDONLY | O_DIRECTORY, 0, &d), 0);
+	char got[256];
+	read_batch(d, 72, got, sizeof(got));
+	assert_string_equal(got, ". .. a ");
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/a", 0), 0); /* the cursor's entry */
+	read_batch(d, 24, got, sizeof(got));
+	assert_string_equal(got, "b ");
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/d/b", NULL, "/b", 0), 0); /* moved away */
+	read_batch(d, 24, got, sizeof(got));
+	assert_string_equal(got, "c ");
+	read_batch(d, 4096, got, sizeof(got));
+	assert_string_equal(got, "e ");
+	vfs_file_put(d);
+}
+
 /* Names longer than the inline buffer live outside the dentry: renames and
  * exchanges must move them without losing or leaking either. */
 static void long_and_short_names_move(void **state)
@@ -140,6 +163,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cookies_survive_changes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bind_and_remount_readonly, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(long_and_short_names_move, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cursor_entry_removed_or_moved, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
