@@ -111,8 +111,7 @@ int vfs_faccessat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	if (!(flags & AT_EACCESS)) {
 		actx.cred.euid = ctx->cred.ruid;
 		actx.cred.egid = ctx->cred.rgid;
-		if (ctx->cred.ruid != 0)
-			actx.cred.caps = 0;
+		actx.cred.caps = ctx->cred.ruid != 0 ? 0 : ctx->cred.caps_permitted;
 	}
 	struct vfs_path p;
 	int r = vfs_walk(&actx, dirf, path, vfs_at_lookup_flags(flags), &p);
@@ -256,6 +255,11 @@ int vfs_fchownat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, u
 		    ((m & S_IXGRP) || (!vfs_in_group(c, ngid) && !vfs_capable_wrt(c, inode, CAP_FSETID))))
 			nm &= ~S_ISGID;
 		if (nm != m) {
+			/* setattr_prepare checks the implied mode change too */
+			if (!vfs_is_owner(c, inode) && !vfs_capable_wrt(c, inode, CAP_FOWNER)) {
+				r = -EPERM;
+				goto out;
+			}
 			a.valid |= VFS_ATTR_MODE;
 			a.mode = nm;
 		}

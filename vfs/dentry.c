@@ -94,6 +94,7 @@ static int set_name(struct vfs_dentry *d, const char *name, unsigned len)
 
 static void d_free(struct vfs_dentry *d)
 {
+	vfs_live.dentries--;
 	if (d->name != d->iname)
 		free(d->name);
 	free(d);
@@ -182,6 +183,7 @@ static struct vfs_dentry *d_new(struct vfs_sb *sb, const char *name, unsigned le
 	}
 	d->refs = 1;
 	d->sb = sb;
+	vfs_live.dentries++;
 	hlist_node_init(&d->hnode);
 	list_init(&d->child);
 	list_init(&d->subdirs);

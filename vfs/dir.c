@@ -5,8 +5,7 @@
  * The filesystem changes its own state through ->mknod/->unlink/...; this
  * file then mirrors the change in the dentry tree (vfs_d_alloc,
  * vfs_d_delete, vfs_d_move), so the tree and the fs never disagree after a
- * successful call. linkat follows fs.protected_hardlinks=1, the common
- * distribution default. */
+ * successful call. linkat follows fs.protected_hardlinks (vfs_protected). */
 #include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -53,8 +52,9 @@ int vfs_create(struct vfs_dentry *parent, const char *name, unsigned len,
 
 /* filename_create: walk to the parent, check the last name is creatable
  * and absent. nd->cur is the parent afterwards. */
-static int filename_create(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_file *dirf,
-			   const char *path, unsigned lflags, bool want_dir)
+static int filename_create_noperm(struct vfs_nameidata *nd, struct vfs_ctx *ctx,
+				  struct vfs_file *dirf, const char *path, unsigned lflags,
+				  bool want_dir)
 {
 	int r = vfs_walk_parent(nd, ctx, dirf, path, lflags);
 	if (r < 0)
@@ -73,7 +73,15 @@ static int filename_create(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct
 		return -ENOENT;
 	if (vfs_mnt_rdonly(nd->cur.mnt))
 		return -EROFS;
-	return vfs_may_create(nd->cred, nd->cur.dentry);
+	return 0;
+}
+
+/* ... and may_create, as vfs_mkdir/vfs_mknod/vfs_symlink start with it. */
+static int filename_create(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_file *dirf,
+			   const char *path, unsigned lflags, bool want_dir)
+{
+	int r = filename_create_noperm(nd, ctx, dirf, path, lflags, want_dir);
+	return r < 0 ? r : vfs_may_create(nd->cred, nd->cur.dentry);
 }
 
 int vfs_mkdirat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, mode_t mode)
@@ -293,9 +301,11 @@ out:
 	return r;
 }
 
-/* safe_hardlink_source / may_linkat with protected_hardlinks=1 */
+/* safe_hardlink_source / may_linkat under fs.protected_hardlinks */
 static int may_linkat(const struct vfs_cred *c, struct vfs_inode *inode)
 {
+	if (!vfs_protected.hardlinks)
+		return 0;
 	if (vfs_is_owner(c, inode) || vfs_capable_wrt(c, inode, CAP_FOWNER))
 		return 0;
 	if (S_ISREG(inode->mode) && !(inode->mode & S_ISUID) &&
@@ -320,7 +330,7 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 	if (r < 0)
 		return r;
 	struct vfs_nameidata nd;
-	r = filename_create(&nd, ctx, newdirf, newpath, 0, false);
+	r = filename_create_noperm(&nd, ctx, newdirf, newpath, 0, false);
 	if (r < 0)
 		goto out;
 	if (old.mnt != nd.cur.mnt) {
@@ -329,6 +339,9 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 	}
 	struct vfs_inode *inode = old.dentry->inode;
 	r = may_linkat(&ctx->cred, inode);
+	if (r < 0)
+		goto out;
+	r = vfs_may_create(&ctx->cred, nd.cur.dentry);
 	if (r < 0)
 		goto out;
 	struct vfs_inode *dir = nd.cur.dentry->inode;

@@ -79,6 +79,11 @@ struct vfs_inode {
 	ino_t host_ino;
 };
 
+/* dentry->flags */
+#define VFS_D_PINNED 0x1 /* holds the pin reference of a VFS_SB_PINNED fs */
+#define VFS_D_DEAD 0x2	 /* unlinked/removed: unhashed, never found again */
+#define VFS_D_LRU 0x4	 /* on sb->lru */
+
 struct vfs_dentry {
 	int refs;
 	unsigned flags; /* VFS_D_* in vfs_private.h */
@@ -226,17 +231,30 @@ struct vfs_file_ops {
 	int (*open)(struct vfs_file *file);
 	/* Undo open (close host_fd, free private). */
 	void (*release)(struct vfs_file *file);
+	/* Before vfs_write puts len bytes into host_fd: how many may go,
+	 * given the fs's space (tmpfs size=). -ENOSPC if none. NULL: all.
+	 * (Native writes by the program bypass this; see tmpfs.) */
+	ssize_t (*write_begin)(struct vfs_file *file, size_t len);
 	/* Emit entries after cookie file->pos (the VFS emits "." and ".."
 	 * itself, cookies 1 and 2; the fs's first cookie is > 2), updating
 	 * file->pos to the cookie of the last entry taken. */
 	int (*iterate)(struct vfs_file *file, vfs_filldir_t fill, void *arg);
 };
 
+/* Incremented at the start of every path walk (and so of every entry
+ * point that names a file): a filesystem may remember it to skip
+ * refreshing, later in the same walk, what it has just refreshed. */
+extern uint64_t vfs_walk_gen;
+
 /* Helpers for filesystems (vfs/inode.c, vfs/dentry.c). */
 void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs_inode_ops *ops,
 		    const struct vfs_file_ops *fops, mode_t mode);
 struct vfs_inode *vfs_inode_get(struct vfs_inode *inode);
 void vfs_inode_put(struct vfs_inode *inode);
+/* A dentry reference, e.g. for a directory cursor; a dead (unlinked)
+ * dentry stays valid while referenced but is no longer in its parent. */
+struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
+void vfs_dentry_put(struct vfs_dentry *d);
 /* Registers inode as the VFS object for host (dev, ino). */
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
 /* Initialises sb (one reference) and allocates its root dentry over root

@@ -19,6 +19,13 @@ static unsigned host_hash(dev_t dev, ino_t ino)
 	return hash_ptr((const void *)(size_t)(ino * 31 + dev)) & (HOST_BUCKETS - 1);
 }
 
+struct vfs_stats vfs_live;
+
+void vfs_get_stats(struct vfs_stats *ret)
+{
+	*ret = vfs_live;
+}
+
 void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs_inode_ops *ops,
 		    const struct vfs_file_ops *fops, mode_t mode)
 {
@@ -27,6 +34,7 @@ void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs
 	inode->sb = sb;
 	inode->refs = 1;
 	inode->mode = mode;
+	vfs_live.inodes++;
 	inode->nlink = 1;
 	struct timespec now = vfs_now();
 	inode->atime = inode->mtime = inode->ctime = inode->btime = now;
@@ -44,6 +52,7 @@ void vfs_inode_put(struct vfs_inode *inode)
 	if (!inode || --inode->refs > 0)
 		return;
 	hlist_del_init(&inode->host_node);
+	vfs_live.inodes--;
 	inode->sb->ops->evict(inode);
 }
 

@@ -9,6 +9,7 @@
  *   - A vfs_path holds one reference on each half. */
 #include <linux/capability.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/mount.h>
 
 #include "vfs/vfs_private.h"
@@ -50,6 +51,7 @@ void vfs_mount_put(struct vfs_mount *m)
 	struct vfs_sb *sb = m->sb;
 	vfs_dentry_put(m->root);
 	free(m);
+	vfs_live.mounts--;
 	vfs_sb_put(sb);
 }
 
@@ -63,6 +65,7 @@ static int mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long f
 		return -ENOMEM;
 	m->refs = 1;
 	m->flags = flags;
+	vfs_live.mounts++;
 	m->sb = sb;
 	vfs_sb_get(sb);
 	m->root = vfs_dentry_get(root);
@@ -161,6 +164,7 @@ void vfs_cred_init(struct vfs_cred *cred, uid_t uid, gid_t gid)
 	cred->ruid = cred->euid = uid;
 	cred->rgid = cred->egid = gid;
 	cred->caps = uid == 0 ? VFS_CAPS_ALL : 0;
+	cred->caps_permitted = cred->caps;
 }
 
 void vfs_ctx_init(struct vfs_ctx *ctx, struct vfs_mount *mnt, const struct vfs_cred *cred)
@@ -240,13 +244,12 @@ int vfs_chroot(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path)
 	return 0;
 }
 
-/* d_path from (mnt, dentry) up to root. */
-int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
+/* d_path: the name of p as seen from ctx->root. */
+int vfs_path_name(struct vfs_ctx *ctx, const struct vfs_path *p, char *buf, size_t size)
 {
-	if (ctx->cwd.dentry->flags & VFS_D_DEAD)
-		return -ENOENT;
-	struct vfs_mount *m = ctx->cwd.mnt;
-	struct vfs_dentry *d = ctx->cwd.dentry;
+	struct vfs_mount *m = p->mnt;
+	struct vfs_dentry *d = p->dentry;
+	bool dead = d->flags & VFS_D_DEAD;
 	char tmp[PATH_MAX];
 	size_t pos = sizeof(tmp) - 1;
 	tmp[pos] = '\0';
@@ -273,12 +276,19 @@ int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
 	if (pos == sizeof(tmp) - 1)
 		tmp[--pos] = '/';
 	const char *prefix = reachable ? "" : "(unreachable)";
-	size_t n = strlen(prefix) + (sizeof(tmp) - 1 - pos) + 1;
+	const char *suffix = dead ? " (deleted)" : "";
+	size_t n = strlen(prefix) + (sizeof(tmp) - 1 - pos) + strlen(suffix) + 1;
 	if (n > size)
 		return -ERANGE;
-	strcpy(buf, prefix);
-	strcat(buf, tmp + pos);
+	snprintf(buf, size, "%s%s%s", prefix, tmp + pos, suffix);
 	return (int)n;
+}
+
+int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size)
+{
+	if (ctx->cwd.dentry->flags & VFS_D_DEAD)
+		return -ENOENT;
+	return vfs_path_name(ctx, &ctx->cwd, buf, size);
 }
 
 /* --- mount entry points --------------------------------------------------- */

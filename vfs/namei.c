@@ -19,6 +19,8 @@
 
 #include "vfs/vfs_private.h"
 
+uint64_t vfs_walk_gen;
+
 unsigned vfs_at_lookup_flags(int at_flags)
 {
 	unsigned f = 0;
@@ -55,6 +57,7 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 		   const char *path, unsigned flags)
 {
 	memset(nd, 0, sizeof(*nd));
+	vfs_walk_gen++;
 	nd->ctx = ctx;
 	nd->cred = &ctx->cred;
 	nd->flags = flags;
@@ -68,9 +71,14 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 	else
 		nd->root = ctx->root;
 	vfs_path_get(&nd->root);
-	if (*path == '/') {
+	if (*path == '/' && !(flags & LOOKUP_IN_ROOT)) {
 		if (flags & LOOKUP_BENEATH)
 			return -EXDEV;
+		nd->cur = nd->root;
+	} else if (*path == '/') {
+		/* RESOLVE_IN_ROOT: the dirfd is the root, and must be a dir */
+		if (!S_ISDIR(start->dentry->inode->mode))
+			return -ENOTDIR;
 		nd->cur = nd->root;
 	} else {
 		if (*path && !S_ISDIR(start->dentry->inode->mode))
@@ -162,6 +170,14 @@ static int follow_link(struct vfs_nameidata *nd, struct vfs_dentry *link, const 
 	if (++nd->total_links > VFS_MAXSYMLINKS)
 		return -ELOOP;
 	struct vfs_inode *inode = link->inode;
+	/* may_follow_link (fs.protected_symlinks): in a sticky world-writable
+	 * directory (cur), only links of the follower or of the directory's
+	 * owner are followed. */
+	struct vfs_inode *dir = nd->cur.dentry->inode;
+	if (vfs_protected.symlinks && !vfs_is_owner(nd->cred, inode) &&
+	    (dir->mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
+	    (dir->uid != inode->uid || (dir->flags & VFS_I_UID_UNMAPPED)))
+		return -EACCES;
 	if (!inode->ops->readlink)
 		return -EINVAL;
 	size_t restlen = strlen(rest);

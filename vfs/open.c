@@ -33,6 +33,7 @@ int vfs_file_alloc(const struct vfs_path *path, int flags, struct vfs_file **ret
 	if (!f)
 		return -ENOMEM;
 	f->refs = 1;
+	vfs_live.files++;
 	f->path = *path;
 	vfs_path_get(&f->path);
 	f->inode = path->dentry->inode;
@@ -58,6 +59,7 @@ void vfs_file_put(struct vfs_file *f)
 		close(f->host_fd);
 	vfs_path_put(&f->path);
 	free(f);
+	vfs_live.files--;
 }
 
 int vfs_file_host_fd(const struct vfs_file *f)
@@ -277,6 +279,8 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	struct vfs_nameidata nd;
 	struct vfs_path p = { 0 };
 	bool created = false;
+	mode_t dir_mode = 0; /* the parent of an existing O_CREAT target */
+	uid_t dir_uid = 0;
 	int r = vfs_walk_parent(&nd, ctx, dirf, path, lflags);
 	if (r < 0)
 		goto out_nd;
@@ -328,6 +332,8 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 				continue;
 			}
 			vfs_dentry_put(d);
+			dir_mode = nd.cur.dentry->inode->mode;
+			dir_uid = nd.cur.dentry->inode->uid;
 			r = vfs_walk_last(&nd, &p);
 			if (r < 0)
 				goto out_nd;
@@ -349,6 +355,9 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 			r = -EISDIR;
 			goto out_p;
 		}
+		if (!created &&
+		    (r = vfs_may_create_in_sticky(&ctx->cred, dir_mode, dir_uid, inode)) < 0)
+			goto out_p;
 	}
 	if ((nd.flags & LOOKUP_DIRECTORY) && !S_ISDIR(inode->mode)) {
 		r = -ENOTDIR;
@@ -419,8 +428,18 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 		if (r < 0)
 			return r;
 	}
+	if (n && f->inode->fops && f->inode->fops->write_begin) {
+		ssize_t room = f->inode->fops->write_begin(f, n);
+		if (room < 0)
+			return room;
+		if ((size_t)room < n)
+			n = (size_t)room;
+	}
 	ssize_t w = write(f->host_fd, buf, n);
-	return w < 0 ? -errno : w;
+	if (w < 0)
+		return -errno;
+	vfs_refresh(f->inode); /* size and times now, for the fs's accounting */
+	return w;
 }
 
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, off_t off)

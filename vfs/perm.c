@@ -8,6 +8,8 @@
 
 #include "vfs/vfs_private.h"
 
+struct vfs_protected vfs_protected = { .hardlinks = 1, .symlinks = 1, .regular = 0, .fifos = 0 };
+
 bool vfs_capable(const struct vfs_cred *c, int cap)
 {
 	return (c->caps & VFS_CAP(cap)) != 0;
@@ -104,4 +106,23 @@ void vfs_init_owner(const struct vfs_cred *c, struct vfs_inode *dir, mode_t mode
 	    !vfs_in_group(c, n->gid) && !vfs_capable_wrt(c, dir, CAP_FSETID))
 		mode &= ~S_ISGID;
 	n->mode = mode;
+}
+
+int vfs_may_create_in_sticky(const struct vfs_cred *c, mode_t dir_mode, uid_t dir_uid,
+			     struct vfs_inode *inode)
+{
+	if (!(dir_mode & S_ISVTX))
+		return 0;
+	if (S_ISREG(inode->mode) && !vfs_protected.regular)
+		return 0;
+	if (S_ISFIFO(inode->mode) && !vfs_protected.fifos)
+		return 0;
+	if (inode->uid == dir_uid || (vfs_is_owner(c, inode)))
+		return 0;
+	if (dir_mode & 0002)
+		return -EACCES;
+	if ((dir_mode & 0020) && ((vfs_protected.fifos >= 2 && S_ISFIFO(inode->mode)) ||
+				  (vfs_protected.regular >= 2 && S_ISREG(inode->mode))))
+		return -EACCES;
+	return 0;
 }

@@ -50,13 +50,15 @@ struct vfs_path {
 
 /* The caller's credentials. The effective ids act as the fs ids. caps is a
  * bit set of the effective capabilities, bit CAP_xxx (linux/capability.h);
- * VFS_CAPS_ALL grants every one. */
+ * VFS_CAPS_ALL grants every one. caps_permitted matters only to access(2)
+ * without AT_EACCESS, which runs a real root with its permitted set. */
 struct vfs_cred {
 	uid_t ruid, euid;
 	gid_t rgid, egid;
 	int ngroups;
 	gid_t groups[VFS_NGROUPS_MAX];
 	uint64_t caps;
+	uint64_t caps_permitted; /* what access(2) runs with when ruid is 0 */
 };
 
 #define VFS_CAP(c) (1ULL << (c))
@@ -96,6 +98,10 @@ int vfs_chroot(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
  * NUL. ERANGE if size is too small; a cwd outside the root reads
  * "(unreachable)/..." as Linux does; a deleted one ENOENT. */
 int vfs_getcwd(struct vfs_ctx *ctx, char *buf, size_t size);
+/* d_path: the name of a location as seen from ctx->root (what
+ * /proc/self/fd links and getcwd show), " (deleted)" appended for an
+ * unlinked file. Returns the length with the NUL; ERANGE, ENAMETOOLONG. */
+int vfs_path_name(struct vfs_ctx *ctx, const struct vfs_path *p, char *buf, size_t size);
 
 /* --- mounts ------------------------------------------------------------ */
 
@@ -134,7 +140,8 @@ void vfs_sb_put(struct vfs_sb *sb);
  * O_DIRECTORY, O_NOFOLLOW, O_PATH, O_TMPFILE, O_NOATIME, O_CLOEXEC (recorded
  * only), O_NONBLOCK, O_LARGEFILE, O_SYNC/O_DSYNC (accepted); how->resolve:
  * RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
- * RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV (RESOLVE_CACHED: EAGAIN). *ret
+ * RESOLVE_NO_MAGICLINKS, RESOLVE_NO_XDEV, RESOLVE_CACHED (everything is
+ * "cached" here; EAGAIN with O_CREAT, O_TRUNC or O_TMPFILE as Linux). *ret
  * carries one reference (vfs_file_put). Errnos as openat2(2): EINVAL for bad
  * flag combinations, and every walk, permission and creation errno. */
 int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
@@ -223,6 +230,29 @@ ssize_t vfs_listxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *
 			char *buf, size_t size);
 int vfs_removexattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
 		      const char *name);
+
+/* --- the fs.protected_* sysctls ------------------------------------------ */
+
+/* Linux's fs.protected_* knobs, global to the VFS like the sysctls are to a
+ * kernel. Defaults: hardlinks 1, symlinks 1, regular 0, fifos 0 (the
+ * kernel's and systemd's usual values; the differential harness copies
+ * the host's). */
+struct vfs_protected {
+	int hardlinks;
+	int symlinks;
+	int regular;
+	int fifos;
+};
+extern struct vfs_protected vfs_protected;
+
+/* --- accounting ----------------------------------------------------------- */
+
+/* Live objects of each kind, for leak checks: after every context, file and
+ * mount tree is released all four are back to what they were. */
+struct vfs_stats {
+	long mounts, dentries, inodes, files;
+};
+void vfs_get_stats(struct vfs_stats *ret);
 
 /* --- identity, for the sentry -------------------------------------------- */
 

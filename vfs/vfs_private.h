@@ -12,10 +12,6 @@
 #include "vfs/fs_ops.h"
 #include "vfs/vfs.h"
 
-/* dentry->flags */
-#define VFS_D_PINNED 0x1 /* holds the pin reference of a VFS_SB_PINNED fs */
-#define VFS_D_DEAD 0x2	 /* unlinked/removed: unhashed, never found again */
-#define VFS_D_LRU 0x4	 /* on sb->lru */
 
 /* A mount. Ownership:
  *   - mnt holds one reference on sb and one on root.
@@ -36,9 +32,11 @@ struct vfs_mount {
 	bool attached;
 };
 
+/* The live-object counters behind vfs_get_stats (inode.c). */
+extern struct vfs_stats vfs_live;
+
 /* --- dentry.c ----------------------------------------------------------- */
-struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
-void vfs_dentry_put(struct vfs_dentry *d);
+/* vfs_dentry_get/put: fs_ops.h */
 /* The cached child of parent named name (new reference), or NULL. */
 struct vfs_dentry *vfs_d_lookup(struct vfs_dentry *parent, const char *name, unsigned len);
 /* A new hashed dentry for inode under parent (consumes the inode
@@ -88,9 +86,8 @@ static inline bool vfs_mnt_rdonly(const struct vfs_mount *m)
 #define LOOKUP_BENEATH 0x0010
 #define LOOKUP_IN_ROOT 0x0020
 #define LOOKUP_NO_SYMLINKS 0x0040
-#define LOOKUP_NO_MAGICLINKS 0x0080
+#define LOOKUP_NO_MAGICLINKS 0x0080 /* nothing to refuse: no magic links here yet */
 #define LOOKUP_NO_XDEV 0x0100
-#define LOOKUP_NOSEARCH 0x0200 /* internal: no search check (O_PATH at dirf) */
 
 enum vfs_last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 
@@ -153,6 +150,10 @@ bool vfs_is_owner(const struct vfs_cred *c, const struct vfs_inode *inode);
 int vfs_permission(const struct vfs_cred *c, struct vfs_inode *inode, int mask);
 /* may_delete from dir (sticky rule included): 0, -EACCES, -EPERM. */
 int vfs_may_delete(const struct vfs_cred *c, struct vfs_inode *dir, struct vfs_inode *victim);
+/* O_CREAT open of an existing inode in a sticky directory
+ * (fs.protected_regular/fifos): 0 or -EACCES. */
+int vfs_may_create_in_sticky(const struct vfs_cred *c, mode_t dir_mode, uid_t dir_uid,
+			     struct vfs_inode *inode);
 /* Owner, group and mode of a new node in dir (inode_init_owner). */
 void vfs_init_owner(const struct vfs_cred *c, struct vfs_inode *dir, mode_t mode,
 		    struct vfs_new *n);

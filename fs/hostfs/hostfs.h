@@ -24,6 +24,10 @@ struct hostfs_opts {
 	bool rdonly;
 	uid_t host_uid, uid; /* the one host uid that is mapped, and to what */
 	gid_t host_gid, gid;
+	/* How long a cached directory stays trusted without asking the host
+	 * again (ms); 0: every walk re-checks every component. Files and
+	 * the last component of a walk are always re-checked. */
+	unsigned dir_ttl_ms;
 };
 
 /* A new instance with one reference for the caller. Errnos: those of

@@ -29,6 +29,8 @@ struct hostfs_inode {
 	dev_t hdev;
 	ino_t hino;
 	struct hlist_node node;
+	uint64_t gen;	   /* vfs_walk_gen of the last refresh */
+	uint64_t checked;  /* CLOCK_MONOTONIC ns of the last revalidation */
 };
 
 static inline struct hostfs_sb *HOSTFS_SB(struct vfs_sb *sb)

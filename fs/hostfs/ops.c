@@ -15,6 +15,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fs/hostfs/hostfs_private.h"
@@ -53,15 +55,32 @@ static int hostfs_lookup(struct vfs_inode *dir, const char *name, struct vfs_ino
 	return lookup_fd(dir->sb, dir_fd(dir), name, ret);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static int hostfs_revalidate(struct vfs_dentry *d)
 {
+	struct hostfs_inode *hi = HOSTFS_I(d->inode);
+	unsigned ttl = HOSTFS_SB(d->sb)->opts.dir_ttl_ms;
+	uint64_t now = 0;
+	if (ttl && S_ISDIR(d->inode->mode)) {
+		now = mono_ns();
+		if (now - hi->checked < (uint64_t)ttl * 1000000u)
+			return 1;
+	}
 	struct stat st;
 	if (fstatat(dir_fd(d->parent->inode), d->name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -errno;
-	struct hostfs_inode *hi = HOSTFS_I(d->inode);
 	if (st.st_ino != hi->hino || st.st_dev != hi->hdev)
 		return 0;
 	hostfs_fill_attrs(d->inode, &st);
+	hi->gen = vfs_walk_gen;
+	if (now)
+		hi->checked = now;
 	return 1;
 }
 
@@ -75,8 +94,16 @@ static void set_owner(struct vfs_inode *inode, const struct vfs_new *n)
 	gid_t hg = n->gid == o->gid ? o->host_gid : (gid_t)-1;
 	struct stat st;
 	int fd = HOSTFS_I(inode)->fd;
-	if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) == 0 &&
-	    fstat(fd, &st) == 0)
+	if (fstat(fd, &st) < 0)
+		return;
+	if ((hu == (uid_t)-1 || hu == st.st_uid) && (hg == (gid_t)-1 || hg == st.st_gid))
+		return; /* already right: a chown would only clear setgid */
+	if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	/* chown cleared suid/sgid the VFS had decided to keep */
+	if (!S_ISLNK(n->mode) && (n->mode & (S_ISUID | S_ISGID)))
+		syscall(452 /* fchmodat2 */, fd, "", n->mode & 07777, AT_EMPTY_PATH);
+	if (fstat(fd, &st) == 0)
 		hostfs_fill_attrs(inode, &st);
 }
 
@@ -214,8 +241,21 @@ static ssize_t hostfs_readlink(struct vfs_inode *inode, char *buf, size_t size)
 	return n < 0 ? -errno : n;
 }
 
+static int refresh_now(struct vfs_inode *inode)
+{
+	struct stat st;
+	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
+		return -errno;
+	hostfs_fill_attrs(inode, &st);
+	HOSTFS_I(inode)->gen = vfs_walk_gen;
+	return 0;
+}
+
+/* Already refreshed by this walk's revalidation: nothing to ask. */
 static int hostfs_getattr(struct vfs_inode *inode)
 {
+	if (HOSTFS_I(inode)->gen == vfs_walk_gen)
+		return 0;
 	struct stat st;
 	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
 		return -errno;
@@ -266,8 +306,54 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		    utimensat(AT_FDCWD, p, ts, S_ISLNK(inode->mode) ? AT_SYMLINK_NOFOLLOW : 0) < 0)
 			return -errno;
 	}
-	return hostfs_getattr(inode);
+	return refresh_now(inode);
 }
+
+/* --- xattrs: through our own fd's /proc path (O_PATH fds refuse f*xattr) --- */
+
+static ssize_t hostfs_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size)
+{
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	ssize_t n = S_ISLNK(inode->mode) ? lgetxattr(p, name, buf, size) : getxattr(p, name, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static int hostfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
+			   size_t size, int flags)
+{
+	if (ro(inode))
+		return -EROFS;
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	int r = S_ISLNK(inode->mode) ? lsetxattr(p, name, value, size, flags)
+				     : setxattr(p, name, value, size, flags);
+	return r < 0 ? -errno : 0;
+}
+
+static ssize_t hostfs_listxattr(struct vfs_inode *inode, char *buf, size_t size)
+{
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	ssize_t n = S_ISLNK(inode->mode) ? llistxattr(p, buf, size) : listxattr(p, buf, size);
+	return n < 0 ? -errno : n;
+}
+
+static int hostfs_removexattr(struct vfs_inode *inode, const char *name)
+{
+	if (ro(inode))
+		return -EROFS;
+	char p[64];
+	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
+	int r = S_ISLNK(inode->mode) ? lremovexattr(p, name) : removexattr(p, name);
+	return r < 0 ? -errno : 0;
+}
+
+#define HOSTFS_XATTR_OPS                       \
+	.getxattr = hostfs_getxattr,           \
+	.setxattr = hostfs_setxattr,           \
+	.listxattr = hostfs_listxattr,         \
+	.removexattr = hostfs_removexattr
 
 /* --- open files -------------------------------------------------------------------- */
 
@@ -384,12 +470,14 @@ const struct vfs_inode_ops hostfs_dir_iops = {
 	.rename = hostfs_rename,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_file_iops = {
 	.revalidate = hostfs_revalidate,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_symlink_iops = {
@@ -397,12 +485,14 @@ const struct vfs_inode_ops hostfs_symlink_iops = {
 	.readlink = hostfs_readlink,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_inode_ops hostfs_special_iops = {
 	.revalidate = hostfs_revalidate,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	HOSTFS_XATTR_OPS,
 };
 
 const struct vfs_file_ops hostfs_dir_fops = {

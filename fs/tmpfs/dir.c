@@ -5,6 +5,7 @@
  * and times, the inode count): the VFS has checked everything and mirrors
  * each change in its tree. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,9 +75,27 @@ static int tmpfs_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct 
 	return 0;
 }
 
+/* Linux tmpfs charges every extra name of an inode to the inode space
+ * (shmem_link/shmem_unlink): so do we. */
+static int reserve_name(struct vfs_sb *vsb)
+{
+	return tmpfs_reserve(vsb, BOGO_INODE_SIZE);
+}
+
+static void drop_name(struct vfs_inode *inode)
+{
+	if (inode->nlink > 1 && !S_ISDIR(inode->mode))
+		tmpfs_release_space(inode->sb, BOGO_INODE_SIZE);
+}
+
 static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)
 {
 	(void)name;
+	if (inode->nlink) {
+		int r = reserve_name(dir->sb);
+		if (r < 0)
+			return r;
+	}
 	inode->nlink++;
 	inode->ctime = vfs_now();
 	dir_touch(dir, BOGO_DIRENT_SIZE);
@@ -86,6 +105,7 @@ static int tmpfs_link(struct vfs_inode *inode, struct vfs_inode *dir, const char
 static int tmpfs_unlink(struct vfs_inode *dir, const char *name, struct vfs_inode *inode)
 {
 	(void)name;
+	drop_name(inode);
 	if (inode->nlink)
 		inode->nlink--;
 	inode->ctime = vfs_now();
@@ -129,6 +149,7 @@ static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vf
 				target->nlink = 0;
 				newdir->nlink--;
 			} else if (target->nlink) {
+				drop_name(target);
 				target->nlink--;
 			}
 			target->ctime = now;
@@ -148,21 +169,48 @@ static int tmpfs_rename(struct vfs_inode *olddir, const char *oldname, struct vf
 }
 
 /* Entries of the directory's dentry (the VFS tree) after file->pos, in
- * cookie order. */
+ * cookie order. Reaching the end parks the cursor at TMPFS_EOD, so names
+ * created afterwards appear only after a rewind, as with Linux's
+ * simple_offset directories (6.x). */
+#define TMPFS_EOD INT64_MAX
+
+/* file->private: a reference on the last entry emitted, so a sequential
+ * read resumes right after it instead of rescanning (valid while that
+ * entry is still in this directory and the cursor was not moved). */
+static void set_cursor(struct vfs_file *file, struct vfs_dentry *d)
+{
+	if (file->private)
+		vfs_dentry_put(file->private);
+	file->private = d ? vfs_dentry_get(d) : NULL;
+}
+
 static int tmpfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 {
 	struct vfs_dentry *dir = file->path.dentry;
-	struct list_head *pos;
-	list_for_each(pos, &dir->subdirs)
-	{
+	if (file->pos == TMPFS_EOD)
+		return 0;
+	struct list_head *start = dir->subdirs.next;
+	struct vfs_dentry *last = file->private;
+	if (last && !(last->flags & VFS_D_DEAD) && last->parent == dir &&
+	    (int64_t)last->cookie == file->pos)
+		start = last->child.next;
+	for (struct list_head *pos = start; pos != &dir->subdirs; pos = pos->next) {
 		struct vfs_dentry *d = container_of(pos, struct vfs_dentry, child);
 		if ((int64_t)d->cookie <= file->pos)
 			continue;
 		if (!fill(arg, d->name, d->len, d->inode->ino, (d->inode->mode & S_IFMT) >> 12,
 			  (int64_t)d->cookie))
-			break;
+			return 0;
+		set_cursor(file, d);
 	}
+	set_cursor(file, NULL);
+	file->pos = TMPFS_EOD;
 	return 0;
+}
+
+static void tmpfs_dir_release(struct vfs_file *file)
+{
+	set_cursor(file, NULL);
 }
 
 const struct vfs_inode_ops tmpfs_dir_iops = {
@@ -182,5 +230,6 @@ const struct vfs_inode_ops tmpfs_dir_iops = {
 };
 
 const struct vfs_file_ops tmpfs_dir_fops = {
+	.release = tmpfs_dir_release,
 	.iterate = tmpfs_iterate,
 };

@@ -65,6 +65,33 @@ static void tmpfs_release(struct vfs_file *file)
 	TMPFS_I(file->inode)->nopen--;
 }
 
+static int tmpfs_getattr(struct vfs_inode *inode);
+
+/* size=: the bytes this write adds past the end must fit in what the
+ * instance has left (counted from the sizes it knows; a program's native
+ * writes are only counted once something stats the file). */
+static ssize_t tmpfs_write_begin(struct vfs_file *file, size_t len)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(file->inode->sb);
+	if (!sb->opts.size)
+		return (ssize_t)len;
+	int r = tmpfs_getattr(file->inode);
+	if (r < 0)
+		return r;
+	off_t pos = (file->flags & O_APPEND) ? (off_t)file->inode->size
+					     : lseek(file->host_fd, 0, SEEK_CUR);
+	if (pos < 0)
+		return -errno;
+	uint64_t end = (uint64_t)pos + len;
+	uint64_t grow = end > file->inode->size ? end - file->inode->size : 0;
+	uint64_t left = sb->used_bytes < sb->opts.size ? sb->opts.size - sb->used_bytes : 0;
+	if (grow <= left)
+		return (ssize_t)len;
+	if ((uint64_t)pos >= file->inode->size + left)
+		return -ENOSPC;
+	return (ssize_t)(file->inode->size + left - (uint64_t)pos);
+}
+
 static int tmpfs_getattr(struct vfs_inode *inode)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
@@ -168,12 +195,17 @@ int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
 	if (!*p && (flags & XATTR_REPLACE))
 		return -ENODATA;
 	size_t nlen = strlen(name);
+	/* shmem_xattr_handler_set: the new value's space is taken first */
+	uint64_t space = tmpfs_xattr_space(name, size);
+	int r = tmpfs_reserve(inode->sb, space);
+	if (r < 0)
+		return r;
 	struct tmpfs_xattr *x = malloc(sizeof(*x) + nlen + 1);
-	if (!x)
-		return -ENOMEM;
-	x->value = malloc(size ? size : 1);
-	if (!x->value) {
+	if (x)
+		x->value = malloc(size ? size : 1);
+	if (!x || !x->value) {
 		free(x);
+		tmpfs_release_space(inode->sb, space);
 		return -ENOMEM;
 	}
 	memcpy(x->name, name, nlen + 1);
@@ -183,6 +215,7 @@ int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value,
 		struct tmpfs_xattr *old = *p;
 		x->next = old->next;
 		*p = x;
+		tmpfs_release_space(inode->sb, tmpfs_xattr_space(old->name, old->size));
 		free(old->value);
 		free(old);
 	} else {
@@ -217,6 +250,7 @@ int tmpfs_removexattr(struct vfs_inode *inode, const char *name)
 		return -ENODATA;
 	struct tmpfs_xattr *x = *p;
 	*p = x->next;
+	tmpfs_release_space(inode->sb, tmpfs_xattr_space(x->name, x->size));
 	free(x->value);
 	free(x);
 	return 0;
@@ -244,6 +278,7 @@ const struct vfs_inode_ops tmpfs_file_iops = {
 const struct vfs_file_ops tmpfs_file_fops = {
 	.open = tmpfs_open,
 	.release = tmpfs_release,
+	.write_begin = tmpfs_write_begin,
 };
 
 const struct vfs_inode_ops tmpfs_symlink_iops = {

@@ -1,8 +1,8 @@
 /* tmpfs instances and inode lifetime.
  *
  * An inode belongs to the VFS's reference count; evict (last reference)
- * closes its memfd, frees its symlink body and xattrs and gives its slot
- * back to nr_inodes. The instance itself goes with its last reference
+ * closes its memfd, frees its symlink body and xattrs and gives their
+ * inode space back. The instance itself goes with its last reference
  * (after the VFS has dropped every dentry). */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,8 +20,11 @@ static void tmpfs_evict(struct vfs_inode *inode)
 	if (ti->memfd >= 0)
 		close(ti->memfd);
 	free(ti->symlink);
+	uint64_t space = BOGO_INODE_SIZE;
+	for (struct tmpfs_xattr *x = ti->xattrs; x; x = x->next)
+		space += tmpfs_xattr_space(x->name, x->size);
 	tmpfs_free_xattrs(ti);
-	sb->nr_inodes--;
+	tmpfs_release_space(inode->sb, space);
 	free(ti);
 }
 
@@ -43,7 +46,7 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	}
 	if (sb->opts.nr_inodes) {
 		st->f_files = sb->opts.nr_inodes;
-		st->f_ffree = sb->opts.nr_inodes - sb->nr_inodes;
+		st->f_ffree = (sb->opts.nr_inodes * BOGO_INODE_SIZE - sb->ispace) / BOGO_INODE_SIZE;
 	}
 	return 0;
 }
@@ -54,14 +57,38 @@ static const struct vfs_sb_ops tmpfs_sb_ops = {
 	.destroy = tmpfs_destroy,
 };
 
+int tmpfs_reserve(struct vfs_sb *vsb, uint64_t bytes)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(vsb);
+	if (sb->opts.nr_inodes && sb->ispace + bytes > sb->opts.nr_inodes * BOGO_INODE_SIZE)
+		return -ENOSPC;
+	sb->ispace += bytes;
+	return 0;
+}
+
+void tmpfs_release_space(struct vfs_sb *vsb, uint64_t bytes)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(vsb);
+	sb->ispace -= bytes < sb->ispace ? bytes : sb->ispace;
+}
+
+/* simple_xattr_space() */
+uint64_t tmpfs_xattr_space(const char *name, size_t size)
+{
+	return 40 + size + strlen(name);
+}
+
 int tmpfs_new_inode(struct vfs_sb *vsb, const struct vfs_new *n, struct tmpfs_inode **ret)
 {
 	struct tmpfs_sb *sb = TMPFS_SB(vsb);
-	if (sb->opts.nr_inodes && sb->nr_inodes >= sb->opts.nr_inodes)
-		return -ENOSPC;
+	int r = tmpfs_reserve(vsb, BOGO_INODE_SIZE);
+	if (r < 0)
+		return r;
 	struct tmpfs_inode *ti = calloc(1, sizeof(*ti));
-	if (!ti)
+	if (!ti) {
+		tmpfs_release_space(vsb, BOGO_INODE_SIZE);
 		return -ENOMEM;
+	}
 	const struct vfs_inode_ops *iops;
 	const struct vfs_file_ops *fops = NULL;
 	switch (n->mode & S_IFMT) {
@@ -90,7 +117,6 @@ int tmpfs_new_inode(struct vfs_sb *vsb, const struct vfs_new *n, struct tmpfs_in
 		ti->vi.nlink = 2;
 		ti->vi.size = 2 * BOGO_DIRENT_SIZE;
 	}
-	sb->nr_inodes++;
 	*ret = ti;
 	return 0;
 }

@@ -13,7 +13,8 @@
 
 struct tmpfs_opts {
 	uint64_t size;	    /* bytes; 0: unlimited */
-	uint64_t nr_inodes; /* 0: unlimited (the root counts as one) */
+	uint64_t nr_inodes; /* 0: unlimited; as Linux: the root, every extra
+			     * hard link and xattrs use this budget too */
 	mode_t mode;	    /* of the root directory, permission bits */
 	uid_t uid;
 	gid_t gid;

@@ -9,7 +9,10 @@
  *     dropped again when the last open file goes while it is empty, so many
  *     empty files cost no fds.
  *   - Directory sizes follow Linux tmpfs: 20 bytes per entry plus 40.
- *   - sb->nr_inodes counts live inodes (root included). */
+ *   - sb->ispace counts bytes of Linux tmpfs's "inode space": 1024 per
+ *     inode and per extra name, 40 + name + value per xattr; nr_inodes=N
+ *     allows N * 1024 (shmem's free_ispace), so xattrs compete with
+ *     inodes exactly as they do in the kernel. */
 #ifndef VEIL_FS_TMPFS_PRIVATE_H
 #define VEIL_FS_TMPFS_PRIVATE_H
 
@@ -18,6 +21,7 @@
 
 #define BOGO_DIRENT_SIZE 20
 #define SHORT_SYMLINK_LEN 128
+#define BOGO_INODE_SIZE 1024
 
 struct tmpfs_xattr {
 	struct tmpfs_xattr *next;
@@ -29,7 +33,7 @@ struct tmpfs_xattr {
 struct tmpfs_sb {
 	struct vfs_sb vsb;
 	struct tmpfs_opts opts;
-	uint64_t nr_inodes;
+	uint64_t ispace;
 	uint64_t next_ino;
 	uint64_t used_bytes; /* sum of cached regular sizes, for statfs/limit */
 };
@@ -53,6 +57,10 @@ static inline struct tmpfs_inode *TMPFS_I(struct vfs_inode *i)
 }
 
 /* super.c */
+/* Take or give back inode space; -ENOSPC past nr_inodes. */
+int tmpfs_reserve(struct vfs_sb *sb, uint64_t bytes);
+void tmpfs_release_space(struct vfs_sb *sb, uint64_t bytes);
+uint64_t tmpfs_xattr_space(const char *name, size_t size);
 int tmpfs_new_inode(struct vfs_sb *sb, const struct vfs_new *n, struct tmpfs_inode **ret);
 
 /* dir.c */

@@ -212,6 +212,8 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_OPEN:
 		x = k_ret(openat(at, s->path, (int)s->a, (mode_t)s->b));
 		if (x >= 0) {
+			if (fds[s->slot] >= 0)
+				close(fds[s->slot]);
 			fds[s->slot] = (int)x;
 			x = 0;
 		}
@@ -222,6 +224,8 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 					.resolve = (uint64_t)s->c };
 		x = k_ret(syscall(SYS_openat2, at, s->path, &how, sizeof(how)));
 		if (x >= 0) {
+			if (fds[s->slot] >= 0)
+				close(fds[s->slot]);
 			fds[s->slot] = (int)x;
 			x = 0;
 		}
@@ -349,6 +353,12 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_CHDIR:
 		r->ret = k_ret(chdir(s->path));
 		break;
+	case OP_GETCWD:
+		x = k_ret(syscall(SYS_getcwd, buf, s->a ? (size_t)s->a : 256));
+		if (x > 0)
+			set_data(r, buf, (size_t)x);
+		r->ret = x;
+		break;
 	case OP_FCHDIR:
 		r->ret = k_ret(fchdir(fd));
 		break;
@@ -380,6 +390,10 @@ static int k_setup(unsigned setup, char *dir)
 			return -1;
 		snprintf(p, sizeof(p), "%s/rom", dir);
 		if (mkdir(p, 0755) < 0 || mount("tmpfs", p, "tmpfs", MS_RDONLY, "mode=1777") < 0)
+			return -1;
+		snprintf(p, sizeof(p), "%s/small", dir);
+		if (mkdir(p, 0755) < 0 ||
+		    mount("tmpfs", p, "tmpfs", MS_NOEXEC | MS_NODEV, "mode=1777,nr_inodes=4") < 0)
 			return -1;
 	}
 	if (setup & SETUP_HOST) {
@@ -417,9 +431,16 @@ static int run_kernel(const struct diff_scenario *sc, struct res *out)
 			k_step(&sc->steps[i], &out[i], fds);
 		_exit(0);
 	}
-	int status;
-	waitpid(pid, &status, 0);
+	/* libFuzzer's timers interrupt waitpid: reading the results before
+	 * the child is done would compare zeros */
+	int status = 0;
+	pid_t w;
+	do
+		w = waitpid(pid, &status, 0);
+	while (w < 0 && errno == EINTR);
 	rmdir(dir);
+	if (w < 0)
+		return -1;
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
@@ -441,6 +462,18 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	struct vfs_ctx *ctx = &v->ctx;
 	struct vfs_file *at = s->at ? v->files[s->at] : NULL;
 	struct vfs_file *f = s->slot ? v->files[s->slot] : NULL;
+	if (s->at && !at) {
+		/* a closed dirfd: the kernel says EBADF whenever it would use
+		 * it (relative or empty paths, scoped openat2); the sentry's fd
+		 * table does the same before calling the VFS */
+		bool used = !s->path || s->path[0] != '/' ||
+			    (s->op == OP_OPEN2 && (s->c & RESOLVE_IN_ROOT) &&
+			     !(s->c & RESOLVE_BENEATH));
+		if (used) {
+			r->ret = -EBADF;
+			return;
+		}
+	}
 	char buf[DATA_MAX];
 	struct stat st;
 	long x;
@@ -455,8 +488,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 						.resolve = (uint64_t)s->c };
 			x = vfs_openat2(ctx, at, s->path, &how, &nf);
 		}
-		if (x == 0)
+		if (x == 0) {
+			/* an open into a used slot replaces (closes) its file */
+			if (v->files[s->slot])
+				vfs_file_put(v->files[s->slot]);
 			v->files[s->slot] = nf;
+		}
 		r->ret = x;
 		break;
 	}
@@ -595,6 +632,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	case OP_CHDIR:
 		r->ret = vfs_chdir(ctx, NULL, s->path);
 		break;
+	case OP_GETCWD:
+		x = vfs_getcwd(ctx, buf, s->a ? (size_t)s->a : 256);
+		if (x > 0)
+			set_data(r, buf, (size_t)x);
+		r->ret = x;
+		break;
 	case OP_FCHDIR:
 		r->ret = f ? vfs_fchdir(ctx, f) : -EBADF;
 		break;
@@ -612,10 +655,12 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	}
 }
 
-static int v_mount_tmpfs(struct vside *v, const char *path, unsigned long flags)
+static int v_mount_tmpfs(struct vside *v, const char *path, unsigned long flags,
+			 uint64_t nr_inodes)
 {
+	struct tmpfs_opts o = { .mode = 01777, .nr_inodes = nr_inodes };
 	struct vfs_sb *sb;
-	int r = tmpfs_new(NULL, &sb);
+	int r = tmpfs_new(&o, &sb);
 	if (r < 0)
 		return r;
 	r = vfs_mount(&v->ctx, NULL, path, sb, flags);
@@ -653,9 +698,11 @@ static int v_setup(struct vside *v, unsigned setup)
 	vfs_umask(&v->ctx, 0);
 	if (setup & SETUP_MOUNTS) {
 		if ((r = vfs_mkdirat(&v->ctx, NULL, "/mnt", 0755)) < 0 ||
-		    (r = v_mount_tmpfs(v, "/mnt", 0)) < 0 ||
+		    (r = v_mount_tmpfs(v, "/mnt", 0, 0)) < 0 ||
 		    (r = vfs_mkdirat(&v->ctx, NULL, "/rom", 0755)) < 0 ||
-		    (r = v_mount_tmpfs(v, "/rom", MS_RDONLY)) < 0)
+		    (r = v_mount_tmpfs(v, "/rom", MS_RDONLY, 0)) < 0 ||
+		    (r = vfs_mkdirat(&v->ctx, NULL, "/small", 0755)) < 0 ||
+		    (r = v_mount_tmpfs(v, "/small", MS_NOEXEC | MS_NODEV, 4)) < 0)
 			return r;
 	}
 	if (setup & SETUP_HOST) {
@@ -676,6 +723,13 @@ static void v_teardown(struct vside *v)
 			vfs_file_put(v->files[i]);
 	vfs_ctx_destroy(&v->ctx);
 	vfs_mount_tree_put(v->root);
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	if (st.mounts || st.dentries || st.inodes || st.files) {
+		fprintf(stderr, "diff: objects outlive the VFS: %ld mounts %ld dentries %ld inodes %ld files\n",
+			st.mounts, st.dentries, st.inodes, st.files);
+		abort();
+	}
 }
 
 /* --- comparison ------------------------------------------------------------------------ */
@@ -691,7 +745,7 @@ static const char *op_names[] = {
 	[OP_SETXATTR] = "setxattr",  [OP_GETXATTR] = "getxattr",   [OP_LISTXATTR] = "listxattr",
 	[OP_RMXATTR] = "removexattr", [OP_UMASK] = "umask",	   [OP_CRED] = "cred",
 	[OP_CHDIR] = "chdir",	     [OP_FCHDIR] = "fchdir",	   [OP_STATFS] = "statfs",
-	[OP_FSTAT] = "fstat",
+	[OP_FSTAT] = "fstat",	     [OP_GETCWD] = "getcwd",
 };
 
 static void fmt_ret(long r, char *buf, size_t n)
@@ -865,4 +919,26 @@ static int diff_host_reset(void)
 	rm_tree(host_v);
 	umask(022);
 	return make_tree(host_k) < 0 || make_tree(host_v) < 0 ? -1 : 0;
+}
+
+static int read_sysctl(const char *name, int dflt)
+{
+	char p[128];
+	snprintf(p, sizeof(p), "/proc/sys/fs/%s", name);
+	FILE *f = fopen(p, "r");
+	int v = dflt;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = dflt;
+		fclose(f);
+	}
+	return v;
+}
+
+void diff_sync_sysctls(void)
+{
+	vfs_protected.hardlinks = read_sysctl("protected_hardlinks", 1);
+	vfs_protected.symlinks = read_sysctl("protected_symlinks", 1);
+	vfs_protected.regular = read_sysctl("protected_regular", 0);
+	vfs_protected.fifos = read_sysctl("protected_fifos", 0);
 }

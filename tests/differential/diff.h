@@ -45,6 +45,7 @@ enum diff_op {
 	OP_FCHDIR,    /* fchdir(slot) */
 	OP_STATFS,    /* statfs(path): compares f_type, f_namelen, mount flags */
 	OP_FSTAT,     /* fstat of slot (fstatat AT_EMPTY_PATH) */
+	OP_GETCWD,    /* getcwd(buf, a ? a : 256): compares the string */
 };
 
 enum diff_cred {
@@ -69,7 +70,7 @@ struct diff_step {
 
 enum diff_setup {
 	SETUP_PLAIN = 0,
-	SETUP_MOUNTS = 1, /* a tmpfs at /mnt, a read-only tmpfs at /rom */
+	SETUP_MOUNTS = 1, /* tmpfs at /mnt, read-only at /rom, nr_inodes=4 noexec nodev at /small */
 	SETUP_HOST = 2,	  /* a host tree bound at /h, read-only at /hro */
 };
 
@@ -86,6 +87,8 @@ struct diff_scenario {
  * stderr when verbose, or always for the first few) and adds the steps run
  * to *nsteps. With check_expect false only the two sides are compared. */
 int diff_run(const struct diff_scenario *sc, bool check_expect, bool verbose, long *nsteps);
+/* Copies the host's fs.protected_* values into vfs_protected. */
+void diff_sync_sysctls(void);
 /* Prepares the host trees SETUP_HOST binds (call once; removed at exit). */
 int diff_host_init(void);
 

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "differential: needs root (mount namespaces, chroot); skipped\n");
 		return 77;
 	}
+	diff_sync_sysctls();
 	if (diff_host_init() < 0) {
 		perror("differential: host trees");
 		return 1;

@@ -66,6 +66,7 @@
 #define CRED(c) { .op = OP_CRED, .a = c }
 #define CHDIR(p, e) { .op = OP_CHDIR, .path = p, .expect = e }
 #define FCHDIR(sl, e) { .op = OP_FCHDIR, .slot = sl, .expect = e }
+#define GETCWD(size, e) { .op = OP_GETCWD, .a = size, .expect = e }
 #define STATFS(p, e) { .op = OP_STATFS, .path = p, .expect = e }
 
 #define DEV(ma, mi) (((ma) << 8) | (mi)) /* small numbers only */

@@ -68,6 +68,9 @@ static int teardown(void **state)
 	if (system(cmd) != 0)
 		return -1;
 	free(h);
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	assert_int_equal(st.mounts + st.dentries + st.inodes + st.files, 0);
 	return 0;
 }
 
@@ -200,6 +203,39 @@ static void readdir_of_a_host_directory(void **state)
 	vfs_file_put(d);
 }
 
+static int count_fds(void)
+{
+	int n = 0;
+	char p[32];
+	for (int fd = 0; fd < 65536; fd++) {
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+		if (access(p, F_OK) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Unreferenced cached dentries (each holding an O_PATH fd through its
+ * inode) are bounded by the LRU. */
+static void dentry_cache_is_bounded(void **state)
+{
+	struct hfx *h = *state;
+	sh("mkdir $D/tree/many && cd $D/tree/many && seq 1 6000 | xargs touch", h->dir);
+	int before = count_fds();
+	struct stat st;
+	char p[64];
+	for (int i = 1; i <= 6000; i++) {
+		snprintf(p, sizeof(p), "/many/%d", i);
+		assert_int_equal(vfs_fstatat(&h->ctx, NULL, p, &st, 0), 0);
+	}
+	int after = count_fds();
+	assert_true(after - before <= 4097);
+	assert_true(after - before >= 1000);
+	/* still correct after pruning */
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/many/1", &st, 0), 0);
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/many/6001", &st, 0), -ENOENT);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -211,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(owners_are_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(readonly_refuses_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(readdir_of_a_host_directory, setup, teardown),
+		cmocka_unit_test_setup_teardown(dentry_cache_is_bounded, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

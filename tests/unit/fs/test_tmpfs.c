@@ -88,6 +88,32 @@ static void symlink_and_special_sizes(void **state)
 	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/so", O_RDONLY, 0, &f), -ENXIO);
 }
 
+static void size_limit_gives_enospc(void **state)
+{
+	struct fixture *fx = *state; /* size=1 MiB */
+	char *chunk = malloc(300 << 10);
+	assert_non_null(chunk);
+	memset(chunk, 'x', 300 << 10);
+	struct vfs_file *a, *b;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/a", O_CREAT | O_WRONLY, 0644, &a), 0);
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/b", O_CREAT | O_WRONLY | O_APPEND, 0644, &b), 0);
+	assert_int_equal(vfs_write(&fx->ctx, a, chunk, 300 << 10), 300 << 10);
+	assert_int_equal(vfs_write(&fx->ctx, a, chunk, 300 << 10), 300 << 10);
+	assert_int_equal(vfs_write(&fx->ctx, b, chunk, 300 << 10), 300 << 10);
+	/* 900 KiB used: a short write, then none */
+	assert_int_equal(vfs_write(&fx->ctx, b, chunk, 300 << 10), (1 << 20) - 900 * 1024);
+	assert_int_equal(vfs_write(&fx->ctx, b, chunk, 1), -ENOSPC);
+	struct statfs sf;
+	assert_int_equal(vfs_statfs(&fx->ctx, NULL, "/", &sf), 0);
+	assert_int_equal(sf.f_bfree, 0);
+	/* space comes back with truncation and unlinking */
+	assert_int_equal(vfs_ftruncate(&fx->ctx, a, 0), 0);
+	assert_int_equal(vfs_write(&fx->ctx, b, chunk, 1), 1);
+	vfs_file_put(a);
+	vfs_file_put(b);
+	free(chunk);
+}
+
 static void many_instances_have_their_own_dev(void **state)
 {
 	struct fixture *fx = *state;
@@ -113,6 +139,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(data_lives_in_a_real_file, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_and_special_sizes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(size_limit_gives_enospc, setup_opts, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -53,6 +53,13 @@ static inline int fx_teardown(void **state)
 	vfs_ctx_destroy(&fx->ctx);
 	vfs_mount_tree_put(fx->root);
 	free(fx);
+	/* nothing may outlive its last reference */
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	assert_int_equal(st.mounts, 0);
+	assert_int_equal(st.dentries, 0);
+	assert_int_equal(st.inodes, 0);
+	assert_int_equal(st.files, 0);
 	return 0;
 }
 

@@ -4,6 +4,10 @@
 #include <sys/mount.h>
 #include <sys/statfs.h>
 
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
 #include "tests/unit/vfs/fixture.h"
 
 struct ent {
@@ -100,11 +104,66 @@ static void bind_and_remount_readonly(void **state)
 	assert_int_equal(vfs_remount(&fx->ctx, NULL, "/dst", 0), -EPERM);
 }
 
+static void cursor_entry_removed_or_moved(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	const char *names[] = { "/d/a", "/d/b", "/d/c", "/d/e" };
+	for (int i = 0; i < 4; i++)
+		fx_file(fx, names[i], 0644, NULL);
+	struct vfs_file *d;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/d", O_RDONLY | O_DIRECTORY, 0, &d), 0);
+	char got[256];
+	read_batch(d, 72, got, sizeof(got));
+	assert_string_equal(got, ". .. a ");
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/a", 0), 0); /* the cursor's entry */
+	read_batch(d, 24, got, sizeof(got));
+	assert_string_equal(got, "b ");
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/d/b", NULL, "/b", 0), 0); /* moved away */
+	read_batch(d, 24, got, sizeof(got));
+	assert_string_equal(got, "c ");
+	read_batch(d, 4096, got, sizeof(got));
+	assert_string_equal(got, "e ");
+	vfs_file_put(d);
+}
+
+/* Names longer than the inline buffer live outside the dentry: renames and
+ * exchanges must move them without losing or leaking either. */
+static void long_and_short_names_move(void **state)
+{
+	struct fixture *fx = *state;
+	const char *lng = "/a-name-much-longer-than-the-inline-buffer-of-a-dentry";
+	const char *lng2 = "/another-name-much-longer-than-the-inline-buffer";
+	fx_file(fx, lng, 0644, "L");
+	fx_file(fx, "/s", 0644, "SS");
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, lng, NULL, "/s", RENAME_EXCHANGE), 0);
+	assert_int_equal(fx_stat(fx, "/s").st_size, 1);
+	assert_int_equal(fx_stat(fx, lng).st_size, 2);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/s", NULL, lng2, 0), 0);
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, lng2, NULL, "/d/t", 0), 0);
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, lng, NULL, "/d/t", RENAME_EXCHANGE), 0);
+	assert_int_equal(fx_stat(fx, "/d/t").st_size, 2);
+	assert_int_equal(fx_stat(fx, lng).st_size, 1);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/s", &st, 0), -ENOENT);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, lng2, &st, 0), -ENOENT);
+	/* a directory exchanged with a file across parents keeps nlink right */
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d/sub", 0755), 0);
+	assert_int_equal(fx_stat(fx, "/d").st_nlink, 3);
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/d/sub", NULL, lng, RENAME_EXCHANGE), 0);
+	assert_int_equal(fx_stat(fx, "/d").st_nlink, 2);
+	assert_true(S_ISDIR(fx_stat(fx, lng).st_mode));
+	assert_true(S_ISREG(fx_stat(fx, "/d/sub").st_mode));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(cookies_survive_changes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(bind_and_remount_readonly, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(long_and_short_names_move, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(cursor_entry_removed_or_moved, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

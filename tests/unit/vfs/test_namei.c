@@ -140,6 +140,26 @@ static void search_permission_on_every_component(void **state)
 	vfs_file_put(c);
 }
 
+static void protected_symlinks_in_sticky_dirs(void **state)
+{
+	struct fixture *fx = *state; /* the tmpfs root is 01777, owned by 0 */
+	fx_file(fx, "/target", 0644, "t");
+	vfs_cred_init(&fx->ctx.cred, 1000, 1000);
+	assert_int_equal(vfs_symlinkat(&fx->ctx, "target", NULL, "/mine"), 0);
+	vfs_cred_init(&fx->ctx.cred, 1001, 1001);
+	struct stat st;
+	int saved = vfs_protected.symlinks;
+	vfs_protected.symlinks = 1;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/mine", &st, 0), -EACCES);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/mine", &st, AT_SYMLINK_NOFOLLOW), 0);
+	vfs_cred_init(&fx->ctx.cred, 1000, 1000);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/mine", &st, 0), 0);
+	vfs_protected.symlinks = 0;
+	vfs_cred_init(&fx->ctx.cred, 1001, 1001);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/mine", &st, 0), 0);
+	vfs_protected.symlinks = saved;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -149,6 +169,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dirfd_relative_and_empty_path, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_limit_is_forty, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(search_permission_on_every_component, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(protected_symlinks_in_sticky_dirs, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

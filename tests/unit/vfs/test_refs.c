@@ -25,7 +25,12 @@ static void unlinked_open_file_lives_until_closed(void **state)
 	struct vfs_file *f;
 	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_CREAT | O_RDWR, 0600, &f), 0);
 	assert_int_equal(free_inodes(fx), before - 1);
+	char name[64];
+	assert_int_equal(vfs_path_name(&fx->ctx, vfs_file_path(f), name, sizeof(name)), 3);
+	assert_string_equal(name, "/f");
 	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/f", 0), 0);
+	assert_int_equal(vfs_path_name(&fx->ctx, vfs_file_path(f), name, sizeof(name)), 13);
+	assert_string_equal(name, "/f (deleted)");
 	assert_int_equal(vfs_write(&fx->ctx, f, "data", 4), 4);
 	struct stat st;
 	assert_int_equal(vfs_fstatat(&fx->ctx, f, "", &st, AT_EMPTY_PATH), 0);
@@ -54,9 +59,14 @@ static void inode_limit_gives_enospc(void **state)
 	assert_int_equal(vfs_symlinkat(&fx->ctx, "x", NULL, "/more"), -ENOSPC);
 	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n0", 0), 0);
 	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/more", 0755), 0);
-	/* a hard link costs no inode */
+	/* as in Linux tmpfs, an extra name costs a slot too */
+	assert_int_equal(vfs_linkat(&fx->ctx, NULL, "/n1", NULL, "/n1-again", 0), -ENOSPC);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n2", 0), 0);
 	assert_int_equal(vfs_linkat(&fx->ctx, NULL, "/n1", NULL, "/n1-again", 0), 0);
 	assert_int_equal(fx_stat(fx, "/n1").st_nlink, 2);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/n2", S_IFREG | 0644, 0), -ENOSPC);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/n1-again", 0), 0);
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/n2", S_IFREG | 0644, 0), 0);
 }
 
 static void open_file_keeps_its_mount(void **state)
@@ -136,6 +146,51 @@ static void suid_cleared_on_write_without_fsetid(void **state)
 	vfs_file_put(f);
 }
 
+static bool later(struct timespec a, struct timespec b)
+{
+	return a.tv_sec > b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec > b.tv_nsec);
+}
+
+static void times_move_as_linux_moves_them(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	struct timespec old = { 1, 0 };
+	struct timespec ts[2] = { old, old };
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d", ts, 0), 0);
+	struct stat d0 = fx_stat(fx, "/d");
+	assert_int_equal(d0.st_mtim.tv_sec, 1);
+	/* a new name: the directory's mtime and ctime move */
+	fx_file(fx, "/d/f", 0644, NULL);
+	struct stat d1 = fx_stat(fx, "/d");
+	assert_true(later(d1.st_mtim, d0.st_mtim));
+	assert_true(later(d1.st_ctim, d0.st_ctim) || d1.st_ctim.tv_sec == d0.st_ctim.tv_sec);
+	/* chmod moves ctime only */
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d/f", ts, 0), 0);
+	struct stat f0 = fx_stat(fx, "/d/f");
+	assert_int_equal(vfs_fchmodat(&fx->ctx, NULL, "/d/f", 0600, 0), 0);
+	struct stat f1 = fx_stat(fx, "/d/f");
+	assert_int_equal(f1.st_mtim.tv_sec, 1);
+	assert_true(later(f1.st_ctim, f0.st_ctim) || f1.st_ctim.tv_nsec == f0.st_ctim.tv_nsec);
+	/* UTIME_OMIT keeps, UTIME_NOW stamps */
+	struct timespec mix[2] = { { 0, UTIME_OMIT }, { 0, UTIME_NOW } };
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d/f", mix, 0), 0);
+	struct stat f2 = fx_stat(fx, "/d/f");
+	assert_int_equal(f2.st_atim.tv_sec, 1);
+	assert_true(f2.st_mtim.tv_sec > 1);
+	/* unlink moves the directory's mtime */
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/d", ts, 0), 0);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/f", 0), 0);
+	assert_true(fx_stat(fx, "/d").st_mtim.tv_sec > 1);
+	/* inode numbers are stable and distinct */
+	fx_file(fx, "/a", 0644, NULL);
+	fx_file(fx, "/b", 0644, NULL);
+	assert_int_not_equal(fx_stat(fx, "/a").st_ino, fx_stat(fx, "/b").st_ino);
+	ino_t ino = fx_stat(fx, "/a").st_ino;
+	assert_int_equal(vfs_renameat2(&fx->ctx, NULL, "/a", NULL, "/d/a", 0), 0);
+	assert_int_equal(fx_stat(fx, "/d/a").st_ino, ino);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +200,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(host_fd_has_the_access_mode, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(tmpfile_is_linkable_once, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(suid_cleared_on_write_without_fsetid, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(times_move_as_linux_moves_them, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

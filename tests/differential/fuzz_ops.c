@@ -1,0 +1,123 @@
+/* Random operation sequences for the differential engine: bytes in, a
+ * scenario of up to FUZZ_MAX_STEPS steps out, replayed on the VFS and on
+ * the kernel with only the two sides compared. Used by the libFuzzer target
+ * (fuzz_libfuzzer.c) and by a seeded random run in the test suite
+ * (fuzz_random.c). */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "tests/differential/fuzz.h"
+#include "tests/differential/steps.h"
+
+#define FUZZ_MAX_STEPS 48
+
+static const char *const paths[] = {
+	"/a", "/b", "/a/c", "/b/d", "/l", "/a/l2", "/", "/a/..", "/nope/x", "/a/", "/l/", "/f",
+	"/a/c/e", "/b/f", "l", "a/c", ".", "..", "/f/", "/ro",
+};
+/* With SETUP_MOUNTS: names on and across the extra mounts. */
+static const char *const mpaths[] = {
+	"/mnt/a", "/mnt/b", "/mnt", "/mnt/..", "/rom/a", "/rom", "/small/a", "/small/b",
+	"/small/c", "/small", "/a", "/mnt/a/..", "/l", "/mnt/l", "/small/l", "/rom/..",
+};
+/* With SETUP_HOST: the host tree's links and names (see make_tree). */
+static const char *const hpaths[] = {
+	"/h/d", "/h/f", "/h/abs", "/h/up", "/h/upf", "/h/etc", "/h/loop", "/h/tod/g", "/h/d/back",
+	"/h/d/e/deep", "/h/new", "/h/d/new", "/hro/f", "/hro/d", "/h/dangle", "/h/d/e",
+	"/h/tod/x", "/h/abs/h/f", "/h/..", "/hro/new",
+};
+static const long resolves[] = { 0, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
+				 RESOLVE_NO_XDEV, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
+static const char *const targets[] = { "a", "/b", "../a", "l", "f", "/a/c", "nope", "a/c/.." };
+static const char *const xnames[] = { "user.a", "user.b", "trusted.t", "user." };
+static const long modes[] = { 0755, 0700, 0644, 0600, 01777, 02755, 04755, 0 };
+static const long oflags[] = {
+	O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT | O_EXCL, O_RDWR | O_TRUNC,
+	O_RDONLY | O_DIRECTORY, O_PATH, O_WRONLY | O_APPEND, O_RDONLY | O_NOFOLLOW,
+};
+
+static const char *pick(const char *const *v, size_t n, uint8_t b)
+{
+	return v[b % n];
+}
+
+#define PICK(v, b) pick(v, sizeof(v) / sizeof(v[0]), b)
+
+int fuzz_one(const uint8_t *data, size_t size, bool verbose)
+{
+	struct diff_step steps[FUZZ_MAX_STEPS];
+	int n = 0;
+	if (size < 1)
+		return 0;
+	/* the first byte picks the world: plain tmpfs, extra mounts, host tree */
+	unsigned setup = data[0] % 3 == 1 ? SETUP_MOUNTS : data[0] % 3 == 2 ? SETUP_HOST : SETUP_PLAIN;
+	data++;
+	size--;
+	for (size_t i = 0; i + 4 <= size && n < FUZZ_MAX_STEPS; i += 4) {
+		const uint8_t *b = data + i;
+		struct diff_step s = { .expect = ANY };
+		const char *p = PICK(paths, b[1]), *q = PICK(paths, b[2]);
+		if (setup == SETUP_MOUNTS && (b[1] & 1))
+			p = PICK(mpaths, b[1] >> 1);
+		if (setup == SETUP_MOUNTS && (b[2] & 1))
+			q = PICK(mpaths, b[2] >> 1);
+		if (setup == SETUP_HOST && (b[1] & 1))
+			p = PICK(hpaths, b[1] >> 1);
+		if (setup == SETUP_HOST && (b[2] & 1))
+			q = PICK(hpaths, b[2] >> 1);
+		long m = modes[b[3] % 8];
+		switch (b[0] % 24) {
+		case 0: s = (struct diff_step)MKDIR(p, m, ANY); break;
+		case 1: s = (struct diff_step)MKNOD(p, S_IFREG | m, 0, ANY); break;
+		case 2: s = (struct diff_step)MKNOD(p, S_IFSOCK | 0644, 0, ANY); break; /* no fifos: opens block */
+		case 3: s = (struct diff_step)OPEN(1 + b[3] % 3, p, oflags[b[2] % 8], 0640, ANY); break;
+		case 4: s = (struct diff_step)CLOSE(1 + b[3] % 3); break;
+		case 5: s = (struct diff_step)UNLINK(p, ANY); break;
+		case 6: s = (struct diff_step)RMDIR(p, ANY); break;
+		case 7: s = (struct diff_step)RENAME(p, q, (b[3] % 3 == 0) ? RENAME_NOREPLACE : (b[3] % 3 == 1) ? RENAME_EXCHANGE : 0, ANY); break;
+		case 8: s = (struct diff_step)LINK(p, q, b[3] & 1 ? AT_SYMLINK_FOLLOW : 0, ANY); break;
+		case 9: s = (struct diff_step)SYMLINK(p, PICK(targets, b[2]), ANY); break;
+		case 10: s = (struct diff_step)READLINK(p, ANY); break;
+		case 11: s = (struct diff_step)STAT(p, ANY); break;
+		case 12: s = (struct diff_step)LSTAT(p, ANY); break;
+		case 13: s = (struct diff_step)CHMOD(p, m, ANY); break;
+		case 14: {
+			/* hostfs maps only id 0 (others: EINVAL, by design) */
+			long u = setup == SETUP_HOST ? 0 : 1000, g = setup == SETUP_HOST ? 0 : 2000;
+			s = (struct diff_step)CHOWN(p, b[3] & 1 ? u : -1, b[3] & 2 ? g : -1, ANY);
+			break;
+		}
+		case 15: s = (struct diff_step)TRUNC(p, b[3] % 5 * 100, ANY); break;
+		case 16: s = (struct diff_step)WRITE(1 + b[3] % 3, "data", ANY); break;
+		case 17: s = (struct diff_step)ACCESS(p, b[3] % 8, b[2] & 1 ? AT_EACCESS : 0, ANY); break;
+		case 18:
+			/* hostfs maps only root: other creators are a known, by-design
+			 * difference (their files belong to the sentry) */
+			if (setup == SETUP_HOST)
+				s = (struct diff_step)OPEN2(1 + b[3] % 3, 1 + b[2] % 3, p, O_RDONLY,
+							    resolves[b[1] % 6], ANY);
+			else
+				s = (struct diff_step)CRED(b[3] % 4);
+			break;
+		case 19: s = (struct diff_step)UMASK(b[3] & 1 ? 022 : 077); break;
+		case 20: s = (struct diff_step)SETX(p, PICK(xnames, b[2]), b[3] % 4, 0, ANY); break;
+		case 21: s = (struct diff_step)GETX(p, PICK(xnames, b[2]), 64, ANY); break;
+		case 22:
+			if (b[3] & 1)
+				s = (struct diff_step)CHDIR(p, ANY);
+			else
+				s = (struct diff_step)OPEN2(1 + b[3] % 3, (b[2] & 3) ? 1 + b[2] % 3 : 0, p,
+							    (b[1] & 1) ? O_PATH : O_RDONLY,
+							    resolves[(b[1] >> 1) % 6], ANY);
+			break;
+		case 23: s = (struct diff_step)LS(p, ANY); break;
+		}
+		s.expect = ANY;
+		steps[n++] = s;
+	}
+	if (n == 0)
+		return 0;
+	struct diff_scenario sc = { .name = "fuzz", .setup = setup, .steps = steps, .nsteps = n };
+	long total = 0;
+	return diff_run(&sc, false, verbose, &total);
+}
