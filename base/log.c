@@ -18,7 +18,7 @@ void log_init(const char *argv0)
 	log_debug_enabled = d && *d && strcmp(d, "0") != 0;
 }
 
-static void vlog(const char *fmt, va_list ap)
+static void __attribute__((format(printf, 1, 0))) vlog(const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: ", log_progname);
 	vfprintf(stderr, fmt, ap);
