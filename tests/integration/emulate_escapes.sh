@@ -45,7 +45,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..14"
+echo "1..15"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -127,6 +127,13 @@ else
 	n=$((n + 1))
 	echo "ok $n - fchmod of an inherited host fd # SKIP needs root"
 fi
+# A directory fd veil itself inherited (the caller's, on the host): it
+# names nothing in the sandbox, and lookups under it are refused.
+check "an inherited host directory fd" "EBADF" \
+	"$(run python3 -c 'import os, errno
+try: print(open("secret", opener=lambda p, f: os.open(p, f, dir_fd=3)).read())
+except OSError as e: print(errno.errorcode[e.errno])' 3<"$work")"
+
 # An fd in flight (in a unix socket's queue, in no fd table) when the
 # sentry sweeps its fd map must not come back as "the program's own"
 # object: fchmod on it would reach a file under a read-only bind.
