@@ -383,6 +383,10 @@ def measure(name, script, data, arg3, runners, args, results):
         nonlocal ref
         secs, cpu, rc, out, err = run_once(runners[rname], script, data, arg3, args.timeout)
         r = res[rname]
+        if secs >= args.timeout:
+            # A hung runner is not run again in this workload.
+            r["dead"] = True
+            err = f"killed after {args.timeout:g} s; " + err
         if rname == "native" and ref is None:
             if rc != 0:
                 raise SystemExit(f"bench: {name}: native failed (exit {rc}): {err.strip()}")
@@ -405,7 +409,8 @@ def measure(name, script, data, arg3, runners, args, results):
     first = {}
     for rname in names:
         for _ in range(args.warmup):
-            first.setdefault(rname, one(rname, False))
+            if not res[rname].get("dead"):
+                first.setdefault(rname, one(rname, False))
     reps = {}
     rounds = args.reps
     for i in range(rounds):
@@ -417,7 +422,7 @@ def measure(name, script, data, arg3, runners, args, results):
             if rname in first and first[rname] > args.slow:
                 reps[rname] = args.slow_reps
             want = reps.get(rname, args.reps)
-            if len(res[rname]["times"]) >= want:
+            if len(res[rname]["times"]) >= want or res[rname].get("dead"):
                 continue
             secs = one(rname, True)
             ran.append(f"{rname}={secs:.3f}")
@@ -432,19 +437,22 @@ def summarise(res):
     nat = statistics.median(res["native"]["times"])
     rows = {}
     for rname, r in res.items():
-        t = r["times"]
+        t = r["times"] or [float("nan")]
         med = statistics.median(t)
         rows[rname] = {
-            "n": len(t), "median": med, "min": min(t), "max": max(t),
+            "median": med, "min": min(t), "max": max(t),
             "ratio": med / nat if nat > 0 else float("nan"),
-            "cpu": statistics.median(r["cpu"]),
+            "cpu": statistics.median(r["cpu"] or [float("nan")]),
             "noisy": (max(t) - min(t)) / med > 0.2 if med > 0 else False,
-            "ok": not r["bad"], "bad": r["bad"], "out": r["out"],
+            "n": len(r["times"]),
+            "ok": not r["bad"] and bool(r["times"]), "bad": r["bad"], "out": r["out"],
         }
     return rows
 
 
 def fmt_cell(row):
+    if not row["n"]:
+        return "FAILED (no timed run)"
     if not row["ok"]:
         return f"WRONG {row['median']:.3f}s"
     mark = "~" if row["noisy"] else " "
@@ -491,7 +499,9 @@ def main():
     ap.add_argument("--slow", type=float, default=5.0,
                     help="a runner whose first run takes longer (s) is slow (default %(default)s)")
     ap.add_argument("--warmup", type=int, help="untimed runs per runner (default 1)")
-    ap.add_argument("--timeout", type=float, default=600.0, help="per run, seconds")
+    ap.add_argument("--timeout", type=float, default=120.0,
+                    help="a run taking longer is killed and its runner not run again "
+                         "in that workload (default %(default)s s)")
     ap.add_argument("--cache", default=os.environ.get("VEIL_BENCH_CACHE", "/var/tmp/veil-bench"),
                     help="where the tarball and sources are kept (default %(default)s)")
     ap.add_argument("--json", metavar="FILE", help="also write one JSON line per workload x runner")
