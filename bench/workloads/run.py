@@ -24,7 +24,9 @@ dir, and the harness's data (tarball, C sources) read-only on /bench.
 
 Each workload: one warm-up run per runner (not timed into the result, output
 checked), then REPS timed runs, the runners interleaved and rotated each round
-so that load from the other CPU falls on all of them. A runner whose first run
+so that load from the other CPU falls on all of them. After each run the
+harness waits (untimed) until every process of the run is gone: bwrap
+returns before its sandbox's pid 1 has torn the mounts down. A runner whose first run
 takes longer than --slow seconds gets --slow-reps runs instead, its warm-up
 counting as the first (the page cache is warm from native's warm-up). Every run's
 stdout must equal native's and exit 0, or the runner is flagged WRONG.
@@ -254,6 +256,20 @@ class CpuMeter:
                     return int(v) / 1e6
         return None
 
+    def settle(self, limit=10.0):
+        """Wait until no process but the harness is left in the cgroup (a
+        runner may return before its sandbox is torn down); seconds waited."""
+        if not self.path:
+            return 0.0
+        t0 = time.perf_counter()
+        me = str(os.getpid())
+        while time.perf_counter() - t0 < limit:
+            with open(os.path.join(self.path, "cgroup.procs")) as f:
+                if all(l.strip() == me for l in f if l.strip()):
+                    break
+            time.sleep(0.001)
+        return time.perf_counter() - t0
+
     def close(self):
         if self.path:
             try:
@@ -328,7 +344,8 @@ def base_env():
 
 
 def run_once(runner, script, data, arg3, timeout):
-    """One run: (seconds, cpu seconds, rc, stdout, stderr)."""
+    """One run: (seconds, cpu seconds, seconds its processes outlived the
+    runner, rc, stdout, stderr)."""
     work = host_workdir() if runner.host_work else None
     argv, cwd, extra = runner.argv(script, data, arg3, work)
     env = dict(base_env(), **extra)
@@ -346,8 +363,10 @@ def run_once(runner, script, data, arg3, timeout):
         t1 = time.perf_counter()
         timer.cancel()
         if c0 is not None:
+            linger = CPU.settle()
             cpu = CPU.read() - c0
         else:
+            linger = 0.0
             cpu = ru.ru_utime + ru.ru_stime
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -356,13 +375,13 @@ def run_once(runner, script, data, arg3, timeout):
         stderr = err.read().decode(errors="replace")
     if work:
         shutil.rmtree(work, ignore_errors=True)
-    return t1 - t0, cpu, p.returncode, stdout, stderr
+    return t1 - t0, cpu, linger, p.returncode, stdout, stderr
 
 
 def probe(runner, data):
     """Does the runner start at all?  (ok, message)"""
     try:
-        _, _, rc, out, err = run_once(runner, "exit 0", data, "-", 60)
+        _, _, _, rc, out, err = run_once(runner, "exit 0", data, "-", 60)
     except OSError as e:
         return False, str(e)
     if rc == 0:
@@ -375,13 +394,14 @@ def probe(runner, data):
 
 def measure(name, script, data, arg3, runners, args, results):
     """Fills results[name][runner] with the timed runs and checks."""
-    res = {r: {"times": [], "cpu": [], "bad": [], "out": None} for r in runners}
+    res = {r: {"times": [], "cpu": [], "linger": [], "bad": [], "out": None} for r in runners}
     results[name] = res
     ref = None
 
     def one(rname, timed):
         nonlocal ref
-        secs, cpu, rc, out, err = run_once(runners[rname], script, data, arg3, args.timeout)
+        secs, cpu, linger, rc, out, err = run_once(runners[rname], script, data, arg3,
+                                                   args.timeout)
         r = res[rname]
         if secs >= args.timeout:
             # A hung runner is not run again in this workload.
@@ -403,6 +423,7 @@ def measure(name, script, data, arg3, runners, args, results):
             # run of it would cost as much as all the fast runners' runs.
             r["times"].append(secs)
             r["cpu"].append(cpu)
+            r["linger"].append(linger)
         return secs
 
     names = list(runners)           # native first: it sets the reference
@@ -443,6 +464,7 @@ def summarise(res):
             "median": med, "min": min(t), "max": max(t),
             "ratio": med / nat if nat > 0 else float("nan"),
             "cpu": statistics.median(r["cpu"] or [float("nan")]),
+            "linger": statistics.median(r["linger"] or [0.0]),
             "noisy": (max(t) - min(t)) / med > 0.2 if med > 0 else False,
             "n": len(r["times"]),
             "ok": not r["bad"] and bool(r["times"]), "bad": r["bad"], "out": r["out"],
@@ -603,12 +625,16 @@ def run_all(args, mode, runners, data, workloads):
         for n in names:
             for b in summary[w][n]["bad"][:3]:
                 print(f"  {n} WRONG: {b}")
+            if summary[w][n]["linger"] > 0.005:
+                print(f"  {n} returns a median {summary[w][n]['linger'] * 1000:.0f} ms before "
+                      "its last process is gone (not in its seconds; in its CPU)")
     if args.json:
         with open(args.json, "a") as f:
             for w in workloads:
                 for n in names:
                     row = dict(summary[w][n], workload=w, runner=n, mode=mode,
-                               date=started, times=results[w][n]["times"])
+                               date=started, times=results[w][n]["times"],
+                               cpus=results[w][n]["cpu"], lingers=results[w][n]["linger"])
                     f.write(json.dumps(row) + "\n")
     bad = any(not summary[w][n]["ok"] for w in workloads for n in names)
     return 1 if bad else 0
