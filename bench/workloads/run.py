@@ -20,16 +20,22 @@ Runners:
 
 The sandbox view: /usr read-only, the host's merged-usr symlinks (/bin, /lib,
 /lib64, ... -> usr/...), /etc read-only, /proc, /dev, a tmpfs /tmp as the work
-dir, and the harness's data (tarball, C sources) read-only on /bench.
+dir, and the harness's data (tarball, C sources) read-only on /bench. PRoot
+cannot do read-only, tmpfs, or a new /proc and /dev: its binds are writable,
+/proc and /dev are the host's, and /tmp is a fresh directory on /dev/shm.
 
-Each workload: one warm-up run per runner (not timed into the result, output
-checked), then REPS timed runs, the runners interleaved and rotated each round
-so that load from the other CPU falls on all of them. After each run the
-harness waits (untimed) until every process of the run is gone: bwrap
-returns before its sandbox's pid 1 has torn the mounts down. A runner whose first run
-takes longer than --slow seconds gets --slow-reps runs instead, its warm-up
-counting as the first (the page cache is warm from native's warm-up). Every run's
-stdout must equal native's and exit 0, or the runner is flagged WRONG.
+Each workload: one warm-up run per runner (untimed, output checked), then
+REPS timed runs, the runners interleaved and rotated each round so that load
+on the other CPU falls on all of them. A runner whose first run takes longer
+than --slow seconds gets --slow-reps runs, its warm-up counting as the first
+(the page cache is warm from native's warm-up). After each run the harness
+waits, untimed, until every process of the run is gone: bwrap returns before
+its sandbox's pid 1 has torn the mounts down. Every run's stdout must equal
+native's and its exit status be 0, or the runner is flagged WRONG.
+
+Reported per workload and runner: the median wall time, its ratio to
+native's median, min-max, and the median CPU time (user+sys of the run and
+all it started, from a cgroup the harness moves itself into when it can).
 
 Python 3 standard library only. Run as root to let it apt-get what is missing.
 """
@@ -609,6 +615,13 @@ def run_all(args, mode, runners, data, workloads):
     print(f"veil workloads, {mode} mode, {started}; {os.cpu_count()} CPUs, "
           f"Linux {platform.release()}; loadavg {load0[0]:.2f} -> {load1[0]:.2f}; "
           f"{elapsed:.0f} s")
+    try:
+        commit = subprocess.run(["git", "-C", SRC_ROOT, "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = ""
+    print(f"veil {args.veil or '-'}{' at ' + commit if commit else ''}; "
+          f"bwrap {args.bwrap or '-'}; proot {args.proot or '-'}")
     print(f"sizes: untar {size[0]}, find {size[1]}, compile {size[2]} units, "
           f"forkexec {size[3]}")
     print("cell: ratio to native (median/median), median seconds [min-max]; "
