@@ -37,7 +37,9 @@ Reported per workload and runner: the median wall time, its ratio to
 native's median, min-max, and the median CPU time (user+sys of the run and
 all it started, from a cgroup the harness moves itself into when it can).
 
-Python 3 standard library only. Run as root to let it apt-get what is missing.
+Python 3 standard library only. Run as root, it apt-gets the tools it lacks
+(tar, findutils, gcc, coreutils, mawk, bubblewrap, proot) unless
+VEIL_BENCH_NO_INSTALL is set; VEIL_BENCH_CACHE sets the default --cache.
 """
 
 import argparse
