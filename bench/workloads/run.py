@@ -355,34 +355,36 @@ def run_once(runner, script, data, arg3, timeout):
     """One run: (seconds, cpu seconds, seconds its processes outlived the
     runner, rc, stdout, stderr)."""
     work = host_workdir() if runner.host_work else None
-    argv, cwd, extra = runner.argv(script, data, arg3, work)
-    env = dict(base_env(), **extra)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        c0 = CPU.read() if CPU else None
-        t0 = time.perf_counter()
-        p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                             stdout=out, stderr=err)
-        # Block in wait4 (polling would steal the CPU the workload runs on);
-        # a timer thread kills a run that hangs.
-        timer = threading.Timer(timeout, p.kill)
-        timer.daemon = True
-        timer.start()
-        _, status, ru = os.wait4(p.pid, 0)
-        t1 = time.perf_counter()
-        timer.cancel()
-        if c0 is not None:
-            linger = CPU.settle()
-            cpu = CPU.read() - c0
-        else:
-            linger = 0.0
-            cpu = ru.ru_utime + ru.ru_stime
-        p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode(errors="replace")
-        stderr = err.read().decode(errors="replace")
-    if work:
-        shutil.rmtree(work, ignore_errors=True)
+    try:
+        argv, cwd, extra = runner.argv(script, data, arg3, work)
+        env = dict(base_env(), **extra)
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            c0 = CPU.read() if CPU else None
+            t0 = time.perf_counter()
+            p = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                 stdout=out, stderr=err)
+            # Block in wait4 (polling would steal the CPU the workload runs on);
+            # a timer thread kills a run that hangs.
+            timer = threading.Timer(timeout, p.kill)
+            timer.daemon = True
+            timer.start()
+            _, status, ru = os.wait4(p.pid, 0)
+            t1 = time.perf_counter()
+            timer.cancel()
+            if c0 is not None:
+                linger = CPU.settle()
+                cpu = CPU.read() - c0
+            else:
+                linger = 0.0
+                cpu = ru.ru_utime + ru.ru_stime
+            p.returncode = os.waitstatus_to_exitcode(status)
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode(errors="replace")
+            stderr = err.read().decode(errors="replace")
+    finally:
+        if work:
+            shutil.rmtree(work, ignore_errors=True)
     return t1 - t0, cpu, linger, p.returncode, stdout, stderr
 
 
