@@ -14,8 +14,9 @@ Runners:
   bwrap     bubblewrap with the same flags
   proot     PRoot: -r of a prepared root (merged-usr symlinks only) plus -b
             binds of the same trees; /tmp is a fresh /dev/shm directory
-  emulate   veil --backend=emulate with the view below (skipped, with its
-            message, while it fails at start)
+  emulate   veil --backend=emulate with the view below less /proc and
+            namespaces, which it does not have yet (skipped, with its
+            message, if it fails at start)
   emulate-ptrace  the same with --platform=ptrace (not run by default)
 
 The sandbox view: /usr read-only, the host's merged-usr symlinks (/bin, /lib,
@@ -314,13 +315,20 @@ class Runner:
                 None, {"TMPDIR": "/tmp", "HOME": "/tmp"})
 
 
-def sandbox_view(data, links):
+def sandbox_view(data, links, namespaces=True):
+    """The view every sandboxed runner gets. The emulate backend has no
+    /proc and no namespaces yet (it refuses them by name), so it runs the
+    same view without those (namespaces=False)."""
     view = ["--ro-bind", "/usr", "/usr"]
     for name, target in links:
         view += ["--symlink", target, "/" + name]
-    view += ["--ro-bind", "/etc", "/etc", "--proc", "/proc", "--dev", "/dev",
-             "--tmpfs", "/tmp", "--ro-bind", data, "/bench", "--chdir", "/tmp",
-             "--unshare-all", "--die-with-parent"]
+    view += ["--ro-bind", "/etc", "/etc"]
+    if namespaces:
+        view += ["--proc", "/proc"]
+    view += ["--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", data, "/bench", "--chdir", "/tmp"]
+    if namespaces:
+        view += ["--unshare-all"]
+    view += ["--die-with-parent"]
     return view
 
 
@@ -329,9 +337,10 @@ def make_runners(args, data, cache, links):
     runners = {"native": Runner("native", [], host_work=True)}
     if args.veil:
         runners["kernel"] = Runner("kernel", [args.veil, "--backend=kernel"] + view)
-        runners["emulate"] = Runner("emulate", [args.veil, "--backend=emulate"] + view)
+        plain = sandbox_view(data, links, namespaces=False)
+        runners["emulate"] = Runner("emulate", [args.veil, "--backend=emulate"] + plain)
         runners["emulate-ptrace"] = Runner(
-            "emulate-ptrace", [args.veil, "--backend=emulate", "--platform=ptrace"] + view)
+            "emulate-ptrace", [args.veil, "--backend=emulate", "--platform=ptrace"] + plain)
     if args.bwrap:
         runners["bwrap"] = Runner("bwrap", [args.bwrap] + view)
     if args.proot:
