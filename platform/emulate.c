@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -111,9 +112,14 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 	return 0;
 }
 
+/* The program's own RLIMIT_NOFILE, given back before it execs. */
+static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
+
 static int first_task(void *arg)
 {
 	const struct spec *spec = arg;
+	if (program_nofile.rlim_cur != RLIM_INFINITY)
+		setrlimit(RLIMIT_NOFILE, &program_nofile);
 	if (spec->new_session)
 		setsid();
 	if (spec->die_with_parent)
@@ -153,6 +159,15 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	if (vfs_setup_build(spec, &root, err) < 0)
 		return -1;
 
+	/* The sentry holds an fd per handed-out file it still tracks, per
+	 * shadow it opens and per tracee thread (pidfd): the soft limit of
+	 * 1024 is too low for a large build; the hard limit is the caller's. */
+	struct rlimit nofile;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max) {
+		program_nofile = nofile;
+		nofile.rlim_cur = nofile.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &nofile);
+	}
 	struct sentry s;
 	int r = sentry_init(&s, spec);
 	if (r < 0) {
@@ -194,6 +209,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	landlock_policy_free(&pol);
 	int status = -1;
 	if (r == 0) {
+		/* The sentry protects itself from the program it serves (same
+		 * uid): no ptrace, /proc/<pid>/mem, process_vm_readv or
+		 * pidfd_getfd against it. Set only now: the first task, forked
+		 * before, had to be seizable; its exec makes it dumpable again,
+		 * so the sentry can still read it. */
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		status_write_info(spec, u.root, 0);
 		status = unotify_run(&u);
 		status_write_exit(spec, status);

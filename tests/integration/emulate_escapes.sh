@@ -45,7 +45,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..15"
+echo "1..16"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -127,6 +127,17 @@ else
 	n=$((n + 1))
 	echo "ok $n - fchmod of an inherited host fd # SKIP needs root"
 fi
+# The sentry is the program's parent and has its uid, but is not its prey.
+check "reading the sentry's memory" "EPERM" \
+	"$(run python3 -c 'import ctypes, os, errno
+libc = ctypes.CDLL(None, use_errno=True)
+buf = ctypes.create_string_buffer(16)
+class iovec(ctypes.Structure): _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+local = iovec(ctypes.cast(buf, ctypes.c_void_p), 16)
+remote = iovec(0x400000, 16)
+r = libc.process_vm_readv(os.getppid(), ctypes.byref(local), 1, ctypes.byref(remote), 1, 0)
+print(errno.errorcode[ctypes.get_errno()] if r < 0 else "READ")')"
+
 # A directory fd veil itself inherited (the caller's, on the host): it
 # names nothing in the sandbox, and lookups under it are refused.
 check "an inherited host directory fd" "EBADF" \
