@@ -106,6 +106,10 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 		.uid = st->spec->uid,
 		.host_gid = getgid(),
 		.gid = st->spec->gid,
+		/* As the kernel backend: a root caller without --unshare-user
+		 * stays in the initial user namespace, where every id is itself;
+		 * otherwise one id is mapped, as in a user namespace. */
+		.identity = getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER),
 	};
 	struct vfs_sb *sb;
 	int r = hostfs_new(&o, &sb);

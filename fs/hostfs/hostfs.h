@@ -24,6 +24,10 @@ struct hostfs_opts {
 	bool rdonly;
 	uid_t host_uid, uid; /* the one host uid that is mapped, and to what */
 	gid_t host_gid, gid;
+	/* Every id maps to itself (host_uid/uid and host_gid/gid unused): the
+	 * view of a process in the initial user namespace, which a root
+	 * caller's kernel-backend sandbox without --unshare-user has. */
+	bool identity;
 	/* How long a cached directory stays trusted without asking the host
 	 * again (ms); 0: every walk re-checks every component. Files and
 	 * the last component of a walk are always re-checked. */

@@ -90,8 +90,8 @@ static int hostfs_revalidate(struct vfs_dentry *d)
 static void set_owner(struct vfs_inode *inode, const struct vfs_new *n)
 {
 	const struct hostfs_opts *o = &HOSTFS_SB(inode->sb)->opts;
-	uid_t hu = n->uid == o->uid ? o->host_uid : (uid_t)-1;
-	gid_t hg = n->gid == o->gid ? o->host_gid : (gid_t)-1;
+	uid_t hu = o->identity ? n->uid : n->uid == o->uid ? o->host_uid : (uid_t)-1;
+	gid_t hg = o->identity ? n->gid : n->gid == o->gid ? o->host_gid : (gid_t)-1;
 	struct stat st;
 	int fd = HOSTFS_I(inode)->fd;
 	if (fstat(fd, &st) < 0)
@@ -275,14 +275,14 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		uid_t hu = (uid_t)-1;
 		gid_t hg = (gid_t)-1;
 		if (a->valid & VFS_ATTR_UID) {
-			if (a->uid != o->uid)
+			if (!o->identity && a->uid != o->uid)
 				return -EINVAL; /* not mapped */
-			hu = o->host_uid;
+			hu = o->identity ? a->uid : o->host_uid;
 		}
 		if (a->valid & VFS_ATTR_GID) {
-			if (a->gid != o->gid)
+			if (!o->identity && a->gid != o->gid)
 				return -EINVAL;
-			hg = o->host_gid;
+			hg = o->identity ? a->gid : o->host_gid;
 		}
 		if (fchownat(fd, "", hu, hg, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)
 			return -errno;

@@ -31,17 +31,22 @@ void hostfs_fill_attrs(struct vfs_inode *inode, const struct stat *st)
 {
 	const struct hostfs_opts *o = &HOSTFS_SB(inode->sb)->opts;
 	inode->flags &= ~(VFS_I_UID_UNMAPPED | VFS_I_GID_UNMAPPED);
-	if (st->st_uid == o->host_uid) {
-		inode->uid = o->uid;
+	if (o->identity) {
+		inode->uid = st->st_uid;
+		inode->gid = st->st_gid;
 	} else {
-		inode->uid = HOSTFS_OVERFLOW_ID;
-		inode->flags |= VFS_I_UID_UNMAPPED;
-	}
-	if (st->st_gid == o->host_gid) {
-		inode->gid = o->gid;
-	} else {
-		inode->gid = HOSTFS_OVERFLOW_ID;
-		inode->flags |= VFS_I_GID_UNMAPPED;
+		if (st->st_uid == o->host_uid) {
+			inode->uid = o->uid;
+		} else {
+			inode->uid = HOSTFS_OVERFLOW_ID;
+			inode->flags |= VFS_I_UID_UNMAPPED;
+		}
+		if (st->st_gid == o->host_gid) {
+			inode->gid = o->gid;
+		} else {
+			inode->gid = HOSTFS_OVERFLOW_ID;
+			inode->flags |= VFS_I_GID_UNMAPPED;
+		}
 	}
 	inode->mode = st->st_mode;
 	inode->nlink = st->st_nlink;
