@@ -168,6 +168,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		nofile.rlim_cur = nofile.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &nofile);
 	}
+	/* hostfs keeps an fd per cached inode: let its cache use at most
+	 * half of what the limit leaves after the sentry's other fds. */
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur != RLIM_INFINITY &&
+	    nofile.rlim_cur < 2 * 4096 + 512)
+		vfs_set_cache_limit(nofile.rlim_cur > 512 ? (unsigned)(nofile.rlim_cur - 512) / 2
+							   : 16);
 	struct sentry s;
 	int r = sentry_init(&s, spec);
 	if (r < 0) {

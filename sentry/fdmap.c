@@ -163,3 +163,11 @@ void fdmap_sweep(struct fdmap *m)
 		}
 	}
 }
+
+bool fdmap_marked(struct fdmap *m, dev_t dev, ino_t ino)
+{
+	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next)
+		if (e->dev == dev && e->ino == ino)
+			return e->marked;
+	return false;
+}

@@ -36,5 +36,7 @@ bool fdmap_was_vfs(struct fdmap *m, dev_t dev, ino_t ino);
 void fdmap_mark_begin(struct fdmap *m);
 void fdmap_mark(struct fdmap *m, dev_t dev, ino_t ino);
 void fdmap_sweep(struct fdmap *m);
+/* Between mark_begin and sweep: whether (dev, ino) was marked. */
+bool fdmap_marked(struct fdmap *m, dev_t dev, ino_t ino);
 
 #endif

@@ -237,6 +237,11 @@ static void mark_fds_of(struct sentry *s, pid_t tid)
 	closedir(d);
 }
 
+static bool marked(void *files, dev_t dev, ino_t ino)
+{
+	return fdmap_marked(files, dev, ino);
+}
+
 void sentry_files_gc(struct sentry *s)
 {
 	if (!s->files)
@@ -250,6 +255,7 @@ void sentry_files_gc(struct sentry *s)
 	for (size_t b = 0; b < s->n_buckets; b++)
 		for (struct sentry_task *t = s->buckets[b]; t; t = t->next)
 			mark_fds_of(s, t->tid);
+	shadows_sweep(s->shadows, marked, s->files);
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);
 	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);

@@ -2,8 +2,8 @@
  *
  * Invariants: a shadow's name is its index ("s<N>"); the table holds a
  * reference on each shadowed location (mount, dentry), so a key is never a
- * freed pointer reused by another object. Shadows live until the sandbox
- * ends: a program may hold its fd anywhere. */
+ * freed pointer reused by another object. A shadow lives while some fd of
+ * the program holds it (shadows_sweep, driven by the fd map's sweep). */
 #include "sentry/shadow.h"
 
 #include <errno.h>
@@ -20,6 +20,8 @@ struct shadow {
 	struct vfs_path loc;
 	unsigned index;
 	bool dir;
+	dev_t dev; /* the shadow's own identity on the host */
+	ino_t ino;
 	struct shadow *next;
 };
 
@@ -143,6 +145,15 @@ int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int fl
 			free(s);
 			return r;
 		}
+		struct stat st;
+		if (fstatat(sh->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			r = -errno;
+			unlinkat(sh->dirfd, name, dir ? AT_REMOVEDIR : 0);
+			free(s);
+			return r;
+		}
+		s->dev = st.st_dev;
+		s->ino = st.st_ino;
 		s->loc = *loc;
 		vfs_path_get(&s->loc);
 		if (sh->n >= sh->nb)
@@ -155,6 +166,27 @@ int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int fl
 	name_of(s, name, sizeof(name));
 	int fd = openat(sh->dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW);
 	return fd < 0 ? -errno : fd;
+}
+
+void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t ino),
+		   void *ctx)
+{
+	for (size_t i = 0; i < sh->nb; i++) {
+		for (struct shadow **pp = &sh->b[i]; *pp;) {
+			struct shadow *s = *pp;
+			if (alive(ctx, s->dev, s->ino)) {
+				pp = &s->next;
+				continue;
+			}
+			*pp = s->next;
+			char name[32];
+			name_of(s, name, sizeof(name));
+			unlinkat(sh->dirfd, name, s->dir ? AT_REMOVEDIR : 0);
+			vfs_path_put(&s->loc);
+			free(s);
+			sh->n--;
+		}
+	}
 }
 
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size)

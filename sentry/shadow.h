@@ -28,6 +28,13 @@ void shadows_free(struct shadows *sh);
  * `flags` (O_RDONLY|O_DIRECTORY, or O_PATH). -errno on failure. */
 int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags);
 
+/* Removes every shadow whose real object `alive` says no fd holds any
+ * more, and lets go of its VFS location, so the shadows (and the host
+ * objects their locations pin) stay as many as the program's open
+ * directories, not as many as it ever opened. */
+void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t ino),
+		   void *ctx);
+
 /* A fresh path in the scratch directory for a unix socket the sentry binds
  * on the program's behalf (the kernel needs a real path); `buf` gets it
  * (at most 108 bytes, sun_path's size). Removed with the scratch

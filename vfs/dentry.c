@@ -16,7 +16,15 @@
  * The cache is one global table: single-threaded, documented in vfs.h. */
 #include "vfs/vfs_private.h"
 
-#define VFS_LRU_MAX 4096
+/* Unreferenced cached dentries kept per filesystem (hostfs holds an O_PATH
+ * fd per cached inode, so this is also an fd budget): vfs_set_cache_limit. */
+static unsigned vfs_lru_max = 4096;
+#define VFS_LRU_MAX vfs_lru_max
+
+void vfs_set_cache_limit(unsigned n)
+{
+	vfs_lru_max = n < 16 ? 16 : n;
+}
 
 static struct hlist_head *dcache;
 static unsigned dcache_mask; /* size - 1 */

@@ -86,6 +86,11 @@ void vfs_cred_init(struct vfs_cred *cred, uid_t uid, gid_t gid);
 void vfs_path_get(const struct vfs_path *p);
 void vfs_path_put(struct vfs_path *p);
 
+/* How many unreferenced dentries a cached filesystem (hostfs) may keep
+ * (default 4096). Each holds a host fd there, so a caller with a small fd
+ * limit lowers it. */
+void vfs_set_cache_limit(unsigned n);
+
 /* umask(2): sets the mask, returns the old one. */
 mode_t vfs_umask(struct vfs_ctx *ctx, mode_t mask);
 
