@@ -520,6 +520,38 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct 
 	_exit(fn(arg));
 }
 
+/* Reads the child's report while keeping it running: a signal that reaches
+ * it before the event loop starts (a Ctrl-C, say) makes it stop for its
+ * tracer, which must deliver the signal or both would wait forever.
+ * Returns the bytes read (0 at EOF), or -1. */
+static ssize_t wait_report(struct unotify *u, pid_t pid, int report, void *buf, size_t len)
+{
+	for (;;) {
+		struct pollfd fds[2] = {{.fd = report, .events = POLLIN},
+					{.fd = u->sigfd, .events = POLLIN}};
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (fds[0].revents)
+			return read(report, buf, len);
+		struct signalfd_siginfo si;
+		while (read(u->sigfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo != SIGCHLD)
+				kill(pid, (int)si.ssi_signo); /* forwarded, as later */
+		}
+		int status;
+		while (waitpid(pid, &status, __WALL | WNOHANG) == pid) {
+			if (!WIFSTOPPED(status))
+				return 0; /* gone: the pipe says EOF too */
+			int sig = WSTOPSIG(status);
+			ptrace(PTRACE_CONT, pid, 0,
+			       (status >> 16) == 0 && sig != SIGTRAP ? sig : 0);
+		}
+	}
+}
+
 int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts *opts,
 		  int (*fn)(void *), void *arg, struct veil_error **err)
 {
@@ -572,7 +604,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 		return verr_set(err, e, "cannot trace the sandbox's first process");
 	}
 	struct child_report rep;
-	if (write(go_w, "g", 1) != 1 || read(report_r, &rep, sizeof(rep)) != sizeof(rep) ||
+	if (write(go_w, "g", 1) != 1 ||
+	    wait_report(u, pid, report_r, &rep, sizeof(rep)) != (ssize_t)sizeof(rep) ||
 	    rep.listener < 0) {
 		bool told = rep.listener < 0;
 		kill(pid, SIGKILL);

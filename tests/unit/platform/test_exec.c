@@ -267,36 +267,25 @@ static int exec_huge(void *arg)
 	return e == E2BIG && after == before ? 0 : 10;
 }
 
-/* The sentry's process may have no children but the sandbox's, so the
- * output is drained by a thread. */
-static void *drain(void *arg)
-{
-	(void)arg;
-	/* SIGCHLD must reach the sentry's signalfd, not this thread. */
-	sigset_t all;
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	size_t total = 0;
-	char buf[65536];
-	ssize_t n;
-	while ((n = read(out_pipe[0], buf, sizeof(buf))) > 0)
-		total += (size_t)n;
-	return (void *)total;
-}
-
+/* The output goes to a file, not a pipe a thread would have to drain: a
+ * thread in the test process when the sandbox forks can hold a lock
+ * (ASan's) that the child then waits on forever. */
 static void huge_argv(void **state)
 {
 	(void)state;
-	assert_int_equal(pipe2(out_pipe, O_CLOEXEC), 0);
-	pthread_t reader;
-	assert_int_equal(pthread_create(&reader, NULL, drain, NULL), 0);
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/huge.out", dir);
+	int out = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(out >= 0);
+	out_pipe[1] = out;
+	out_pipe[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int status = sandbox(exec_huge, NULL);
-	close(out_pipe[1]);
-	void *total;
-	pthread_join(reader, &total);
+	struct stat st;
+	assert_int_equal(fstat(out, &st), 0);
+	close(out);
 	close(out_pipe[0]);
 	assert_int_equal(status, 0);
-	assert_int_equal((size_t)total, 2 * HUGE_ARGC);
+	assert_int_equal(st.st_size, 2 * HUGE_ARGC);
 
 	assert_int_equal(pipe2(out_pipe, O_CLOEXEC), 0);
 	assert_int_equal(sandbox(exec_huge, (void *)1), 0);
