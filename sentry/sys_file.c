@@ -122,6 +122,15 @@ static int dirf_of(struct sentry *s, struct platform_call *call, int dirfd, cons
 	return empty_ok && path[0] == '\0' ? -EOPNOTSUPP : -ENOTDIR;
 }
 
+/* Reads the path argument at `addr` and finds its starting point: what
+ * every path handler begins with. */
+static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint64_t addr,
+		   bool empty_ok, char *path, struct vfs_file **dirf)
+{
+	int r = read_path(call, addr, path);
+	return r < 0 ? r : dirf_of(s, call, dirfd, path, empty_ok, dirf);
+}
+
 /* ---- open ---- */
 
 /* Gives the program `host` (a file's host fd, or a shadow/device fd the
@@ -181,11 +190,8 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 	struct vfs_ctx *c = ctx_of(s, call);
 	NEED_VFS(c);
 	char path[PATH_MAX];
-	int r = read_path(call, path_addr, path);
-	if (r < 0)
-		return r;
 	struct vfs_file *dirf;
-	r = dirf_of(s, call, dirfd, path, false, &dirf);
+	int r = path_at(s, call, dirfd, path_addr, false, path, &dirf);
 	if (r < 0)
 		return r;
 	struct vfs_file *f;
@@ -375,11 +381,8 @@ static long do_access(struct sentry *s, struct platform_call *call, int dirfd, u
 	struct vfs_ctx *c = ctx_of(s, call);
 	NEED_VFS(c);
 	char path[PATH_MAX];
-	int r = read_path(call, path_addr, path);
-	if (r < 0)
-		return r;
 	struct vfs_file *dirf;
-	r = dirf_of(s, call, dirfd, path, false, &dirf);
+	int r = path_at(s, call, dirfd, path_addr, false, path, &dirf);
 	return r < 0 ? r : vfs_faccessat2(c, dirf, path, mode, flags);
 }
 
@@ -407,11 +410,8 @@ static long do_readlink(struct sentry *s, struct platform_call *call, int dirfd,
 	if (size <= 0)
 		return -EINVAL;
 	char path[PATH_MAX];
-	int r = read_path(call, path_addr, path);
-	if (r < 0)
-		return r;
 	struct vfs_file *dirf;
-	r = dirf_of(s, call, dirfd, path, true, &dirf);
+	int r = path_at(s, call, dirfd, path_addr, true, path, &dirf);
 	if (r < 0)
 		return r;
 	char target[PATH_MAX];
@@ -470,15 +470,13 @@ SYS_HANDLER(umask)
 /* ---- changes to the tree ---- */
 
 /* One path argument at args[i] with its dirfd at args[i-1] (or AT_FDCWD). */
-#define PATH_AT(var, dfd, idx)                                              \
-	char var[PATH_MAX];                                                 \
-	struct vfs_file *var##_dir;                                         \
-	do {                                                                \
-		int r_ = read_path(call, call->args[idx], var);            \
-		if (r_ == 0)                                               \
-			r_ = dirf_of(s, call, (dfd), var, false, &var##_dir); \
-		if (r_ < 0)                                                \
-			return r_;                                         \
+#define PATH_AT(var, dfd, idx)                                                   \
+	char var[PATH_MAX];                                                      \
+	struct vfs_file *var##_dir;                                              \
+	do {                                                                     \
+		int r_ = path_at(s, call, (dfd), call->args[idx], false, var, &var##_dir); \
+		if (r_ < 0)                                                      \
+			return r_;                                               \
 	} while (0)
 
 SYS_HANDLER(mkdir)
