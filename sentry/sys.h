@@ -8,7 +8,7 @@
 #include "sentry/sentry.h"
 #include "sentry/syscalls.h"
 
-#define SYS_HANDLER(name) long sys_##name(struct sentry *s, struct platform_call *call)
+#define SYS_HANDLER(name) long sentry_sys_##name(struct sentry *s, struct platform_call *call)
 
 /* sys_creds.c */
 SYS_HANDLER(getuid);

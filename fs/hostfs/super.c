@@ -10,6 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/openat2.h"
 #include "fs/hostfs/hostfs_private.h"
 
 int hostfs_open_beneath(int dirfd, const char *name, int flags)
@@ -18,8 +19,7 @@ int hostfs_open_beneath(int dirfd, const char *name, int flags)
 		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-	return fd < 0 ? -errno : (int)fd;
+	return openat2_retry(dirfd, name, &how);
 }
 
 static unsigned bucket(dev_t dev, ino_t ino)

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/openat2.h"
 #include "base/xalloc.h"
 #include "platform/ns/ns_private.h"
 
@@ -62,7 +63,12 @@ static int resolve(int root, const char *rel, int flags, mode_t mode)
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
 	};
-	return (int)syscall(SYS_openat2, root, rel, &how, sizeof(how));
+	int fd = openat2_retry(root, rel, &how);
+	if (fd < 0) {
+		errno = -fd;
+		return -1;
+	}
+	return fd;
 }
 
 /* The magic link naming fd, for the calls that only take a path. */

@@ -5,6 +5,7 @@
  * it and runs every step with real syscalls under the step's credentials,
  * writing each result into shared memory. VFS side: the parent runs the
  * same steps on a fresh VFS. Then the two result arrays are compared. */
+#include "base/openat2.h"
 #include "tests/differential/diff.h"
 
 #include <dirent.h>
@@ -222,7 +223,7 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_OPEN2: {
 		struct open_how how = { .flags = (uint64_t)s->a, .mode = (uint64_t)s->b,
 					.resolve = (uint64_t)s->c };
-		x = k_ret(syscall(SYS_openat2, at, s->path, &how, sizeof(how)));
+		x = openat2_retry(at, s->path, &how);
 		if (x >= 0) {
 			if (fds[s->slot] >= 0)
 				close(fds[s->slot]);
