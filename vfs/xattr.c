@@ -90,16 +90,16 @@ ssize_t vfs_getxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *p
 	return n;
 }
 
-int vfs_setxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
-		   const char *name, const void *value, size_t size, int xflags)
+/* What setxattr and removexattr share: the walk, then the kernel's checks
+ * in its order (read-only mount, xattr permission, a name the filesystem
+ * may take), then `change`, then ctime. */
+static int xattr_change(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+			const char *name, int (*change)(struct vfs_inode *, const void *),
+			const void *arg)
 {
-	if (xflags & ~(XATTR_CREATE | XATTR_REPLACE))
-		return -EINVAL;
 	int r = check_name(name);
 	if (r < 0)
 		return r;
-	if (size > XATTR_SIZE_MAX)
-		return -E2BIG;
 	struct vfs_path p;
 	r = walk(ctx, dirf, path, flags, &p);
 	if (r < 0)
@@ -112,14 +112,47 @@ int vfs_setxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	if (r == 0)
 		r = resolve_name(name);
 	if (r == 0)
-		r = inode->ops->setxattr ? inode->ops->setxattr(inode, name, value, size, xflags)
-					 : -EOPNOTSUPP;
+		r = change(inode, arg);
 	if (r == 0) {
 		struct vfs_iattr a = { 0 };
 		vfs_notify_change(inode, &a); /* ctime */
 	}
 	vfs_path_put(&p);
 	return r;
+}
+
+struct set_args {
+	const char *name;
+	const void *value;
+	size_t size;
+	int xflags;
+};
+
+static int do_set(struct vfs_inode *inode, const void *arg)
+{
+	const struct set_args *a = arg;
+	return inode->ops->setxattr ? inode->ops->setxattr(inode, a->name, a->value, a->size,
+							   a->xflags)
+				    : -EOPNOTSUPP;
+}
+
+static int do_remove(struct vfs_inode *inode, const void *name)
+{
+	return inode->ops->removexattr ? inode->ops->removexattr(inode, name) : -EOPNOTSUPP;
+}
+
+int vfs_setxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		   const char *name, const void *value, size_t size, int xflags)
+{
+	if (xflags & ~(XATTR_CREATE | XATTR_REPLACE))
+		return -EINVAL;
+	int r = check_name(name);
+	if (r < 0)
+		return r;
+	if (size > XATTR_SIZE_MAX)
+		return -E2BIG;
+	struct set_args a = {name, value, size, xflags};
+	return xattr_change(ctx, dirf, path, flags, name, do_set, &a);
 }
 
 ssize_t vfs_listxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
@@ -155,26 +188,5 @@ ssize_t vfs_listxattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *
 int vfs_removexattrat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
 		      const char *name)
 {
-	int r = check_name(name);
-	if (r < 0)
-		return r;
-	struct vfs_path p;
-	r = walk(ctx, dirf, path, flags, &p);
-	if (r < 0)
-		return r;
-	struct vfs_inode *inode = p.dentry->inode;
-	if (vfs_mnt_rdonly(p.mnt))
-		r = -EROFS;
-	if (r == 0)
-		r = xattr_permission(&ctx->cred, inode, name, MAY_WRITE);
-	if (r == 0)
-		r = resolve_name(name);
-	if (r == 0)
-		r = inode->ops->removexattr ? inode->ops->removexattr(inode, name) : -EOPNOTSUPP;
-	if (r == 0) {
-		struct vfs_iattr a = { 0 };
-		vfs_notify_change(inode, &a);
-	}
-	vfs_path_put(&p);
-	return r;
+	return xattr_change(ctx, dirf, path, flags, name, do_remove, name);
 }
