@@ -135,18 +135,21 @@ static int first_task(void *arg)
 	return 1;
 }
 
-/* bubblewrap's default cwd: the caller's, when it exists inside; else
- * $HOME (from the program's environment); else /. */
-static const char *initial_cwd(const struct spec *spec, char *buf, size_t size)
+/* bubblewrap's cwd: --chdir's, which must work; else the caller's, when
+ * it exists inside; else $HOME (from the program's environment); else /. */
+static int set_initial_cwd(struct sentry *s, const struct spec *spec, struct veil_error **err)
 {
-	if (spec->chdir)
-		return spec->chdir;
-	if (getcwd(buf, size))
-		return buf;
+	if (spec->chdir) {
+		int r = sentry_chdir_initial(s, spec->chdir);
+		return r < 0 ? verr_set(err, -r, "Can't chdir to %s", spec->chdir) : 0;
+	}
+	char cwd[PATH_MAX];
+	if (getcwd(cwd, sizeof(cwd)) && sentry_chdir_initial(s, cwd) == 0)
+		return 0;
 	for (char **e = spec->envp; e && *e; e++)
-		if (strncmp(*e, "HOME=", 5) == 0)
-			return *e + 5;
-	return "/";
+		if (strncmp(*e, "HOME=", 5) == 0 && sentry_chdir_initial(s, *e + 5) == 0)
+			return 0;
+	return 0; /* the root */
 }
 
 int emulate_run(const struct spec *spec, struct veil_error **err)
@@ -181,26 +184,17 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		return verr_set(err, -r, "cannot start the sentry");
 	}
 	s.fs = &sentry_vfs_fs_ops;
-	char cwd[PATH_MAX];
 	mode_t mask = umask(022);
 	umask(mask);
-	r = sentry_attach_vfs(&s, root, initial_cwd(spec, cwd, sizeof(cwd)), mask);
+	r = sentry_attach_vfs(&s, root, mask);
 	if (r < 0) {
 		vfs_mount_tree_put(root);
 		sentry_fini(&s);
 		return verr_set(err, -r, "cannot start the sentry");
 	}
-	if (spec->chdir) {
-		/* bubblewrap fails when --chdir names nothing usable. */
-		struct sentry_task probe = {.fs = s.initial_fs, .creds = s.initial};
-		char got[PATH_MAX];
-		if (vfs_getcwd(sentry_task_vfs(&probe), got, sizeof(got)) < 0 ||
-		    strcmp(got, "/") == 0) {
-			if (strcmp(spec->chdir, "/") != 0) {
-				sentry_fini(&s);
-				return verr_set(err, ENOENT, "Can't chdir to %s", spec->chdir);
-			}
-		}
+	if (set_initial_cwd(&s, spec, err) < 0) {
+		sentry_fini(&s);
+		return -1;
 	}
 
 	struct landlock_policy pol;

@@ -58,7 +58,7 @@ static void fs_put(struct sentry_fs *f)
 	free(f);
 }
 
-int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd, mode_t umask)
+int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask)
 {
 	struct sentry_fs *f = malloc(sizeof(*f));
 	struct fdmap *files = fdmap_new();
@@ -75,13 +75,18 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd,
 	struct vfs_ctx *c = &f->ctx;
 	vfs_ctx_init(c, root, &cred);
 	c->umask = umask & 0777;
-	if (cwd && vfs_chdir(c, NULL, cwd) < 0)
-		vfs_chdir(c, NULL, "/");
 	s->root = root;
 	s->initial_fs = f;
 	s->files = files;
 	s->shadows = shadows;
 	return 0;
+}
+
+int sentry_chdir_initial(struct sentry *s, const char *path)
+{
+	struct sentry_task first = {.fs = s->initial_fs, .creds = s->initial};
+	struct vfs_ctx *c = sentry_task_vfs(&first);
+	return c ? vfs_chdir(c, NULL, path) : -ENOSYS;
 }
 
 struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)

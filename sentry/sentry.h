@@ -69,9 +69,10 @@ int sentry_init(struct sentry *s, const struct spec *spec);
 void sentry_fini(struct sentry *s);
 
 /* Gives the sentry its filesystem: the mount tree (the sentry takes the
- * reference), the first task's cwd (`cwd`, if it is a directory there,
- * else /) and umask. 0 or -errno. */
-int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, const char *cwd, mode_t umask);
+ * reference) and the first task's umask; its cwd is the root. 0 or -errno. */
+int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask);
+/* Moves the first task's cwd, with its credentials: vfs_chdir's result. */
+int sentry_chdir_initial(struct sentry *s, const char *path);
 
 /* The calling task's VFS context with its current credentials, or NULL
  * when the sentry has no filesystem. */

@@ -1,0 +1,34 @@
+#!/bin/sh
+# How the emulate backend starts: the cwd it picks, a --chdir that names
+# nothing (worded as the kernel backend does), what it refuses by name,
+# and what --backend=auto picks. TAP output.
+#
+#   emulate_start.sh VEIL
+set -u
+veil=$1
+B="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --tmpfs /tmp"
+n=0
+check() {
+	n=$((n + 1))
+	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
+}
+echo "1..6"
+# shellcheck disable=SC2086
+check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
+# shellcheck disable=SC2086
+check "the caller's cwd when it exists inside" "/usr/share" \
+	"$(cd /usr/share && "$veil" --backend=emulate $B /bin/pwd 2>&1)"
+# shellcheck disable=SC2086
+check "else /" "/" "$(cd /var && "$veil" --backend=emulate $B --unsetenv HOME /bin/pwd 2>&1)"
+# shellcheck disable=SC2086
+check "a --chdir to nothing fails as under the kernel backend" \
+	"$("$veil" --backend=kernel $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")" \
+	"$("$veil" --backend=emulate $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")"
+# shellcheck disable=SC2086
+check "an op it cannot realise is refused by name" \
+	"veil: proc on \"/proc\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"$( ("$veil" --backend=emulate $B --proc /proc /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
+# shellcheck disable=SC2086
+check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
+	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --proc /proc /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
