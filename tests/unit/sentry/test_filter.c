@@ -54,7 +54,7 @@ static long probe(enum probe p)
 			if (t[i].cls == SYS_NOTIFY && !t[i].handler &&
 			    t[i].nr != SCMP_SYS(openat) && t[i].nr != SCMP_SYS(sendto))
 				return syscall(t[i].nr, -1, 0, 0, 0, 0, 0) < 0 ? -errno : 1;
-		return -ENOSYS; /* every one is handled: nothing to probe */
+		return 2; /* every one is handled: nothing to probe */
 	}
 	case P_SEND:
 	case P_SENDTO_ADDR: {
@@ -108,8 +108,12 @@ static void filter_results(void **state)
 	/* send() runs natively; a sendto with an address is the sentry's */
 	assert_int_equal(res[P_SEND], 1);
 	assert_int_equal(res[P_SENDTO_ADDR], -ENOSYS);
-	/* a path syscall without a handler yet: refused in the kernel */
-	assert_int_equal(res[P_MKDIRAT], -ENOSYS);
+	/* a path syscall without a handler yet: refused in the kernel (once
+	 * every trapped syscall has a handler there is none to probe) */
+	if (res[P_MKDIRAT] == 2)
+		print_message("no unhandled trapped syscall left to probe\n");
+	else
+		assert_int_equal(res[P_MKDIRAT], -ENOSYS);
 	close(p[0]);
 }
 
