@@ -16,10 +16,9 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 		return SCMP_ACT_ERRNO(e->err);
 	case SYS_NOTIFY:
 		/* Unsupported: refuse in the kernel, no round trip for the same
-		 * result. openat is the exception: the platform hands exec's fd
-		 * over through an openat it makes the tracee run (the "carrier",
-		 * platform/unotify/exec.c), so openat always reaches the sentry. */
-		if (!e->handler && e->nr != SCMP_SYS(openat))
+		 * result. (openat, which the unotify platform also uses to hand
+		 * exec's fd over, is always handled.) */
+		if (!e->handler)
 			return SCMP_ACT_ERRNO(ENOSYS);
 		return trap == FILTER_TRAP_NOTIFY ? SCMP_ACT_NOTIFY
 						  : SCMP_ACT_TRACE(FILTER_TRACE_EMULATE);

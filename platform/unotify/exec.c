@@ -291,14 +291,6 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
 	return true;
 }
 
-enum resume exec_seccomp_stop(struct unotify *u, struct unotify_exec *x)
-{
-	(void)u, (void)x;
-	/* Ours: the execveat of step EXEC, the only TRACE-class syscall a
-	 * tracee makes while it runs our steps (its signals are held). */
-	return RESUME_SYSCALL;
-}
-
 void exec_hold_signal(struct unotify_exec *x, int sig)
 {
 	if (sig > 0 && sig <= 64)

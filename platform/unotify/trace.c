@@ -77,9 +77,10 @@ static const struct platform_ops trace_call_ops = {
 
 enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 {
-	struct unotify_exec *x = exec_find(u, tid);
-	if (x)
-		return exec_seccomp_stop(u, x);
+	/* Ours: the execveat of an exec by fd, the only TRACE-class syscall a
+	 * tracee makes while it runs those steps (its signals are held). */
+	if (exec_find(u, tid))
+		return RESUME_SYSCALL;
 	struct trace_call tc = {.u = u, .resume = RESUME_CONT};
 	if (ptrace(PTRACE_GETREGS, tid, 0, &tc.regs) < 0)
 		return RESUME_CONT; /* gone */
