@@ -32,7 +32,17 @@ struct hostfs_opts {
 	 * again (ms); 0: every walk re-checks every component. Files and
 	 * the last component of a walk are always re-checked. */
 	unsigned dir_ttl_ms;
+	/* Ask the host about every cached component on every walk, even
+	 * where inotify would say nothing changed (benchmarks, tests). */
+	bool strict;
 };
+
+/* Revalidations of cached names so far, all instances: confirmed by a
+ * host fstatat, or trusted because no host change was reported. */
+struct hostfs_stats {
+	unsigned long strict, trusted;
+};
+void hostfs_get_stats(struct hostfs_stats *ret);
 
 /* A new instance with one reference for the caller. Errnos: those of
  * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */

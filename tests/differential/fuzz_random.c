@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fs/hostfs/hostfs.h"
+
 #include "tests/differential/diff.h"
 #include "tests/differential/fuzz.h"
 
@@ -32,5 +34,9 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("random sequences: %d, steps: %ld, failing sequences: %d\n", iters, steps, bad);
+	struct hostfs_stats hs;
+	hostfs_get_stats(&hs);
+	printf("hostfs revalidations: %lu trusted (no host change reported), %lu asked the host\n",
+	       hs.trusted, hs.strict);
 	return bad ? 1 : 0;
 }

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs/hostfs/hostfs.h"
+
 #include "tests/differential/steps.h"
 
 int main(int argc, char **argv)
@@ -25,8 +27,9 @@ int main(int argc, char **argv)
 	}
 	long steps = 0;
 	int bad = 0;
-	for (int i = 0; i < diff_nscenarios; i++) {
-		const struct diff_scenario *sc = &diff_scenarios[i];
+	for (int i = 0; i < diff_nscenarios + diff_nhost_scenarios; i++) {
+		const struct diff_scenario *sc = i < diff_nscenarios ? &diff_scenarios[i]
+								      : &diff_host_scenarios[i - diff_nscenarios];
 		bool want = first >= argc;
 		for (int j = first; j < argc; j++)
 			want |= strcmp(argv[j], sc->name) == 0;
@@ -38,5 +41,9 @@ int main(int argc, char **argv)
 	}
 	printf("scenario steps: %ld\n", steps);
 	printf("mismatches: %d\n", bad);
+	struct hostfs_stats hs;
+	hostfs_get_stats(&hs);
+	printf("hostfs revalidations: %lu trusted (no host change reported), %lu asked the host\n",
+	       hs.trusted, hs.strict);
 	return bad ? 1 : 0;
 }
