@@ -8,7 +8,10 @@
  * can lead outside the bound tree. Host owners are mapped as a user
  * namespace maps them: host_uid/host_gid show as uid/gid, every other id
  * as 65534 (and capabilities do not override their permissions). A
- * read-only instance refuses every change with EROFS. */
+ * read-only instance refuses every change with EROFS. Cached names are
+ * revalidated on every walk: by the host, or without a host call while
+ * inotify reports no change that could affect them (watch.c,
+ * docs/vfs.md). */
 #ifndef VEIL_FS_HOSTFS_H
 #define VEIL_FS_HOSTFS_H
 
