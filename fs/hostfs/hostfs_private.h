@@ -11,8 +11,9 @@
  *     revalidated on every walk step, so host changes are seen: with
  *     fstatat(parent, name), or without asking the host when inotify says
  *     nothing changed since it last answered (watch.c).
- *   - A watched directory inode (wd > 0) is in the sb's wds table; the
- *     watch goes with the inode (evict removes it). */
+ *   - A watched directory inode (wd > 0) is in watch.c's wd table (one
+ *     inotify instance per process); evict removes it, and the watch with
+ *     the last inode using it. */
 #ifndef VEIL_FS_HOSTFS_PRIVATE_H
 #define VEIL_FS_HOSTFS_PRIVATE_H
 
@@ -25,14 +26,11 @@ struct hostfs_sb {
 	struct vfs_sb vsb;
 	struct hostfs_opts opts;
 	struct hlist_head table[HOSTFS_BUCKETS];
-	/* watch.c: -1 when the instance is strict (opts.strict, or no inotify) */
-	int ifd;		/* inotify, one watch per cached directory */
-	int mfd;		/* /proc/self/mountinfo, polled for mount changes */
-	uint64_t clock;		/* stamps events and confirmations */
+	/* watch.c */
+	int mfd;		/* /proc/self/mountinfo; -1: strict (opts.strict, no inotify) */
 	uint64_t floor;		/* nothing stamped at or before it is trusted */
 	uint64_t polled_gen;	/* vfs_walk_gen of the last poll */
 	uint64_t trusted_gen;	/* vfs_walk_gen of the last poll that saw everything */
-	struct hlist_head wds[HOSTFS_BUCKETS];
 };
 
 struct hostfs_inode {
@@ -71,7 +69,7 @@ void hostfs_watch_fini(struct hostfs_sb *sb);
 /* Watches a new directory inode (if its filesystem is local and limits
  * allow), before anything is looked up in it. */
 void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi);
-void hostfs_watch_forget(struct hostfs_sb *sb, struct hostfs_inode *hi);
+void hostfs_watch_forget(struct hostfs_inode *hi);
 /* May d be used without asking the host (its name, and a directory's
  * attributes, unchanged since the host last confirmed them)? Drains the
  * events first, once per walk. */

@@ -116,7 +116,7 @@ static void hostfs_evict(struct vfs_inode *inode)
 {
 	struct hostfs_inode *hi = HOSTFS_I(inode);
 	hlist_del_init(&hi->node);
-	hostfs_watch_forget(HOSTFS_SB(inode->sb), hi);
+	hostfs_watch_forget(hi);
 	if (hi->fd >= 0)
 		close(hi->fd);
 	free(hi);

@@ -364,6 +364,39 @@ static void host_mounts_are_seen(void **state)
 	vfs_ctx_destroy(&user);
 }
 
+/* Two instances on one tree share the host's watches: the one that goes
+ * first must not take them from the other (which would only make it
+ * strict: the removal's IN_IGNORED reaches it). */
+static void shared_watches_outlive_an_instance(void **state)
+{
+	struct hfx *h = *state;
+	struct hostfs_opts o = { .source = h->tree };
+	struct vfs_sb *sb;
+	assert_int_equal(hostfs_new(&o, &sb), 0);
+	struct vfs_mount *m;
+	assert_int_equal(vfs_mount_root(sb, 0, &m), 0);
+	vfs_sb_put(sb);
+	struct vfs_cred c;
+	vfs_cred_init(&c, 0, 0);
+	struct vfs_ctx other;
+	vfs_ctx_init(&other, m, &c);
+	sh("mkdir -p $D/tree/d/a && touch $D/tree/d/a/z", h->dir);
+	unsigned long strict, trusted;
+	for (int i = 0; i < 3; i++) {
+		walk_counts(&other, "/d/a/z", 0, &strict, &trusted);
+		walk_counts(&h->ctx, "/d/a/z", 0, &strict, &trusted);
+	}
+	assert_int_equal(trusted, 3);
+	vfs_ctx_destroy(&other);
+	vfs_mount_tree_put(m);
+	for (int i = 0; i < 3; i++)
+		walk_counts(&h->ctx, "/d/a/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 0); /* still watched */
+	sh("mv $D/tree/d/a $D/tree/d/a2", h->dir);
+	walk_counts(&h->ctx, "/d/a/z", -ENOENT, &strict, &trusted);
+	walk_counts(&h->ctx, "/d/a2/z", 0, &strict, &trusted);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -379,6 +412,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(unchanged_names_are_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(strict_asks_every_time, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_chmod_is_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_watches_outlive_an_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_mounts_are_seen, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
