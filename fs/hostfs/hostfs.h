@@ -32,8 +32,9 @@ struct hostfs_opts {
 	 * caller's kernel-backend sandbox without --unshare-user has. */
 	bool identity;
 	/* How long a cached directory stays trusted without asking the host
-	 * again (ms); 0: every walk re-checks every component. Files and
-	 * the last component of a walk are always re-checked. */
+	 * or reading its change notifications (ms): host changes to
+	 * directories may go unseen that long. 0 (the default): none, every
+	 * change is seen by the next walk. Other kinds are always checked. */
 	unsigned dir_ttl_ms;
 	/* Ask the host about every cached component on every walk, even
 	 * where inotify would say nothing changed (benchmarks, tests). */
