@@ -133,9 +133,10 @@ static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint
 
 /* ---- open ---- */
 
-/* Gives the program `host` (a file's host fd, or a shadow/device fd the
- * caller opened, then closed here) standing for VFS file `f`, which the fd
- * map keeps. Consumes the caller's reference on f. */
+/* Gives the program `host` (a file's host fd taken from it, or a
+ * shadow/device fd the caller opened; `owned`, closed here) standing for
+ * VFS file `f`, which the fd map keeps. Consumes the caller's reference on
+ * f. */
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
 		      int owned, uint64_t flags)
 {
@@ -200,8 +201,11 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		return open_device(s, call, c, dirf, path, how);
 	if (r < 0)
 		return r;
-	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_host_fd(f);
-	int shadow = -1;
+	/* A regular file's open file goes to the program whole: the file the
+	 * fd map keeps for it holds no copy, or the program's flock would
+	 * outlive its last close (and IN_CLOSE_WRITE never come). */
+	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_take_host_fd(f);
+	int owned = host; /* closed once handed over */
 	if (host == -EISDIR || (how->flags & O_PATH)) {
 		/* No host fd for a directory or an O_PATH open: a shadow.
 		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
@@ -219,12 +223,12 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 			vfs_file_put(f);
 			return r;
 		}
-		host = shadow = r;
+		host = owned = r;
 	} else if (host < 0) {
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, shadow, how->flags);
+	return hand_over(s, call, f, host, owned, how->flags);
 }
 
 SYS_HANDLER(open)

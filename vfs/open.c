@@ -73,6 +73,14 @@ int vfs_file_host_fd(const struct vfs_file *f)
 	return f->host_fd;
 }
 
+int vfs_file_take_host_fd(struct vfs_file *f)
+{
+	int fd = vfs_file_host_fd(f);
+	if (fd >= 0)
+		f->host_fd = -1;
+	return fd;
+}
+
 const struct vfs_path *vfs_file_path(const struct vfs_file *f)
 {
 	return &f->path;

@@ -162,6 +162,12 @@ void vfs_file_put(struct vfs_file *f);
  * O_APPEND; borrowed: it lives as long as the file. -EBADF for O_PATH
  * files, -EISDIR for directories, -ENXIO for other kinds. */
 int vfs_file_host_fd(const struct vfs_file *f);
+/* The same fd, now the caller's: the file keeps no host fd. For a file
+ * whose open file the sentry gives away, so the program alone holds it:
+ * its flock and OFD locks go with the program's last close, as does the
+ * IN_CLOSE_WRITE a watcher waits for. The file's metadata calls go through
+ * its inode and still work. Errors as vfs_file_host_fd. */
+int vfs_file_take_host_fd(struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
