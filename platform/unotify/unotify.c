@@ -169,20 +169,45 @@ static int uc_reply(struct platform_call *call, long ret)
 	return 0;
 }
 
-/* Pinning the tracee to the sentry's CPU around this ioctl (the
- * "sync+affine" of docs/performance.md, 3x faster in the bare benchmark)
- * made an open in the real loop slower, 24 -> 45 us: not done. */
+/* Binds thread `tid` to the CPU this thread runs on, saving its mask in
+ * *saved: true if it is now bound (and must be let go). Not done when the
+ * CPU is outside the thread's own mask. */
+static bool pin_to_this_cpu(pid_t tid, cpu_set_t *saved)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(tid, sizeof(*saved), saved) < 0 ||
+	    !CPU_ISSET(cpu, saved) || CPU_COUNT(saved) == 1)
+		return false;
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(tid, sizeof(one), &one) == 0;
+}
+
+/* ADDFD wakes the tracee with a plain complete(), not the sync wake-up
+ * SEND uses, so the scheduler puts it on the idle CPU (~25 us to wake an
+ * idle vCPU here) and its completion wakes the sentry across CPUs again:
+ * an open+close cost 57-63 us, sometimes 18. Bound to the sentry's CPU for
+ * the ioctl, the tracee runs where the sentry sleeps: 24-29 us, every
+ * time (docs/performance.md, 2026-12-01; an earlier measurement that found
+ * this slower had met the fast case of the unbound run). A thread of the
+ * program that changes this thread's mask meanwhile loses that change: a
+ * scheduling matter, never one of what the program may do. */
 int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags)
 {
-	(void)tid;
 	struct seccomp_notif_addfd a = {
 		.id = id,
 		.flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = newfd_flags,
 	};
+	cpu_set_t saved;
+	bool pinned = pin_to_this_cpu(tid, &saved);
 	int r = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	return r < 0 ? -errno : r;
+	int e = errno;
+	if (pinned)
+		sched_setaffinity(tid, sizeof(saved), &saved);
+	return r < 0 ? -e : r;
 }
 
 static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
