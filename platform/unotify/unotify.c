@@ -108,6 +108,9 @@ static void pidfd_insert(struct unotify *u, pid_t tid, int pidfd)
 
 void unotify_forget_pidfd(struct unotify *u, pid_t tid)
 {
+	/* The thread's cached fds go with it: its fd table may be another
+	 * by now (exec), and a reused tid must start cold. */
+	fdcache_forget_task(&u->fdcache, tid);
 	struct pidfd_slot *p = pidfd_lookup(u, tid);
 	if (!p)
 		return;
@@ -146,9 +149,31 @@ int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
 	return r < 0 ? -errno : r;
 }
 
+int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd *out)
+{
+	if (fdcache_lookup(&u->fdcache, tid, fd, out) == 0)
+		return 0;
+	int r = unotify_get_fd(u, tid, fd);
+	if (r < 0)
+		return r;
+	*out = (struct platform_fd){.fd = r, .how = -1};
+	if (fstat(r, &out->st) < 0) {
+		int e = errno;
+		close(r);
+		return -e;
+	}
+	fdcache_offer(&u->fdcache, tid, fd, out);
+	return 0;
+}
+
 static int uc_get_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(UC(call)->u, call->tid, fd);
+}
+
+static int uc_get_fd_stat(struct platform_call *call, int fd, struct platform_fd *out)
+{
+	return unotify_get_fd_stat(UC(call)->u, call->tid, fd, out);
 }
 
 static bool uc_valid(struct platform_call *call)
@@ -215,6 +240,13 @@ static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 	return unotify_addfd(UC(call)->u, call->tid, UC(call)->id, fd, flags & O_CLOEXEC);
 }
 
+static int uc_keep_fd(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
+		      int flags)
+{
+	return fdcache_keep(&UC(call)->u->fdcache, call->tid, tracee_fd, fd, st, flags) ? 0
+											 : -EINVAL;
+}
+
 static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
 		      size_t argc, uint64_t envp)
 {
@@ -227,9 +259,11 @@ static const struct platform_ops unotify_call_ops = {
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
 	.get_fd = uc_get_fd,
+	.get_fd_stat = uc_get_fd_stat,
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
+	.keep_fd = uc_keep_fd,
 	.exec_fd = uc_exec_fd,
 };
 
@@ -583,6 +617,7 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
 	u->listener = u->sigfd = -1;
+	fdcache_init(&u->fdcache);
 
 	sigset_t block;
 	sigemptyset(&block);
@@ -682,6 +717,7 @@ void unotify_fini(struct unotify *u)
 		if (u->pidfds[i].tid)
 			close(u->pidfds[i].pidfd);
 	free(u->pidfds);
+	fdcache_fini(&u->fdcache);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }
