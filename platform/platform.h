@@ -72,12 +72,19 @@ struct platform_ops {
 	 * fd with `flags` (O_CLOEXEC or 0). The sentry keeps its own `fd`.
 	 * Returns the tracee's fd number, or -errno. */
 	int (*reply_fd)(struct platform_call *call, int fd, unsigned flags);
-	/* After reply_fd: offers the platform the sentry's `fd` (st its fstat,
-	 * opened with `flags`), which the tracee now has as `tracee_fd`, for
-	 * get_fd_stat to answer from. 0 if the platform took it (the caller
-	 * must not close it), else -errno and the caller keeps it. May be NULL. */
+	/* After reply_fd: offers the platform the sentry's `fd` (st its fstat),
+	 * an fd on the open file the tracee now has as `tracee_fd`, for
+	 * get_fd_stat to answer from (`how`: its O_ACCMODE | O_PATH bits, or
+	 * -1). A regular file is offered only while the fd map holds its open
+	 * file anyway (so keeping it changes no open file's lifetime), and
+	 * dropped with drop_kept when the map lets files go. 0 if the platform
+	 * took `fd` (the caller must not close it), else -errno and the caller
+	 * keeps it; with `fd` -1 the platform only forgets what it had for
+	 * `tracee_fd`. May be NULL. */
 	int (*keep_fd)(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
-		       int flags);
+		       int how);
+	/* Drops every regular file keep_fd kept. May be NULL. */
+	void (*drop_kept)(struct platform_call *call);
 	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
 	 * sentry chose and checked) instead, with the argument vector `argv`
 	 * (`argc` entries) and the tracee's own environment pointer `envp`.

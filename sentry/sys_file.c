@@ -155,6 +155,32 @@ static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint
 
 /* ---- open ---- */
 
+/* Offers the platform an fd on the open file the tracee just got as
+ * `tracee_fd`, so its next call on that fd needs no pidfd_getfd: a shadow
+ * directory's own fd (returns -1: the platform took `owned`), or a dup of
+ * a regular file's host fd while the fd map holds that very file (whose
+ * open file therefore lives on anyway). Returns what the caller still
+ * has to close. */
+static int keep(struct sentry *s, struct platform_call *call, struct vfs_file *f, int tracee_fd,
+		int host, int owned, const struct stat *st)
+{
+	int mine = -1, how = -1;
+	if (owned >= 0 && S_ISDIR(st->st_mode)) {
+		mine = owned;
+		how = O_RDONLY;
+	} else if (owned < 0 && S_ISREG(st->st_mode) &&
+		   fdmap_find(s->files, st->st_dev, st->st_ino) == f) {
+		mine = fcntl(host, F_DUPFD_CLOEXEC, 0);
+	}
+	/* mine < 0: the platform only forgets what it had for that number. */
+	bool taken = call->ops->keep_fd(call, tracee_fd, mine, st, how) == 0;
+	if (taken && mine == owned)
+		return -1;
+	if (!taken && mine >= 0 && mine != owned)
+		close(mine);
+	return owned;
+}
+
 /* Gives the program `host` (a file's host fd, or a shadow/device fd the
  * caller opened, then closed here) standing for VFS file `f`, which the fd
  * map keeps. `known` is host's fstat when the caller has it, else NULL.
@@ -164,18 +190,16 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 {
 	struct stat st;
 	int r;
-	sentry_files_gc(s);
+	if (sentry_files_gc(s) && call->ops->drop_kept)
+		call->ops->drop_kept(call);
 	if (known)
 		st = *known;
 	if ((!known && fstat(host, &st) < 0) || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
 		r = -ENOMEM;
 	} else {
 		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-		/* A shadow directory's fd is the tracee's open file itself: kept,
-		 * the tracee's next call on it needs no pidfd_getfd. */
-		if (r >= 0 && owned >= 0 && S_ISDIR(st.st_mode) && call->ops->keep_fd &&
-		    call->ops->keep_fd(call, r, owned, &st, O_RDONLY) == 0)
-			owned = -1;
+		if (r >= 0 && call->ops->keep_fd)
+			owned = keep(s, call, f, r, host, owned, &st);
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)
 			r = SYS_REPLIED;

@@ -9,9 +9,11 @@
  * reference on its open file, so that file cannot be freed and its
  * address reused while the entry lives; kcmp compares the two files by
  * identity, so a match means the tracee's fd is this open file, whatever
- * the program did in between. Only directories are kept: holding a pipe's
- * or a socket's end would keep its peer from seeing EOF, and a regular
- * file the sentry handed over is already held by the fd map.
+ * the program did in between. Only directories are taken from the tracee
+ * (holding a pipe's or a socket's end would keep its peer from seeing
+ * EOF); a regular file only when the sentry hands it over while its fd map
+ * holds that open file anyway, and it goes when the map lets files go
+ * (fdcache_drop_files), so no open file lives longer for the cache.
  *
  * Direct-mapped by (tid, fd): a clash just replaces the older entry. */
 #include <errno.h>
@@ -79,14 +81,28 @@ int fdcache_lookup(struct fdcache *c, pid_t tid, int fd, struct platform_fd *out
 	return 0;
 }
 
+void fdcache_drop_files(struct fdcache *c)
+{
+	for (size_t i = 0; i < FDCACHE_SLOTS; i++)
+		if (c->e[i].tid && !S_ISDIR(c->e[i].st.st_mode))
+			drop(&c->e[i]);
+}
+
+void fdcache_forget(struct fdcache *c, pid_t tid, int fd)
+{
+	struct fdcache_slot *e = &c->e[slot_of(tid, fd)];
+	if (e->tid == tid && e->fd == fd)
+		drop(e);
+}
+
 bool fdcache_keep(struct fdcache *c, pid_t tid, int fd, int mine, const struct stat *st, int how)
 {
-	if (c->off || fd < 0 || !S_ISDIR(st->st_mode))
+	if (c->off || fd < 0 || mine < 0 || !(S_ISDIR(st->st_mode) || S_ISREG(st->st_mode)))
 		return false;
 	struct fdcache_slot *e = &c->e[slot_of(tid, fd)];
 	drop(e);
 	*e = (struct fdcache_slot){.tid = tid, .fd = fd, .mine = mine, .st = *st,
-				   .how = how & (O_ACCMODE | O_PATH)};
+				   .how = how < 0 ? -1 : how & (O_ACCMODE | O_PATH)};
 	return true;
 }
 

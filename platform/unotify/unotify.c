@@ -241,10 +241,18 @@ static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 }
 
 static int uc_keep_fd(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
-		      int flags)
+		      int how)
 {
-	return fdcache_keep(&UC(call)->u->fdcache, call->tid, tracee_fd, fd, st, flags) ? 0
-											 : -EINVAL;
+	struct fdcache *c = &UC(call)->u->fdcache;
+	if (fd >= 0 && fdcache_keep(c, call->tid, tracee_fd, fd, st, how))
+		return 0;
+	fdcache_forget(c, call->tid, tracee_fd);
+	return -EINVAL;
+}
+
+static void uc_drop_kept(struct platform_call *call)
+{
+	fdcache_drop_files(&UC(call)->u->fdcache);
 }
 
 static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
@@ -264,6 +272,7 @@ static const struct platform_ops unotify_call_ops = {
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
 	.keep_fd = uc_keep_fd,
+	.drop_kept = uc_drop_kept,
 	.exec_fd = uc_exec_fd,
 };
 

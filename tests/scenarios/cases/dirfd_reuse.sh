@@ -1,7 +1,7 @@
-# Directory fds the program replaces natively (dup2, close and reopen,
+# Directory and file fds the program replaces natively (dup2, close and reopen,
 # the number taken by a file or a pipe, a fork that changes its copy):
 # every later call on the fd must see what the fd is now. The sentry
-# caches what a directory fd stands for; a stale answer here would be one
+# caches what a directory fd (and a file fd it hands over) stands for; a stale answer here would be one
 # file taken for another.
 set -u
 PATH=/usr/bin:/bin
@@ -53,4 +53,18 @@ d = os.dup(fa)
 os.close(fa)
 os.mkdir("a/new")
 print("dup of a:", names(d), same(d, "a"))
+fx = os.open("a/x", os.O_RDONLY)
+fy = os.open("b/y", os.O_RDWR)
+ix, iy = os.stat("a/x").st_ino, os.stat("b/y").st_ino
+print("file x:", os.fstat(fx).st_ino == ix, os.fstat(fx).st_ino == ix)
+try:
+    os.ftruncate(fx, 3)
+except OSError as e:
+    print("ftruncate read-only:", e.strerror)
+os.dup2(fy, fx)
+os.ftruncate(fx, 3)
+print("after dup2 y over x:", os.fstat(fx).st_ino == iy, os.fstat(fx).st_size)
+os.close(fx)
+fz = os.open("c/z", os.O_RDONLY)
+print("z on that number:", fz == fx, os.fstat(fz).st_ino == os.stat("c/z").st_ino, os.fstat(fz).st_size)
 '
