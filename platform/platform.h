@@ -25,6 +25,13 @@
 
 struct platform_call;
 
+/* One piece of a gathered write to tracee memory (ops->write_memv). */
+struct platform_iov {
+	uint64_t addr;   /* in the tracee */
+	const void *src; /* in the sentry */
+	size_t len;
+};
+
 /* A tracee fd as the sentry sees it (ops->get_fd_stat). */
 struct platform_fd {
 	int fd;        /* the sentry's fd on the same open file description */
@@ -54,6 +61,10 @@ struct platform_ops {
 	/* Copies `len` bytes from `src` to tracee address `addr`: 0, -EFAULT,
 	 * -ESRCH. Used for out-parameters (a stat buffer), after the decision. */
 	int (*write_mem)(struct platform_call *call, uint64_t addr, const void *src, size_t len);
+	/* `n` writes in one go, in order, stopping at the first that faults
+	 * (those before it stay written, as with the kernel's put_user()s one
+	 * after the other): 0, -EFAULT, -ESRCH. */
+	int (*write_memv)(struct platform_call *call, const struct platform_iov *iov, size_t n);
 	/* A copy of the tracee's fd `fd` for the sentry (the same open file
 	 * description, so offsets and flags are shared), close-on-exec. The
 	 * caller closes it. -EBADF when the tracee has no such fd. */

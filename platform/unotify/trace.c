@@ -73,6 +73,7 @@ static const struct platform_ops trace_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
+	.write_memv = tracee_ops_write_memv,
 	.get_fd = tc_get_fd,
 	.get_fd_stat = tc_get_fd_stat,
 	.valid = tc_valid,

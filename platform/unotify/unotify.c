@@ -266,6 +266,7 @@ static const struct platform_ops unotify_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
+	.write_memv = tracee_ops_write_memv,
 	.get_fd = uc_get_fd,
 	.get_fd_stat = uc_get_fd_stat,
 	.valid = uc_valid,
