@@ -20,9 +20,25 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 struct platform_call;
+
+/* One piece of a gathered write to tracee memory (ops->write_memv). */
+struct platform_iov {
+	uint64_t addr;   /* in the tracee */
+	const void *src; /* in the sentry */
+	size_t len;
+};
+
+/* A tracee fd as the sentry sees it (ops->get_fd_stat). */
+struct platform_fd {
+	int fd;        /* the sentry's fd on the same open file description */
+	bool borrowed; /* the platform's own: the caller must not close it */
+	struct stat st; /* fstat of it */
+	int how;       /* its O_ACCMODE | O_PATH bits, or -1 if not looked up */
+};
 
 /* One argument of an exec's new argument vector: a string already in the
  * tracee's memory (`addr`, when `str` is NULL) or one of the sentry's that
@@ -45,10 +61,19 @@ struct platform_ops {
 	/* Copies `len` bytes from `src` to tracee address `addr`: 0, -EFAULT,
 	 * -ESRCH. Used for out-parameters (a stat buffer), after the decision. */
 	int (*write_mem)(struct platform_call *call, uint64_t addr, const void *src, size_t len);
+	/* `n` writes in one go, in order, stopping at the first that faults
+	 * (those before it stay written, as with the kernel's put_user()s one
+	 * after the other): 0, -EFAULT, -ESRCH. */
+	int (*write_memv)(struct platform_call *call, const struct platform_iov *iov, size_t n);
 	/* A copy of the tracee's fd `fd` for the sentry (the same open file
 	 * description, so offsets and flags are shared), close-on-exec. The
 	 * caller closes it. -EBADF when the tracee has no such fd. */
 	int (*get_fd)(struct platform_call *call, int fd);
+	/* The same, with its fstat; the platform may answer from a cache it
+	 * proves still right (a directory fd the program has not closed or
+	 * replaced since), handing out its own fd (out->borrowed). Returns 0,
+	 * or -errno as get_fd, or the fstat's. */
+	int (*get_fd_stat)(struct platform_call *call, int fd, struct platform_fd *out);
 	/* Whether the call is still waiting for its answer. */
 	bool (*valid)(struct platform_call *call);
 	/* Answers with `ret` (>= 0) or an error (-errno). Returns 0, or -errno
@@ -58,6 +83,20 @@ struct platform_ops {
 	 * fd with `flags` (O_CLOEXEC or 0). The sentry keeps its own `fd`.
 	 * Returns the tracee's fd number, or -errno. */
 	int (*reply_fd)(struct platform_call *call, int fd, unsigned flags);
+	/* After reply_fd: offers the platform the sentry's `fd` (st its fstat),
+	 * an fd on the open file the tracee now has as `tracee_fd`, for
+	 * get_fd_stat to answer from (`how`: its O_ACCMODE | O_PATH bits, or
+	 * -1). Only directory shadows are offered: a regular file's open file
+	 * is the program's alone, so that its locks and last close are its
+	 * own (sentry/sys_file.c do_open); what drop_kept drops is never
+	 * offered now. 0 if the platform
+	 * took `fd` (the caller must not close it), else -errno and the caller
+	 * keeps it; with `fd` -1 the platform only forgets what it had for
+	 * `tracee_fd`. May be NULL. */
+	int (*keep_fd)(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
+		       int how);
+	/* Drops every regular file keep_fd kept. May be NULL. */
+	void (*drop_kept)(struct platform_call *call);
 	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
 	 * sentry chose and checked) instead, with the argument vector `argv`
 	 * (`argc` entries) and the tracee's own environment pointer `envp`.

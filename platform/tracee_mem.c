@@ -66,6 +66,27 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len)
 	return map_errno(process_vm_writev(tid, &local, 1, &remote, 1, 0), len);
 }
 
+int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
+{
+	struct iovec local[8], remote[8];
+	size_t total = 0;
+	if (n > 8)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (iov[i].addr + iov[i].len < iov[i].addr)
+			return -EFAULT;
+		local[i] = (struct iovec){.iov_base = (void *)iov[i].src, .iov_len = iov[i].len};
+		remote[i] = (struct iovec){.iov_base = (void *)(uintptr_t)iov[i].addr,
+					   .iov_len = iov[i].len};
+		total += iov[i].len;
+	}
+	if (total == 0)
+		return 0;
+	/* process_vm_writev goes through the remote pieces in order and stops
+	 * at the first unmapped byte: a short count is a fault there. */
+	return map_errno(process_vm_writev(tid, local, n, remote, n, 0), total);
+}
+
 int tracee_get_fd(pid_t tid, int fd)
 {
 	if (fd < 0)
@@ -98,4 +119,9 @@ ssize_t tracee_ops_read_str(struct platform_call *call, char *dst, uint64_t addr
 int tracee_ops_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
 {
 	return tracee_write(call->tid, addr, src, len);
+}
+
+int tracee_ops_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n)
+{
+	return tracee_writev(call->tid, iov, n);
 }

@@ -12,6 +12,10 @@
 int tracee_read(pid_t tid, void *dst, uint64_t addr, size_t len);
 ssize_t tracee_read_str(pid_t tid, char *dst, uint64_t addr, size_t size);
 int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len);
+/* Several writes with one process_vm_writev (at most 8), in order; the
+ * first that faults ends it with -EFAULT. */
+struct platform_iov;
+int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n);
 /* The tracee's fd `fd`, duplicated into this process (pidfd_getfd). */
 int tracee_get_fd(pid_t tid, int fd);
 
@@ -21,5 +25,6 @@ struct platform_call;
 int tracee_ops_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len);
 ssize_t tracee_ops_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size);
 int tracee_ops_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len);
+int tracee_ops_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n);
 
 #endif

@@ -247,13 +247,13 @@ static bool marked(void *files, dev_t dev, ino_t ino)
 	return fdmap_marked(files, dev, ino);
 }
 
-void sentry_files_gc(struct sentry *s)
+bool sentry_files_gc(struct sentry *s)
 {
 	if (!s->files)
-		return;
+		return false;
 	size_t n = fdmap_size(s->files);
 	if (n < 256 || n < 2 * s->files_swept)
-		return;
+		return false;
 	fdmap_mark_begin(s->files);
 	/* Threads share one table; marking it once per thread is the simple
 	 * way to miss none. */
@@ -264,6 +264,7 @@ void sentry_files_gc(struct sentry *s)
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);
 	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
+	return true;
 }
 
 void sentry_dispatch(struct sentry *s, struct platform_call *call)

@@ -20,8 +20,7 @@ struct shadow {
 	struct vfs_path loc;
 	unsigned index;
 	bool dir;
-	dev_t dev; /* the shadow's own identity on the host */
-	ino_t ino;
+	struct stat st; /* the shadow's own, as at its creation: its identity */
 	struct shadow *next;
 };
 
@@ -125,7 +124,8 @@ static void grow(struct shadows *sh)
 	sh->nb = nb;
 }
 
-int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags)
+int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags,
+		struct stat *st)
 {
 	struct shadow *s = sh->b[slot(sh, loc)];
 	while (s && !(s->loc.mnt == loc->mnt && s->loc.dentry == loc->dentry && s->dir == dir))
@@ -145,15 +145,12 @@ int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int fl
 			free(s);
 			return r;
 		}
-		struct stat st;
-		if (fstatat(sh->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(sh->dirfd, name, &s->st, AT_SYMLINK_NOFOLLOW) < 0) {
 			r = -errno;
 			unlinkat(sh->dirfd, name, dir ? AT_REMOVEDIR : 0);
 			free(s);
 			return r;
 		}
-		s->dev = st.st_dev;
-		s->ino = st.st_ino;
 		s->loc = *loc;
 		vfs_path_get(&s->loc);
 		if (sh->n >= sh->nb)
@@ -165,7 +162,10 @@ int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int fl
 	}
 	name_of(s, name, sizeof(name));
 	int fd = openat(sh->dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW);
-	return fd < 0 ? -errno : fd;
+	if (fd < 0)
+		return -errno;
+	*st = s->st;
+	return fd;
 }
 
 void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t ino),
@@ -174,7 +174,7 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
 	for (size_t i = 0; i < sh->nb; i++) {
 		for (struct shadow **pp = &sh->b[i]; *pp;) {
 			struct shadow *s = *pp;
-			if (alive(ctx, s->dev, s->ino)) {
+			if (alive(ctx, s->st.st_dev, s->st.st_ino)) {
 				pp = &s->next;
 				continue;
 			}

@@ -12,6 +12,7 @@
 #define VEIL_SENTRY_SHADOW_H
 
 #include <stdbool.h>
+#include <sys/stat.h>
 
 #include "vfs/vfs.h"
 
@@ -25,8 +26,12 @@ void shadows_free(struct shadows *sh);
 
 /* An fd (close-on-exec, the caller's) on the shadow of `loc`, created on
  * first use: a directory when `dir`, else an empty file; opened with
- * `flags` (O_RDONLY|O_DIRECTORY, or O_PATH). -errno on failure. */
-int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags);
+ * `flags` (O_RDONLY|O_DIRECTORY, or O_PATH). *st gets the shadow's stat as
+ * at its creation (its dev and ino are what name it; nothing else of it
+ * changes, as only the sentry writes the scratch directory). -errno on
+ * failure. */
+int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags,
+		struct stat *st);
 
 /* Removes every shadow whose real object `alive` says no fd holds any
  * more, and lets go of its VFS location, so the shadows (and the host

@@ -37,15 +37,15 @@ SYS_HANDLER(getegid)
 	return creds_of(s, call)->egid;
 }
 
+/* One gathered write, in the kernel's order: a fault at the second leaves
+ * the first written, as its put_user()s do. */
 static long put_three(struct platform_call *call, uint32_t a, uint32_t b, uint32_t c)
 {
 	uint32_t v[3] = {a, b, c};
-	for (int i = 0; i < 3; i++) {
-		int r = call->ops->write_mem(call, call->args[i], &v[i], sizeof(v[i]));
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	struct platform_iov iov[3];
+	for (int i = 0; i < 3; i++)
+		iov[i] = (struct platform_iov){.addr = call->args[i], .src = &v[i], .len = sizeof(v[i])};
+	return call->ops->write_memv(call, iov, 3);
 }
 
 SYS_HANDLER(getresuid)

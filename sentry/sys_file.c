@@ -66,20 +66,42 @@ enum fd_kind { FD_VFS, FD_OTHER };
 struct fd_ref {
 	enum fd_kind kind;
 	struct vfs_file *file;
-	int host_fd; /* always the sentry's copy; the caller closes it */
+	int host_fd; /* the sentry's fd on the same open file; fd_ref_put() */
+	bool borrowed; /* host_fd is the platform's (cached), not to close */
+	int how;       /* its O_ACCMODE | O_PATH bits, or -1: ask fcntl */
+	struct stat st; /* fstat of host_fd */
 };
+
+static void fd_ref_put(struct fd_ref *ref)
+{
+	if (!ref->borrowed)
+		close(ref->host_fd);
+	ref->host_fd = -1;
+}
+
+/* The fd's O_ACCMODE | O_PATH bits (fixed for an open file), or -errno. */
+static int fd_ref_how(struct fd_ref *ref)
+{
+	if (ref->how < 0) {
+		int fl = fcntl(ref->host_fd, F_GETFL);
+		if (fl < 0)
+			return -errno;
+		ref->how = fl & (O_ACCMODE | O_PATH);
+	}
+	return ref->how;
+}
 
 static int resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct fd_ref *ret)
 {
-	ret->host_fd = call->ops->get_fd(call, fd);
-	if (ret->host_fd < 0)
-		return ret->host_fd;
-	struct stat st;
-	if (fstat(ret->host_fd, &st) < 0) {
-		int e = errno;
-		close(ret->host_fd);
-		return -e;
-	}
+	struct platform_fd pf;
+	int r = call->ops->get_fd_stat(call, fd, &pf);
+	if (r < 0)
+		return r;
+	ret->host_fd = pf.fd;
+	ret->borrowed = pf.borrowed;
+	ret->how = pf.how;
+	ret->st = pf.st;
+	const struct stat st = pf.st;
 	ret->file = s->files ? fdmap_find(s->files, st.st_dev, st.st_ino) : NULL;
 	ret->kind = ret->file ? FD_VFS : FD_OTHER;
 	if (!ret->file && s->files && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
@@ -87,7 +109,7 @@ static int resolve_fd(struct sentry *s, struct platform_call *call, int fd, stru
 		 * in no fd table at the last sweep): acting on its host object
 		 * directly would bypass the VFS (a read-only bind, say). */
 		log_debug("fd %d of %d: a VFS file no longer mapped", fd, call->tid);
-		close(ret->host_fd);
+		fd_ref_put(ret);
 		return -EBADF;
 	}
 	if (!ret->file && S_ISDIR(st.st_mode)) {
@@ -95,7 +117,7 @@ static int resolve_fd(struct sentry *s, struct platform_call *call, int fd, stru
 		 * outside): it names nothing in the sandbox. */
 		log_debug("fd %d of %d: a directory the sentry did not open (%lu:%lu)", fd,
 			  call->tid, (unsigned long)st.st_dev, (unsigned long)st.st_ino);
-		close(ret->host_fd);
+		fd_ref_put(ret);
 		return -EBADF;
 	}
 	return 0;
@@ -114,7 +136,7 @@ static int dirf_of(struct sentry *s, struct platform_call *call, int dirfd, cons
 	int r = resolve_fd(s, call, dirfd, &ref);
 	if (r < 0)
 		return r;
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	if (ref.kind == FD_VFS) {
 		*ret = ref.file;
 		return 0;
@@ -133,20 +155,40 @@ static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint
 
 /* ---- open ---- */
 
+/* Offers the platform an fd on the open file the tracee just got as
+ * `tracee_fd`, so its next call on that fd needs no pidfd_getfd: a shadow
+ * directory's own fd (returns -1: the platform took `owned`). A regular
+ * file's open file is the program's alone (see do_open), so it is not
+ * kept. Returns what the caller still has to close. */
+static int keep(struct platform_call *call, int tracee_fd, int owned, const struct stat *st)
+{
+	int mine = -1;
+	if (owned >= 0 && S_ISDIR(st->st_mode))
+		mine = owned;
+	/* mine < 0: the platform only forgets what it had for that number. */
+	bool taken = call->ops->keep_fd(call, tracee_fd, mine, st, O_RDONLY) == 0;
+	return taken && mine >= 0 ? -1 : owned;
+}
+
 /* Gives the program `host` (a file's host fd taken from it, or a
  * shadow/device fd the caller opened; `owned`, closed here) standing for
- * VFS file `f`, which the fd map keeps. Consumes the caller's reference on
- * f. */
+ * VFS file `f`, which the fd map keeps. `known` is host's fstat when the
+ * caller has it, else NULL. Consumes the caller's reference on f. */
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
-		      int owned, uint64_t flags)
+		      int owned, uint64_t flags, const struct stat *known)
 {
 	struct stat st;
 	int r;
-	sentry_files_gc(s);
-	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+	if (sentry_files_gc(s) && call->ops->drop_kept)
+		call->ops->drop_kept(call);
+	if (known)
+		st = *known;
+	if ((!known && fstat(host, &st) < 0) || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
 		r = -ENOMEM;
 	} else {
 		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+		if (r >= 0 && call->ops->keep_fd)
+			owned = keep(call, r, owned, &st);
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)
 			r = SYS_REPLIED;
@@ -182,7 +224,7 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 		vfs_file_put(f);
 		return r == -EOPNOTSUPP ? -ENXIO : r;
 	}
-	return hand_over(s, call, f, r, r, how->flags);
+	return hand_over(s, call, f, r, r, how->flags, NULL);
 }
 
 static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
@@ -206,6 +248,8 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 	 * outlive its last close (and IN_CLOSE_WRITE never come). */
 	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_take_host_fd(f);
 	int owned = host; /* closed once handed over */
+	struct stat shadow_st;
+	bool shadow = false;
 	if (host == -EISDIR || (how->flags & O_PATH)) {
 		/* No host fd for a directory or an O_PATH open: a shadow.
 		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
@@ -217,18 +261,19 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		if (r == 0) {
 			bool dir = S_ISDIR(st.st_mode);
 			r = shadow_open(s->shadows, vfs_file_path(f), dir,
-					dir ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+					dir ? O_RDONLY | O_DIRECTORY : O_RDONLY, &shadow_st);
 		}
 		if (r < 0) {
 			vfs_file_put(f);
 			return r;
 		}
 		host = owned = r;
+		shadow = true;
 	} else if (host < 0) {
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, owned, how->flags);
+	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL);
 }
 
 SYS_HANDLER(open)
@@ -302,8 +347,8 @@ static long do_fstatat(struct sentry *s, struct platform_call *call, int dirfd,
 		if (ref.kind == FD_VFS)
 			r = vfs_fstatat(c, ref.file, "", &st, AT_EMPTY_PATH);
 		else
-			r = fstat(ref.host_fd, &st) < 0 ? -errno : 0;
-		close(ref.host_fd);
+			st = ref.st;
+		fd_ref_put(&ref);
 	} else {
 		struct vfs_file *dirf;
 		r = dirf_of(s, call, dirfd, path, true, &dirf);
@@ -340,8 +385,8 @@ SYS_HANDLER(fstat)
 	if (ref.kind == FD_VFS && c)
 		r = vfs_fstatat(c, ref.file, "", &st, AT_EMPTY_PATH);
 	else
-		r = fstat(ref.host_fd, &st) < 0 ? -errno : 0;
-	close(ref.host_fd);
+		st = ref.st;
+	fd_ref_put(&ref);
 	return r < 0 ? r : put_stat(call, call->args[1], &st);
 }
 
@@ -367,7 +412,7 @@ SYS_HANDLER(statx)
 		else
 			r = statx(ref.host_fd, "", flags | AT_EMPTY_PATH, (unsigned)call->args[3],
 				  &stx) < 0 ? -errno : 0;
-		close(ref.host_fd);
+		fd_ref_put(&ref);
 	} else {
 		struct vfs_file *dirf;
 		r = dirf_of(s, call, dirfd, path, true, &dirf);
@@ -695,7 +740,7 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 		r = r < 0 ? -errno : 0;
 		host_act_end(&hp);
 	}
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	return r;
 }
 
@@ -774,8 +819,8 @@ SYS_HANDLER(ftruncate)
 		return r;
 	if (ref.kind == FD_VFS && c) {
 		/* The fd's own access mode decides, as for the kernel. */
-		int fl = fcntl(ref.host_fd, F_GETFL);
-		r = (fl & O_ACCMODE) == O_RDONLY ? -EINVAL
+		int how = fd_ref_how(&ref);
+		r = how < 0 ? how : (how & O_ACCMODE) == O_RDONLY ? -EINVAL
 						 : vfs_ftruncate(c, ref.file, (off_t)call->args[1]);
 	} else {
 		struct host_privs hp;
@@ -783,7 +828,7 @@ SYS_HANDLER(ftruncate)
 		r = ftruncate(ref.host_fd, (off_t)call->args[1]) < 0 ? -errno : 0;
 		host_act_end(&hp);
 	}
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	return r;
 }
 
@@ -835,12 +880,12 @@ static ssize_t read_dir(struct sentry *s, struct platform_call *call, int fd, ch
 	if (r < 0)
 		return r;
 	if (ref->kind != FD_VFS) {
-		close(ref->host_fd);
+		fd_ref_put(ref);
 		return -ENOTDIR;
 	}
-	int fl = fcntl(ref->host_fd, F_GETFL);
-	if (fl < 0 || (fl & O_PATH)) {
-		close(ref->host_fd);
+	int how = fd_ref_how(ref);
+	if (how < 0 || (how & O_PATH)) {
+		fd_ref_put(ref);
 		return -EBADF;
 	}
 	if (vfs_file_flags(ref->file) & O_PATH) {
@@ -849,14 +894,12 @@ static ssize_t read_dir(struct sentry *s, struct platform_call *call, int fd, ch
 		struct vfs_file *d;
 		r = vfs_openat(c, ref->file, ".", O_RDONLY | O_DIRECTORY, 0, &d);
 		if (r < 0) {
-			close(ref->host_fd);
+			fd_ref_put(ref);
 			return r;
 		}
-		struct stat st;
-		if (fstat(ref->host_fd, &st) == 0)
-			fdmap_add(s->files, st.st_dev, st.st_ino, d);
+		fdmap_add(s->files, ref->st.st_dev, ref->st.st_ino, d);
 		vfs_file_put(d);
-		ref->file = fdmap_find(s->files, st.st_dev, st.st_ino);
+		ref->file = fdmap_find(s->files, ref->st.st_dev, ref->st.st_ino);
 	}
 	/* The cursor is the program's fd position (on the shadow), so dup'd
 	 * fds share it and lseek/rewinddir work natively; the VFS file here
@@ -866,7 +909,7 @@ static ssize_t read_dir(struct sentry *s, struct platform_call *call, int fd, ch
 	if (n >= 0)
 		n = vfs_getdents64(ref->file, buf, size);
 	if (n < 0)
-		close(ref->host_fd);
+		fd_ref_put(ref);
 	return n;
 }
 
@@ -885,7 +928,7 @@ SYS_HANDLER(getdents64)
 		else if (lseek(ref.host_fd, vfs_dir_lseek(ref.file, 0, SEEK_CUR), SEEK_SET) < 0)
 			n = -errno;
 	}
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	return n;
 }
 
@@ -942,7 +985,7 @@ SYS_HANDLER(getdents)
 		if (r == 0)
 			r = lseek(ref.host_fd, last_off, SEEK_SET) < 0 ? -errno : (long)used;
 	}
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	return r;
 }
 
@@ -954,6 +997,6 @@ SYS_HANDLER(fchdir)
 	int r = resolve_fd(s, call, (int)call->args[0], &ref);
 	if (r < 0)
 		return r;
-	close(ref.host_fd);
+	fd_ref_put(&ref);
 	return ref.kind == FD_VFS ? vfs_fchdir(c, ref.file) : -ENOTDIR;
 }

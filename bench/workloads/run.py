@@ -18,6 +18,7 @@ Runners:
             namespaces, which it does not have yet (skipped, with its
             message, if it fails at start)
   emulate-ptrace  the same with --platform=ptrace (not run by default)
+  emulate-before  the same with the --veil-before build (before/after figures)
 
 The sandbox view: /usr read-only, the host's merged-usr symlinks (/bin, /lib,
 /lib64, ... -> usr/...), /etc read-only, /proc, /dev, a tmpfs /tmp as the work
@@ -341,6 +342,11 @@ def make_runners(args, data, cache, links):
         runners["emulate"] = Runner("emulate", [args.veil, "--backend=emulate"] + plain)
         runners["emulate-ptrace"] = Runner(
             "emulate-ptrace", [args.veil, "--backend=emulate", "--platform=ptrace"] + plain)
+    if args.veil_before:
+        # Another veil build in the same interleaved runs: before/after.
+        plain = sandbox_view(data, links, namespaces=False)
+        runners["emulate-before"] = Runner(
+            "emulate-before", [args.veil_before, "--backend=emulate"] + plain)
     if args.bwrap:
         runners["bwrap"] = Runner("bwrap", [args.bwrap] + view)
     if args.proot:
@@ -527,6 +533,8 @@ def print_cpu_table(summary, runner_names, file=sys.stdout):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--veil", help="the veil binary (default: build/cmd/veil next to this tree)")
+    ap.add_argument("--veil-before", metavar="VEIL",
+                    help="a second veil build, as runner emulate-before (before/after figures)")
     ap.add_argument("--bwrap", help="bubblewrap (default: /usr/bin/bwrap, else on PATH)")
     ap.add_argument("--proot", help="PRoot (default: on PATH)")
     ap.add_argument("--runners", default="native,kernel,bwrap,proot,emulate",
@@ -568,6 +576,8 @@ def main():
         args.veil = cand if os.access(cand, os.X_OK) else None
     if args.veil:
         args.veil = os.path.abspath(args.veil)
+    if args.veil_before:
+        args.veil_before = os.path.abspath(args.veil_before)
     if args.bwrap is None:
         args.bwrap = "/usr/bin/bwrap" if os.access("/usr/bin/bwrap", os.X_OK) else shutil.which("bwrap")
     if args.proot is None:
@@ -583,7 +593,8 @@ def main():
     for name in wanted:
         if name not in all_runners:
             why = {"kernel": "no veil binary", "emulate": "no veil binary",
-                   "emulate-ptrace": "no veil binary", "bwrap": "bwrap not found",
+                   "emulate-ptrace": "no veil binary", "emulate-before": "no --veil-before",
+                   "bwrap": "bwrap not found",
                    "proot": "proot not found"}.get(name, "unknown runner")
             print(f"{name}: not available ({why})")
             continue

@@ -30,6 +30,11 @@ static int tc_get_fd(struct platform_call *call, int fd)
 	return unotify_get_fd(TC(call)->u, call->tid, fd);
 }
 
+static int tc_get_fd_stat(struct platform_call *call, int fd, struct platform_fd *out)
+{
+	return unotify_get_fd_stat(TC(call)->u, call->tid, fd, out);
+}
+
 static bool tc_valid(struct platform_call *call)
 {
 	(void)call;
@@ -68,7 +73,9 @@ static const struct platform_ops trace_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
+	.write_memv = tracee_ops_write_memv,
 	.get_fd = tc_get_fd,
+	.get_fd_stat = tc_get_fd_stat,
 	.valid = tc_valid,
 	.reply = tc_reply,
 	.reply_fd = tc_reply_fd,

@@ -108,6 +108,9 @@ static void pidfd_insert(struct unotify *u, pid_t tid, int pidfd)
 
 void unotify_forget_pidfd(struct unotify *u, pid_t tid)
 {
+	/* The thread's cached fds go with it: its fd table may be another
+	 * by now (exec), and a reused tid must start cold. */
+	fdcache_forget_task(&u->fdcache, tid);
 	struct pidfd_slot *p = pidfd_lookup(u, tid);
 	if (!p)
 		return;
@@ -146,9 +149,31 @@ int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
 	return r < 0 ? -errno : r;
 }
 
+int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd *out)
+{
+	if (fdcache_lookup(&u->fdcache, tid, fd, out) == 0)
+		return 0;
+	int r = unotify_get_fd(u, tid, fd);
+	if (r < 0)
+		return r;
+	*out = (struct platform_fd){.fd = r, .how = -1};
+	if (fstat(r, &out->st) < 0) {
+		int e = errno;
+		close(r);
+		return -e;
+	}
+	fdcache_offer(&u->fdcache, tid, fd, out);
+	return 0;
+}
+
 static int uc_get_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(UC(call)->u, call->tid, fd);
+}
+
+static int uc_get_fd_stat(struct platform_call *call, int fd, struct platform_fd *out)
+{
+	return unotify_get_fd_stat(UC(call)->u, call->tid, fd, out);
 }
 
 static bool uc_valid(struct platform_call *call)
@@ -169,25 +194,65 @@ static int uc_reply(struct platform_call *call, long ret)
 	return 0;
 }
 
-/* Pinning the tracee to the sentry's CPU around this ioctl (the
- * "sync+affine" of docs/performance.md, 3x faster in the bare benchmark)
- * made an open in the real loop slower, 24 -> 45 us: not done. */
+/* Binds thread `tid` to the CPU this thread runs on, saving its mask in
+ * *saved: true if it is now bound (and must be let go). Not done when the
+ * CPU is outside the thread's own mask. */
+static bool pin_to_this_cpu(pid_t tid, cpu_set_t *saved)
+{
+	int cpu = sched_getcpu();
+	if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(tid, sizeof(*saved), saved) < 0 ||
+	    !CPU_ISSET(cpu, saved) || CPU_COUNT(saved) == 1)
+		return false;
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	return sched_setaffinity(tid, sizeof(one), &one) == 0;
+}
+
+/* ADDFD wakes the tracee with a plain complete(), not the sync wake-up
+ * SEND uses, so the scheduler puts it on the idle CPU (~25 us to wake an
+ * idle vCPU here) and its completion wakes the sentry across CPUs again:
+ * an open+close cost 57-63 us, sometimes 18. Bound to the sentry's CPU for
+ * the ioctl, the tracee runs where the sentry sleeps: 24-29 us, every
+ * time (docs/performance.md, 2026-12-01; an earlier measurement that found
+ * this slower had met the fast case of the unbound run). A thread of the
+ * program that changes this thread's mask meanwhile loses that change: a
+ * scheduling matter, never one of what the program may do. */
 int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags)
 {
-	(void)tid;
 	struct seccomp_notif_addfd a = {
 		.id = id,
 		.flags = SECCOMP_ADDFD_FLAG_SEND,
 		.srcfd = (uint32_t)fd,
 		.newfd_flags = newfd_flags,
 	};
+	cpu_set_t saved;
+	bool pinned = pin_to_this_cpu(tid, &saved);
 	int r = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
-	return r < 0 ? -errno : r;
+	int e = errno;
+	if (pinned)
+		sched_setaffinity(tid, sizeof(saved), &saved);
+	return r < 0 ? -e : r;
 }
 
 static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 {
 	return unotify_addfd(UC(call)->u, call->tid, UC(call)->id, fd, flags & O_CLOEXEC);
+}
+
+static int uc_keep_fd(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
+		      int how)
+{
+	struct fdcache *c = &UC(call)->u->fdcache;
+	if (fd >= 0 && fdcache_keep(c, call->tid, tracee_fd, fd, st, how))
+		return 0;
+	fdcache_forget(c, call->tid, tracee_fd);
+	return -EINVAL;
+}
+
+static void uc_drop_kept(struct platform_call *call)
+{
+	fdcache_drop_files(&UC(call)->u->fdcache);
 }
 
 static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
@@ -201,10 +266,14 @@ static const struct platform_ops unotify_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
+	.write_memv = tracee_ops_write_memv,
 	.get_fd = uc_get_fd,
+	.get_fd_stat = uc_get_fd_stat,
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
+	.keep_fd = uc_keep_fd,
+	.drop_kept = uc_drop_kept,
 	.exec_fd = uc_exec_fd,
 };
 
@@ -558,6 +627,7 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
 	u->listener = u->sigfd = -1;
+	fdcache_init(&u->fdcache);
 
 	sigset_t block;
 	sigemptyset(&block);
@@ -657,6 +727,7 @@ void unotify_fini(struct unotify *u)
 		if (u->pidfds[i].tid)
 			close(u->pidfds[i].pidfd);
 	free(u->pidfds);
+	fdcache_fini(&u->fdcache);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }

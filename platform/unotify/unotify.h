@@ -13,11 +13,29 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "base/error.h"
 #include "platform/landlock.h"
 #include "sentry/sentry.h"
+
+/* One cached directory fd of a tracee thread (fdcache.c). */
+struct fdcache_slot {
+	pid_t tid; /* 0: free */
+	int fd;    /* the tracee's fd number */
+	int mine;  /* the sentry's fd on the same open file */
+	int how;   /* its O_ACCMODE | O_PATH bits, fixed for an open file */
+	struct stat st;
+};
+
+#define FDCACHE_SLOTS 64
+
+struct fdcache {
+	struct fdcache_slot e[FDCACHE_SLOTS];
+	bool off; /* kcmp is not available */
+	pid_t self; /* the sentry's pid, for kcmp (glibc no longer caches it) */
+};
 
 struct unotify {
 	struct sentry *sentry;
@@ -33,6 +51,7 @@ struct unotify {
 	struct unotify_exec *execs; /* tracees in the middle of an exec by fd */
 	struct pidfd_slot *pidfds; /* tid -> pidfd, for taking the tracee's fds */
 	size_t n_pidfds, cap_pidfds;
+	struct fdcache fdcache;
 };
 
 struct unotify_opts {

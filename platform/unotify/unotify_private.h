@@ -57,6 +57,30 @@ struct pidfd_slot {
 	int pidfd;
 };
 int unotify_get_fd(struct unotify *u, pid_t tid, int fd);
+/* get_fd_stat: through the directory-fd cache (fdcache.c). */
+int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd *out);
+
+/* fdcache.c: the sentry's fds on the open files behind tracee directory
+ * fds, each checked with kcmp(KCMP_FILE) before use. */
+void fdcache_init(struct fdcache *c);
+void fdcache_fini(struct fdcache *c);
+/* Drops every entry of thread `tid` (it exited or exec'd). */
+void fdcache_forget_task(struct fdcache *c, pid_t tid);
+/* *out from the entry for (tid, fd) if kcmp says the tracee's fd is still
+ * its open file (out->borrowed is set: the fd stays the cache's); else
+ * -ENOENT and the stale entry is gone. */
+int fdcache_lookup(struct fdcache *c, pid_t tid, int fd, struct platform_fd *out);
+/* Keeps pf->fd (just taken from the tracee, pf->st its fstat) when it is a
+ * directory: pf->borrowed and pf->how are then set. */
+void fdcache_offer(struct fdcache *c, pid_t tid, int fd, struct platform_fd *pf);
+/* Keeps `mine`, the sentry's fd on the open file the tracee has as `fd`
+ * (st its fstat, how its F_GETFL or -1), when it is a directory or a
+ * regular file (ops->keep_fd's rules): true if the cache now owns it. */
+bool fdcache_keep(struct fdcache *c, pid_t tid, int fd, int mine, const struct stat *st, int how);
+/* Drops the entry for (tid, fd) if any: the number holds another file now. */
+void fdcache_forget(struct fdcache *c, pid_t tid, int fd);
+/* Drops every regular file's entry (the fd map let files go). */
+void fdcache_drop_files(struct fdcache *c);
 void unotify_forget_pidfd(struct unotify *u, pid_t tid);
 
 /* unotify.c: hands `fd` to the tracee as the notified call's result. */

@@ -77,6 +77,10 @@ static int fakeroot_drops_privileges(void *arg)
 	/* bad pointers are EFAULT, not a crash of anyone */
 	CHECK(sc(SYS_getresuid, 0, (long)&e, (long)&sv) == -EFAULT, 22);
 	CHECK(sc(SYS_getgroups, 4, 8, 0) == -EFAULT, 23);
+	/* the kernel's order: what comes before the bad pointer is written,
+	 * what comes after is not */
+	r = sv = 7;
+	CHECK(sc(SYS_getresuid, (long)&r, 0, (long)&sv) == -EFAULT && r == 1000 && sv == 7, 25);
 	/* the child of a fork keeps the dropped ids */
 	pid_t pid = fork();
 	if (pid == 0)
