@@ -105,6 +105,7 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 		c->cred.groups[i] = cr->groups[i];
 	c->cred.ngroups = (int)n;
 	c->cred.caps = cr->cap_effective;
+	c->caller = t->tid;
 	return c;
 }
 
@@ -116,6 +117,8 @@ void sentry_fini(struct sentry *s)
 			struct sentry_task *next = t->next;
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			sentry_image_put(t->image);
+			sentry_image_put(t->exec_pending);
 			free(t);
 			t = next;
 		}
@@ -200,6 +203,16 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 			return -ENOMEM;
 		}
 	}
+	/* fork and threads run what their creator runs; an exec under way
+	 * belongs to whoever made it (a non-leader's exec re-creates the
+	 * task under the leader's tid from the former one). */
+	if (parent) {
+		struct sentry_task *p = sentry_task_find(s, parent);
+		if ((t->image = p->image))
+			t->image->refs++;
+		if ((t->exec_pending = p->exec_pending))
+			t->exec_pending->refs++;
+	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
 	s->buckets[b] = t;
@@ -216,6 +229,8 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			*pp = t->next;
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			sentry_image_put(t->image);
+			sentry_image_put(t->exec_pending);
 			free(t);
 			s->n_tasks--;
 			return;

@@ -202,6 +202,13 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		return r;
 	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_host_fd(f);
 	int shadow = -1;
+	if (host >= 0 && vfs_file_is_foreign(f)) {
+		/* The program's own pipe or file reopened through
+		 * /proc/<pid>/fd: it is its object, not a VFS file to map. */
+		r = call->ops->reply_fd(call, host, (how->flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+		vfs_file_put(f);
+		return r >= 0 || r == -ENOENT ? SYS_REPLIED : r;
+	}
 	if (host == -EISDIR || (how->flags & O_PATH)) {
 		/* No host fd for a directory or an O_PATH open: a shadow.
 		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the

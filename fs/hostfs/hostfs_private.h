@@ -21,6 +21,10 @@ struct hostfs_sb {
 	struct vfs_sb vsb;
 	struct hostfs_opts opts;
 	struct hlist_head table[HOSTFS_BUCKETS];
+	/* The host mount the source is on, for the mount table (show.c);
+	 * NULL when it was not found. */
+	char *fstype, *hsource, *hroot;
+	char hoptions[256];
 };
 
 struct hostfs_inode {
@@ -49,6 +53,10 @@ static inline struct hostfs_inode *HOSTFS_I(struct vfs_inode *i)
 int hostfs_inode_for(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
 void hostfs_fill_attrs(struct vfs_inode *inode, const struct stat *st);
 int hostfs_open_beneath(int dirfd, const char *name, int flags);
+
+/* show.c */
+void hostfs_find_host_mount(struct hostfs_sb *sb, dev_t dev);
+void hostfs_show(struct vfs_sb *sb, struct vfs_sb_show *ret);
 
 /* ops.c */
 extern const struct vfs_inode_ops hostfs_dir_iops;

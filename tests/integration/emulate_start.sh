@@ -27,8 +27,8 @@ check "a --chdir to nothing fails as under the kernel backend" \
 	"$("$veil" --backend=emulate $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")"
 # shellcheck disable=SC2086
 check "an op it cannot realise is refused by name" \
-	"veil: proc on \"/proc\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
-	"$( ("$veil" --backend=emulate $B --proc /proc /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
+	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"$( ("$veil" --backend=emulate $B --mqueue /dev/mqueue /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
-	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --proc /proc /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
+	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --mqueue /dev/mqueue /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
