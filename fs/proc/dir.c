@@ -38,7 +38,20 @@ static const struct proc_entry root_entries[] = {
 	{.name = "kcore", .kind = PK_MASKED, .mode = 0444},
 	{.name = "keys", .kind = PK_MASKED, .mode = 0444},
 	{.name = "timer_list", .kind = PK_MASKED, .mode = 0444},
+	{.name = "sysrq-trigger", .kind = PK_MASKED, .mode = 0200},
 };
+
+/* The host's files and the masks over them are there only where the host
+ * has them, as under the kernel backend. */
+static bool on_host(struct proc_sb *sb, const struct proc_entry *e)
+{
+	if (e->kind != PK_GLOBAL && e->kind != PK_HOSTDIR && e->kind != PK_MASKED)
+		return true;
+	char path[PATH_MAX];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", sb->host_proc, e->name);
+	return lstat(path, &st) == 0;
+}
 
 static const char *const ns_names[] = {
 	"cgroup", "ipc", "mnt", "net", "pid", "pid_for_children", "time", "time_for_children",
@@ -171,7 +184,7 @@ static int proc_lookup(struct vfs_inode *vdir, const char *name, struct vfs_inod
 	case PK_ROOT:
 		for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++) {
 			const struct proc_entry *e = &root_entries[i];
-			if (strcmp(e->name, name) == 0)
+			if (strcmp(e->name, name) == 0 && on_host(sb, e))
 				return entry_inode(vdir->sb, dir, e,
 						   e->kind == PK_GLOBAL || e->kind == PK_HOSTDIR
 							   ? e->name
@@ -369,7 +382,7 @@ static int proc_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 	switch (dir->kind) {
 	case PK_ROOT: {
 		for (size_t i = 0; i < ARRAY_SIZE(root_entries); i++)
-			if ((int64_t)i + 3 > file->pos &&
+			if ((int64_t)i + 3 > file->pos && on_host(sb, &root_entries[i]) &&
 			    !emit_name(&e, root_entries[i].name, dtype_of(&root_entries[i]),
 				       (int64_t)i + 3))
 				return 0;

@@ -55,6 +55,13 @@ static int gen_comm(struct proc_gen *g)
 }
 
 /* stat: "pid (comm) state ppid rest": comm and ppid are the sandbox's. */
+/* A task reading its own state is running, as it would be under the
+ * kernel; here it waits for the sentry's answer (S) meanwhile. */
+static char state_of(struct proc_gen *g, char host)
+{
+	return vfs_walk_caller == g->pi->tid ? 'R' : host;
+}
+
 static int gen_stat(struct proc_gen *g)
 {
 	_cleanup_free_ char *s = NULL;
@@ -71,7 +78,7 @@ static int gen_stat(struct proc_gen *g)
 		return -EIO;
 	char comm[64];
 	comm_of(g, comm, sizeof(comm));
-	proc_printf(g, "%d (%s) %c %d%s", (int)g->pi->tid, comm, state,
+	proc_printf(g, "%d (%s) %c %d%s", (int)g->pi->tid, comm, state_of(g, state),
 		    (int)ppid_of(g, host_ppid), rest);
 	return 0;
 }
@@ -102,6 +109,8 @@ static int gen_status(struct proc_gen *g)
 		unsigned gg[4] = {t->gid[0], t->gid[1], t->gid[2], t->gid[3]};
 		if (strncmp(line, "Name:", 5) == 0) {
 			proc_printf(g, "Name:\t%s\n", comm);
+		} else if (strncmp(line, "State:", 6) == 0 && state_of(g, 0) == 'R') {
+			proc_printf(g, "State:\tR (running)\n");
 		} else if (strncmp(line, "Umask:", 6) == 0) {
 			proc_printf(g, "Umask:\t%04o\n", ctx ? (unsigned)ctx->umask : 022u);
 		} else if (strncmp(line, "PPid:", 5) == 0) {

@@ -5,6 +5,7 @@
  * inode space back. The instance itself goes with its last reference
  * (after the VFS has dropped every dentry). */
 #include <errno.h>
+#include <sys/sysinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +41,13 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	st->f_bsize = 4096;
 	st->f_frsize = 4096;
 	st->f_namelen = 255;
-	if (sb->opts.size) {
-		st->f_blocks = sb->opts.size / 4096;
+	/* Linux's default size is half the RAM: df lists the instance. */
+	struct sysinfo si;
+	uint64_t size = sb->opts.size;
+	if (!size && sysinfo(&si) == 0)
+		size = (uint64_t)si.totalram * si.mem_unit / 2;
+	if (size) {
+		st->f_blocks = size / 4096;
 		uint64_t used = (sb->used_bytes + 4095) / 4096;
 		st->f_bfree = st->f_bavail = used < st->f_blocks ? st->f_blocks - used : 0;
 	}

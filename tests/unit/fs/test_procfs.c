@@ -187,7 +187,7 @@ static void make_host(const char *dir)
 	   "ln -s $D/fifo 100/fd/4 && ln -s 'mnt:[4026531841]' 100/ns/mnt && "
 	   "printf '200 (5) S 100 200 200 0 -1 0 1 2 3\\n' > 200/stat && printf 'renamed\\n' > 200/comm && "
 	   "printf 'sh\\0-c\\0true\\0' > 200/cmdline && printf '101 (3) S 1 100\\n' > 101/stat && "
-	   "printf 'MemTotal: 1 kB\\n' > meminfo && echo Linux > sys/kernel/ostype",
+	   "printf 'MemTotal: 1 kB\\n' > meminfo && echo Linux > sys/kernel/ostype && : > kcore",
 	   dir);
 }
 
@@ -361,12 +361,16 @@ static void test_status_and_stat_show_the_sandbox(void **state)
 	struct pfx *p = *state;
 	p->ctx.umask = 027;
 	const char *s = must_read(p, "/proc/100/status");
-	assert_string_equal(s, "Name:\tprog\nUmask:\t0027\nState:\tS (sleeping)\nTgid:\t100\n"
+	/* the caller reading itself is running; another task as the host says */
+	assert_string_equal(s, "Name:\tprog\nUmask:\t0027\nState:\tR (running)\nTgid:\t100\n"
 			       "Pid:\t100\nPPid:\t0\nTracerPid:\t0\nUid:\t1000\t1000\t1000\t1000\n"
 			       "Gid:\t1001\t1001\t1001\t1001\nGroups:\t27 \n"
 			       "CapEff:\t0000000000000000\nVmRSS:\t 4 kB\n");
 	/* the host's parent (1) is outside: 0; 200's parent is 100 */
-	assert_string_equal(must_read(p, "/proc/100/stat"), "100 (prog) S 0 100 100 0 -1 4194560 1 2 3\n");
+	assert_string_equal(must_read(p, "/proc/100/stat"), "100 (prog) R 0 100 100 0 -1 4194560 1 2 3\n");
+	p->ctx.caller = 200;
+	assert_non_null(strstr(must_read(p, "/proc/100/status"), "State:\tS (sleeping)\n"));
+	p->ctx.caller = 100;
 	assert_string_equal(must_read(p, "/proc/200/stat"), "200 (renamed) S 100 200 200 0 -1 0 1 2 3\n");
 }
 
@@ -507,6 +511,11 @@ static void test_read_only(void **state)
 	/* masked: there, and empty */
 	assert_string_equal(must_read(p, "/proc/kcore"), "");
 	assert_string_equal(listing(p, "/proc/sys"), "kernel ");
+	/* what the host has not, the sandbox has not */
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&p->ctx, NULL, "/proc/keys", &st, 0), -ENOENT);
+	assert_int_equal(vfs_fstatat(&p->ctx, NULL, "/proc/cpuinfo", &st, 0), -ENOENT);
+	assert_null(strstr(listing(p, "/proc"), "keys"));
 }
 
 static void test_a_task_that_goes_is_gone(void **state)

@@ -1,0 +1,25 @@
+# /proc as a shell and its children see it: their fds, cwd, names, status,
+# command lines, children, and the mount table through findmnt and df.
+exec 3>out.txt
+ls /proc/self/fd
+readlink /proc/self/fd/3 /proc/self/cwd /proc/self/exe
+cat /proc/self/comm
+grep -E '^(Name|Umask|State):' /proc/self/status
+(umask 027 && grep '^Umask:' /proc/self/status)
+cat /proc/self/cmdline | tr '\0' ' '; echo
+sleep 5 & a=$!
+sleep 5 & b=$!
+ps -o comm= --ppid $$ | sort | uniq -c
+kill $a $b
+wait
+echo piped | cat /dev/stdin
+echo to-fd-3 >/proc/self/fd/3
+cat out.txt
+cd /proc/self/cwd && pwd -P && cd /tmp/w
+findmnt -n -o TARGET,FSTYPE /tmp
+findmnt -n -o TARGET,FSTYPE /proc
+findmnt -n -o TARGET /usr
+df --output=target,fstype /tmp /usr | tail -n +2
+test -r /proc/meminfo && grep -c '^MemTotal:' /proc/meminfo
+cat /proc/sys/kernel/ostype
+(echo x >/proc/sys/kernel/ostype) 2>/dev/null || echo "sys is read-only"
