@@ -172,7 +172,8 @@ static int src_fd_reopen(void *src, pid_t tid, int fd, int flags)
 	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
 	struct host_privs saved;
 	host_act_begin(&saved);
-	int h = open(path, (flags & (O_ACCMODE | O_APPEND | O_NONBLOCK)) | O_CLOEXEC | O_NOCTTY);
+	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK | (S_ISREG(before.st_mode) ? O_TRUNC : 0);
+	int h = open(path, (flags & keep) | O_CLOEXEC | O_NOCTTY);
 	int e = errno;
 	host_act_end(&saved);
 	if (h < 0)

@@ -68,7 +68,7 @@ struct procfs_source_ops {
 	int (*fd_name)(void *src, pid_t tid, int fd, char *buf, size_t size);
 	/* For an -EXDEV fd: a new host fd on the same object, as an open of
 	 * /proc/<pid>/fd/<fd> gives (close-on-exec, the caller's), with the
-	 * access mode and O_APPEND/O_NONBLOCK of `flags`; only pipes and
+	 * access mode and O_APPEND/O_NONBLOCK/O_TRUNC of `flags`; only pipes and
 	 * regular files (ENXIO otherwise), never more than the program may. */
 	int (*fd_reopen)(void *src, pid_t tid, int fd, int flags);
 	/* For maps: the sandbox path of the host file (dev, ino) task tid

@@ -23,3 +23,6 @@ df --output=target,fstype /tmp /usr | tail -n +2
 test -r /proc/meminfo && grep -c '^MemTotal:' /proc/meminfo
 cat /proc/sys/kernel/ostype
 (echo x >/proc/sys/kernel/ostype) 2>/dev/null || echo "sys is read-only"
+# last: a reopen of the harness's own files (host files, not the sandbox's)
+echo appended >>/dev/stdout
+echo to-stderr >>/dev/stderr
