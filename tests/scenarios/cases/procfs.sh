@@ -9,6 +9,9 @@ grep -E '^(Name|Umask|State):' /proc/self/status
 cat /proc/self/cmdline | tr '\0' ' '; echo
 sleep 5 & a=$!
 sleep 5 & b=$!
+# until both have exec'd (a child is "sh" until then)
+until [ "$(cat /proc/$a/comm /proc/$b/comm)" = "sleep
+sleep" ]; do :; done
 ps -o comm= --ppid $$ | sort | uniq -c
 kill $a $b
 wait
