@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -238,9 +239,31 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 	}
 }
 
+/* Marks the files task `tid` maps: their names stay known to
+ * /proc/<pid>/maps after the fds they were mapped from are closed. */
+static void mark_maps_of(struct sentry *s, pid_t tid)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %lu", &maj, &min, &ino) == 3 && ino)
+			fdmap_mark(s->files, makedev(maj, min), (ino_t)ino);
+		/* a long name: skip the rest of the line */
+		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
+			;
+	}
+	fclose(f);
+}
+
 /* Marks what task `tid`'s fd table holds. */
 static void mark_fds_of(struct sentry *s, pid_t tid)
 {
+	mark_maps_of(s, tid);
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tid);
 	DIR *d = opendir(path);

@@ -239,7 +239,8 @@ static int proc_revalidate(struct vfs_dentry *d)
 	struct proc_inode *pi = PROC_I(d->inode);
 	struct proc_sb *sb = PROC_SB(d->sb);
 	struct procfs_task t;
-	if (pi->tid && src_ops(sb)->task(sb->opts.src, pi->tid, &t) < 0)
+	/* (a tid reused by another thread group is another task) */
+	if (pi->tid && (src_ops(sb)->task(sb->opts.src, pi->tid, &t) < 0 || t.tgid != pi->tgid))
 		return 0;
 	if (pi->fd >= 0) {
 		mode_t mode;

@@ -12,7 +12,8 @@ sleep 5 & b=$!
 # until both have exec'd (a child is "sh" until then)
 until [ "$(cat /proc/$a/comm /proc/$b/comm)" = "sleep
 sleep" ]; do :; done
-ps -o comm= --ppid $$ | sort | uniq -c
+ps -o comm= --ppid $$ >ps.out # no pipeline: its members race their exec
+sort ps.out | uniq -c
 kill $a $b
 wait
 echo piped | cat /dev/stdin
