@@ -214,8 +214,10 @@ static int proc_lookup(struct vfs_inode *vdir, const char *name, struct vfs_inod
 		int r = proc_new_inode(vdir->sb, link ? PK_FD : PK_FDINFO,
 				       link ? S_IFLNK | (mode & 0700) : S_IFREG | 0444, dir->tgid,
 				       dir->tid, NULL, ret);
-		if (r == 0)
+		if (r == 0) {
 			PROC_I(*ret)->fd = (int)n;
+			(*ret)->size = link ? 64 : 0; /* what Linux's fd links show */
+		}
 		return r;
 	}
 	case PK_NSDIR:

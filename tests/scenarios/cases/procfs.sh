@@ -27,6 +27,20 @@ df --output=target,fstype /tmp /usr | tail -n +2
 test -r /proc/meminfo && grep -c '^MemTotal:' /proc/meminfo
 cat /proc/sys/kernel/ostype
 (echo x >/proc/sys/kernel/ostype) 2>/dev/null || echo "sys is read-only"
+# a script: comm is its name, exe its interpreter, cmdline the kernel's
+s='#!/bin/sh
+cat /proc/$$/comm; readlink /proc/$$/exe; tr "\0" " " </proc/$$/cmdline; echo'
+printf '%s\n' "$s" >s.sh && chmod +x s.sh && ./s.sh a b
+# threads: task/ lists them, thread-self is the caller's
+python3 -c '
+import threading, os
+ev = threading.Event()
+ts = [threading.Thread(target=ev.wait) for _ in range(3)]
+[t.start() for t in ts]
+print(len(os.listdir("/proc/self/task")), open("/proc/thread-self/comm").read().strip(),
+      os.readlink("/proc/thread-self").split("/")[1])
+ev.set(); [t.join() for t in ts]'
+ls -l /proc/self/fd/0 | cut -d' ' -f1,5
 # last: a reopen of the harness's own files (host files, not the sandbox's)
 echo appended >>/dev/stdout
 echo to-stderr >>/dev/stderr
