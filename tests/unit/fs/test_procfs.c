@@ -464,9 +464,21 @@ static void test_fds(void **state)
 	assert_int_equal(fstat(vfs_file_host_fd(f), &st), 0);
 	assert_true(S_ISFIFO(st.st_mode));
 	vfs_file_put(f);
+	/* an inherited device has its type; opening it is the sentry's
+	 * business (the VFS refuses devices), even on a nodev proc */
+	assert_int_equal(vfs_fstatat(&p->ctx, NULL, "/proc/self/fd/0", &st, 0), 0);
+	assert_true(S_ISCHR(st.st_mode));
+	assert_int_equal(st.st_rdev, makedev(1, 3));
+	assert_int_equal(vfs_openat(&p->ctx, NULL, "/proc/self/fd/0", O_RDONLY, 0, &f), -ENXIO);
+	assert_int_equal(vfs_fstatat(&p->ctx, NULL, "/proc/self/fd/0/", &st, 0), -ENOTDIR);
 	/* no magic links when asked, none beneath anything */
 	struct open_how how = {.flags = O_RDONLY, .resolve = RESOLVE_NO_MAGICLINKS};
 	assert_int_equal(vfs_openat2(&p->ctx, NULL, "/proc/self/fd/3", &how, &f), -ELOOP);
+	how.resolve = RESOLVE_BENEATH;
+	struct vfs_file *proc;
+	assert_int_equal(vfs_openat(&p->ctx, NULL, "/proc", O_RDONLY | O_DIRECTORY, 0, &proc), 0);
+	assert_int_equal(vfs_openat2(&p->ctx, proc, "self/fd/3", &how, &f), -EXDEV);
+	vfs_file_put(proc);
 	assert_int_equal(vfs_fstatat(&p->ctx, NULL, "/proc/self/fd/7", &st, 0), -ENOENT);
 	assert_string_equal(must_read(p, "/proc/self/fdinfo/3"), "pos:\t0\nflags:\t02\n");
 }
