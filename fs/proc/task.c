@@ -122,10 +122,11 @@ static int gen_status(struct proc_gen *g)
 		} else if (strncmp(line, "Gid:", 4) == 0) {
 			put_ids(g, "Gid:", gg);
 		} else if (strncmp(line, "Groups:", 7) == 0) {
+			/* the kernel's: joined by spaces, then one more */
 			proc_printf(g, "Groups:\t");
 			for (int i = 0; i < t->ngroups; i++)
-				proc_printf(g, "%u ", (unsigned)t->groups[i]);
-			proc_printf(g, "\n");
+				proc_printf(g, "%s%u", i ? " " : "", (unsigned)t->groups[i]);
+			proc_printf(g, " \n");
 		} else if (strncmp(line, "CapInh:", 7) == 0) {
 			proc_printf(g, "CapInh:\t%016" PRIx64 "\n", t->cap_inh);
 		} else if (strncmp(line, "CapPrm:", 7) == 0) {

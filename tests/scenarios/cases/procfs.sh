@@ -4,7 +4,7 @@ exec 3>out.txt
 ls /proc/self/fd
 readlink /proc/self/fd/3 /proc/self/cwd /proc/self/exe
 cat /proc/self/comm
-grep -E '^(Name|Umask|State):' /proc/self/status
+grep -E '^(Name|Umask|State|Uid):' /proc/self/status
 (umask 027 && grep '^Umask:' /proc/self/status)
 cat /proc/self/cmdline | tr '\0' ' '; echo
 sleep 5 & a=$!
