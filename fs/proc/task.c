@@ -152,6 +152,26 @@ static int gen_copy(struct proc_gen *g, const char *name)
 	return 0;
 }
 
+/* The host's, as they are: nothing in them names a host path or a
+ * process outside. */
+#define PROC_COPY(file, name)                                                                  \
+	static int gen_##file(struct proc_gen *g)                                              \
+	{                                                                                      \
+		return gen_copy(g, name);                                                      \
+	}
+PROC_COPY(auxv, "auxv")
+PROC_COPY(cpuset, "cpuset")
+PROC_COPY(io, "io")
+PROC_COPY(loginuid, "loginuid")
+PROC_COPY(oom_adj, "oom_adj")
+PROC_COPY(oom_score, "oom_score")
+PROC_COPY(oom_score_adj, "oom_score_adj")
+PROC_COPY(personality, "personality")
+PROC_COPY(schedstat, "schedstat")
+PROC_COPY(sessionid, "sessionid")
+PROC_COPY(smaps_rollup, "smaps_rollup")
+PROC_COPY(wchan, "wchan")
+
 static int gen_statm(struct proc_gen *g) { return gen_copy(g, "statm"); }
 static int gen_environ(struct proc_gen *g) { return gen_copy(g, "environ"); }
 static int gen_limits(struct proc_gen *g) { return gen_copy(g, "limits"); }
@@ -233,26 +253,38 @@ int proc_task_link(struct proc_sb *sb, struct proc_inode *pi, struct vfs_path *r
 }
 
 const struct proc_entry proc_pid_entries[] = {
+	{.name = "auxv", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_auxv},
 	{.name = "cgroup", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cgroup},
 	{.name = "cmdline", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cmdline},
 	{.name = "comm", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_comm},
+	{.name = "cpuset", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cpuset},
 	{.name = "cwd", .kind = PK_TASK_LINK, .mode = 0777},
 	{.name = "environ", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_environ},
 	{.name = "exe", .kind = PK_TASK_LINK, .mode = 0777},
 	{.name = "fd", .kind = PK_FDS, .mode = 0500},
 	{.name = "fdinfo", .kind = PK_FDINFOS, .mode = 0500},
+	{.name = "io", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_io},
 	{.name = "limits", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_limits},
+	{.name = "loginuid", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_loginuid},
 	{.name = "maps", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_maps},
 	{.name = "mountinfo", .kind = PK_TASK_FILE, .mode = 0444, .gen = proc_gen_mountinfo},
 	{.name = "mounts", .kind = PK_TASK_FILE, .mode = 0444, .gen = proc_gen_mounts},
 	{.name = "mountstats", .kind = PK_TASK_FILE, .mode = 0400, .gen = proc_gen_mountstats},
 	{.name = "ns", .kind = PK_NSDIR, .mode = 0511},
+	{.name = "oom_adj", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_oom_adj},
+	{.name = "oom_score", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_oom_score},
+	{.name = "oom_score_adj", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_oom_score_adj},
+	{.name = "personality", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_personality},
 	{.name = "root", .kind = PK_TASK_LINK, .mode = 0777},
+	{.name = "schedstat", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_schedstat},
+	{.name = "sessionid", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_sessionid},
 	{.name = "smaps", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_smaps},
+	{.name = "smaps_rollup", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_smaps_rollup},
 	{.name = "stat", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_stat},
 	{.name = "statm", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_statm},
 	{.name = "status", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_status},
 	{.name = "task", .kind = PK_TASKS, .mode = 0555},
+	{.name = "wchan", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_wchan},
 };
 
 const size_t proc_n_pid_entries = ARRAY_SIZE(proc_pid_entries);
