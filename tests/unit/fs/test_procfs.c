@@ -569,6 +569,7 @@ static void test_real_host(void **state)
 	assert_memory_equal(must_read(p, "/tmp/proc/self/stat"), want, strlen(want));
 	assert_non_null(strstr(must_read(p, "/tmp/proc/self/maps"), "[stack]"));
 	assert_non_null(strstr(must_read(p, "/tmp/proc/self/limits"), "Max open files"));
+	assert_non_null(strstr(must_read(p, "/tmp/proc/self/io"), "rchar:"));
 	assert_non_null(strstr(must_read(p, "/tmp/proc/uptime"), "."));
 	assert_int_equal(vfs_umount(&p->ctx, NULL, "/tmp/proc"), 0);
 }
