@@ -173,11 +173,18 @@ static int src_fd_reopen(void *src, pid_t tid, int fd, int flags)
 	struct host_privs saved;
 	host_act_begin(&saved);
 	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK | (S_ISREG(before.st_mode) ? O_TRUNC : 0);
-	int h = open(path, (flags & keep) | O_CLOEXEC | O_NOCTTY);
+	/* The sentry never waits: a named fifo without a partner would block
+	 * the open (a pipe's does not). Non-blocking, then as asked. */
+	int h = open(path, (flags & keep) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	int e = errno;
 	host_act_end(&saved);
 	if (h < 0)
 		return -e;
+	if (!(flags & O_NONBLOCK) && fcntl(h, F_SETFL, fcntl(h, F_GETFL) & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(h);
+		return -e;
+	}
 	if (fstat(h, &after) < 0 || after.st_dev != before.st_dev || after.st_ino != before.st_ino ||
 	    (after.st_mode & S_IFMT) != (before.st_mode & S_IFMT)) {
 		close(h);

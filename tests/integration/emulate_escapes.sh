@@ -52,7 +52,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..22"
+echo "1..23"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -223,3 +223,19 @@ for p in ("/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches"):
     try: os.open(p, os.O_WRONLY); out.append("OPENED")
     except OSError as e: out.append(errno.errorcode[e.errno])
 print(" ".join(out))')"
+# The sentry never waits for the program: reopening a named fifo that has
+# no writer (an inherited one) must not block it; the fd is blocking as asked.
+mkfifo "$work/fifo"
+check "a partnerless fifo reopened through /proc/self/fd" "opened True|OPENED" \
+	"$(timeout -s KILL 20 python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+if fd != 3:
+    os.dup2(fd, 3)
+os.set_inheritable(3, True)
+os.execvp(sys.argv[2], sys.argv[2:])' "$work/fifo" "$veil" --backend=emulate \
+		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+		--symlink usr/lib64 /lib64 --proc /proc -- python3 -c 'import os, errno
+r = os.open("/proc/self/fd/3", os.O_RDONLY)
+print("opened", os.get_blocking(r), end="|")
+try: os.open("/proc/self/fd/3", os.O_WRONLY | os.O_NONBLOCK); print("OPENED")
+except OSError as e: print(errno.errorcode[e.errno])' 2>&1)"
