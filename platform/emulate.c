@@ -76,9 +76,9 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		case MOUNT_OP_FILE:
 		case MOUNT_OP_REMOUNT_RO:
 		case MOUNT_OP_CHMOD:
+		case MOUNT_OP_PROC:
 			break;
 		case MOUNT_OP_OVERLAY:
-		case MOUNT_OP_PROC:
 		case MOUNT_OP_MQUEUE:
 		case MOUNT_OP_BIND_DATA:
 			ok = false;
@@ -158,9 +158,6 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 ||
 	    landlock_check(&scope, err) < 0)
 		return -1;
-	struct vfs_mount *root;
-	if (vfs_setup_build(spec, &root, err) < 0)
-		return -1;
 
 	/* The sentry holds an fd per handed-out file it still tracks, per
 	 * shadow it opens and per tracee thread (pidfd): the soft limit of
@@ -177,11 +174,15 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	    nofile.rlim_cur < 2 * 4096 + 512)
 		vfs_set_cache_limit(nofile.rlim_cur > 512 ? (unsigned)(nofile.rlim_cur - 512) / 2
 							   : 16);
+	/* The sentry first: --proc shows its tasks. */
 	struct sentry s;
 	int r = sentry_init(&s, spec);
-	if (r < 0) {
-		vfs_mount_tree_put(root);
+	if (r < 0)
 		return verr_set(err, -r, "cannot start the sentry");
+	struct vfs_mount *root;
+	if (vfs_setup_build(spec, &s, &root, err) < 0) {
+		sentry_fini(&s);
+		return -1;
 	}
 	s.fs = &sentry_vfs_fs_ops;
 	mode_t mask = umask(022);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <string.h>
 
 #include "base/log.h"
@@ -105,6 +106,7 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 		c->cred.groups[i] = cr->groups[i];
 	c->cred.ngroups = (int)n;
 	c->cred.caps = cr->cap_effective;
+	c->caller = t->tid;
 	return c;
 }
 
@@ -116,6 +118,8 @@ void sentry_fini(struct sentry *s)
 			struct sentry_task *next = t->next;
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			sentry_image_put(t->image);
+			sentry_image_put(t->exec_pending);
 			free(t);
 			t = next;
 		}
@@ -200,6 +204,16 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 			return -ENOMEM;
 		}
 	}
+	/* fork and threads run what their creator runs; an exec under way
+	 * belongs to whoever made it (a non-leader's exec re-creates the
+	 * task under the leader's tid from the former one). */
+	if (parent) {
+		struct sentry_task *p = sentry_task_find(s, parent);
+		if ((t->image = p->image))
+			t->image->refs++;
+		if ((t->exec_pending = p->exec_pending))
+			t->exec_pending->refs++;
+	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
 	s->buckets[b] = t;
@@ -216,6 +230,8 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			*pp = t->next;
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			sentry_image_put(t->image);
+			sentry_image_put(t->exec_pending);
 			free(t);
 			s->n_tasks--;
 			return;
@@ -223,9 +239,31 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 	}
 }
 
+/* Marks the files task `tid` maps: their names stay known to
+ * /proc/<pid>/maps after the fds they were mapped from are closed. */
+static void mark_maps_of(struct sentry *s, pid_t tid)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long ino;
+		if (sscanf(line, "%*x-%*x %*s %*x %x:%x %lu", &maj, &min, &ino) == 3 && ino)
+			fdmap_mark(s->files, makedev(maj, min), (ino_t)ino);
+		/* a long name: skip the rest of the line */
+		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
+			;
+	}
+	fclose(f);
+}
+
 /* Marks what task `tid`'s fd table holds. */
 static void mark_fds_of(struct sentry *s, pid_t tid)
 {
+	mark_maps_of(s, tid);
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)tid);
 	DIR *d = opendir(path);

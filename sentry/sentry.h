@@ -24,10 +24,25 @@ struct sentry_fs {
 	struct vfs_ctx ctx;
 };
 
+/* What a task runs, for /proc (sentry/task_image.c): set by a
+ * successful exec, shared by reference between the tasks that inherit it
+ * (fork, threads) and never changed once made. */
+struct sentry_image {
+	int refs;
+	struct vfs_path exe;	/* the program (for a script, its interpreter) */
+	struct vfs_path interp; /* the ELF interpreter ld.so, or nothing */
+	char comm[16];		/* the basename of the path exec'd, as the kernel's */
+	char host_comm[16];	/* what the host called it right after the exec */
+	bool via_ldso;		/* started as LDSO --argv0 ARGV0 PATH ARGS... */
+};
+
 struct sentry_task {
 	pid_t tid;
+	pid_t tgid; /* 0 until asked (sentry_task_tgid) */
 	struct creds creds; /* per thread, as in Linux */
 	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
+	struct sentry_image *image;	    /* NULL before the first exec */
+	struct sentry_image *exec_pending; /* an exec under way, until its event */
 	struct sentry_task *next; /* hash chain */
 };
 
@@ -77,6 +92,18 @@ int sentry_chdir_initial(struct sentry *s, const char *path);
 /* The calling task's VFS context with its current credentials, or NULL
  * when the sentry has no filesystem. */
 struct vfs_ctx *sentry_task_vfs(struct sentry_task *t);
+
+/* task_image.c */
+void sentry_image_put(struct sentry_image *im);
+/* The exec of task tid succeeded (PTRACE_EVENT_EXEC, after any tid
+ * change): what it was started with becomes what it runs. */
+void sentry_task_exec_done(struct sentry *s, pid_t tid);
+/* The thread group of t, from the host (a tid keeps it for life). */
+pid_t sentry_task_tgid(struct sentry_task *t);
+
+/* procfs_source.c: what /proc shows of the sandbox (fs/proc/procfs.h);
+ * the source's `src` is the sentry. */
+extern const struct procfs_source_ops sentry_procfs_source_ops;
 
 /* Process events from the platform. A new task copies its creator's
  * credentials, and shares its root/cwd/umask with SENTRY_SHARE_FS

@@ -14,6 +14,7 @@
  * pointers, and the strings it points to are passed on by address (their
  * contents decide nothing here). */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +110,40 @@ static int prepend(struct exec_args *a, size_t drop, const char *const *strs, si
 	return 0;
 }
 
+/* A path the exec named, as a location (followed, as the kernel's exe
+ * link shows it); {0} if it cannot be found again. */
+static struct vfs_path locate(struct vfs_ctx *c, const char *path)
+{
+	struct vfs_path p = {0};
+	struct vfs_file *f;
+	if (!c || vfs_openat(c, NULL, path, O_PATH, 0, &f) < 0)
+		return p;
+	p = *vfs_file_path(f);
+	vfs_path_get(&p);
+	vfs_file_put(f);
+	return p;
+}
+
+/* What the kernel would record for this exec (its exe, comm), kept as
+ * the task's pending image until the exec event (task_image.c). */
+static void exec_record(struct sentry_task *t, const char *path, const char *exe,
+			const char *ldso)
+{
+	struct sentry_image *im = calloc(1, sizeof(*im));
+	if (!im)
+		return; /* /proc then shows the host's view of the task */
+	struct vfs_ctx *c = sentry_task_vfs(t);
+	im->refs = 1;
+	im->exe = locate(c, exe);
+	if (ldso)
+		im->interp = locate(c, ldso);
+	im->via_ldso = ldso != NULL;
+	const char *base = strrchr(path, '/');
+	snprintf(im->comm, sizeof(im->comm), "%.15s", base ? base + 1 : path);
+	sentry_image_put(t->exec_pending);
+	t->exec_pending = im;
+}
+
 static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 		    uint64_t path_addr, uint64_t argv_addr, uint64_t envp_addr, int flags)
 {
@@ -148,6 +183,8 @@ static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 	/* `cur` names the file `fd` is, as the program can reach it. */
 	char cur[PATH_MAX];
 	memcpy(cur, path, (size_t)len + 1);
+	char ldso_buf[PATH_MAX];
+	const char *ldso = NULL;
 	for (int depth = 0;; depth++) {
 		struct exec_image img;
 		r = exec_inspect(fd, &img);
@@ -181,6 +218,8 @@ static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 				argv0 = argv0_buf;
 			}
 			const char *pre[] = {img.interp, "--argv0", argv0, cur};
+			snprintf(ldso_buf, sizeof(ldso_buf), "%s", img.interp);
+			ldso = ldso_buf;
 			r = prepend(&a, 1, pre, 4);
 			if (r < 0)
 				goto out;
@@ -197,6 +236,7 @@ static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 			goto out;
 		memcpy(cur, img.interp, strlen(img.interp) + 1);
 	}
+	exec_record(t, path, cur, ldso);
 	r = call->ops->exec_fd(call, fd, a.v, a.n, envp_addr);
 	if (r == 0)
 		r = SYS_REPLIED;

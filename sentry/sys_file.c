@@ -181,13 +181,17 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	int r;
 	if (sentry_files_gc(s) && call->ops->drop_kept)
 		call->ops->drop_kept(call);
+	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
+	 * an inherited file or device) is its own again, no VFS file to map. */
+	bool own = vfs_file_is_foreign(f);
 	if (known)
 		st = *known;
-	if ((!known && fstat(host, &st) < 0) || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+	if (!own && ((!known && fstat(host, &st) < 0) ||
+		     fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
 		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-		if (r >= 0 && call->ops->keep_fd)
+		if (r >= 0 && !own && call->ops->keep_fd)
 			owned = keep(call, r, owned, &st);
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)

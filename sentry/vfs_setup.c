@@ -18,10 +18,13 @@
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 #include "fs/hostfs/hostfs.h"
+#include "fs/proc/procfs.h"
+#include "sentry/sentry.h"
 #include "fs/tmpfs/tmpfs.h"
 
 struct setup {
 	const struct spec *spec;
+	struct sentry *sentry; /* the source of --proc's view */
 	struct vfs_ctx ctx;
 };
 
@@ -208,6 +211,36 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 	return 0;
 }
 
+/* --proc: a private proc (fs/proc) showing the sentry's tasks. The whole
+ * instance is read-only; the kernel backend's read-only binds of sys,
+ * irq and bus and its masks over kcore, keys and timer_list are repeated
+ * as binds, so the mount table reads the same under both backends. */
+static int op_proc(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	if (!st->sentry)
+		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
+	struct procfs_opts o = {.ops = &sentry_procfs_source_ops, .src = st->sentry};
+	struct vfs_sb *sb;
+	int r = procfs_new(&o, &sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the proc instance");
+	if (mount_at(st, op, sb, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
+		return -1;
+	static const char *const ro[] = {"sys", "irq", "bus", "kcore", "keys", "timer_list"};
+	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
+		_cleanup_free_ char *host = xasprintf("/proc/%s", ro[i]);
+		_cleanup_free_ char *path = xasprintf("%s/%s", op->dest, ro[i]);
+		struct stat hs;
+		if (lstat(host, &hs) < 0)
+			continue; /* as the kernel backend: only what exists */
+		r = vfs_bind(&st->ctx, NULL, path, NULL, path,
+			     MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);
+		if (r < 0)
+			return fail(err, r, op, "cannot make its read-only parts");
+	}
+	return 0;
+}
+
 static unsigned long ms_flags_of(unsigned long st_flags)
 {
 	unsigned long f = 0;
@@ -261,8 +294,9 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 		return r < 0 ? fail(err, r, op, "cannot change its mode") : 0;
 	case MOUNT_OP_DEV:
 		return op_dev(st, op, err);
-	case MOUNT_OP_OVERLAY:
 	case MOUNT_OP_PROC:
+		return op_proc(st, op, err);
+	case MOUNT_OP_OVERLAY:
 	case MOUNT_OP_MQUEUE:
 	case MOUNT_OP_BIND_DATA:
 		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");
@@ -270,7 +304,8 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	return fail(err, -EINVAL, op, "unknown op");
 }
 
-int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil_error **err)
+int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount **ret,
+		    struct veil_error **err)
 {
 	struct tmpfs_opts o = {.mode = 0755, .uid = spec->uid, .gid = spec->gid};
 	struct vfs_sb *sb;
@@ -283,7 +318,7 @@ int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil
 	if (r < 0)
 		return verr_set(err, -r, "cannot mount the sandbox's root tmpfs");
 
-	struct setup st = {.spec = spec};
+	struct setup st = {.spec = spec, .sentry = s};
 	/* What setup creates belongs to the sandbox's user, as under the
 	 * kernel backend's user namespace. */
 	struct vfs_cred cred;

@@ -8,9 +8,14 @@
 #include "sentry/spec.h"
 #include "vfs/vfs.h"
 
+struct sentry;
+
 /* Builds the tree for `spec` (spec_prepare()d). *ret is the root mount
  * with one reference (vfs_mount_tree_put). An op the emulate backend
- * cannot realise yet fails the whole setup with a message naming it. */
-int vfs_setup_build(const struct spec *spec, struct vfs_mount **ret, struct veil_error **err);
+ * cannot realise yet fails the whole setup with a message naming it.
+ * `s` is what --proc shows (the sentry that will serve the tree; NULL
+ * refuses --proc). */
+int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount **ret,
+		    struct veil_error **err);
 
 #endif

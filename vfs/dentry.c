@@ -229,6 +229,22 @@ int vfs_d_alloc(struct vfs_dentry *parent, const char *name, unsigned len,
 	return 0;
 }
 
+int vfs_d_alloc_anon(struct vfs_sb *sb, const char *name, struct vfs_inode *inode,
+		     struct vfs_dentry **ret)
+{
+	struct vfs_dentry *d = d_new(sb, name, (unsigned)strlen(name));
+	if (!d) {
+		vfs_inode_put(inode);
+		return -ENOMEM;
+	}
+	/* In no directory and never found by name: dead from the start. */
+	d->inode = inode;
+	d->parent = vfs_dentry_get(sb->root);
+	d->flags |= VFS_D_DEAD;
+	*ret = d;
+	return 0;
+}
+
 int vfs_sb_init(struct vfs_sb *sb, const struct vfs_sb_ops *ops, unsigned flags,
 		unsigned long magic, struct vfs_inode *root)
 {

@@ -58,6 +58,9 @@ struct vfs_sb {
 /* inode->flags */
 #define VFS_I_UID_UNMAPPED 0x1 /* owner has no sandbox id: no capability override */
 #define VFS_I_GID_UNMAPPED 0x2
+#define VFS_I_FOREIGN 0x4 /* stands for an object outside the VFS (a program's
+			   * pipe reached through /proc/<pid>/fd): an open of it
+			   * gives that object, which names no VFS file */
 
 struct vfs_inode {
 	const struct vfs_inode_ops *ops;
@@ -144,10 +147,23 @@ struct vfs_new {
 	dev_t rdev;
 };
 
+/* What the mount table says about an instance (vfs_mounts_foreach). The
+ * strings are the filesystem's, valid while the sb lives. */
+struct vfs_sb_show {
+	const char *fstype;
+	const char *source;
+	const char *root; /* the instance's root within its device ("/usr" for a
+			   * host bind of /usr); NULL: "/" */
+	char options[256]; /* "rw,mode=755" */
+};
+
 struct vfs_sb_ops {
 	/* Fills everything but f_flags (the VFS adds mount flags). Errnos:
 	 * host errnos for hostfs. */
 	int (*statfs)(struct vfs_sb *sb, struct statfs *ret);
+	/* Fills ret for the mount table; cannot fail. NULL: type and source
+	 * "none", options "rw". */
+	void (*show)(struct vfs_sb *sb, struct vfs_sb_show *ret);
 	/* Frees an inode whose last reference went; cannot fail. */
 	void (*evict)(struct vfs_inode *inode);
 	/* Frees the instance after its last reference went and every dentry
@@ -199,6 +215,13 @@ struct vfs_inode_ops {
 	/* Symlinks: copies up to size bytes of the target into buf, returns
 	 * the full target length (which may exceed size). */
 	ssize_t (*readlink)(struct vfs_inode *inode, char *buf, size_t size);
+	/* Magic links (proc's fd/N, cwd, root, exe): the location the link
+	 * stands for, new references in *ret; the walk jumps there instead of
+	 * reading the body, as Linux's nd_jump_link. `mnt` is the mount the
+	 * link was found on (borrowed), for a target on the link's own
+	 * instance (vfs_d_alloc_anon). -EOPNOTSUPP: follow the body as text;
+	 * other errnos end the walk. NULL: an ordinary link. */
+	int (*get_link)(struct vfs_inode *inode, struct vfs_mount *mnt, struct vfs_path *ret);
 	/* Refresh inode's attributes from where they live (backing fd, host).
 	 * NULL: the inode is always current. */
 	int (*getattr)(struct vfs_inode *inode);
@@ -245,6 +268,11 @@ struct vfs_file_ops {
  * point that names a file): a filesystem may remember it to skip
  * refreshing, later in the same walk, what it has just refreshed. */
 extern uint64_t vfs_walk_gen;
+/* The caller (struct vfs_ctx.caller) of the walk in progress, or of the
+ * last one: set with vfs_walk_gen, so a method called during or right
+ * after a walk (->readlink of /proc/self, ->lookup) knows who asks. Only
+ * proc's caller-dependent names read it; everything else must not. */
+extern pid_t vfs_walk_caller;
 
 /* Helpers for filesystems (vfs/inode.c, vfs/dentry.c). */
 void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs_inode_ops *ops,
@@ -255,6 +283,11 @@ void vfs_inode_put(struct vfs_inode *inode);
  * dentry stays valid while referenced but is no longer in its parent. */
 struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
 void vfs_dentry_put(struct vfs_dentry *d);
+/* A dentry in no directory (Linux's d_alloc_pseudo) for inode (consumed),
+ * named name, under sb's root for d_path: what a magic link leads to when
+ * its target has no name in the tree. One reference in *ret; -ENOMEM. */
+int vfs_d_alloc_anon(struct vfs_sb *sb, const char *name, struct vfs_inode *inode,
+		     struct vfs_dentry **ret);
 /* Registers inode as the VFS object for host (dev, ino). */
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
 /* Initialises sb (one reference) and allocates its root dentry over root

@@ -98,3 +98,13 @@ int vfs_refresh(struct vfs_inode *inode)
 		return inode->ops->getattr(inode);
 	return 0;
 }
+
+struct vfs_inode *vfs_path_inode(const struct vfs_path *p)
+{
+	return p->dentry->inode;
+}
+
+bool vfs_file_is_foreign(const struct vfs_file *f)
+{
+	return f->inode->flags & VFS_I_FOREIGN;
+}

@@ -63,7 +63,9 @@ static int mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long f
 	struct vfs_mount *m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
+	static int next_id = 20; /* below: ids a table's root's parent can take */
 	m->refs = 1;
+	m->id = next_id++;
 	m->flags = flags;
 	vfs_live.mounts++;
 	m->sb = sb;

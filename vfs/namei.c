@@ -16,10 +16,12 @@
  * RESOLVE_BENEATH), climbs out of a mount's root to its mountpoint, and the
  * result of every step descends into what is mounted on it. */
 #include <limits.h>
+#include <stdio.h>
 
 #include "vfs/vfs_private.h"
 
 uint64_t vfs_walk_gen;
+pid_t vfs_walk_caller;
 
 unsigned vfs_at_lookup_flags(int at_flags)
 {
@@ -58,6 +60,7 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 {
 	memset(nd, 0, sizeof(*nd));
 	vfs_walk_gen++;
+	vfs_walk_caller = ctx->caller;
 	nd->ctx = ctx;
 	nd->cred = &ctx->cred;
 	nd->flags = flags;
@@ -178,6 +181,29 @@ static int follow_link(struct vfs_nameidata *nd, struct vfs_dentry *link, const 
 	    (dir->mode & (S_ISVTX | S_IWOTH)) == (S_ISVTX | S_IWOTH) &&
 	    (dir->uid != inode->uid || (dir->flags & VFS_I_UID_UNMAPPED)))
 		return -EACCES;
+	if (inode->ops->get_link) {
+		struct vfs_path to;
+		/* As Linux: refused under RESOLVE_NO_MAGICLINKS, and a jump
+		 * cannot stay beneath anything. */
+		int r = (nd->flags & LOOKUP_NO_MAGICLINKS)		    ? -ELOOP
+			: (nd->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT)) ? -EXDEV
+			: inode->ops->get_link(inode, nd->cur.mnt, &to);
+		if (r == 0) {
+			/* Jump, then walk what was left after the link. */
+			set_cur(nd, to.mnt, to.dentry);
+			if ((*rest || slash) && !S_ISDIR(to.dentry->inode->mode))
+				return -ENOTDIR;
+			char *buf = malloc(strlen(rest) + 2);
+			if (!buf)
+				return -ENOMEM;
+			snprintf(buf, strlen(rest) + 2, "%s%s", rest, slash && !*rest ? "/" : "");
+			nd->bufs[nd->nbufs++] = buf;
+			*next = buf;
+			return 0;
+		}
+		if (r != -EOPNOTSUPP)
+			return r;
+	}
 	if (!inode->ops->readlink)
 		return -EINVAL;
 	size_t restlen = strlen(rest);

@@ -38,6 +38,9 @@ int vfs_file_alloc(const struct vfs_path *path, int flags, struct vfs_file **ret
 	vfs_path_get(&f->path);
 	f->inode = path->dentry->inode;
 	f->flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC);
+	/* A foreign object's open (fs_ops.h) applies O_TRUNC itself. */
+	if (f->inode->flags & VFS_I_FOREIGN)
+		f->flags |= flags & O_TRUNC;
 	f->host_fd = -1;
 	*ret = f;
 	return 0;
@@ -118,7 +121,8 @@ static int may_open(const struct vfs_cred *c, const struct vfs_path *p, int acc,
 		break;
 	case S_IFBLK:
 	case S_IFCHR:
-		if (p->mnt->flags & MS_NODEV)
+		/* (a foreign object is on no mount of ours) */
+		if ((p->mnt->flags & MS_NODEV) && !(inode->flags & VFS_I_FOREIGN))
 			return -EACCES;
 		/* fallthrough */
 	case S_IFIFO:
@@ -147,8 +151,9 @@ static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file *
 {
 	struct vfs_inode *inode = p->dentry->inode;
 	int acc = flags & O_ACCMODE;
+	/* A foreign object is no file of the mount it was reached through. */
 	bool special = S_ISCHR(inode->mode) || S_ISBLK(inode->mode) || S_ISFIFO(inode->mode) ||
-		       S_ISSOCK(inode->mode);
+		       S_ISSOCK(inode->mode) || (inode->flags & VFS_I_FOREIGN);
 	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special &&
 	    vfs_mnt_rdonly(p->mnt))
 		return -EROFS;
@@ -374,7 +379,8 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	bool do_truncate = false;
 	if (created) {
 		acc = 0;
-	} else if (S_ISREG(inode->mode) && (flags & O_TRUNC)) {
+	} else if (S_ISREG(inode->mode) && (flags & O_TRUNC) && !(inode->flags & VFS_I_FOREIGN)) {
+		/* (a foreign object is truncated by its own open) */
 		if (vfs_mnt_rdonly(p.mnt)) {
 			r = -EROFS;
 			goto out_p;

@@ -71,6 +71,10 @@ struct vfs_ctx {
 	mode_t umask;
 	struct vfs_path root;
 	struct vfs_path cwd;
+	/* Who is calling, for the one filesystem whose names depend on it
+	 * (proc's "self"): the sentry puts the calling task's tid here; 0 is
+	 * nobody in particular. The VFS only hands it on (vfs_walk_caller). */
+	pid_t caller;
 };
 
 /* --- contexts and locations ------------------------------------------- */
@@ -139,6 +143,24 @@ int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, un
 int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
 void vfs_sb_put(struct vfs_sb *sb);
 
+/* The mount table as /proc/<pid>/mountinfo shows it. */
+struct vfs_mount_info {
+	int id, parent_id;	/* parent_id of the table's root: outside it */
+	dev_t dev;		/* st_dev of the mount's root */
+	unsigned long flags;	/* MS_* of the mount */
+	const char *mountpoint; /* as seen from ctx->root */
+	const char *root;	/* the mount's root within its filesystem */
+	const char *fstype;	/* e.g. "tmpfs", "ext4" */
+	const char *source;	/* e.g. "tmpfs", "/dev/vda" */
+	const char *options;	/* the instance's options, "rw,mode=755" */
+};
+/* Calls fn for every mount visible from ctx->root: the mount ctx->root is
+ * on and everything attached below it, parents before children, siblings
+ * oldest first (the kernel's order). Stops at fn's first non-zero return
+ * and returns it; -ENAMETOOLONG for a path past PATH_MAX. */
+int vfs_mounts_foreach(struct vfs_ctx *ctx, int (*fn)(void *arg, const struct vfs_mount_info *mi),
+		       void *arg);
+
 /* --- open files -------------------------------------------------------- */
 
 /* openat2(2). how->flags: O_ACCMODE, O_CREAT, O_EXCL, O_TRUNC, O_APPEND,
@@ -171,6 +193,11 @@ int vfs_file_take_host_fd(struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
+/* Whether f stands for an object outside the VFS (fs_ops.h
+ * VFS_I_FOREIGN): its host fd is handed over but names no VFS file. */
+bool vfs_file_is_foreign(const struct vfs_file *f);
+/* The inode a location names, borrowed. */
+struct vfs_inode *vfs_path_inode(const struct vfs_path *p);
 int vfs_file_flags(const struct vfs_file *f);
 
 /* write/pread through the host fd, with what the kernel does around a

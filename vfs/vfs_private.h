@@ -22,6 +22,7 @@
  * The children list is not counted: detaching removes the entry. */
 struct vfs_mount {
 	int refs;
+	int id; /* mountinfo's mount id, unique while the process lives */
 	unsigned long flags; /* MS_RDONLY, MS_NOSUID, ... */
 	struct vfs_sb *sb;
 	struct vfs_dentry *root;
@@ -86,7 +87,7 @@ static inline bool vfs_mnt_rdonly(const struct vfs_mount *m)
 #define LOOKUP_BENEATH 0x0010
 #define LOOKUP_IN_ROOT 0x0020
 #define LOOKUP_NO_SYMLINKS 0x0040
-#define LOOKUP_NO_MAGICLINKS 0x0080 /* nothing to refuse: no magic links here yet */
+#define LOOKUP_NO_MAGICLINKS 0x0080 /* refuse proc's magic links (ELOOP) */
 #define LOOKUP_NO_XDEV 0x0100
 
 enum vfs_last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };

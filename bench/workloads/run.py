@@ -14,9 +14,9 @@ Runners:
   bwrap     bubblewrap with the same flags
   proot     PRoot: -r of a prepared root (merged-usr symlinks only) plus -b
             binds of the same trees; /tmp is a fresh /dev/shm directory
-  emulate   veil --backend=emulate with the view below less /proc and
-            namespaces, which it does not have yet (skipped, with its
-            message, if it fails at start)
+  emulate   veil --backend=emulate with the view below less namespaces,
+            which it does not have (skipped, with its message, if it fails
+            at start); its /proc is the sentry's (fs/proc)
   emulate-ptrace  the same with --platform=ptrace (not run by default)
   emulate-before  the same with the --veil-before build (before/after figures)
 
@@ -318,14 +318,12 @@ class Runner:
 
 def sandbox_view(data, links, namespaces=True):
     """The view every sandboxed runner gets. The emulate backend has no
-    /proc and no namespaces yet (it refuses them by name), so it runs the
-    same view without those (namespaces=False)."""
+    namespaces (it refuses them by name), so it runs the same view without
+    them (namespaces=False)."""
     view = ["--ro-bind", "/usr", "/usr"]
     for name, target in links:
         view += ["--symlink", target, "/" + name]
-    view += ["--ro-bind", "/etc", "/etc"]
-    if namespaces:
-        view += ["--proc", "/proc"]
+    view += ["--ro-bind", "/etc", "/etc", "--proc", "/proc"]
     view += ["--dev", "/dev", "--tmpfs", "/tmp", "--ro-bind", data, "/bench", "--chdir", "/tmp"]
     if namespaces:
         view += ["--unshare-all"]

@@ -31,6 +31,10 @@ struct hostfs_sb {
 	uint64_t floor;		/* nothing stamped at or before it is trusted */
 	uint64_t polled_gen;	/* vfs_walk_gen of the last poll */
 	uint64_t trusted_gen;	/* vfs_walk_gen of the last poll that saw everything */
+	/* The host mount the source is on, for the mount table (show.c);
+	 * NULL when it was not found. */
+	char *fstype, *hsource, *hroot;
+	char hoptions[256];
 };
 
 struct hostfs_inode {
@@ -76,6 +80,9 @@ void hostfs_watch_forget(struct hostfs_inode *hi);
 bool hostfs_watch_trusted(struct vfs_dentry *d);
 /* The host has just confirmed d (fstatat matched). */
 void hostfs_watch_confirmed(struct vfs_dentry *d);
+/* show.c */
+void hostfs_find_host_mount(struct hostfs_sb *sb, dev_t dev);
+void hostfs_show(struct vfs_sb *sb, struct vfs_sb_show *ret);
 
 /* ops.c */
 extern const struct vfs_inode_ops hostfs_dir_iops;

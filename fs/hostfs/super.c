@@ -127,6 +127,9 @@ static void hostfs_destroy(struct vfs_sb *sb)
 	struct hostfs_sb *hsb = HOSTFS_SB(sb);
 	hostfs_watch_fini(hsb);
 	free((char *)hsb->opts.source);
+	free(hsb->fstype);
+	free(hsb->hsource);
+	free(hsb->hroot);
 	free(hsb);
 }
 
@@ -141,6 +144,7 @@ static int hostfs_statfs(struct vfs_sb *sb, struct statfs *st)
 
 static const struct vfs_sb_ops hostfs_sb_ops = {
 	.statfs = hostfs_statfs,
+	.show = hostfs_show,
 	.evict = hostfs_evict,
 	.destroy = hostfs_destroy,
 };
@@ -169,6 +173,7 @@ int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret)
 	sb->opts.source = src;
 	sb->vsb.ops = &hostfs_sb_ops;
 	hostfs_watch_init(sb);
+	hostfs_find_host_mount(sb, st.st_dev);
 	struct vfs_inode *root;
 	int r = hostfs_inode_for(&sb->vsb, fd, &st, &root);
 	if (r < 0) {

@@ -5,6 +5,8 @@
  * inode space back. The instance itself goes with its last reference
  * (after the VFS has dropped every dentry). */
 #include <errno.h>
+#include <sys/sysinfo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,8 +41,13 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	st->f_bsize = 4096;
 	st->f_frsize = 4096;
 	st->f_namelen = 255;
-	if (sb->opts.size) {
-		st->f_blocks = sb->opts.size / 4096;
+	/* Linux's default size is half the RAM: df lists the instance. */
+	struct sysinfo si;
+	uint64_t size = sb->opts.size;
+	if (!size && sysinfo(&si) == 0)
+		size = (uint64_t)si.totalram * si.mem_unit / 2;
+	if (size) {
+		st->f_blocks = size / 4096;
 		uint64_t used = (sb->used_bytes + 4095) / 4096;
 		st->f_bfree = st->f_bavail = used < st->f_blocks ? st->f_blocks - used : 0;
 	}
@@ -51,8 +58,32 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	return 0;
 }
 
+/* shmem_show_options: what differs from the defaults. */
+static void tmpfs_show(struct vfs_sb *vsb, struct vfs_sb_show *ret)
+{
+	const struct tmpfs_opts *o = &TMPFS_SB(vsb)->opts;
+	ret->fstype = "tmpfs";
+	ret->source = "tmpfs";
+	size_t n = (size_t)snprintf(ret->options, sizeof(ret->options), "rw");
+	if (o->size)
+		n += (size_t)snprintf(ret->options + n, sizeof(ret->options) - n, ",size=%lluk",
+				      (unsigned long long)(o->size / 1024));
+	if (o->nr_inodes && n < sizeof(ret->options))
+		n += (size_t)snprintf(ret->options + n, sizeof(ret->options) - n,
+				      ",nr_inodes=%llu", (unsigned long long)o->nr_inodes);
+	if ((o->mode & 07777) != 01777 && n < sizeof(ret->options))
+		n += (size_t)snprintf(ret->options + n, sizeof(ret->options) - n, ",mode=%o",
+				      (unsigned)(o->mode & 07777));
+	if (o->uid && n < sizeof(ret->options))
+		n += (size_t)snprintf(ret->options + n, sizeof(ret->options) - n, ",uid=%u",
+				      (unsigned)o->uid);
+	if (o->gid && n < sizeof(ret->options))
+		snprintf(ret->options + n, sizeof(ret->options) - n, ",gid=%u", (unsigned)o->gid);
+}
+
 static const struct vfs_sb_ops tmpfs_sb_ops = {
 	.statfs = tmpfs_statfs,
+	.show = tmpfs_show,
 	.evict = tmpfs_evict,
 	.destroy = tmpfs_destroy,
 };

@@ -399,6 +399,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 				kill(pid, SIGKILL);
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
+		sentry_task_exec_done(u->sentry, pid);
 		resume(pid, RESUME_CONT, 0);
 		return;
 	}

@@ -27,6 +27,13 @@ run() {
 		--setenv PATH /usr/bin --setenv SECRET "$secret" -- "$@"
 }
 
+runp() {
+	"$veil" --backend=emulate \
+		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+		--symlink usr/lib64 /lib64 --ro-bind "$work/data" /data --tmpfs /tmp --proc /proc \
+		--setenv PATH /usr/bin --setenv SECRET "$secret" --setenv HOSTPID "$$" -- "$@"
+}
+
 n=0
 check() { # name, then the command's output must not hold the secret and must match
 	n=$((n + 1))
@@ -45,7 +52,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..16"
+echo "1..23"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -172,3 +179,63 @@ case "$got" in
 *)
 	check "a swept fd passed in a unix socket" "EBADF 644" "$got $(stat -c %a "$work/data/ok")" ;;
 esac
+
+# /proc (fs/proc): every link and directory leads into the sandbox or
+# nowhere; the sentry and host processes are not there at all.
+check "/proc/self/root is the sandbox's root" "bin data lib lib64 proc tmp usr|ENOENT" \
+	"$(runp python3 -c 'import os, errno
+print(" ".join(sorted(os.listdir("/proc/self/root"))), end="|")
+try: print(open("/proc/self/root" + os.environ["SECRET"]).read())
+except OSError as e: print(errno.errorcode[e.errno])')"
+check "the sentry's /proc/<pid>" "ENOENT ENOENT ENOENT ENOENT ENOENT" \
+	"$(runp python3 -c 'import os, errno
+s = "/proc/%d" % os.getppid()
+out = []
+for f in (lambda: os.listdir(s), lambda: os.readlink(s + "/root"),
+          lambda: open(s + "/mem", "rb").read(1), lambda: os.readlink(s + "/cwd"),
+          lambda: os.listdir(s + "/fd")):
+    try: f(); out.append("REACHED")
+    except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))')"
+check "/proc/1 and a host process" "ENOENT ENOENT ENOENT" \
+	"$(runp python3 -c 'import os, errno
+out = []
+for p in ("/proc/1/root/" + os.environ["SECRET"], "/proc/1/cwd", "/proc/%s/root" % os.environ["HOSTPID"]):
+    try: os.stat(p); out.append("REACHED")
+    except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))')"
+check "/proc/self/fd of an inherited host directory" "ENOENT ENOENT" \
+	"$(runp python3 -c 'import os, errno
+out = []
+for f in (lambda: open("/proc/self/fd/3/secret").read(), lambda: os.listdir("/proc/self/fd/3")):
+    try: f(); out.append("REACHED")
+    except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))' 3<"$work")"
+check "/proc/self/mem and the cwd link's .." "ENOENT bin data lib lib64 proc tmp usr" \
+	"$(runp python3 -c 'import os, errno
+try: open("/proc/self/mem", "rb"); print("OPENED", end=" ")
+except OSError as e: print(errno.errorcode[e.errno], end=" ")
+print(" ".join(sorted(os.listdir("/proc/self/cwd/../../../.."))))')"
+check "host sysctls through /proc/sys" "EROFS EROFS" \
+	"$(runp python3 -c 'import os, errno
+out = []
+for p in ("/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches"):
+    try: os.open(p, os.O_WRONLY); out.append("OPENED")
+    except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))')"
+# The sentry never waits for the program: reopening a named fifo that has
+# no writer (an inherited one) must not block it; the fd is blocking as asked.
+mkfifo "$work/fifo"
+check "a partnerless fifo reopened through /proc/self/fd" "opened True|OPENED" \
+	"$(timeout -s KILL 20 python3 -c 'import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY | os.O_NONBLOCK)
+if fd != 3:
+    os.dup2(fd, 3)
+os.set_inheritable(3, True)
+os.execvp(sys.argv[2], sys.argv[2:])' "$work/fifo" "$veil" --backend=emulate \
+		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+		--symlink usr/lib64 /lib64 --proc /proc -- python3 -c 'import os, errno
+r = os.open("/proc/self/fd/3", os.O_RDONLY)
+print("opened", os.get_blocking(r), end="|")
+try: os.open("/proc/self/fd/3", os.O_WRONLY | os.O_NONBLOCK); print("OPENED")
+except OSError as e: print(errno.errorcode[e.errno])' 2>&1)"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # How the emulate backend starts: the cwd it picks, a --chdir that names
 # nothing (worded as the kernel backend does), what it refuses by name,
-# and what --backend=auto picks. TAP output.
+# what --backend=auto picks, and the mount table --proc shows. TAP output.
 #
 #   emulate_start.sh VEIL
 set -u
@@ -13,7 +13,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..6"
+echo "1..7"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -27,8 +27,18 @@ check "a --chdir to nothing fails as under the kernel backend" \
 	"$("$veil" --backend=emulate $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")"
 # shellcheck disable=SC2086
 check "an op it cannot realise is refused by name" \
-	"veil: proc on \"/proc\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
-	"$( ("$veil" --backend=emulate $B --proc /proc /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
+	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"$( ("$veil" --backend=emulate $B --mqueue /dev/mqueue /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
-	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --proc /proc /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
+	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --mqueue /dev/mqueue /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
+# The mount table as /proc shows it: the kernel backend's mount points,
+# types and sources (its masks are /dev/null binds, the emulate
+# backend's proc's own empty files: their type is left out).
+table() {
+	"$veil" --backend="$1" $B --ro-bind /etc /etc --proc /proc \
+		findmnt -n -l -o TARGET,FSTYPE,SOURCE 2>&1 |
+		sed -E 's#^(/proc/(keys|timer_list|kcore|sysrq-trigger)) .*#\1#; s#^/ +tmpfs +tmpfs.*#/ tmpfs tmpfs#' |
+		tr -s ' '
+}
+check "--proc's mount table is the kernel backend's" "$(table kernel)" "$(table emulate)"

@@ -22,15 +22,16 @@ if [ "$(id -u)" = 0 ]; then unshare_native="unshare -m --propagation private"
 else unshare_native="unshare -rm --propagation private"; fi
 
 # The sandbox every backend builds: the host's /usr and /etc read-only with
-# the merged-usr links, a private /tmp and /dev, cwd /tmp/w. (No /proc yet:
-# the emulate backend gets it with issue 5.)
+# the merged-usr links, a private /tmp and /dev, a /proc (the kernel
+# backend binds the host's, as bubblewrap without --unshare-pid; the
+# emulate backend shows its own processes), cwd /tmp/w.
 sandbox() {
 	backend=$1
 	shift
 	"$veil" --backend="$backend" \
 		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
 		--symlink usr/lib64 /lib64 --symlink usr/sbin /sbin \
-		--ro-bind /etc /etc --tmpfs /tmp --dir /tmp/w --chdir /tmp/w --dev /dev \
+		--ro-bind /etc /etc --tmpfs /tmp --dir /tmp/w --chdir /tmp/w --dev /dev --proc /proc \
 		--setenv HOME /tmp/w --setenv LC_ALL C --setenv TZ UTC \
 		-- "$@"
 }

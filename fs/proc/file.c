@@ -1,0 +1,198 @@
+/* Opening a procfs file: its content is made now, into a memfd that is
+ * sealed against change and handed over reopened read-only, so reads,
+ * lseek and mmap run natively on a snapshot (as a seq_file read from
+ * offset 0 would give) and the program never holds a host procfs fd. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fs/proc/proc_private.h"
+
+#define HOST_READ_MAX (64u << 20) /* a bound for the sentry's memory */
+
+static void reserve(struct proc_gen *g, size_t more)
+{
+	if (g->err || g->len + more + 1 <= g->cap)
+		return;
+	size_t cap = g->cap ? g->cap : 4096;
+	while (cap < g->len + more + 1)
+		cap *= 2;
+	char *b = realloc(g->buf, cap);
+	if (!b) {
+		g->err = ENOMEM;
+		return;
+	}
+	g->buf = b;
+	g->cap = cap;
+}
+
+void proc_put(struct proc_gen *g, const char *s, size_t n)
+{
+	reserve(g, n);
+	if (g->err)
+		return;
+	memcpy(g->buf + g->len, s, n);
+	g->len += n;
+	g->buf[g->len] = '\0';
+}
+
+void proc_printf(struct proc_gen *g, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		g->err = EINVAL;
+		return;
+	}
+	reserve(g, (size_t)n);
+	if (g->err)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(g->buf + g->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	g->len += (size_t)n;
+}
+
+ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret)
+{
+	char path[PATH_MAX];
+	int n = tid ? snprintf(path, sizeof(path), "%s/%d/%s", sb->host_proc, (int)tid, name)
+		    : snprintf(path, sizeof(path), "%s/%s", sb->host_proc, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT && tid ? -ESRCH : -errno;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			return -ENOMEM;
+		}
+		if (len + 1 == cap) {
+			if (cap >= HOST_READ_MAX)
+				break;
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				buf = NULL;
+				continue;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + len, cap - 1 - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*ret = buf;
+	return (ssize_t)len;
+}
+
+/* A copy of a host file (global files, sys/). */
+static int gen_host_copy(struct proc_gen *g, pid_t tid, const char *name)
+{
+	char *data;
+	ssize_t n = proc_read_host(g->sb, tid, name, &data);
+	if (n < 0)
+		return (int)n;
+	proc_put(g, data, (size_t)n);
+	free(data);
+	return 0;
+}
+
+static int generate(struct proc_gen *g)
+{
+	struct proc_inode *pi = g->pi;
+	const struct procfs_source_ops *ops = g->sb->opts.ops;
+	char name[32];
+	if (pi->kind == PK_TASK_FILE) {
+		if (ops->task(g->sb->opts.src, pi->tid, &g->task) < 0)
+			return -ESRCH;
+		return pi->ent->gen(g);
+	}
+	if (pi->kind == PK_FDINFO) {
+		snprintf(name, sizeof(name), "fdinfo/%d", pi->fd);
+		return gen_host_copy(g, pi->tid, name);
+	}
+	if (pi->kind == PK_GLOBAL || pi->kind == PK_HOSTFILE)
+		return gen_host_copy(g, 0, pi->rel);
+	return pi->kind == PK_MASKED ? 0 : -EINVAL;
+}
+
+/* The bytes in g as a sealed memfd, reopened read-only. */
+static int to_memfd(const struct proc_gen *g)
+{
+	int mfd = memfd_create("proc", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (mfd < 0)
+		return -errno;
+	size_t off = 0;
+	while (off < g->len) {
+		ssize_t w = write(mfd, g->buf + off, g->len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			close(mfd);
+			return -e;
+		}
+		off += (size_t)w;
+	}
+	int r = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+	int fd = r < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+	int e = errno;
+	close(mfd);
+	return fd < 0 ? -e : fd;
+}
+
+static int proc_file_open(struct vfs_file *file)
+{
+	struct proc_inode *pi = PROC_I(file->inode);
+	if (pi->kind == PK_FD_OBJECT) {
+		struct proc_sb *sb = PROC_SB(file->inode->sb);
+		int fd = sb->opts.ops->fd_reopen(sb->opts.src, pi->tid, pi->fd, file->flags);
+		if (fd < 0)
+			return fd;
+		file->host_fd = fd;
+		return 0;
+	}
+	struct proc_gen g = {
+		.sb = PROC_SB(file->inode->sb),
+		.pi = PROC_I(file->inode),
+	};
+	int r = generate(&g);
+	if (r == 0 && g.err)
+		r = -g.err;
+	if (r == 0)
+		r = to_memfd(&g);
+	free(g.buf);
+	if (r < 0)
+		return r;
+	file->host_fd = r;
+	return 0;
+}
+
+const struct vfs_file_ops proc_file_fops = {
+	.open = proc_file_open,
+};
