@@ -12,7 +12,7 @@
  * getdents converts its records to the old format.
  *
  * Device nodes open the host's device when it is one veil passes through
- * (sentry/devices.c), else ENXIO. */
+ * (sentry/devices.c) or a devpts node (sentry/pty.c), else ENXIO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,6 +28,7 @@
 #include "sentry/devices.h"
 #include "sentry/fdmap.h"
 #include "sentry/host_act.h"
+#include "sentry/pty.h"
 #include "sentry/shadow.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
@@ -171,8 +172,11 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 	if (r < 0)
 		return r;
 	struct stat st;
+	struct pty_opener who = {.tid = call->tid, .fsuid = c->cred.euid, .fsgid = c->cred.egid};
 	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
 	if (r == 0)
+		r = pty_open_node(vfs_file_inode(f), (int)how->flags, &who);
+	if (r == -EOPNOTSUPP)
 		r = device_open(&st, (int)how->flags);
 	if (r < 0) {
 		log_debug("openat %s: %s", path,

@@ -17,8 +17,10 @@
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
+#include "fs/devpts/devpts.h"
 #include "fs/hostfs/hostfs.h"
 #include "fs/tmpfs/tmpfs.h"
+#include "sentry/pty.h"
 
 struct setup {
 	const struct spec *spec;
@@ -157,11 +159,37 @@ static int op_symlink(struct setup *st, const struct mount_op *op, struct veil_e
 	return r < 0 ? fail(err, r, op, "cannot create the symlink") : 0;
 }
 
+/* As the kernel backend mounts it: newinstance,ptmxmode=0666,mode=620,
+ * nosuid, noexec. */
+static int dev_pts(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct pty_table *t = pty_table_new();
+	if (!t)
+		return fail(err, -ENOMEM, op, "cannot create its devpts");
+	struct devpts_opts o = {
+		.uid = st->spec->uid,
+		.gid = st->spec->gid,
+		.mode = 0620,
+		.ptmxmode = 0666,
+		.dev = pty_host_dev(),
+		.provider = &pty_devpts_provider,
+		.arg = t,
+	};
+	struct vfs_sb *sb;
+	int r = devpts_new(&o, &sb);
+	_cleanup_free_ char *path = xasprintf("%s/pts", op->dest);
+	if (r == 0) {
+		r = vfs_mount(&st->ctx, NULL, path, sb, MS_NOSUID | MS_NOEXEC);
+		vfs_sb_put(sb);
+	}
+	return r < 0 ? fail(err, r, op, "cannot mount its devpts") : 0;
+}
+
 /* --dev: a tmpfs holding the host's harmless devices (as device nodes the
- * sentry opens on the host, sentry/devices.c), the usual links, shm and
- * pts. Unlike the kernel backend's, pts is an empty directory: ptys come
- * with devpts (issue 5). The tmpfs allows devices (no nodev), since these
- * are its whole point; every other mount keeps nodev. */
+ * sentry opens on the host, sentry/devices.c), the usual links, shm, and
+ * a devpts on pts whose ptys are the sandbox's own (sentry/pty.c). The
+ * tmpfs allows devices (no nodev), since these are its whole point; every
+ * other mount keeps nodev. */
 static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
@@ -205,7 +233,7 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 		if (r < 0)
 			return fail(err, r, op, "cannot create its directories");
 	}
-	return 0;
+	return dev_pts(st, op, err);
 }
 
 static unsigned long ms_flags_of(unsigned long st_flags)
