@@ -2,8 +2,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+
+#include "sentry/fdmap.h"
+#include "sentry/sentry.h"
+#include "vfs/vfs.h"
 
 static const struct {
 	unsigned major, minor;
@@ -13,10 +21,90 @@ static const struct {
 	{1, 8, "/dev/random"},  {1, 9, "/dev/urandom"}, {5, 0, "/dev/tty"},
 };
 
+/* The console: one per sentry process, as there is one stdout. */
+static struct {
+	int fd;		  /* O_PATH on the host terminal, or -1 */
+	struct stat host; /* its stat */
+	bool have_node;
+	dev_t node_dev;	  /* the VFS node standing for it */
+	ino_t node_ino;
+	char path[PATH_MAX];
+} console = {.fd = -1};
+
+int device_console_host(struct stat *ret)
+{
+	if (console.fd < 0) {
+		struct stat out;
+		const char *name = isatty(1) ? ttyname(1) : NULL;
+		if (!name || fstat(1, &out) < 0)
+			return -ENOTTY;
+		int fd = open(name, O_PATH | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		/* It must be the terminal on stdout, not what the name leads to
+		 * now. */
+		if (fstat(fd, &console.host) < 0 || !S_ISCHR(console.host.st_mode) ||
+		    console.host.st_rdev != out.st_rdev || console.host.st_ino != out.st_ino ||
+		    console.host.st_dev != out.st_dev) {
+			close(fd);
+			return -ENOTTY;
+		}
+		console.fd = fd;
+	}
+	*ret = console.host;
+	return 0;
+}
+
+void device_console_node(const struct stat *node, const char *path)
+{
+	console.have_node = true;
+	console.node_dev = node->st_dev;
+	console.node_ino = node->st_ino;
+	snprintf(console.path, sizeof(console.path), "%s", path);
+}
+
+int device_console_map(struct sentry *s)
+{
+	if (!console.have_node || console.fd < 0 || !s->files || !s->initial_fs)
+		return 0;
+	struct vfs_ctx *c = &s->initial_fs->ctx;
+	struct vfs_file *f;
+	int r = vfs_openat(c, NULL, console.path, O_PATH | O_NOFOLLOW, 0, &f);
+	if (r < 0)
+		return r == -ENOENT ? 0 : r; /* covered by a later op */
+	struct stat st;
+	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
+	if (r == 0 && st.st_dev == console.node_dev && st.st_ino == console.node_ino)
+		r = fdmap_add(s->files, console.host.st_dev, console.host.st_ino, f);
+	vfs_file_put(f);
+	return r;
+}
+
+static int open_console(int flags)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", console.fd);
+	/* O_NOCTTY: the terminal is the caller's session's already. */
+	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK;
+	int fd = open(path, (flags & keep) | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat hs;
+	if (fstat(fd, &hs) < 0 || hs.st_rdev != console.host.st_rdev ||
+	    hs.st_ino != console.host.st_ino) {
+		close(fd);
+		return -ENXIO;
+	}
+	return fd;
+}
+
 int device_open(const struct stat *st, int flags)
 {
 	if (!S_ISCHR(st->st_mode))
 		return -EOPNOTSUPP;
+	if (console.fd >= 0 && console.have_node && st->st_dev == console.node_dev &&
+	    st->st_ino == console.node_ino)
+		return open_console(flags);
 	for (size_t i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++) {
 		if (major(st->st_rdev) != passthrough[i].major ||
 		    minor(st->st_rdev) != passthrough[i].minor)

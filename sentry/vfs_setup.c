@@ -20,6 +20,7 @@
 #include "fs/devpts/devpts.h"
 #include "fs/hostfs/hostfs.h"
 #include "fs/tmpfs/tmpfs.h"
+#include "sentry/devices.h"
 #include "sentry/pty.h"
 
 struct setup {
@@ -185,6 +186,35 @@ static int dev_pts(struct setup *st, const struct mount_op *op, struct veil_erro
 	return r < 0 ? fail(err, r, op, "cannot mount its devpts") : 0;
 }
 
+/* As the kernel backend binds it when stdout is a terminal: a node with
+ * the terminal's number, mode, owner (mapped as a bind's) and times, which
+ * only the sentry's own handle on that terminal opens (devices.c). */
+static int dev_console(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct stat hs;
+	if (device_console_host(&hs) < 0)
+		return 0;
+	_cleanup_free_ char *path = xasprintf("%s/console", op->dest);
+	bool identity = getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER);
+	uid_t uid = identity ? hs.st_uid : hs.st_uid == getuid() ? st->spec->uid : 65534;
+	gid_t gid = identity ? hs.st_gid : hs.st_gid == getgid() ? st->spec->gid : 65534;
+	struct timespec times[2] = {hs.st_atim, hs.st_mtim};
+	struct stat node;
+	int r = vfs_mknodat(&st->ctx, NULL, path, S_IFCHR | (hs.st_mode & 07777), hs.st_rdev);
+	if (r == 0)
+		r = vfs_fchmodat(&st->ctx, NULL, path, hs.st_mode & 07777, 0);
+	if (r == 0)
+		r = vfs_fchownat(&st->ctx, NULL, path, uid, gid, 0);
+	if (r == 0)
+		r = vfs_utimensat(&st->ctx, NULL, path, times, 0);
+	if (r == 0)
+		r = vfs_fstatat(&st->ctx, NULL, path, &node, 0);
+	if (r < 0)
+		return fail(err, r, op, "cannot create its console");
+	device_console_node(&node, path);
+	return 0;
+}
+
 /* --dev: a tmpfs holding the host's harmless devices (as device nodes the
  * sentry opens on the host, sentry/devices.c), the usual links, shm, and
  * a devpts on pts whose ptys are the sandbox's own (sentry/pty.c). The
@@ -233,7 +263,8 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 		if (r < 0)
 			return fail(err, r, op, "cannot create its directories");
 	}
-	return dev_pts(st, op, err);
+	r = dev_pts(st, op, err);
+	return r < 0 ? r : dev_console(st, op, err);
 }
 
 static unsigned long ms_flags_of(unsigned long st_flags)
