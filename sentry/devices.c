@@ -80,18 +80,16 @@ int device_console_map(struct sentry *s)
 	return r;
 }
 
-static int open_console(int flags)
+int device_reopen(int path_fd, int flags, dev_t rdev, ino_t ino)
 {
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", console.fd);
-	/* O_NOCTTY: the terminal is the caller's session's already. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", path_fd);
 	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK;
 	int fd = open(path, (flags & keep) | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct stat hs;
-	if (fstat(fd, &hs) < 0 || hs.st_rdev != console.host.st_rdev ||
-	    hs.st_ino != console.host.st_ino) {
+	if (fstat(fd, &hs) < 0 || !S_ISCHR(hs.st_mode) || hs.st_rdev != rdev || hs.st_ino != ino) {
 		close(fd);
 		return -ENXIO;
 	}
@@ -104,7 +102,8 @@ int device_open(const struct stat *st, int flags)
 		return -EOPNOTSUPP;
 	if (console.fd >= 0 && console.have_node && st->st_dev == console.node_dev &&
 	    st->st_ino == console.node_ino)
-		return open_console(flags);
+		/* O_NOCTTY: the terminal is the caller's session's already. */
+		return device_reopen(console.fd, flags, console.host.st_rdev, console.host.st_ino);
 	for (size_t i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++) {
 		if (major(st->st_rdev) != passthrough[i].major ||
 		    minor(st->st_rdev) != passthrough[i].minor)

@@ -15,6 +15,13 @@ struct sentry;
  * pass through, or the host open's -errno. */
 int device_open(const struct stat *st, int flags);
 
+/* Opens again the char device behind the sentry's own O_PATH fd
+ * `path_fd` (through /proc/self/fd: exactly that inode, never what a name
+ * leads to now) with the access mode, O_APPEND and O_NONBLOCK of `flags`,
+ * O_NOCTTY and O_CLOEXEC, and checks it is still (rdev, ino). An fd,
+ * -ENXIO, or the open's -errno (EIO for a locked pty slave). */
+int device_reopen(int path_fd, int flags, dev_t rdev, ino_t ino);
+
 /* The console, as the kernel backend binds it: the terminal on the
  * sentry's stdout, if there is one (ttyname(1)). device_console_host()
  * finds it once and keeps an O_PATH fd on it: 0 with its host stat in

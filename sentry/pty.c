@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "sentry/devices.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)
@@ -271,17 +272,7 @@ static int open_slave(struct pty_table *t, unsigned index, int flags, const stru
 			 index);
 		return -ENOTTY;
 	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", p->path_fd);
-	int fd = open(path, (flags & (O_ACCMODE | O_NONBLOCK | O_APPEND)) | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_rdev != p->shown.rdev || st.st_ino != p->shown.ino) {
-		close(fd);
-		return -ENXIO;
-	}
-	return fd;
+	return device_reopen(p->path_fd, flags, p->shown.rdev, p->shown.ino);
 }
 
 int pty_open_node(struct vfs_inode *inode, int flags, const struct pty_opener *who)

@@ -3,7 +3,8 @@
 # veil in a pane, send-keys types, capture-pane reads the screen. Under
 # each backend: the terminal is the sandbox's /dev/console (tty(1) names
 # it), /dev/pts holds only the sandbox's own ptys, and job control works
-# (a background job, fg, Ctrl-C; Ctrl-Z, bg, kill). TAP output.
+# (a background job, fg, Ctrl-C; Ctrl-Z, bg, kill); script(1) makes a
+# pty of the sandbox's own inside it, sized like the terminal. TAP output.
 #
 #   terminal_job_control.sh VEIL
 set -u
@@ -17,7 +18,7 @@ sock=
 trap '[ -z "$sock" ] || tmux -L "$sock" kill-server 2>/dev/null' EXIT
 
 backends="kernel emulate"
-echo "1..$((7 * 2))"
+echo "1..$((8 * 2))"
 
 ok() { # name, condition result (0 = pass), details
 	n=$((n + 1))
@@ -98,5 +99,9 @@ for b in $backends; do
 	got=$(screen | grep -e '^\[1\]+  Terminated' -e '^killed=' | tr -s ' ' | tr '\n' ' ')
 	[ "$got" = "[1]+ Terminated sleep 200 killed=143 left=0 " ]
 	ok "$b: bg and kill" $? "$(screen)"
+	type_and_wait "script -qc 'echo \"in-script \$(tty | sed s/[0-9]*\$/N/) \$(stty size)\"' /dev/null" '^in-script'
+	got=$(screen | grep '^in-script' | tr -d '\r')
+	[ "$got" = "in-script /dev/pts/N 50 120" ]
+	ok "$b: script makes a pty sized like the terminal" $? "$(screen)"
 	tmux -L "$sock" send-keys -t t 'exit' Enter
 done
