@@ -12,11 +12,10 @@
  *
  * The controlling terminal: a real open of a slave without O_NOCTTY makes
  * it the caller's controlling terminal when the caller is a session leader
- * without one. The sentry opens in its own process, so it cannot: such an
- * open is refused with ENOTTY and a message rather than silently giving a
- * terminal that is not controlling. The usual callers (openpty, forkpty,
- * login_tty, script, tmux, python's pty) pass O_NOCTTY or use TIOCSCTTY,
- * which runs natively. */
+ * without one (and the terminal is no session's). The sentry opens in its
+ * own process, always with O_NOCTTY, so it cannot; it tells its caller,
+ * whose platform makes the task itself run TIOCSCTTY, which checks the
+ * same conditions (platform/unotify/ctty.c). */
 #include "sentry/pty.h"
 
 #include <errno.h>
@@ -32,7 +31,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base/log.h"
 #include "sentry/devices.h"
 
 #ifndef TIOCGPTPEER
@@ -254,7 +252,7 @@ static bool would_take_ctty(pid_t tid)
 	return tgid > 0 && sid == tgid && tty == 0;
 }
 
-static int open_slave(struct pty_table *t, unsigned index, int flags, const struct pty_opener *who)
+static int open_slave(struct pty_table *t, unsigned index, int flags, struct pty_opener *who)
 {
 	struct pty *p = NULL;
 	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
@@ -266,16 +264,11 @@ static int open_slave(struct pty_table *t, unsigned index, int flags, const stru
 	}
 	if (!p)
 		return -ENOENT;
-	if (!(flags & O_NOCTTY) && would_take_ctty(who->tid)) {
-		log_debug("pts/%u: opening a pty without O_NOCTTY to make it the controlling "
-			 "terminal is not supported by --backend=emulate (use TIOCSCTTY)",
-			 index);
-		return -ENOTTY;
-	}
+	who->take_ctty = !(flags & O_NOCTTY) && would_take_ctty(who->tid);
 	return device_reopen(p->path_fd, flags, p->shown.rdev, p->shown.ino);
 }
 
-int pty_open_node(struct vfs_inode *inode, int flags, const struct pty_opener *who)
+int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who)
 {
 	void *arg;
 	unsigned index = 0;

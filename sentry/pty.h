@@ -35,20 +35,23 @@ extern const struct devpts_provider pty_devpts_provider;
 dev_t pty_host_dev(void);
 
 /* Who opens: the fs ids (the new pty's owner) and the task (for the
- * controlling-terminal rules). */
+ * controlling-terminal rules); and, set by pty_open_node(), whether the
+ * opened slave should become the task's controlling terminal, as a real
+ * open would make it (the caller makes the task run TIOCSCTTY: the sentry
+ * opens in its own process, always with O_NOCTTY). */
 struct pty_opener {
 	pid_t tid;
 	uid_t fsuid;
 	gid_t fsgid;
+	bool take_ctty;
 };
 
 /* Opens devpts node `inode` with the program's open `flags` (access
  * mode, O_NONBLOCK, O_NOCTTY kept): ptmx allocates a pty, a pty node opens
  * its slave. An fd (close-on-exec, the caller's), -EOPNOTSUPP if inode is
  * not a devpts node, -ENOENT for a pty gone meanwhile, -EIO for a locked
- * slave (as the kernel), -ENOTTY when the open would make the pty the
- * caller's controlling terminal (see pty.c), or the host's -errno. */
-int pty_open_node(struct vfs_inode *inode, int flags, const struct pty_opener *who);
+ * slave (as the kernel), or the host's -errno. */
+int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who);
 
 /* The number of live ptys in t (forgetting the dead ones): for tests. */
 size_t pty_table_live(struct pty_table *t);

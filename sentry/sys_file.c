@@ -138,7 +138,7 @@ static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint
  * caller opened, then closed here) standing for VFS file `f`, which the fd
  * map keeps. Consumes the caller's reference on f. */
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
-		      int owned, uint64_t flags)
+		      int owned, uint64_t flags, bool ctty)
 {
 	struct stat st;
 	int r;
@@ -146,7 +146,8 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
 		r = -ENOMEM;
 	} else {
-		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+		r = ctty ? call->ops->reply_fd_ctty(call, host, fl) : call->ops->reply_fd(call, host, fl);
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)
 			r = SYS_REPLIED;
@@ -185,7 +186,12 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 		vfs_file_put(f);
 		return r == -EOPNOTSUPP ? -ENXIO : r;
 	}
-	return hand_over(s, call, f, r, r, how->flags);
+	if (who.take_ctty && !call->ops->reply_fd_ctty) {
+		close(r);
+		vfs_file_put(f);
+		return -ENOTTY; /* it would be a terminal that is not controlling */
+	}
+	return hand_over(s, call, f, r, r, how->flags, who.take_ctty);
 }
 
 static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
@@ -228,7 +234,7 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, shadow, how->flags);
+	return hand_over(s, call, f, host, shadow, how->flags, false);
 }
 
 SYS_HANDLER(open)

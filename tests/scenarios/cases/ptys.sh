@@ -55,3 +55,30 @@ while True:
 print(data.decode().replace("\r", "").strip())
 print("child status", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
 EOF
+# The classic way to a controlling terminal: a session leader opens the
+# slave by name without O_NOCTTY; with O_NOCTTY it gets none.
+python3 - <<'EOF'
+import os, errno, fcntl, struct, sys
+m = os.open("/dev/ptmx", os.O_RDWR | os.O_NOCTTY)
+fcntl.ioctl(m, 0x40045431, struct.pack("i", 0))  # TIOCSPTLCK: unlock
+n = struct.unpack("i", fcntl.ioctl(m, 0x80045430, b"\0\0\0\0"))[0]  # TIOCGPTN
+name = "/dev/pts/%d" % n
+def fg(fd):
+    try:
+        return "foreground" if os.tcgetpgrp(fd) == os.getpgrp() else "other group"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+pid = os.fork()
+if pid == 0:
+    os.setsid()
+    quiet = os.open(name, os.O_RDWR | os.O_NOCTTY)
+    out = ["with O_NOCTTY:", fg(quiet)]
+    plain = os.open(name, os.O_RDWR)
+    out += ["without:", fg(plain), "session", str(os.getsid(0) == os.getpid())]
+    again = os.open(name, os.O_RDWR)
+    out += ["again:", fg(again)]
+    print(" ".join(out))
+    sys.stdout.flush()
+    os._exit(0)
+os.waitpid(pid, 0)
+EOF

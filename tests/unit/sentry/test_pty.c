@@ -50,10 +50,10 @@ static int teardown(void **state)
 	return fx_teardown(&fxs); /* frees the table with the instance */
 }
 
-static const struct pty_opener me = {.fsuid = 1234, .fsgid = 5678};
+static struct pty_opener me = {.fsuid = 1234, .fsgid = 5678};
 
 /* Opens `path` as the sentry would: the node as O_PATH, then the pty. */
-static int open_node(struct pfx *p, const char *path, int flags, const struct pty_opener *who)
+static int open_node(struct pfx *p, const char *path, int flags, struct pty_opener *who)
 {
 	struct vfs_file *f;
 	int r = vfs_openat(&p->fx.ctx, NULL, path, O_PATH, 0, &f);
@@ -158,13 +158,15 @@ static void many_ptys_come_and_go(void **state)
 	assert_int_equal(pty_table_live(p->t), 0);
 }
 
-/* A session leader without a controlling terminal would get one from an
- * open without O_NOCTTY; the sentry cannot give it, so it refuses. */
+/* A session leader without a controlling terminal gets one from an open
+ * without O_NOCTTY: the table says so (its caller has the task run
+ * TIOCSCTTY); with O_NOCTTY, or from a task that leads no session, not. */
 static void controlling_terminal_rules(void **state)
 {
 	struct pfx *p = *state;
 	int m = open_node(p, "/pts/ptmx", O_RDWR | O_NOCTTY, &me);
 	assert_true(m >= 0);
+	assert_false(me.take_ctty);
 	assert_int_equal(unlockpt(m), 0);
 	char path[32];
 	snprintf(path, sizeof(path), "/pts/%u", index_of(m));
@@ -175,28 +177,31 @@ static void controlling_terminal_rules(void **state)
 			_exit(10);
 		struct pty_opener leader = me;
 		leader.tid = getpid();
-		if (open_node(p, path, O_RDWR, &leader) != -ENOTTY)
+		int s = open_node(p, path, O_RDWR, &leader);
+		if (s < 0 || !leader.take_ctty)
 			_exit(11);
-		int s = open_node(p, path, O_RDWR | O_NOCTTY, &leader);
-		if (s < 0)
+		/* the sentry's open took no terminal: the leader still has none */
+		if (open("/dev/tty", O_RDWR) >= 0 || errno != ENXIO)
 			_exit(12);
-		/* ... and TIOCSCTTY, which the program runs natively, works */
-		if (ioctl(s, TIOCSCTTY, 0) < 0)
+		/* ... until it runs TIOCSCTTY itself */
+		if (ioctl(s, TIOCSCTTY, 0) < 0 || open("/dev/tty", O_RDWR) < 0)
 			_exit(13);
+		s = open_node(p, path, O_RDWR | O_NOCTTY, &leader);
+		if (s < 0 || leader.take_ctty)
+			_exit(14);
 		_exit(0);
 	}
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	/* not a session leader: the open works (and takes no terminal) */
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct pty_opener plain = me;
 		plain.tid = getpid();
 		int s = open_node(p, path, O_RDWR, &plain);
-		_exit(s >= 0 && getsid(0) != getpid() ? 0 : 14);
+		_exit(s >= 0 && !plain.take_ctty ? 0 : 15);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
