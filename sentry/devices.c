@@ -1,5 +1,6 @@
 #include "sentry/devices.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "sentry/fdmap.h"
+#include "sentry/pty.h"
 #include "sentry/sentry.h"
 #include "vfs/vfs.h"
 
@@ -96,10 +98,83 @@ int device_reopen(int path_fd, int flags, dev_t rdev, ino_t ino)
 	return fd;
 }
 
-int device_open(const struct stat *st, int flags)
+/* The caller's controlling terminal, as the tracee's /proc stat names it
+ * (tty_nr, new_encode_dev's layout); 0 for none. */
+static dev_t ctty_of(pid_t tid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	const char *rp = strrchr(buf, ')');
+	char state;
+	int ppid, pgrp, sid;
+	unsigned tty;
+	if (!rp || sscanf(rp + 1, " %c %d %d %d %u", &state, &ppid, &pgrp, &sid, &tty) != 5 || !tty)
+		return 0;
+	return makedev((tty >> 8) & 0xfff, (tty & 0xff) | ((tty >> 12) & 0xfff00));
+}
+
+static int check_rdev(int fd, dev_t rdev)
+{
+	struct stat st;
+	if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != rdev)) {
+		close(fd);
+		return -ENXIO;
+	}
+	return fd;
+}
+
+/* /dev/tty: the caller's controlling terminal, not the sentry's. Found, in
+ * turn, as the sentry's own (the same session: the usual case), a pty of
+ * the sandbox's, the console, or an fd the caller holds on it (reopened
+ * through its /proc fd link: exactly the object it holds). */
+static int open_ctty(pid_t tid, int flags)
+{
+	dev_t ctty = ctty_of(tid);
+	if (!ctty)
+		return -ENXIO;
+	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK;
+	int fd = check_rdev(open("/dev/tty", (flags & keep) | O_NOCTTY | O_CLOEXEC), ctty);
+	if (fd >= 0)
+		return fd;
+	fd = pty_open_rdev(ctty, flags);
+	if (fd >= 0)
+		return fd;
+	if (console.fd >= 0 && console.host.st_rdev == ctty)
+		return device_reopen(console.fd, flags, console.host.st_rdev, console.host.st_ino);
+	char dir[64];
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)tid);
+	DIR *d = opendir(dir);
+	if (!d)
+		return -ENXIO;
+	fd = -ENXIO;
+	struct dirent *de;
+	while (fd < 0 && (de = readdir(d))) {
+		struct stat st;
+		if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, 0) < 0 ||
+		    !S_ISCHR(st.st_mode) || st.st_rdev != ctty)
+			continue;
+		char link[64 + sizeof(de->d_name)];
+		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+		fd = check_rdev(open(link, (flags & keep) | O_NOCTTY | O_CLOEXEC), ctty);
+	}
+	closedir(d);
+	return fd;
+}
+
+int device_open(const struct stat *st, int flags, pid_t tid)
 {
 	if (!S_ISCHR(st->st_mode))
 		return -EOPNOTSUPP;
+	if (st->st_rdev == makedev(5, 0))
+		return open_ctty(tid, flags);
 	if (console.fd >= 0 && console.have_node && st->st_dev == console.node_dev &&
 	    st->st_ino == console.node_ino)
 		/* O_NOCTTY: the terminal is the caller's session's already. */

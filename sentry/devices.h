@@ -6,14 +6,16 @@
 #define VEIL_SENTRY_DEVICES_H
 
 #include <sys/stat.h>
+#include <sys/types.h>
 
 struct sentry;
 
 /* Opens the host device behind a VFS device node `st` with the program's
- * open `flags` (access mode, O_APPEND, O_NONBLOCK, O_NOCTTY kept). An fd
- * (close-on-exec, the caller's), -EOPNOTSUPP for a device veil does not
- * pass through, or the host open's -errno. */
-int device_open(const struct stat *st, int flags);
+ * open `flags` (access mode, O_APPEND, O_NONBLOCK, O_NOCTTY kept) for task
+ * `tid`: /dev/tty is that task's controlling terminal (-ENXIO without
+ * one), not the sentry's. An fd (close-on-exec, the caller's), -EOPNOTSUPP
+ * for a device veil does not pass through, or the host open's -errno. */
+int device_open(const struct stat *st, int flags, pid_t tid);
 
 /* Opens again the char device behind the sentry's own O_PATH fd
  * `path_fd` (through /proc/self/fd: exactly that inode, never what a name

@@ -49,17 +49,32 @@ struct pty {
 struct pty_table {
 	struct pty *list; /* by index */
 	uint64_t serials;
+	struct pty_table *next; /* in `tables` */
 };
+
+/* Every table of this sentry, for pty_open_rdev(). */
+static struct pty_table *tables;
 
 struct pty_table *pty_table_new(void)
 {
-	return calloc(1, sizeof(struct pty_table));
+	struct pty_table *t = calloc(1, sizeof(struct pty_table));
+	if (t) {
+		t->next = tables;
+		tables = t;
+	}
+	return t;
 }
 
 void pty_table_free(struct pty_table *t)
 {
 	if (!t)
 		return;
+	for (struct pty_table **pp = &tables; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
 	for (struct pty *p = t->list, *next; p; p = next) {
 		next = p->next;
 		close(p->path_fd);
@@ -281,4 +296,13 @@ int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who)
 		break;
 	}
 	return -EOPNOTSUPP;
+}
+
+int pty_open_rdev(dev_t rdev, int flags)
+{
+	for (struct pty_table *t = tables; t; t = t->next)
+		for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next)
+			if ((*pp)->shown.rdev == rdev && !prune(pp))
+				return device_reopen((*pp)->path_fd, flags, rdev, (*pp)->shown.ino);
+	return -ENXIO;
 }

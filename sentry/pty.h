@@ -53,6 +53,10 @@ struct pty_opener {
  * slave (as the kernel), or the host's -errno. */
 int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who);
 
+/* Opens the slave of the sandbox's live pty with device number `rdev`
+ * (for /dev/tty, sentry/devices.c): an fd, or -ENXIO if it has none. */
+int pty_open_rdev(dev_t rdev, int flags);
+
 /* The number of live ptys in t (forgetting the dead ones): for tests. */
 size_t pty_table_live(struct pty_table *t);
 

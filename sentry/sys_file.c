@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -137,13 +138,18 @@ static int path_at(struct sentry *s, struct platform_call *call, int dirfd, uint
 /* Gives the program `host` (a file's host fd, or a shadow/device fd the
  * caller opened, then closed here) standing for VFS file `f`, which the fd
  * map keeps. Consumes the caller's reference on f. */
+#define HAND_CTTY 1	 /* and make it the caller's controlling terminal */
+#define HAND_UNMAPPED 2 /* its host object is not f's (/dev/tty's terminal) */
+
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
-		      int owned, uint64_t flags, bool ctty)
+		      int owned, uint64_t flags, unsigned how)
 {
 	struct stat st;
 	int r;
+	bool ctty = how & HAND_CTTY;
 	sentry_files_gc(s);
-	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+	if (fstat(host, &st) < 0 ||
+	    (!(how & HAND_UNMAPPED) && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
@@ -178,7 +184,7 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 	if (r == 0)
 		r = pty_open_node(vfs_file_inode(f), (int)how->flags, &who);
 	if (r == -EOPNOTSUPP)
-		r = device_open(&st, (int)how->flags);
+		r = device_open(&st, (int)how->flags, call->tid);
 	if (r < 0) {
 		log_debug("openat %s: %s", path,
 			  r == -EOPNOTSUPP ? "not a device veil passes through"
@@ -191,7 +197,9 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 		vfs_file_put(f);
 		return -ENOTTY; /* it would be a terminal that is not controlling */
 	}
-	return hand_over(s, call, f, r, r, how->flags, who.take_ctty);
+	return hand_over(s, call, f, r, r, how->flags,
+			 (who.take_ctty ? HAND_CTTY : 0) |
+				 (st.st_rdev == makedev(5, 0) ? HAND_UNMAPPED : 0));
 }
 
 static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
@@ -234,7 +242,7 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, shadow, how->flags, false);
+	return hand_over(s, call, f, host, shadow, how->flags, 0);
 }
 
 SYS_HANDLER(open)

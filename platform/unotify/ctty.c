@@ -137,9 +137,7 @@ void ctty_done(struct unotify *u, pid_t tid)
 		if (c->tid != tid)
 			continue;
 		*pp = c->next;
-		for (int sig = 1; sig <= 64; sig++)
-			if (c->held & (1ull << (sig - 1)))
-				syscall(SYS_tkill, tid, sig);
+		unotify_resend_held(tid, c->held);
 		free(c);
 		return;
 	}

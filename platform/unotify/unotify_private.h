@@ -89,6 +89,8 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x);
 /* The carrier openat's notification: hand the fd over. true if it was one. */
 bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args[6], int nr);
+/* Sends again the signals held back (bit N-1 = signal N). */
+void unotify_resend_held(pid_t tid, uint64_t held);
 /* A signal for a tracee in an exec: held back. */
 void exec_hold_signal(struct unotify_exec *x, int sig);
 /* PTRACE_EVENT_EXEC, or the tracee died: the exec is over. */

@@ -4,7 +4,9 @@
 # each backend: the terminal is the sandbox's /dev/console (tty(1) names
 # it), /dev/pts holds only the sandbox's own ptys, and job control works
 # (a background job, fg, Ctrl-C; Ctrl-Z, bg, kill); script(1) makes a
-# pty of the sandbox's own inside it, sized like the terminal. TAP output.
+# pty of the sandbox's own inside it, sized like the terminal; /dev/tty is
+# the caller's controlling terminal (script's pty inside script; none after
+# setsid), never merely the one veil runs on. TAP output.
 #
 #   terminal_job_control.sh VEIL
 set -u
@@ -18,7 +20,7 @@ sock=
 trap '[ -z "$sock" ] || tmux -L "$sock" kill-server 2>/dev/null' EXIT
 
 backends="kernel emulate"
-echo "1..$((8 * 2))"
+echo "1..$((10 * 2))"
 
 ok() { # name, condition result (0 = pass), details
 	n=$((n + 1))
@@ -51,6 +53,16 @@ wait_for() {
 	done
 	return 1
 }
+
+# Typed lines too quoted to write inline.
+dev_tty_in_script=$(cat <<'EOF'
+script -qc 'python3 -c "import os; print(\"dev-tty\", os.tcgetpgrp(os.open(\"/dev/tty\", os.O_RDWR)) == os.getpgrp())"' /dev/null
+EOF
+)
+dev_tty_after_setsid=$(cat <<'EOF'
+setsid -w sh -c '{ true 3<>/dev/tty; } 2>/dev/null && echo no-ctty-opened || echo no-ctty-refused'
+EOF
+)
 
 for b in $backends; do
 	[ -z "$sock" ] || tmux -L "$sock" kill-server 2>/dev/null
@@ -103,5 +115,14 @@ for b in $backends; do
 	got=$(screen | grep '^in-script' | tr -d '\r')
 	[ "$got" = "in-script /dev/pts/N 50 120" ]
 	ok "$b: script makes a pty sized like the terminal" $? "$(screen)"
+	type_and_wait "$dev_tty_in_script" '^dev-tty'
+	got=$(screen | grep '^dev-tty' | tr -d '\r')
+	[ "$got" = "dev-tty True" ]
+	ok "$b: /dev/tty inside script is script's pty" $? "$(screen)"
+
+	type_and_wait "$dev_tty_after_setsid" '^no-ctty'
+	got=$(screen | grep '^no-ctty')
+	[ "$got" = "no-ctty-refused" ]
+	ok "$b: without a controlling terminal /dev/tty opens nothing" $? "$(screen)"
 	tmux -L "$sock" send-keys -t t 'exit' Enter
 done

@@ -30,7 +30,7 @@ static void passthrough_by_number(void **state)
 {
 	(void)state;
 	struct stat null = node(S_IFCHR, 1, 3, makedev(0, 1000), 5);
-	int fd = device_open(&null, O_WRONLY);
+	int fd = device_open(&null, O_WRONLY, getpid());
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_WRONLY);
@@ -40,11 +40,11 @@ static void passthrough_by_number(void **state)
 	close(fd);
 	/* what is not on the list, or not a char device, is not opened */
 	struct stat other = node(S_IFCHR, 136, 0, makedev(0, 1000), 6);
-	assert_int_equal(device_open(&other, O_RDWR), -EOPNOTSUPP);
+	assert_int_equal(device_open(&other, O_RDWR, getpid()), -EOPNOTSUPP);
 	struct stat blk = node(S_IFBLK, 1, 3, makedev(0, 1000), 7);
-	assert_int_equal(device_open(&blk, O_RDWR), -EOPNOTSUPP);
+	assert_int_equal(device_open(&blk, O_RDWR, getpid()), -EOPNOTSUPP);
 	struct stat ptmx = node(S_IFCHR, 5, 2, makedev(0, 1000), 8);
-	assert_int_equal(device_open(&ptmx, O_RDWR), -EOPNOTSUPP);
+	assert_int_equal(device_open(&ptmx, O_RDWR, getpid()), -EOPNOTSUPP);
 }
 
 static void the_console_is_the_terminal_on_stdout(void **state)
@@ -76,9 +76,9 @@ static void the_console_is_the_terminal_on_stdout(void **state)
 
 	/* no node named yet: a node with its number is nothing */
 	struct stat cons = node(S_IFCHR, major(host.st_rdev), minor(host.st_rdev), makedev(0, 1001), 9);
-	assert_int_equal(device_open(&cons, O_RDWR), -EOPNOTSUPP);
+	assert_int_equal(device_open(&cons, O_RDWR, getpid()), -EOPNOTSUPP);
 	device_console_node(&cons, "/dev/console");
-	int fd = device_open(&cons, O_RDWR);
+	int fd = device_open(&cons, O_RDWR, getpid());
 	assert_true(fd >= 0);
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_int_equal(write(fd, "c\n", 2), 2);
@@ -89,7 +89,7 @@ static void the_console_is_the_terminal_on_stdout(void **state)
 	/* another node with the same number (a fakeroot's mknod) is not it */
 	struct stat copy = cons;
 	copy.st_ino = 10;
-	assert_int_equal(device_open(&copy, O_RDWR), -EOPNOTSUPP);
+	assert_int_equal(device_open(&copy, O_RDWR, getpid()), -EOPNOTSUPP);
 	close(s);
 	close(m);
 }
