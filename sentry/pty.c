@@ -48,6 +48,8 @@ struct pty {
 
 struct pty_table {
 	struct pty *list; /* by index */
+	size_t n;	  /* entries, live or not yet found dead */
+	size_t pruned_at; /* n after the last pass over all of them */
 	uint64_t serials;
 	struct pty_table *next; /* in `tables` */
 };
@@ -89,15 +91,21 @@ static bool alive(const struct pty *p)
 	return fstat(p->path_fd, &st) == 0 && st.st_nlink > 0;
 }
 
-/* Removes *pp if dead; whether it was. */
-static bool prune(struct pty **pp)
+static void drop(struct pty_table *t, struct pty **pp)
 {
 	struct pty *p = *pp;
-	if (alive(p))
-		return false;
 	*pp = p->next;
 	close(p->path_fd);
 	free(p);
+	t->n--;
+}
+
+/* Removes *pp if dead; whether it was. */
+static bool prune(struct pty_table *t, struct pty **pp)
+{
+	if (alive(*pp))
+		return false;
+	drop(t, pp);
 	return true;
 }
 
@@ -109,7 +117,7 @@ static int provider_next(void *arg, long after, struct devpts_pty *ret)
 			pp = &(*pp)->next;
 			continue;
 		}
-		if (prune(pp))
+		if (prune(t, pp))
 			continue;
 		*ret = (*pp)->shown;
 		return 1;
@@ -123,7 +131,7 @@ static int provider_get(void *arg, unsigned index, struct devpts_pty *ret)
 	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
 		if ((*pp)->shown.index != index)
 			continue;
-		if (prune(pp))
+		if (prune(t, pp))
 			return -ENOENT;
 		*ret = (*pp)->shown;
 		return 0;
@@ -146,12 +154,18 @@ size_t pty_table_live(struct pty_table *t)
 {
 	size_t n = 0;
 	for (struct pty **pp = &t->list; *pp;) {
-		if (prune(pp))
+		if (prune(t, pp))
 			continue;
 		n++;
 		pp = &(*pp)->next;
 	}
+	t->pruned_at = n;
 	return n;
+}
+
+size_t pty_table_held(const struct pty_table *t)
+{
+	return t->n;
 }
 
 dev_t pty_host_dev(void)
@@ -170,22 +184,23 @@ static bool is_slave_rdev(dev_t rdev, unsigned index)
 	return major(rdev) == 136 + index / 256 && minor(rdev) == index % 256;
 }
 
+/* Adds p in index order. A program that opens and closes ptys without
+ * ever looking at /dev/pts leaves dead entries behind: when the table has
+ * doubled since the last pass over it, drop them all (so the sentry holds
+ * about as many O_PATH fds as there are live ptys, at O(1) amortised). */
 static void insert(struct pty_table *t, struct pty *p)
 {
+	if (t->n >= 64 && t->n >= 2 * t->pruned_at)
+		pty_table_live(t);
 	struct pty **pp = &t->list;
-	while (*pp && (*pp)->shown.index < p->shown.index) {
-		if (!prune(pp))
-			pp = &(*pp)->next;
-	}
+	while (*pp && (*pp)->shown.index < p->shown.index)
+		pp = &(*pp)->next;
 	/* A dead entry with the same index (the host reused it): replace. */
-	while (*pp && (*pp)->shown.index == p->shown.index) {
-		struct pty *old = *pp;
-		*pp = old->next;
-		close(old->path_fd);
-		free(old);
-	}
+	while (*pp && (*pp)->shown.index == p->shown.index)
+		drop(t, pp);
 	p->next = *pp;
 	*pp = p;
+	t->n++;
 }
 
 /* A new pty: the host's ptmx, never a path the program named. */
@@ -272,7 +287,7 @@ static int open_slave(struct pty_table *t, unsigned index, int flags, struct pty
 	struct pty *p = NULL;
 	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
 		if ((*pp)->shown.index == index) {
-			if (!prune(pp))
+			if (!prune(t, pp))
 				p = *pp;
 			break;
 		}
@@ -302,7 +317,7 @@ int pty_open_rdev(dev_t rdev, int flags)
 {
 	for (struct pty_table *t = tables; t; t = t->next)
 		for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next)
-			if ((*pp)->shown.rdev == rdev && !prune(pp))
+			if ((*pp)->shown.rdev == rdev && !prune(t, pp))
 				return device_reopen((*pp)->path_fd, flags, rdev, (*pp)->shown.ino);
 	return -ENXIO;
 }

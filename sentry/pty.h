@@ -57,7 +57,9 @@ int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who);
  * (for /dev/tty, sentry/devices.c): an fd, or -ENXIO if it has none. */
 int pty_open_rdev(dev_t rdev, int flags);
 
-/* The number of live ptys in t (forgetting the dead ones): for tests. */
+/* The number of live ptys in t (forgetting the dead ones), and of
+ * entries (O_PATH fds) it holds: for tests. */
 size_t pty_table_live(struct pty_table *t);
+size_t pty_table_held(const struct pty_table *t);
 
 #endif

@@ -41,8 +41,20 @@ screen() {
 type_and_wait() {
 	line=$1
 	want=$2
+	wait_prompt
 	tmux -L "$sock" send-keys -t t "$line" Enter
 	wait_for "$want"
+}
+
+# Waits (up to 10 s) until the shell prompts again on the last line: what
+# is typed before then goes to the command still running.
+wait_prompt() {
+	for i in $(seq 200); do
+		[ "$(screen | grep -v '^$' | tail -n 1)" = 'veil$' ] && return 0
+		tmux -L "$sock" has-session -t t 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
 }
 
 wait_for() {

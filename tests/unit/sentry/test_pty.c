@@ -158,6 +158,21 @@ static void many_ptys_come_and_go(void **state)
 	assert_int_equal(pty_table_live(p->t), 0);
 }
 
+/* Ptys opened and closed with nobody looking at /dev/pts: the table does
+ * not keep an fd for each. */
+static void dead_ptys_do_not_pile_up(void **state)
+{
+	struct pfx *p = *state;
+	for (int i = 0; i < 300; i++) {
+		int m = open_node(p, "/pts/ptmx", O_RDWR | O_NOCTTY, &me);
+		assert_true(m >= 0);
+		close(m);
+	}
+	assert_true(pty_table_held(p->t) <= 128);
+	assert_int_equal(pty_table_live(p->t), 0);
+	assert_int_equal(pty_table_held(p->t), 0);
+}
+
 /* A session leader without a controlling terminal gets one from an open
  * without O_NOCTTY: the table says so (its caller has the task run
  * TIOCSCTTY); with O_NOCTTY, or from a task that leads no session, not. */
@@ -216,6 +231,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(a_pty_the_table_did_not_make_is_not_there, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(many_ptys_come_and_go, setup, teardown),
+		cmocka_unit_test_setup_teardown(dead_ptys_do_not_pile_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(controlling_terminal_rules, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
