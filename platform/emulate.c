@@ -19,6 +19,7 @@
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
+#include "sentry/devices.h"
 #include "sentry/vfs_setup.h"
 
 /* What the kernel backend does with namespaces and this backend cannot do
@@ -196,6 +197,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	if (set_initial_cwd(&s, spec, err) < 0) {
 		sentry_fini(&s);
 		return -1;
+	}
+	/* The program's fds on the terminal stand for /dev/console. */
+	r = device_console_map(&s);
+	if (r < 0) {
+		sentry_fini(&s);
+		return verr_set(err, -r, "cannot map the console");
 	}
 
 	struct landlock_policy pol;

@@ -97,6 +97,11 @@ struct platform_ops {
 		       int how);
 	/* Drops every regular file keep_fd kept. May be NULL. */
 	void (*drop_kept)(struct platform_call *call);
+	/* As reply_fd, and then `fd` (a terminal) becomes the caller's
+	 * controlling terminal where an open without O_NOCTTY would make it
+	 * so: the tracee itself runs TIOCSCTTY before its call returns. NULL
+	 * where the platform cannot. */
+	int (*reply_fd_ctty)(struct platform_call *call, int fd, unsigned flags);
 	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
 	 * sentry chose and checked) instead, with the argument vector `argv`
 	 * (`argc` entries) and the tracee's own environment pointer `envp`.

@@ -12,7 +12,7 @@
  * getdents converts its records to the old format.
  *
  * Device nodes open the host's device when it is one veil passes through
- * (sentry/devices.c), else ENXIO. */
+ * (sentry/devices.c) or a devpts node (sentry/pty.c), else ENXIO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "sentry/devices.h"
 #include "sentry/fdmap.h"
 #include "sentry/host_act.h"
+#include "sentry/pty.h"
 #include "sentry/shadow.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
@@ -170,28 +172,34 @@ static int keep(struct platform_call *call, int tracee_fd, int owned, const stru
 	return taken && mine >= 0 ? -1 : owned;
 }
 
+#define HAND_CTTY 1	 /* and make it the caller's controlling terminal */
+#define HAND_UNMAPPED 2 /* its host object is not f's (/dev/tty's terminal) */
+
 /* Gives the program `host` (a file's host fd taken from it, or a
  * shadow/device fd the caller opened; `owned`, closed here) standing for
  * VFS file `f`, which the fd map keeps. `known` is host's fstat when the
- * caller has it, else NULL. Consumes the caller's reference on f. */
+ * caller has it, else NULL; `how` HAND_* bits. Consumes the caller's
+ * reference on f. */
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
-		      int owned, uint64_t flags, const struct stat *known)
+		      int owned, uint64_t flags, const struct stat *known, unsigned how)
 {
 	struct stat st;
 	int r;
+	bool ctty = how & HAND_CTTY;
 	if (sentry_files_gc(s) && call->ops->drop_kept)
 		call->ops->drop_kept(call);
 	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
 	 * an inherited file or device) is its own again, no VFS file to map. */
-	bool own = vfs_file_is_foreign(f);
+	bool map = !vfs_file_is_foreign(f) && !(how & HAND_UNMAPPED);
 	if (known)
 		st = *known;
-	if (!own && ((!known && fstat(host, &st) < 0) ||
-		     fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
+	if ((!known && fstat(host, &st) < 0) ||
+	    (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
-		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
-		if (r >= 0 && !own && call->ops->keep_fd)
+		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+		r = ctty ? call->ops->reply_fd_ctty(call, host, fl) : call->ops->reply_fd(call, host, fl);
+		if (r >= 0 && map && !ctty && call->ops->keep_fd)
 			owned = keep(call, r, owned, &st);
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)
@@ -218,9 +226,12 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 	if (r < 0)
 		return r;
 	struct stat st;
+	struct pty_opener who = {.tid = call->tid, .fsuid = c->cred.euid, .fsgid = c->cred.egid};
 	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
 	if (r == 0)
-		r = device_open(&st, (int)how->flags);
+		r = pty_open_node(vfs_file_inode(f), (int)how->flags, &who);
+	if (r == -EOPNOTSUPP)
+		r = device_open(&st, (int)how->flags, call->tid);
 	if (r < 0) {
 		log_debug("openat %s: %s", path,
 			  r == -EOPNOTSUPP ? "not a device veil passes through"
@@ -228,7 +239,14 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 		vfs_file_put(f);
 		return r == -EOPNOTSUPP ? -ENXIO : r;
 	}
-	return hand_over(s, call, f, r, r, how->flags, NULL);
+	if (who.take_ctty && !call->ops->reply_fd_ctty) {
+		close(r);
+		vfs_file_put(f);
+		return -ENOTTY; /* it would be a terminal that is not controlling */
+	}
+	return hand_over(s, call, f, r, r, how->flags, NULL,
+			 (who.take_ctty ? HAND_CTTY : 0) |
+				 (st.st_rdev == makedev(5, 0) ? HAND_UNMAPPED : 0));
 }
 
 static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
@@ -277,7 +295,7 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL);
+	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL, 0);
 }
 
 SYS_HANDLER(open)

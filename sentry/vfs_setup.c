@@ -17,10 +17,13 @@
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
+#include "fs/devpts/devpts.h"
 #include "fs/hostfs/hostfs.h"
 #include "fs/proc/procfs.h"
 #include "sentry/sentry.h"
 #include "fs/tmpfs/tmpfs.h"
+#include "sentry/devices.h"
+#include "sentry/pty.h"
 
 struct setup {
 	const struct spec *spec;
@@ -160,11 +163,66 @@ static int op_symlink(struct setup *st, const struct mount_op *op, struct veil_e
 	return r < 0 ? fail(err, r, op, "cannot create the symlink") : 0;
 }
 
+/* As the kernel backend mounts it: newinstance,ptmxmode=0666,mode=620,
+ * nosuid, noexec. */
+static int dev_pts(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct pty_table *t = pty_table_new();
+	if (!t)
+		return fail(err, -ENOMEM, op, "cannot create its devpts");
+	struct devpts_opts o = {
+		.uid = st->spec->uid,
+		.gid = st->spec->gid,
+		.mode = 0620,
+		.ptmxmode = 0666,
+		.dev = pty_host_dev(),
+		.provider = &pty_devpts_provider,
+		.arg = t,
+	};
+	struct vfs_sb *sb;
+	int r = devpts_new(&o, &sb);
+	_cleanup_free_ char *path = xasprintf("%s/pts", op->dest);
+	if (r == 0) {
+		r = vfs_mount(&st->ctx, NULL, path, sb, MS_NOSUID | MS_NOEXEC);
+		vfs_sb_put(sb);
+	}
+	return r < 0 ? fail(err, r, op, "cannot mount its devpts") : 0;
+}
+
+/* As the kernel backend binds it when stdout is a terminal: a node with
+ * the terminal's number, mode, owner (mapped as a bind's) and times, which
+ * only the sentry's own handle on that terminal opens (devices.c). */
+static int dev_console(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct stat hs;
+	if (device_console_host(&hs) < 0)
+		return 0;
+	_cleanup_free_ char *path = xasprintf("%s/console", op->dest);
+	bool identity = getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER);
+	uid_t uid = identity ? hs.st_uid : hs.st_uid == getuid() ? st->spec->uid : 65534;
+	gid_t gid = identity ? hs.st_gid : hs.st_gid == getgid() ? st->spec->gid : 65534;
+	struct timespec times[2] = {hs.st_atim, hs.st_mtim};
+	struct stat node;
+	int r = vfs_mknodat(&st->ctx, NULL, path, S_IFCHR | (hs.st_mode & 07777), hs.st_rdev);
+	if (r == 0)
+		r = vfs_fchmodat(&st->ctx, NULL, path, hs.st_mode & 07777, 0);
+	if (r == 0)
+		r = vfs_fchownat(&st->ctx, NULL, path, uid, gid, 0);
+	if (r == 0)
+		r = vfs_utimensat(&st->ctx, NULL, path, times, 0);
+	if (r == 0)
+		r = vfs_fstatat(&st->ctx, NULL, path, &node, 0);
+	if (r < 0)
+		return fail(err, r, op, "cannot create its console");
+	device_console_node(&node, path);
+	return 0;
+}
+
 /* --dev: a tmpfs holding the host's harmless devices (as device nodes the
- * sentry opens on the host, sentry/devices.c), the usual links, shm and
- * pts. Unlike the kernel backend's, pts is an empty directory: ptys come
- * with devpts (issue 5). The tmpfs allows devices (no nodev), since these
- * are its whole point; every other mount keeps nodev. */
+ * sentry opens on the host, sentry/devices.c), the usual links, shm, and
+ * a devpts on pts whose ptys are the sandbox's own (sentry/pty.c). The
+ * tmpfs allows devices (no nodev), since these are its whole point; every
+ * other mount keeps nodev. */
 static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
@@ -208,7 +266,8 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 		if (r < 0)
 			return fail(err, r, op, "cannot create its directories");
 	}
-	return 0;
+	r = dev_pts(st, op, err);
+	return r < 0 ? r : dev_console(st, op, err);
 }
 
 /* --proc: a private proc (fs/proc) showing the sentry's tasks. The whole

@@ -291,6 +291,13 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
 	return true;
 }
 
+void unotify_resend_held(pid_t tid, uint64_t held)
+{
+	for (int sig = 1; sig <= 64; sig++)
+		if (held & (1ull << (sig - 1)))
+			syscall(SYS_tkill, tid, sig);
+}
+
 void exec_hold_signal(struct unotify_exec *x, int sig)
 {
 	if (sig > 0 && sig <= 64)
@@ -304,9 +311,7 @@ void exec_done(struct unotify *u, pid_t tid)
 		if (x->tid != tid)
 			continue;
 		*pp = x->next;
-		for (int sig = 1; sig <= 64; sig++)
-			if (x->held & (1ull << (sig - 1)))
-				syscall(SYS_tkill, tid, sig);
+		unotify_resend_held(tid, x->held);
 		close(x->fd);
 		free(x->blob);
 		free(x->own);

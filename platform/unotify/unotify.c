@@ -255,6 +255,11 @@ static void uc_drop_kept(struct platform_call *call)
 	fdcache_drop_files(&UC(call)->u->fdcache);
 }
 
+static int uc_reply_fd_ctty(struct platform_call *call, int fd, unsigned flags)
+{
+	return ctty_start(UC(call)->u, call->tid, UC(call)->id, fd, flags & O_CLOEXEC);
+}
+
 static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
 		      size_t argc, uint64_t envp)
 {
@@ -274,6 +279,7 @@ static const struct platform_ops unotify_call_ops = {
 	.reply_fd = uc_reply_fd,
 	.keep_fd = uc_keep_fd,
 	.drop_kept = uc_drop_kept,
+	.reply_fd_ctty = uc_reply_fd_ctty,
 	.exec_fd = uc_exec_fd,
 };
 
@@ -375,8 +381,10 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
 	struct unotify_exec *x = exec_find(u, pid);
-	/* A tracee in the middle of an exec by fd goes on with PTRACE_SYSCALL. */
-	enum resume how = x ? RESUME_SYSCALL : RESUME_CONT;
+	struct unotify_ctty *c = x ? NULL : ctty_find(u, pid);
+	/* A tracee in the middle of an exec by fd, or taking a controlling
+	 * terminal, goes on with PTRACE_SYSCALL. */
+	enum resume how = x || c ? RESUME_SYSCALL : RESUME_CONT;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
@@ -415,16 +423,23 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		if (is_stop_signal(sig))
 			ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
 		else
-			resume(pid, how, 0);
+			resume(pid, c ? ctty_event_stop(u, c) : how, 0);
 		return;
 	default:
 		if (sig == (SIGTRAP | 0x80)) {
-			/* Syscall stops happen only during an exec by fd. */
-			resume(pid, x ? exec_syscall_stop(u, x) : RESUME_CONT, 0);
+			/* Syscall stops happen only during an exec by fd or
+			 * while taking a controlling terminal. */
+			resume(pid, x ? exec_syscall_stop(u, x) : c ? ctty_syscall_stop(u, c)
+								    : RESUME_CONT, 0);
 			return;
 		}
 		if (x) {
 			exec_hold_signal(x, sig);
+			resume(pid, RESUME_SYSCALL, 0);
+			return;
+		}
+		if (c) {
+			ctty_hold_signal(c, sig);
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}
@@ -448,6 +463,7 @@ static void reap(struct unotify *u)
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
 		exec_done(u, pid);
+		ctty_done(u, pid);
 		unotify_forget_pidfd(u, pid);
 		if (pid == u->root) {
 			u->root_exited = true;
@@ -724,6 +740,8 @@ void unotify_fini(struct unotify *u)
 	free(u->early);
 	while (u->execs)
 		exec_done(u, u->execs->tid);
+	while (u->cttys)
+		ctty_done(u, u->cttys->tid);
 	for (size_t i = 0; i < u->cap_pidfds; i++)
 		if (u->pidfds[i].tid)
 			close(u->pidfds[i].pidfd);

@@ -50,6 +50,20 @@ struct unotify_exec {
 	struct unotify_exec *next;
 };
 
+/* A tracee whose open makes a terminal its controlling one (ctty.c):
+ * WAIT_STOP until the interrupt's stop, then IOCTL (TIOCSCTTY) until its
+ * exit stop, where the open returns tracee_fd. */
+enum ctty_step { CTTY_WAIT_STOP, CTTY_IOCTL };
+
+struct unotify_ctty {
+	pid_t tid;
+	enum ctty_step step;
+	int tracee_fd;                /* the terminal, in the tracee's table */
+	struct user_regs_struct regs; /* the tracee's, at the open */
+	uint64_t held;                /* signals held back, bit N-1 = signal N */
+	struct unotify_ctty *next;
+};
+
 /* A cached pidfd per tracee thread: taking one of its fds is then one
  * syscall (pidfd_getfd), not three. Closed when the thread is reaped. */
 struct pidfd_slot {
@@ -99,9 +113,24 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x);
 /* The carrier openat's notification: hand the fd over. true if it was one. */
 bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args[6], int nr);
+/* Sends again the signals held back (bit N-1 = signal N). */
+void unotify_resend_held(pid_t tid, uint64_t held);
 /* A signal for a tracee in an exec: held back. */
 void exec_hold_signal(struct unotify_exec *x, int sig);
 /* PTRACE_EVENT_EXEC, or the tracee died: the exec is over. */
 void exec_done(struct unotify *u, pid_t tid);
+
+/* ctty.c */
+struct unotify_ctty *ctty_find(struct unotify *u, pid_t tid);
+/* Puts `fd` in the notified tracee's table and starts the steps; returns
+ * the tracee's fd number (the notification is then the steps' business),
+ * or -errno with the notification still to answer. */
+int ctty_start(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags);
+/* The stop PTRACE_INTERRUPT asked for, and the ioctl's syscall stops. */
+enum resume ctty_event_stop(struct unotify *u, struct unotify_ctty *c);
+enum resume ctty_syscall_stop(struct unotify *u, struct unotify_ctty *c);
+void ctty_hold_signal(struct unotify_ctty *c, int sig);
+/* The steps are over, or the tracee died. */
+void ctty_done(struct unotify *u, pid_t tid);
 
 #endif

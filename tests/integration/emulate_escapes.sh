@@ -6,7 +6,8 @@
 set -u
 veil=$1
 work=$(mktemp -d /tmp/veil-escape.XXXXXX)
-trap 'rm -rf "$work"; [ -n "${listener:-}" ] && kill "$listener" 2>/dev/null' EXIT
+trap 'rm -rf "$work"; [ -n "${listener:-}" ] && kill "$listener" 2>/dev/null
+	[ -n "${holder:-}" ] && kill "$holder" 2>/dev/null' EXIT
 chmod 755 "$work"
 secret="$work/secret"
 echo "TOP-SECRET-$$" > "$secret"
@@ -52,7 +53,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..23"
+echo "1..26"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -239,3 +240,54 @@ r = os.open("/proc/self/fd/3", os.O_RDONLY)
 print("opened", os.get_blocking(r), end="|")
 try: os.open("/proc/self/fd/3", os.O_WRONLY | os.O_NONBLOCK); print("OPENED")
 except OSError as e: print(errno.errorcode[e.errno])' 2>&1)"
+# A host pty the sandbox did not allocate (held here, outside): by its
+# number, by a device node the fakeroot makes with its number, by a
+# symlink. None may open it, and nothing may reach its master.
+python3 -c 'import os, sys, time
+m, s = os.openpty()
+os.set_blocking(m, False)
+open(sys.argv[1] + "/ptyname.tmp", "w").write(os.ttyname(s))
+os.rename(sys.argv[1] + "/ptyname.tmp", sys.argv[1] + "/ptyname")
+for i in range(600):
+    if os.path.exists(sys.argv[1] + "/ptydone"): break
+    time.sleep(0.05)
+try: got = os.read(m, 4096)
+except BlockingIOError: got = b""
+open(sys.argv[1] + "/ptygot", "wb").write(got)' "$work" &
+holder=$!
+for i in $(seq 100); do [ -e "$work/ptyname" ] && break; sleep 0.05; done
+hostpty=$(basename "$(cat "$work/ptyname")")
+devrun() {
+	"$veil" --backend=emulate --uid 0 --gid 0 \
+		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
+		--symlink usr/lib64 /lib64 --tmpfs /tmp --dev /dev \
+		--setenv PATH /usr/bin --setenv N "$hostpty" -- "$@"
+}
+got=$(devrun python3 -c 'import os, errno
+n = int(os.environ["N"])
+def attempt(p):
+    try:
+        fd = os.open(p, os.O_RDWR | os.O_NOCTTY)
+        os.write(fd, b"ESCAPED\n")
+        return "OPENED"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+out = [attempt("/dev/pts/%d" % n)]
+os.mknod("/dev/evil", 0o20666, os.makedev(136 + n // 256, n % 256))
+out.append(attempt("/dev/evil"))
+os.symlink("/dev/pts/%d" % n, "/tmp/l")
+out.append(attempt("/tmp/l"))
+out.append("listed" if str(n) in os.listdir("/dev/pts") else "unlisted")
+print(" ".join(out))' 2>&1)
+touch "$work/ptydone"
+wait "$holder"
+holder=
+check "a host pty the sandbox did not allocate" "ENOENT ENXIO ENOENT unlisted" "$got"
+check "nothing reached that pty" "" "$(cat "$work/ptygot")"
+
+# The sandbox's own pty still refuses TIOCSTI (CVE-2017-5226's ioctl).
+check "TIOCSTI on the sandbox's own pty" "EPERM" \
+	"$(devrun python3 -c 'import os, fcntl, termios, errno
+m, s = os.openpty()
+try: fcntl.ioctl(s, termios.TIOCSTI, b"x"); print("PUSHED")
+except OSError as e: print(errno.errorcode[e.errno])')"

@@ -13,7 +13,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..7"
+echo "1..8"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -42,3 +42,9 @@ table() {
 		tr -s ' '
 }
 check "--proc's mount table is the kernel backend's" "$(table kernel)" "$(table emulate)"
+# POSIX message queues need an IPC namespace (mq_open is refused without
+# one): --mqueue fails at start, by name, before anything runs.
+# shellcheck disable=SC2086
+check "--mqueue is refused by name at start" \
+	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"$( ("$veil" --backend=emulate $B --dev /dev --mqueue /dev/mqueue /bin/echo RAN 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"

@@ -38,9 +38,11 @@ sandbox() {
 
 native() {
 	# The same view as sandbox(): /usr and /etc read-only, /tmp a fresh
-	# tmpfs with --tmpfs's default mode.
+	# tmpfs with --tmpfs's default mode, and ptys of its own (a devpts
+	# instance as --dev mounts one, which the host's /dev/ptmx then uses).
 	$unshare_native sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
+		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && cd /tmp/w &&
 		HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
 }
