@@ -76,8 +76,8 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		case MOUNT_OP_FILE:
 		case MOUNT_OP_REMOUNT_RO:
 		case MOUNT_OP_CHMOD:
-			break;
 		case MOUNT_OP_OVERLAY:
+			break;
 		case MOUNT_OP_PROC:
 		case MOUNT_OP_MQUEUE:
 		case MOUNT_OP_BIND_DATA:

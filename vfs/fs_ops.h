@@ -77,6 +77,10 @@ struct vfs_inode {
 	struct hlist_node host_node; /* vfs_inode_by_host() table */
 	dev_t host_dev;
 	ino_t host_ino;
+	/* st_dev of this inode when nonzero, else sb->dev: a stacking fs
+	 * (overlay) reports its non-directories on a device per underlying
+	 * filesystem, as Linux's overlayfs does. */
+	dev_t st_dev;
 };
 
 /* dentry->flags */
@@ -255,6 +259,13 @@ void vfs_inode_put(struct vfs_inode *inode);
  * dentry stays valid while referenced but is no longer in its parent. */
 struct vfs_dentry *vfs_dentry_get(struct vfs_dentry *d);
 void vfs_dentry_put(struct vfs_dentry *d);
+/* Opens location p itself, for a stacking filesystem (overlay) acting on
+ * its layers with its mounter's rights: no permission, EROFS or kind
+ * checks (the caller made them on its own inode), ->open of p's fs runs
+ * as for any open. flags: O_PATH, or an access mode with O_APPEND,
+ * O_NONBLOCK, O_DIRECTORY, O_NOATIME. *ret: one reference. ENXIO for
+ * devices and sockets, the fs's ->open errnos, ENOMEM. */
+int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret);
 /* Registers inode as the VFS object for host (dev, ino). */
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
 /* Initialises sb (one reference) and allocates its root dentry over root
