@@ -54,7 +54,7 @@ static int copy_data(struct ovl_sb *osb, struct vfs_file *lower, struct vfs_file
 	return r;
 }
 
-/* Every xattr but the overlay's own; one the upper does not support is
+/* Every xattr but the overlay's own (escaped names are copied); one the upper does not support is
  * left behind, as overlayfs does (ovl_copy_xattr). */
 static int copy_xattrs(struct ovl_sb *osb, struct vfs_inode *from, struct vfs_inode *to)
 {
@@ -71,7 +71,9 @@ static int copy_xattrs(struct ovl_sb *osb, struct vfs_inode *from, struct vfs_in
 	n = from->ops->listxattr(from, names, (size_t)n);
 	int r = n < 0 ? (int)n : 0;
 	for (char *name = names; r == 0 && name < names + n; name += strlen(name) + 1) {
-		if (ovl_is_private_xattr(osb, name))
+		/* the lower's own overlay xattrs stay; escaped ones are data */
+		if (ovl_is_private_xattr(osb, name) &&
+		    strncmp(name + strlen(osb->prefix), "overlay.", 8) != 0)
 			continue;
 		ssize_t len = from->ops->getxattr(from, name, NULL, 0);
 		if (len < 0) {
@@ -196,7 +198,7 @@ int ovl_copy_up(struct ovl_inode *oi)
 			ovl_origin_set(osb, vfs_file_inode(up), oi->vi.st_dev, oi->vi.ino);
 		} else {
 			/* index off: this copy is no longer the other links' file */
-			oi->vi.st_dev = osb->upper.pseudo_dev;
+			oi->vi.st_dev = osb->samefs ? 0 : osb->upper.pseudo_dev;
 			oi->vi.ino = vfs_file_inode(up)->ino;
 		}
 	}

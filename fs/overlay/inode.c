@@ -16,6 +16,9 @@
 
 #include "fs/overlay/ovl_private.h"
 
+/* XATTR_NAME_MAX + NUL, and room for the escape */
+#define XATTR_NAME_BUF (255 + 1 + 8)
+
 int ovl_getattr(struct vfs_inode *inode)
 {
 	return ovl_refresh(OVL_I(inode));
@@ -35,16 +38,43 @@ int ovl_setattr(struct vfs_inode *inode, const struct vfs_iattr *attr)
 	return r < 0 ? r : rr;
 }
 
-ssize_t ovl_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size)
+/* The real name of an xattr the program names: the overlay's own
+ * namespace is escaped (trusted.overlay.X is stored as
+ * trusted.overlay.overlay.X), as overlayfs does since Linux 6.7, so the
+ * program can use the names without touching the overlay's own. */
+static const char *real_name(struct ovl_sb *osb, const char *name, char *buf, size_t size)
 {
-	struct ovl_sb *osb = OVL_SB(inode->sb);
-	if (ovl_is_private_xattr(osb, name))
-		return -EOPNOTSUPP;
-	struct vfs_inode *ri = ovl_real_inode(OVL_I(inode));
-	return ri->ops->getxattr ? ri->ops->getxattr(ri, name, buf, size) : -EOPNOTSUPP;
+	if (!ovl_is_private_xattr(osb, name))
+		return name;
+	size_t n = strlen(osb->prefix);
+	if ((size_t)snprintf(buf, size, "%soverlay.%s", osb->prefix, name + n) >= size)
+		return NULL;
+	return buf;
 }
 
-/* The real list without the overlay's own names. */
+/* Is real name an escaped one, and what does the program see? */
+static const char *unescaped(struct ovl_sb *osb, const char *real, char *buf, size_t size)
+{
+	if (!ovl_is_private_xattr(osb, real))
+		return real;
+	size_t n = strlen(osb->prefix);
+	if (strncmp(real + n, "overlay.", 8) != 0)
+		return NULL; /* the overlay's own */
+	snprintf(buf, size, "%s%s", osb->prefix, real + n + 8);
+	return buf;
+}
+
+ssize_t ovl_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size)
+{
+	char esc[XATTR_NAME_BUF];
+	const char *rn = real_name(OVL_SB(inode->sb), name, esc, sizeof(esc));
+	if (!rn)
+		return -ERANGE;
+	struct vfs_inode *ri = ovl_real_inode(OVL_I(inode));
+	return ri->ops->getxattr ? ri->ops->getxattr(ri, rn, buf, size) : -EOPNOTSUPP;
+}
+
+/* The real list, escaped names unescaped, the overlay's own left out. */
 ssize_t ovl_listxattr(struct vfs_inode *inode, char *buf, size_t size)
 {
 	struct ovl_sb *osb = OVL_SB(inode->sb);
@@ -59,8 +89,10 @@ ssize_t ovl_listxattr(struct vfs_inode *inode, char *buf, size_t size)
 		return -ENOMEM;
 	n = ri->ops->listxattr(ri, all, (size_t)n);
 	size_t out = 0;
-	for (char *name = all; n > 0 && name < all + n; name += strlen(name) + 1) {
-		if (ovl_is_private_xattr(osb, name))
+	for (char *real = all; n > 0 && real < all + n; real += strlen(real) + 1) {
+		char tmp[XATTR_NAME_BUF];
+		const char *name = unescaped(osb, real, tmp, sizeof(tmp));
+		if (!name)
 			continue;
 		size_t len = strlen(name) + 1;
 		if (size && out + len > size) {
@@ -79,15 +111,17 @@ int ovl_setxattr(struct vfs_inode *inode, const char *name, const void *value, s
 		 int flags)
 {
 	struct ovl_inode *oi = OVL_I(inode);
-	if (ovl_is_private_xattr(OVL_SB(inode->sb), name))
-		return -EOPNOTSUPP;
+	char esc[XATTR_NAME_BUF];
+	const char *rn = real_name(OVL_SB(inode->sb), name, esc, sizeof(esc));
+	if (!rn)
+		return -ERANGE;
 	int r = ovl_copy_up(oi);
 	if (r < 0)
 		return r;
 	struct vfs_inode *ui = vfs_file_inode(oi->upper);
 	if (!ui->ops->setxattr)
 		return -EOPNOTSUPP;
-	r = ui->ops->setxattr(ui, name, value, size, flags);
+	r = ui->ops->setxattr(ui, rn, value, size, flags);
 	int rr = ovl_refresh(oi);
 	return r < 0 ? r : rr;
 }
@@ -95,11 +129,13 @@ int ovl_setxattr(struct vfs_inode *inode, const char *name, const void *value, s
 int ovl_removexattr(struct vfs_inode *inode, const char *name)
 {
 	struct ovl_inode *oi = OVL_I(inode);
-	if (ovl_is_private_xattr(OVL_SB(inode->sb), name))
-		return -EOPNOTSUPP;
+	char esc[XATTR_NAME_BUF];
+	const char *rn = real_name(OVL_SB(inode->sb), name, esc, sizeof(esc));
+	if (!rn)
+		return -ERANGE;
 	/* Removing what is not there changes nothing: no copy-up for it. */
 	struct vfs_inode *ri = ovl_real_inode(oi);
-	if (!oi->upper && ri->ops->getxattr && ri->ops->getxattr(ri, name, NULL, 0) == -ENODATA)
+	if (!oi->upper && ri->ops->getxattr && ri->ops->getxattr(ri, rn, NULL, 0) == -ENODATA)
 		return -ENODATA;
 	int r = ovl_copy_up(oi);
 	if (r < 0)
@@ -107,7 +143,7 @@ int ovl_removexattr(struct vfs_inode *inode, const char *name)
 	struct vfs_inode *ui = vfs_file_inode(oi->upper);
 	if (!ui->ops->removexattr)
 		return -EOPNOTSUPP;
-	r = ui->ops->removexattr(ui, name);
+	r = ui->ops->removexattr(ui, rn);
 	int rr = ovl_refresh(oi);
 	return r < 0 ? r : rr;
 }

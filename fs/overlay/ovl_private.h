@@ -32,6 +32,7 @@
 struct ovl_layer {
 	struct vfs_file *root; /* O_PATH on the layer's root */
 	dev_t pseudo_dev;      /* st_dev of non-directories from this layer */
+	struct statfs sf;      /* which filesystem it is (f_type, f_fsid) */
 };
 
 /* Copied-up non-directories: real upper (dev, ino) -> origin identity, so
@@ -59,6 +60,7 @@ struct ovl_sb {
 	char whiteout_x[32]; /* "<prefix>whiteout" */
 	const char *prefix;  /* "trusted.overlay." or "user.overlay." */
 	uint64_t next_ino;   /* directories' st_ino */
+	bool samefs;	     /* every layer on one filesystem */
 	struct ovl_origin *origins[OVL_ORIGIN_BUCKETS];
 };
 

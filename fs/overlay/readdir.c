@@ -316,6 +316,8 @@ static int by_cookie(const void *a, const void *b)
 
 static int assign_cookies(struct ovl_inode *oi, struct ovl_list *l)
 {
+	if (!l->n)
+		return 0;
 	/* qsort is not stable; ranks first, then the listing order */
 	for (size_t i = 0; i < l->n; i++)
 		l->e[i].cookie = (int64_t)i;

@@ -1,12 +1,13 @@
 /* Instances, inode lifetime and attributes (Linux's super.c, inode.c's
  * ovl_copyattr and util.c's identity helpers).
  *
- * Identity, as overlayfs with xino off whose layers are on different
- * filesystems (every VFS layer is its own instance): a directory shows the
- * overlay's st_dev and a number of the overlay's own; a non-directory
- * shows the real object's st_ino on a pseudo device per underlying
- * filesystem, and keeps the lower's after copy-up unless the lower had
- * other links (index off: copy-up breaks lower hard links). */
+ * Identity, as overlayfs with xino off: with layers on different
+ * filesystems a directory shows the overlay's st_dev and a number of the
+ * overlay's own, a non-directory the real object's st_ino on a pseudo
+ * device per underlying filesystem; with every layer on one filesystem
+ * everything shows the overlay's st_dev and real numbers. A copied-up
+ * non-directory keeps the lower's identity unless the lower had other
+ * links (index off: copy-up breaks lower hard links). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -125,7 +126,12 @@ int ovl_new_inode(struct ovl_sb *osb, struct vfs_file *upper, struct vfs_file *l
 		break;
 	}
 	vfs_inode_init(&oi->vi, &osb->vsb, ops, fops, mode);
-	if (S_ISDIR(mode)) {
+	if (osb->samefs) {
+		/* real numbers are unique on one filesystem: the overlay's
+		 * st_dev for all, a directory's origin (lower) number */
+		oi->vi.ino = !S_ISDIR(mode) ? origin_ino
+			     : vfs_file_inode(nlowers ? lowers[0] : upper)->ino;
+	} else if (S_ISDIR(mode)) {
 		oi->vi.ino = osb->next_ino++;
 	} else {
 		oi->vi.ino = origin_ino;
@@ -222,19 +228,40 @@ static struct ovl_layer *layer_at(struct ovl_sb *osb, int i)
 	return &osb->lower[i];
 }
 
-static void assign_pseudo_devs(struct ovl_sb *osb)
+/* Are two layers on one filesystem? One VFS instance, or two hostfs
+ * binds of one host filesystem (same f_type and nonzero f_fsid), which
+ * the kernel would see as one superblock. */
+static bool same_fs(const struct ovl_layer *a, const struct ovl_layer *b)
+{
+	static const fsid_t zero;
+	if (vfs_file_inode(a->root)->sb == vfs_file_inode(b->root)->sb)
+		return true;
+	return a->sf.f_type == b->sf.f_type && memcmp(&a->sf.f_fsid, &zero, sizeof(zero)) != 0 &&
+	       memcmp(&a->sf.f_fsid, &b->sf.f_fsid, sizeof(zero)) == 0;
+}
+
+/* One pseudo device per underlying filesystem, shared by its layers. */
+static int assign_pseudo_devs(struct ovl_sb *osb)
 {
 	int n = osb->nlower + (osb->upper.root ? 1 : 0);
+	osb->samefs = true;
 	for (int i = 0; i < n; i++) {
 		struct ovl_layer *l = layer_at(osb, i);
 		struct vfs_sb *s = vfs_file_inode(l->root)->sb;
+		memset(&l->sf, 0, sizeof(l->sf));
+		int r = s->ops->statfs(s, &l->sf);
+		if (r < 0)
+			return r;
 		l->pseudo_dev = 0;
 		for (int j = 0; j < i && !l->pseudo_dev; j++)
-			if (vfs_file_inode(layer_at(osb, j)->root)->sb == s)
+			if (same_fs(l, layer_at(osb, j)))
 				l->pseudo_dev = layer_at(osb, j)->pseudo_dev;
 		if (!l->pseudo_dev)
 			l->pseudo_dev = vfs_anon_dev();
+		if (l->pseudo_dev != layer_at(osb, 0)->pseudo_dev)
+			osb->samefs = false;
 	}
+	return 0;
 }
 
 static int make_root(struct ovl_sb *osb, struct vfs_inode **ret)
@@ -288,10 +315,10 @@ int ovl_new(const struct ovl_opts *opts, struct vfs_sb **ret)
 			osb->nlower++;
 	}
 	struct vfs_inode *root = NULL;
-	if (r == 0) {
-		assign_pseudo_devs(osb);
+	if (r == 0)
+		r = assign_pseudo_devs(osb);
+	if (r == 0)
 		r = make_root(osb, &root);
-	}
 	if (r == 0) {
 		r = vfs_sb_init(&osb->vsb, &ovl_sb_ops, opts->upper ? 0 : VFS_SB_RDONLY,
 				OVERLAYFS_MAGIC_NUMBER, root);

@@ -25,8 +25,14 @@ int main(int argc, char **argv)
 	}
 	long steps = 0;
 	int bad = 0;
-	for (int i = 0; i < diff_nscenarios; i++) {
-		const struct diff_scenario *sc = &diff_scenarios[i];
+	if (diff_ovl_init() < 0) {
+		perror("differential: overlay trees");
+		return 1;
+	}
+	for (int i = 0; i < diff_nscenarios + diff_noverlay_scenarios; i++) {
+		const struct diff_scenario *sc = i < diff_nscenarios
+							 ? &diff_scenarios[i]
+							 : &diff_overlay_scenarios[i - diff_nscenarios];
 		bool want = first >= argc;
 		for (int j = first; j < argc; j++)
 			want |= strcmp(argv[j], sc->name) == 0;

@@ -68,6 +68,7 @@
 #define FCHDIR(sl, e) { .op = OP_FCHDIR, .slot = sl, .expect = e }
 #define GETCWD(size, e) { .op = OP_GETCWD, .a = size, .expect = e }
 #define STATFS(p, e) { .op = OP_STATFS, .path = p, .expect = e }
+#define SAMEID(p, p2, e) { .op = OP_SAMEID, .path = p, .path2 = p2, .expect = e }
 
 #define DEV(ma, mi) (((ma) << 8) | (mi)) /* small numbers only */
 #define OK 0
