@@ -254,6 +254,14 @@ void sentry_files_gc(struct sentry *s)
 	size_t n = fdmap_size(s->files);
 	if (n < 256 || n < 2 * s->files_swept)
 		return;
+	sentry_files_sweep(s);
+}
+
+void sentry_files_sweep(struct sentry *s)
+{
+	if (!s->files)
+		return;
+	size_t n = fdmap_size(s->files);
 	fdmap_mark_begin(s->files);
 	/* Threads share one table; marking it once per thread is the simple
 	 * way to miss none. */

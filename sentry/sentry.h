@@ -90,6 +90,11 @@ struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
  * sweep, drop the entries no fd of any task holds any more (read from
  * /proc/<tid>/fd), so a long run does not pin every file it ever opened. */
 void sentry_files_gc(struct sentry *s);
+/* The same sweep now, whatever the map's size: before a host object the
+ * map holds for one VFS file is handed out for another (an overlay's
+ * lower file, also reachable through the lower's own bind), so an entry
+ * no fd holds any more does not stand for the new one. */
+void sentry_files_sweep(struct sentry *s);
 
 /* sys_socket.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);

@@ -44,7 +44,10 @@ static int make_whiteout(struct ovl_sb *osb, struct ovl_inode *dir, const char *
 			return r;
 	}
 	struct vfs_file *f;
-	int r = vfs_openat(c, dir->upper, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0, &f);
+	/* The mode is no part of the format; the sentry must be able to read
+	 * the xattr back without privilege. */
+	int r = vfs_openat(c, dir->upper, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0600,
+			   &f);
 	if (r < 0)
 		return r;
 	struct vfs_file *p;

@@ -1,0 +1,81 @@
+#!/bin/sh
+# The upper directory the emulate backend's --overlay writes is in
+# overlayfs's on-disk format for a user namespace (userxattr): xwhiteouts
+# (a zero-size file with user.overlay.whiteout in a directory marked
+# user.overlay.opaque=x), opaque directories user.overlay.opaque=y, no
+# device nodes and no trusted.* xattrs, which an unprivileged user could
+# not make. The kernel reads xwhiteouts in lower layers, so the kernel
+# backend mounts that upper later as the top lower layer and must list the
+# same tree as the emulate backend did. Run as an unprivileged user (as
+# root, through setpriv). TAP output.
+#
+#   overlay_roundtrip.sh VEIL
+set -u
+veil=$1
+if [ "$(id -u)" = 0 ]; then
+	command -v setpriv >/dev/null || { echo "1..0 # SKIP no setpriv"; exit 0; }
+	dir=$(mktemp -d /tmp/veil-ovrt.XXXXXX)
+	trap 'rm -rf "$dir"' EXIT
+	cp "$veil" "$dir/veil"
+	cp "$0" "$dir/test.sh"
+	chmod 755 "$dir/veil" "$dir/test.sh"
+	chown 65534:65534 "$dir"
+	cd /
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh "$dir/test.sh" "$dir/veil" "$dir"
+	exit $?
+fi
+if [ $# -ge 2 ]; then
+	T=$2/t
+else
+	T=$(mktemp -d /tmp/veil-ovrt.XXXXXX)
+	trap 'rm -rf "$T"' EXIT
+	T=$T/t
+fi
+mkdir -p "$T/l1/d" "$T/l1/lo" "$T/l2/d" "$T/u" "$T/w" "$T/w2"
+(cd "$T" && echo a1 > l1/a && echo x > l1/d/x && echo y > l1/d/y && echo z > l2/d/z &&
+ echo gone > l1/gone && echo f > l1/lo/f && echo high > l2/both)
+base="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64"
+lowers="--overlay-src $T/l1 --overlay-src $T/l2"
+list='cd /o && find . | sort && cat a lo/n && stat -c "%n %s %F %a" $(find . | sort)'
+n=0
+check() {
+	n=$((n + 1))
+	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3" | head -20; fi
+}
+echo "1..9"
+check "not root" "65534" "$(id -u)"
+# shellcheck disable=SC2086
+out=$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- sh -c \
+	'cd /o && echo more >> a && rm gone d/x && rm -r lo && mkdir lo && echo n > lo/n &&
+	 echo c > c && ln -s a la && mkdir e && touch e/f && echo done' 2>&1)
+check "emulate writes through --overlay" "done" "$out"
+# shellcheck disable=SC2086
+emu=$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- sh -c "$list" 2>&1)
+# shellcheck disable=SC2086
+emu_ro=$("$veil" --backend=emulate $base $lowers --overlay-src "$T/u" --ro-overlay /o -- \
+	sh -c "$list" 2>&1)
+# shellcheck disable=SC2086
+kern=$("$veil" --backend=kernel $base $lowers --overlay-src "$T/u" --ro-overlay /o -- \
+	sh -c "$list" 2>&1)
+check "the emulate backend's view has the changes" "./c ./e/f ./lo/n" \
+	"$(printf '%s\n' "$emu" | grep -E '^\./(c|e/f|lo/n)$' | tr '\n' ' ' | sed 's/ $//')"
+check "the kernel lists the emulate-written upper as emulate did" "$emu" "$kern"
+check "emulate reads it back as a lower the same way" "$emu" "$emu_ro"
+check "whited out names are gone" "" "$(printf '%s\n' "$kern" | grep -E '^\./(gone|d/x|lo/f)$')"
+check "no device nodes in the upper" "0" "$(find "$T/u" -type c | wc -l)"
+xattrs=$(python3 -c '
+import os, sys
+t = sys.argv[1]
+def x(p, n):
+    try: return os.getxattr(p, n).decode() or "(empty)"
+    except OSError as e: return e.strerror
+print(x(t, "user.overlay.opaque"), x(t + "/gone", "user.overlay.whiteout"),
+      x(t + "/d", "user.overlay.opaque"), x(t + "/d/x", "user.overlay.whiteout"),
+      x(t + "/lo", "user.overlay.opaque"), os.path.getsize(t + "/gone"))
+' "$T/u" 2>&1)
+check "xwhiteouts and opaque markers" "x (empty) x (empty) y 0" "$xattrs"
+# shellcheck disable=SC2086
+kern_up=$("$veil" --backend=kernel $base $lowers --overlay-src "$T/u" --tmp-overlay /o -- \
+	sh -c 'cd /o && rm a && echo again > gone && ls' 2>&1)
+check "the kernel's overlay on top of it changes it further" "$(printf 'both\nc\nd\ne\ngone\nla\nlo')" "$kern_up"
