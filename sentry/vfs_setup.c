@@ -167,12 +167,14 @@ static int op_overlay(struct setup *st, const struct mount_op *op, struct veil_e
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = host_layer(st, op->overlay.lowers[n - 1 - i], true, &lowers[i]);
 	if (r == 0 && op->overlay.upper_kind == OVERLAY_UPPER_HOST) {
-		struct stat wst;
+		struct stat wst, ust;
 		what = "cannot use the work directory";
-		if (stat(op->overlay.workdir, &wst) < 0)
+		if (stat(op->overlay.workdir, &wst) < 0 || stat(op->overlay.upper, &ust) < 0)
 			r = -errno;
 		else if (!S_ISDIR(wst.st_mode))
 			r = -ENOTDIR;
+		else if (wst.st_dev != ust.st_dev)
+			r = -EINVAL; /* overlayfs: they must share a filesystem */
 		if (r == 0) {
 			what = "cannot open the upper directory";
 			r = host_layer(st, op->overlay.upper, false, &upper);

@@ -7,21 +7,52 @@
 # not make. The kernel reads xwhiteouts in lower layers, so the kernel
 # backend mounts that upper later as the top lower layer and must list the
 # same tree as the emulate backend did. Run as an unprivileged user (as
-# root, through setpriv). TAP output.
+# root, through setpriv, after root's own round trip in the classic
+# format). TAP output, the plan last.
 #
 #   overlay_roundtrip.sh VEIL
 set -u
 veil=$1
+n=${3:-0}
+check() {
+	n=$((n + 1))
+	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3" | head -20; fi
+}
+base="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64"
+list='cd /o && find . | sort && cat a lo/n && stat -c "%n %s %F %a" $(find . | sort)'
+change='cd /o && echo more >> a && rm gone d/x && rm -r lo && mkdir lo && echo n > lo/n &&
+	echo c > c && ln -s a la && mkdir e && touch e/f && echo done'
+trees() {
+	mkdir -p "$1/l1/d" "$1/l1/lo" "$1/l2/d" "$1/u" "$1/w" "$1/w2"
+	(cd "$1" && echo a1 > l1/a && echo x > l1/d/x && echo y > l1/d/y && echo z > l2/d/z &&
+	 echo gone > l1/gone && echo f > l1/lo/f && echo high > l2/both)
+}
 if [ "$(id -u)" = 0 ]; then
 	command -v setpriv >/dev/null || { echo "1..0 # SKIP no setpriv"; exit 0; }
 	dir=$(mktemp -d /tmp/veil-ovrt.XXXXXX)
 	trap 'rm -rf "$dir"' EXIT
+	# As root in the initial user namespace both backends use overlayfs's
+	# classic format (0/0 whiteouts, trusted.overlay.*): the kernel mounts
+	# the emulate-written upper as its upper.
+	R=$dir/root
+	trees "$R"
+	lowers="--overlay-src $R/l1 --overlay-src $R/l2"
+	# shellcheck disable=SC2086
+	check "root: emulate writes through --overlay" "done" \
+		"$("$veil" --backend=emulate $base $lowers --overlay "$R/u" "$R/w" /o -- sh -c "$change" 2>&1)"
+	# shellcheck disable=SC2086
+	emu=$("$veil" --backend=emulate $base $lowers --overlay "$R/u" "$R/w" /o -- sh -c "$list" 2>&1)
+	# shellcheck disable=SC2086
+	kern=$("$veil" --backend=kernel $base $lowers --overlay "$R/u" "$R/w2" /o -- sh -c "$list" 2>&1)
+	check "root: the kernel mounts the emulate-written upper as its upper" "$emu" "$kern"
+	check "root: 0/0 whiteouts" "2" "$(find "$R/u" -type c | wc -l)"
 	cp "$veil" "$dir/veil"
 	cp "$0" "$dir/test.sh"
 	chmod 755 "$dir/veil" "$dir/test.sh"
 	chown 65534:65534 "$dir"
 	cd /
-	setpriv --reuid=65534 --regid=65534 --clear-groups sh "$dir/test.sh" "$dir/veil" "$dir"
+	setpriv --reuid=65534 --regid=65534 --clear-groups sh "$dir/test.sh" "$dir/veil" "$dir" "$n"
 	exit $?
 fi
 if [ $# -ge 2 ]; then
@@ -31,24 +62,11 @@ else
 	trap 'rm -rf "$T"' EXIT
 	T=$T/t
 fi
-mkdir -p "$T/l1/d" "$T/l1/lo" "$T/l2/d" "$T/u" "$T/w" "$T/w2"
-(cd "$T" && echo a1 > l1/a && echo x > l1/d/x && echo y > l1/d/y && echo z > l2/d/z &&
- echo gone > l1/gone && echo f > l1/lo/f && echo high > l2/both)
-base="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64"
+trees "$T"
 lowers="--overlay-src $T/l1 --overlay-src $T/l2"
-list='cd /o && find . | sort && cat a lo/n && stat -c "%n %s %F %a" $(find . | sort)'
-n=0
-check() {
-	n=$((n + 1))
-	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
-		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3" | head -20; fi
-}
-echo "1..9"
 check "not root" "65534" "$(id -u)"
 # shellcheck disable=SC2086
-out=$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- sh -c \
-	'cd /o && echo more >> a && rm gone d/x && rm -r lo && mkdir lo && echo n > lo/n &&
-	 echo c > c && ln -s a la && mkdir e && touch e/f && echo done' 2>&1)
+out=$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- sh -c "$change" 2>&1)
 check "emulate writes through --overlay" "done" "$out"
 # shellcheck disable=SC2086
 emu=$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- sh -c "$list" 2>&1)
@@ -79,3 +97,4 @@ check "xwhiteouts and opaque markers" "x (empty) x (empty) y 0" "$xattrs"
 kern_up=$("$veil" --backend=kernel $base $lowers --overlay-src "$T/u" --tmp-overlay /o -- \
 	sh -c 'cd /o && rm a && echo again > gone && ls' 2>&1)
 check "the kernel's overlay on top of it changes it further" "$(printf 'both\nc\nd\ne\ngone\nla\nlo')" "$kern_up"
+echo "1..$n"
