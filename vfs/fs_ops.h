@@ -53,6 +53,10 @@ struct vfs_sb {
 	unsigned long magic;	   /* f_type for statfs */
 	struct list_head lru;	   /* unreferenced cached dentries */
 	unsigned nr_lru;
+	/* Host fds one cached dentry of this instance keeps open, when more
+	 * than one (an overlay's inode pins a real object per layer): the LRU
+	 * keeps that many times fewer. 0 means 1. */
+	unsigned lru_weight;
 };
 
 /* inode->flags */

@@ -323,6 +323,7 @@ int ovl_new(const struct ovl_opts *opts, struct vfs_sb **ret)
 		r = vfs_sb_init(&osb->vsb, &ovl_sb_ops, opts->upper ? 0 : VFS_SB_RDONLY,
 				OVERLAYFS_MAGIC_NUMBER, root);
 		if (r == 0) {
+			osb->vsb.lru_weight = (unsigned)(osb->nlower + (opts->upper ? 1 : 0));
 			*ret = &osb->vsb;
 			return 0;
 		}
