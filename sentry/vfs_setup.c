@@ -148,6 +148,44 @@ static int host_layer(struct setup *st, const char *source, bool rdonly, struct 
 	return r;
 }
 
+/* Is host path in inside (or at) host path dir? */
+static bool inside(const char *in, const char *dir)
+{
+	_cleanup_free_ char *ri = realpath(in, NULL);
+	_cleanup_free_ char *rd = realpath(dir, NULL);
+	if (!ri || !rd)
+		return false; /* opening them reports it */
+	size_t n = strlen(rd);
+	return strncmp(ri, rd, n) == 0 && (ri[n] == '\0' || ri[n] == '/' || n == 1);
+}
+
+/* overlayfs refuses a lower inside the upper or work directory (ELOOP)
+ * and an upper and work directory that are not separate subtrees
+ * (EINVAL). An upper inside a lower it mounts, and answers ELOOP where a
+ * lookup through the lower meets the upper; that trap is not emulated, so
+ * the emulate backend refuses such an overlay at start. */
+static int check_overlap(const struct mount_op *op, const char **what)
+{
+	if (op->overlay.upper_kind != OVERLAY_UPPER_HOST)
+		return 0;
+	const char *up = op->overlay.upper, *work = op->overlay.workdir;
+	*what = "the upper and work directories must be separate subtrees";
+	if (inside(up, work) || inside(work, up))
+		return -EINVAL;
+	*what = "overlay directories may not overlap";
+	for (size_t i = 0; op->overlay.lowers && op->overlay.lowers[i]; i++) {
+		const char *l = op->overlay.lowers[i];
+		if (inside(l, up) || inside(l, work))
+			return -ELOOP;
+		if (inside(up, l) || inside(work, l)) {
+			*what = "an upper or work directory inside a lower layer is not supported "
+				"by --backend=emulate";
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
 /* --overlay-src... then --overlay (upper and work dir on the host),
  * --tmp-overlay (upper in a fresh tmpfs) or --ro-overlay (none). The
  * on-disk format follows the kernel backend's mount: userxattr, so
@@ -161,8 +199,10 @@ static int op_overlay(struct setup *st, const struct mount_op *op, struct veil_e
 	struct vfs_mount **lowers = xcalloc(n ? n : 1, sizeof(*lowers));
 	struct vfs_mount *upper = NULL;
 	struct vfs_sb *sb = NULL;
-	const char *what = "cannot open a lower directory";
-	int r = 0;
+	const char *what = NULL;
+	int r = check_overlap(op, &what);
+	if (r == 0)
+		what = "cannot open a lower directory";
 	/* the spec lists lowers lowest first; overlayfs's order is top first */
 	for (size_t i = 0; r == 0 && i < n; i++)
 		r = host_layer(st, op->overlay.lowers[n - 1 - i], true, &lowers[i]);

@@ -240,6 +240,7 @@ int vfs_sb_init(struct vfs_sb *sb, const struct vfs_sb_ops *ops, unsigned flags,
 	sb->dev = vfs_anon_dev();
 	list_init(&sb->lru);
 	sb->nr_lru = 0;
+	sb->lru_weight = 1;
 	struct vfs_dentry *d = d_new(sb, "/", 1);
 	if (!d) {
 		vfs_inode_put(root);

@@ -97,4 +97,15 @@ check "xwhiteouts and opaque markers" "x (empty) x (empty) y 0" "$xattrs"
 kern_up=$("$veil" --backend=kernel $base $lowers --overlay-src "$T/u" --tmp-overlay /o -- \
 	sh -c 'cd /o && rm a && echo again > gone && ls' 2>&1)
 check "the kernel's overlay on top of it changes it further" "$(printf 'both\nc\nd\ne\ngone\nla\nlo')" "$kern_up"
+# Overlapping layers: what overlayfs refuses, and the one case it mounts
+# (an upper inside a lower, with ELOOP traps inside) that emulate refuses.
+mkdir -p "$T/u/in"
+# shellcheck disable=SC2086
+check "a lower inside the upper is refused" "overlay directories may not overlap" \
+	"$("$veil" --backend=emulate $base --overlay-src "$T/u/in" --overlay "$T/u" "$T/w" /o -- true 2>&1 |
+	   grep -o 'overlay directories may not overlap')"
+# shellcheck disable=SC2086
+check "an upper inside a lower is refused by name" "not supported by --backend=emulate" \
+	"$("$veil" --backend=emulate $base $lowers --overlay "$T/l1/lo" "$T/w" /o -- true 2>&1 |
+	   grep -o 'not supported by --backend=emulate')"
 echo "1..$n"
