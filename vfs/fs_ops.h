@@ -43,6 +43,11 @@ struct vfs_file_ops;
 #define VFS_SB_PINNED 0x1 /* the dentry tree is the namespace (see above) */
 #define VFS_SB_RDONLY 0x2 /* the instance itself refuses changes: EROFS */
 #define VFS_SB_DYING 0x4
+/* With VFS_SB_RDONLY: read-only as a superblock is (sb_rdonly), not as a
+ * read-only bind: a write permission check on a file, directory or symlink
+ * is EROFS before any mode or capability check, as inode_permission's
+ * sb_permission (an overlay without an upper layer). */
+#define VFS_SB_RDONLY_SB 0x8
 
 struct vfs_sb {
 	const struct vfs_sb_ops *ops;

@@ -143,7 +143,14 @@ int diff_ovl_v_setup(struct vfs_ctx *ctx)
 	struct vfs_mount *lowers[2] = {NULL, NULL}, *upper = NULL;
 	struct tmpfs_opts to = {.mode = 0755};
 	struct vfs_sb *tsb;
-	int r = host_layer(v2, &lowers[0]);
+	/* the kernel side's upper and work directories live in its root */
+	int r = vfs_mkdirat(ctx, NULL, "/.ovl", 0755);
+	if (r == 0)
+		r = vfs_mkdirat(ctx, NULL, "/.ovl/u", 0755);
+	if (r == 0)
+		r = vfs_mkdirat(ctx, NULL, "/.ovl/w", 0755);
+	if (r == 0)
+		r = host_layer(v2, &lowers[0]);
 	if (r == 0)
 		r = host_layer(v1, &lowers[1]);
 	if (r == 0 && (r = tmpfs_new(&to, &tsb)) == 0) {
