@@ -415,7 +415,7 @@ static int k_setup(unsigned setup, char *dir)
 		    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			return -1;
 	}
-	if ((setup & SETUP_OVERLAY) && diff_ovl_k_setup(dir) < 0)
+	if ((setup & SETUP_OVERLAY) && diff_ovl_k_setup(setup, dir) < 0)
 		return -1;
 	umask(022);
 	if (chroot(dir) < 0 || chdir("/") < 0)
@@ -733,7 +733,7 @@ static int v_setup(struct vside *v, unsigned setup)
 		    (r = v_mount_host(v, "/hro", true)) < 0)
 			return r;
 	}
-	if ((setup & SETUP_OVERLAY) && (r = diff_ovl_v_setup(&v->ctx)) < 0)
+	if ((setup & SETUP_OVERLAY) && (r = diff_ovl_v_setup(setup, &v->ctx)) < 0)
 		return r;
 	vfs_umask(&v->ctx, 022);
 	return 0;

@@ -77,6 +77,7 @@ enum diff_setup {
 	SETUP_HOST = 2,	  /* a host tree bound at /h, read-only at /hro */
 	SETUP_OVERLAY = 4, /* overlays of two host lowers (diff_overlay.c): /ov with a
 			      tmpfs upper, /ovr read-only */
+	SETUP_OVERLAY_HOSTUP = 8, /* with SETUP_OVERLAY: /ov's upper on the host (hostfs) */
 };
 
 struct diff_scenario {
@@ -102,8 +103,8 @@ int diff_host_init(void);
  * the VFS side's, in ctx's root. */
 int diff_ovl_init(void);
 int diff_ovl_reset(void);
-int diff_ovl_k_setup(const char *dir);
-int diff_ovl_v_setup(struct vfs_ctx *ctx);
+int diff_ovl_k_setup(unsigned setup, const char *dir);
+int diff_ovl_v_setup(unsigned setup, struct vfs_ctx *ctx);
 
 extern const struct diff_scenario diff_overlay_scenarios[];
 extern const int diff_noverlay_scenarios;

@@ -1,5 +1,6 @@
 /* SETUP_OVERLAY: two host lower trees, the same on both sides, merged at
- * /ov over a tmpfs upper and at /ovr read-only. The kernel side mounts a
+ * /ov over a tmpfs upper (with SETUP_OVERLAY_HOSTUP: a host directory on
+ * the lowers' filesystem) and at /ovr read-only. The kernel side mounts a
  * real overlayfs (root, so trusted.overlay.* and 0/0 whiteouts, as the
  * lower tree's own whiteout and opaque directory are written); the VFS
  * side mounts fs/overlay over hostfs lowers and a tmpfs upper.
@@ -30,7 +31,7 @@
 #include "tests/differential/diff.h"
 
 static char base[64];
-static char k1[96], k2[96], v1[96], v2[96];
+static char k1[96], k2[96], v1[96], v2[96], ku[96], kw[96], vu[96];
 
 /* Runs cmd with $D set to dir. */
 static int run_in(const char *dir, const char *cmd)
@@ -60,6 +61,9 @@ int diff_ovl_init(void)
 	snprintf(k2, sizeof(k2), "%s/k2", base);
 	snprintf(v1, sizeof(v1), "%s/v1", base);
 	snprintf(v2, sizeof(v2), "%s/v2", base);
+	snprintf(ku, sizeof(ku), "%s/ku", base);
+	snprintf(kw, sizeof(kw), "%s/kw", base);
+	snprintf(vu, sizeof(vu), "%s/vu", base);
 	return 0;
 }
 
@@ -89,21 +93,32 @@ static int make_lowers(const char *l1, const char *l2)
 
 int diff_ovl_reset(void)
 {
-	return make_lowers(k1, k2) < 0 || make_lowers(v1, v2) < 0 ? -1 : 0;
+	if (make_lowers(k1, k2) < 0 || make_lowers(v1, v2) < 0)
+		return -1;
+	if (run_in(base, "rm -rf \"$D\"/ku \"$D\"/kw \"$D\"/vu && "
+			 "mkdir \"$D\"/ku \"$D\"/kw \"$D\"/vu") < 0)
+		return -1;
+	return 0;
 }
 
-int diff_ovl_k_setup(const char *dir)
+int diff_ovl_k_setup(unsigned setup, const char *dir)
 {
 	char up[160], work[160], ov[160], ovr[160], opts[600];
-	snprintf(up, sizeof(up), "%s/.ovl/u", dir);
-	snprintf(work, sizeof(work), "%s/.ovl/w", dir);
 	snprintf(ov, sizeof(ov), "%s/ov", dir);
 	snprintf(ovr, sizeof(ovr), "%s/ovr", dir);
-	char ovl[160];
-	snprintf(ovl, sizeof(ovl), "%s/.ovl", dir);
-	if (mkdir(ovl, 0755) < 0 || mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0 ||
-	    mkdir(ov, 0755) < 0 || mkdir(ovr, 0755) < 0)
+	if (mkdir(ov, 0755) < 0 || mkdir(ovr, 0755) < 0)
 		return -1;
+	if (setup & SETUP_OVERLAY_HOSTUP) {
+		snprintf(up, sizeof(up), "%s", ku);
+		snprintf(work, sizeof(work), "%s", kw);
+	} else {
+		char ovl[160];
+		snprintf(ovl, sizeof(ovl), "%s/.ovl", dir);
+		snprintf(up, sizeof(up), "%s/.ovl/u", dir);
+		snprintf(work, sizeof(work), "%s/.ovl/w", dir);
+		if (mkdir(ovl, 0755) < 0 || mkdir(up, 0755) < 0 || mkdir(work, 0755) < 0)
+			return -1;
+	}
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s", k2, k1, up, work);
 	if (mount("overlay", ov, "overlay", 0, opts) < 0)
 		return -1;
@@ -138,25 +153,43 @@ static int mount_ovl(struct vfs_ctx *ctx, const char *at, struct vfs_mount *uppe
 	return r;
 }
 
-int diff_ovl_v_setup(struct vfs_ctx *ctx)
+static int tmpfs_upper(struct vfs_ctx *ctx, struct vfs_mount **ret)
 {
-	struct vfs_mount *lowers[2] = {NULL, NULL}, *upper = NULL;
-	struct tmpfs_opts to = {.mode = 0755};
-	struct vfs_sb *tsb;
 	/* the kernel side's upper and work directories live in its root */
 	int r = vfs_mkdirat(ctx, NULL, "/.ovl", 0755);
 	if (r == 0)
 		r = vfs_mkdirat(ctx, NULL, "/.ovl/u", 0755);
 	if (r == 0)
 		r = vfs_mkdirat(ctx, NULL, "/.ovl/w", 0755);
+	struct tmpfs_opts to = {.mode = 0755};
+	struct vfs_sb *sb;
+	if (r == 0 && (r = tmpfs_new(&to, &sb)) == 0) {
+		r = vfs_mount_root(sb, 0, ret);
+		vfs_sb_put(sb);
+	}
+	return r;
+}
+
+static int host_upper(struct vfs_mount **ret)
+{
+	struct hostfs_opts o = {.source = vu, .identity = true};
+	struct vfs_sb *sb;
+	int r = hostfs_new(&o, &sb);
+	if (r < 0)
+		return r;
+	r = vfs_mount_root(sb, 0, ret);
+	vfs_sb_put(sb);
+	return r;
+}
+
+int diff_ovl_v_setup(unsigned setup, struct vfs_ctx *ctx)
+{
+	struct vfs_mount *lowers[2] = {NULL, NULL}, *upper = NULL;
+	int r = (setup & SETUP_OVERLAY_HOSTUP) ? host_upper(&upper) : tmpfs_upper(ctx, &upper);
 	if (r == 0)
 		r = host_layer(v2, &lowers[0]);
 	if (r == 0)
 		r = host_layer(v1, &lowers[1]);
-	if (r == 0 && (r = tmpfs_new(&to, &tsb)) == 0) {
-		r = vfs_mount_root(tsb, 0, &upper);
-		vfs_sb_put(tsb);
-	}
 	if (r == 0)
 		r = mount_ovl(ctx, "/ov", upper, lowers);
 	if (r == 0)

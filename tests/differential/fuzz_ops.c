@@ -79,9 +79,9 @@ int fuzz_one_in(unsigned setup, const uint8_t *data, size_t size, bool verbose)
 			p = PICK(hpaths, b[1] >> 1);
 		if (setup == SETUP_HOST && (b[2] & 1))
 			q = PICK(hpaths, b[2] >> 1);
-		if (setup == SETUP_OVERLAY && (b[1] & 3))
+		if ((setup & SETUP_OVERLAY) && (b[1] & 3))
 			p = PICK(opaths, b[1] >> 2);
-		if (setup == SETUP_OVERLAY && (b[2] & 3))
+		if ((setup & SETUP_OVERLAY) && (b[2] & 3))
 			q = PICK(opaths, b[2] >> 2);
 		long m = modes[b[3] % 8];
 		switch (b[0] % 24) {
@@ -119,12 +119,12 @@ int fuzz_one_in(unsigned setup, const uint8_t *data, size_t size, bool verbose)
 			break;
 		case 19: s = (struct diff_step)UMASK(b[3] & 1 ? 022 : 077); break;
 		case 20:
-			s = (struct diff_step)SETX(p, setup == SETUP_OVERLAY ? PICK(oxnames, b[2])
+			s = (struct diff_step)SETX(p, (setup & SETUP_OVERLAY) ? PICK(oxnames, b[2])
 									 : PICK(xnames, b[2]),
 						   b[3] % 4, 0, ANY);
 			break;
 		case 21:
-			s = (struct diff_step)GETX(p, setup == SETUP_OVERLAY ? PICK(oxnames, b[2])
+			s = (struct diff_step)GETX(p, (setup & SETUP_OVERLAY) ? PICK(oxnames, b[2])
 									 : PICK(xnames, b[2]),
 						   64, ANY);
 			break;
