@@ -3,9 +3,10 @@
  * up first and goes to the upper one.
  *
  * An open regular file is an open of its real file: read-only from a
- * lower layer it is the lower's own fd (no copy-up, and, as in overlayfs,
- * it keeps reading the lower even if the file is copied up later); any
- * write access copies up first. The real file's host object is registered
+ * lower layer it is the lower's own fd (no copy-up; the program reads it
+ * natively, so it keeps reading the lower if the file is copied up later,
+ * where overlayfs's stacked file operations would switch to the upper:
+ * docs/overlay.md); any write access copies up first. The real file's host object is registered
  * as this inode's (vfs_inode_set_host), so the sentry maps the program's
  * fd back to the overlay inode, not the layer's. */
 #include <errno.h>
