@@ -130,8 +130,11 @@ static int make_copy(struct ovl_sb *osb, struct ovl_inode *oi, struct vfs_file *
 	case S_IFDIR:
 		return vfs_mkdirat(c, pdir, name, perm);
 	case S_IFREG: {
+		/* Owner-writable while the data goes in (an unprivileged
+		 * sentry could not write a 0444 copy on the host); copy_attrs
+		 * sets the lower's mode after. */
 		struct vfs_file *dst;
-		int r = vfs_openat(c, pdir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, perm,
+		int r = vfs_openat(c, pdir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0600,
 				   &dst);
 		if (r < 0)
 			return r;
@@ -140,11 +143,11 @@ static int make_copy(struct ovl_sb *osb, struct ovl_inode *oi, struct vfs_file *
 		return r;
 	}
 	case S_IFLNK: {
-		char target[PATH_MAX];
-		ssize_t n = li->ops->readlink(li, target, sizeof(target) - 1);
+		char target[PATH_MAX + 1];
+		ssize_t n = li->ops->readlink(li, target, sizeof(target));
 		if (n < 0)
 			return (int)n;
-		if ((size_t)n >= sizeof(target) - 1)
+		if ((size_t)n >= sizeof(target))
 			return -ENAMETOOLONG;
 		target[n] = '\0';
 		return vfs_symlinkat(c, target, pdir, name);

@@ -97,6 +97,12 @@ check "xwhiteouts and opaque markers" "x (empty) x (empty) y 0" "$xattrs"
 kern_up=$("$veil" --backend=kernel $base $lowers --overlay-src "$T/u" --tmp-overlay /o -- \
 	sh -c 'cd /o && rm a && echo again > gone && ls' 2>&1)
 check "the kernel's overlay on top of it changes it further" "$(printf 'both\nc\nd\ne\ngone\nla\nlo')" "$kern_up"
+# A read-only lower file copied up by an unprivileged sentry.
+echo ro > "$T/l1/ro" && chmod 444 "$T/l1/ro"
+# shellcheck disable=SC2086
+check "a 0444 lower file copies up" "600 ro" \
+	"$("$veil" --backend=emulate $base $lowers --overlay "$T/u" "$T/w" /o -- \
+	   sh -c 'chmod 600 /o/ro && stat -c %a /o/ro && cat /o/ro' 2>&1 | tr '\n' ' ' | sed 's/ $//')"
 # Overlapping layers: what overlayfs refuses, and the one case it mounts
 # (an upper inside a lower, with ELOOP traps inside) that emulate refuses.
 mkdir -p "$T/u/in"
