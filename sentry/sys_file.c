@@ -142,12 +142,13 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	struct stat st;
 	int r;
 	sentry_files_gc(s);
-	if (fstat(host, &st) == 0) {
+	bool known = fstat(host, &st) == 0;
+	if (known) {
 		struct vfs_file *had = fdmap_find(s->files, st.st_dev, st.st_ino);
 		if (had && vfs_file_inode(had) != vfs_file_inode(f))
 			sentry_files_sweep(s);
 	}
-	if (fstat(host, &st) < 0 || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
+	if (!known || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
 		r = -ENOMEM;
 	} else {
 		r = call->ops->reply_fd(call, host, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
