@@ -144,6 +144,35 @@ static int ovl_symlink(struct vfs_inode *dir, const char *name, const char *targ
 	return ovl_create(dir, name, n, target, ret);
 }
 
+/* O_TMPFILE: an unnamed file in the upper directory; its real open is
+ * kept, since only that one may give it a name (linkat AT_EMPTY_PATH). */
+static int ovl_tmpfile(struct vfs_inode *dir, const struct vfs_new *n, struct vfs_inode **ret)
+{
+	struct ovl_inode *pi = OVL_I(dir);
+	struct ovl_sb *osb = OVL_SB(dir->sb);
+	int r = ovl_copy_up(pi);
+	if (r < 0)
+		return r;
+	struct vfs_file *tf, *up;
+	r = vfs_openat(ovl_ctx(osb, n->uid, n->gid), pi->upper, ".", O_TMPFILE | O_RDWR,
+		       n->mode & 07777, &tf);
+	if (r < 0)
+		return r;
+	r = vfs_path_open(vfs_file_path(tf), O_PATH, &up);
+	if (r < 0) {
+		vfs_file_put(tf);
+		return r;
+	}
+	r = ovl_new_inode(osb, up, NULL, NULL, 0, osb->upper.pseudo_dev, vfs_file_inode(up)->ino,
+			  NULL, NULL, ret);
+	if (r < 0) {
+		vfs_file_put(tf);
+		return r;
+	}
+	OVL_I(*ret)->tmpfile = tf;
+	return 0;
+}
+
 static int ovl_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *name)
 {
 	struct ovl_inode *oi = OVL_I(inode), *pi = OVL_I(dir);
@@ -156,7 +185,10 @@ static int ovl_link(struct vfs_inode *inode, struct vfs_inode *dir, const char *
 		r = drop_whiteout(osb, pi, name, &wo);
 	if (r < 0)
 		return r;
-	r = vfs_linkat(ovl_ctx(osb, 0, 0), oi->upper, "", pi->upper, name, AT_EMPTY_PATH);
+	/* an unnamed O_TMPFILE is linked through its own open */
+	struct vfs_file *src = oi->tmpfile && vfs_file_inode(oi->upper)->nlink == 0 ? oi->tmpfile
+										 : oi->upper;
+	r = vfs_linkat(ovl_ctx(osb, 0, 0), src, "", pi->upper, name, AT_EMPTY_PATH);
 	if (r < 0 && wo)
 		make_whiteout(osb, pi, name);
 	int rr = ovl_refresh(oi);
@@ -280,6 +312,7 @@ const struct vfs_inode_ops ovl_dir_iops = {
 	.mknod = ovl_mknod,
 	.mkdir = ovl_mkdir,
 	.symlink = ovl_symlink,
+	.tmpfile = ovl_tmpfile,
 	.link = ovl_link,
 	.unlink = ovl_unlink,
 	.rmdir = ovl_rmdir,

@@ -74,6 +74,7 @@ struct ovl_inode {
 	int nlowers;
 	struct ovl_inode *parent; /* while there is no upper */
 	char *name;
+	struct vfs_file *tmpfile;    /* O_TMPFILE: the real linkable open */
 	struct ovl_cookie **cookies; /* directories: name -> readdir cookie */
 	unsigned ncookies, cookie_cap;
 	int64_t next_cookie;

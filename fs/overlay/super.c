@@ -155,6 +155,7 @@ static void ovl_evict(struct vfs_inode *inode)
 	struct ovl_inode *oi = OVL_I(inode);
 	vfs_file_put(oi->upper);
 	vfs_file_put(oi->lower);
+	vfs_file_put(oi->tmpfile);
 	for (int i = 0; i < oi->nlowers; i++)
 		vfs_file_put(oi->lowers[i]);
 	free(oi->lowers);
