@@ -47,6 +47,17 @@ if [ "$(id -u)" = 0 ]; then
 	kern=$("$veil" --backend=kernel $base $lowers --overlay "$R/u" "$R/w2" /o -- sh -c "$list" 2>&1)
 	check "root: the kernel mounts the emulate-written upper as its upper" "$emu" "$kern"
 	check "root: 0/0 whiteouts" "2" "$(find "$R/u" -type c | wc -l)"
+	# and the other way: an upper the kernel wrote, read by emulate
+	K=$dir/rootk
+	trees "$K"
+	klowers="--overlay-src $K/l1 --overlay-src $K/l2"
+	# shellcheck disable=SC2086
+	"$veil" --backend=kernel $base $klowers --overlay "$K/u" "$K/w" /o -- sh -c "$change" >/dev/null 2>&1
+	# shellcheck disable=SC2086
+	kern=$("$veil" --backend=kernel $base $klowers --overlay "$K/u" "$K/w" /o -- sh -c "$list" 2>&1)
+	# shellcheck disable=SC2086
+	emu=$("$veil" --backend=emulate $base $klowers --overlay "$K/u" "$K/w2" /o -- sh -c "$list" 2>&1)
+	check "root: emulate reads an upper the kernel wrote" "$kern" "$emu"
 	cp "$veil" "$dir/veil"
 	cp "$0" "$dir/test.sh"
 	chmod 755 "$dir/veil" "$dir/test.sh"
