@@ -8,7 +8,10 @@
  * can lead outside the bound tree. Host owners are mapped as a user
  * namespace maps them: host_uid/host_gid show as uid/gid, every other id
  * as 65534 (and capabilities do not override their permissions). A
- * read-only instance refuses every change with EROFS. */
+ * read-only instance refuses every change with EROFS. Cached names are
+ * revalidated on every walk: by the host, or without a host call while
+ * inotify reports no change that could affect them (watch.c,
+ * docs/vfs.md). */
 #ifndef VEIL_FS_HOSTFS_H
 #define VEIL_FS_HOSTFS_H
 
@@ -29,10 +32,21 @@ struct hostfs_opts {
 	 * caller's kernel-backend sandbox without --unshare-user has. */
 	bool identity;
 	/* How long a cached directory stays trusted without asking the host
-	 * again (ms); 0: every walk re-checks every component. Files and
-	 * the last component of a walk are always re-checked. */
+	 * or reading its change notifications (ms): host changes to
+	 * directories may go unseen that long. 0 (the default): none, every
+	 * change is seen by the next walk. Other kinds are always checked. */
 	unsigned dir_ttl_ms;
+	/* Ask the host about every cached component on every walk, even
+	 * where inotify would say nothing changed (benchmarks, tests). */
+	bool strict;
 };
+
+/* Revalidations of cached names so far, all instances: confirmed by a
+ * host fstatat, or trusted because no host change was reported. */
+struct hostfs_stats {
+	unsigned long strict, trusted;
+};
+void hostfs_get_stats(struct hostfs_stats *ret);
 
 /* A new instance with one reference for the caller. Errnos: those of
  * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */

@@ -8,7 +8,12 @@
  *   - One inode per host (dev, ino) per instance (the sb's table), so hard
  *     links share it; the table holds no reference: evict unhashes.
  *   - Dentries are a cache (the sb is not VFS_SB_PINNED): a cached name is
- *     revalidated on every walk step, so host changes are seen. */
+ *     revalidated on every walk step, so host changes are seen: with
+ *     fstatat(parent, name), or without asking the host when inotify says
+ *     nothing changed since it last answered (watch.c).
+ *   - A watched directory inode (wd > 0) is in watch.c's wd table (one
+ *     inotify instance per process); evict removes it, and the watch with
+ *     the last inode using it. */
 #ifndef VEIL_FS_HOSTFS_PRIVATE_H
 #define VEIL_FS_HOSTFS_PRIVATE_H
 
@@ -21,6 +26,11 @@ struct hostfs_sb {
 	struct vfs_sb vsb;
 	struct hostfs_opts opts;
 	struct hlist_head table[HOSTFS_BUCKETS];
+	/* watch.c */
+	int mfd;		/* /proc/self/mountinfo; -1: strict (opts.strict, no inotify) */
+	uint64_t floor;		/* nothing stamped at or before it is trusted */
+	uint64_t polled_gen;	/* vfs_walk_gen of the last poll */
+	uint64_t trusted_gen;	/* vfs_walk_gen of the last poll that saw everything */
 };
 
 struct hostfs_inode {
@@ -31,6 +41,9 @@ struct hostfs_inode {
 	struct hlist_node node;
 	uint64_t gen;	   /* vfs_walk_gen of the last refresh */
 	uint64_t checked;  /* CLOCK_MONOTONIC ns of the last revalidation */
+	int wd;		   /* directories: inotify watch, 0 if none */
+	uint64_t changed;  /* stamp of the last event on that watch */
+	struct hlist_node wnode;
 };
 
 static inline struct hostfs_sb *HOSTFS_SB(struct vfs_sb *sb)
@@ -49,6 +62,20 @@ static inline struct hostfs_inode *HOSTFS_I(struct vfs_inode *i)
 int hostfs_inode_for(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
 void hostfs_fill_attrs(struct vfs_inode *inode, const struct stat *st);
 int hostfs_open_beneath(int dirfd, const char *name, int flags);
+
+/* watch.c */
+void hostfs_watch_init(struct hostfs_sb *sb);
+void hostfs_watch_fini(struct hostfs_sb *sb);
+/* Watches a new directory inode (if its filesystem is local and limits
+ * allow), before anything is looked up in it. */
+void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi);
+void hostfs_watch_forget(struct hostfs_inode *hi);
+/* May d be used without asking the host (its name, and a directory's
+ * attributes, unchanged since the host last confirmed them)? Drains the
+ * events first, once per walk. */
+bool hostfs_watch_trusted(struct vfs_dentry *d);
+/* The host has just confirmed d (fstatat matched). */
+void hostfs_watch_confirmed(struct vfs_dentry *d);
 
 /* ops.c */
 extern const struct vfs_inode_ops hostfs_dir_iops;

@@ -104,6 +104,8 @@ int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct v
 	hi->hdev = st->st_dev;
 	hi->hino = st->st_ino;
 	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
+	if (S_ISDIR(st->st_mode))
+		hostfs_watch_dir(sb, hi);
 	if (S_ISREG(st->st_mode))
 		vfs_inode_set_host(&hi->vi, st->st_dev, st->st_ino);
 	*ret = &hi->vi;
@@ -114,6 +116,7 @@ static void hostfs_evict(struct vfs_inode *inode)
 {
 	struct hostfs_inode *hi = HOSTFS_I(inode);
 	hlist_del_init(&hi->node);
+	hostfs_watch_forget(hi);
 	if (hi->fd >= 0)
 		close(hi->fd);
 	free(hi);
@@ -122,6 +125,7 @@ static void hostfs_evict(struct vfs_inode *inode)
 static void hostfs_destroy(struct vfs_sb *sb)
 {
 	struct hostfs_sb *hsb = HOSTFS_SB(sb);
+	hostfs_watch_fini(hsb);
 	free((char *)hsb->opts.source);
 	free(hsb);
 }
@@ -164,6 +168,7 @@ int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret)
 	sb->opts = *opts;
 	sb->opts.source = src;
 	sb->vsb.ops = &hostfs_sb_ops;
+	hostfs_watch_init(sb);
 	struct vfs_inode *root;
 	int r = hostfs_inode_for(&sb->vsb, fd, &st, &root);
 	if (r < 0) {

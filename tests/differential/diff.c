@@ -202,6 +202,8 @@ static long k_ret(long r)
 	return r < 0 ? -errno : r;
 }
 
+static long k_profile = DIFF_CRED_ROOT;
+
 static void k_step(const struct diff_step *s, struct res *r, int *fds)
 {
 	int at = s->at ? fds[s->at] : AT_FDCWD;
@@ -350,6 +352,14 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 		break;
 	case OP_CRED:
 		r->ret = k_set_cred(s->a) < 0 ? -errno : 0;
+		if (r->ret == 0)
+			k_profile = s->a;
+		break;
+	case OP_HOST:
+		/* from outside: full privileges, then the step's credentials back */
+		r->ret = k_set_cred(DIFF_CRED_ROOT) < 0 ? -errno : diff_host_op(diff_host_dirfd, s);
+		if (k_set_cred(k_profile) < 0)
+			r->ret = -errno;
 		break;
 	case OP_CHDIR:
 		r->ret = k_ret(chdir(s->path));
@@ -407,8 +417,11 @@ static int k_setup(unsigned setup, char *dir)
 			return -1;
 	}
 	if (setup & SETUP_HOST) {
+		/* the tree itself, for changes made from outside (OP_HOST) */
+		diff_host_dirfd = open(host_k, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		snprintf(p, sizeof(p), "%s/h", dir);
-		if (mkdir(p, 0755) < 0 || mount(host_k, p, NULL, MS_BIND, NULL) < 0)
+		if (diff_host_dirfd < 0 || mkdir(p, 0755) < 0 ||
+		    mount(host_k, p, NULL, MS_BIND, NULL) < 0)
 			return -1;
 		snprintf(p, sizeof(p), "%s/hro", dir);
 		if (mkdir(p, 0755) < 0 || mount(host_k, p, NULL, MS_BIND, NULL) < 0 ||
@@ -641,6 +654,9 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 		cred_of(s->a, &ctx->cred);
 		r->ret = 0;
 		break;
+	case OP_HOST:
+		r->ret = diff_host_op(diff_host_dirfd, s);
+		break;
 	case OP_CHDIR:
 		r->ret = vfs_chdir(ctx, NULL, s->path);
 		break;
@@ -727,6 +743,9 @@ static int v_setup(struct vside *v, unsigned setup)
 			return r;
 	}
 	if (setup & SETUP_HOST) {
+		diff_host_dirfd = open(host_v, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (diff_host_dirfd < 0)
+			return -errno;
 		if ((r = vfs_mkdirat(&v->ctx, NULL, "/h", 0755)) < 0 ||
 		    (r = v_mount_host(v, "/h", false)) < 0 ||
 		    (r = vfs_mkdirat(&v->ctx, NULL, "/hro", 0755)) < 0 ||
@@ -746,6 +765,9 @@ static void v_teardown(struct vside *v)
 			vfs_file_put(v->files[i]);
 	vfs_ctx_destroy(&v->ctx);
 	vfs_mount_tree_put(v->root);
+	if (diff_host_dirfd >= 0)
+		close(diff_host_dirfd);
+	diff_host_dirfd = -1;
 	struct vfs_stats st;
 	vfs_get_stats(&st);
 	if (st.mounts || st.dentries || st.inodes || st.files) {
@@ -769,6 +791,7 @@ static const char *op_names[] = {
 	[OP_RMXATTR] = "removexattr", [OP_UMASK] = "umask",	   [OP_CRED] = "cred",
 	[OP_CHDIR] = "chdir",	     [OP_FCHDIR] = "fchdir",	   [OP_STATFS] = "statfs",
 	[OP_FSTAT] = "fstat",	     [OP_GETCWD] = "getcwd",	   [OP_SAMEID] = "sameid",
+	[OP_HOST] = "host",
 };
 
 static void fmt_ret(long r, char *buf, size_t n)
@@ -872,6 +895,7 @@ static void rm_tree(const char *dir)
 }
 
 static char host_base[64];
+
 
 static void host_cleanup(void)
 {

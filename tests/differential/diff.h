@@ -49,6 +49,20 @@ enum diff_op {
 	OP_FSTAT,     /* fstat of slot (fstatat AT_EMPTY_PATH) */
 	OP_GETCWD,    /* getcwd(buf, a ? a : 256): compares the string */
 	OP_SAMEID,    /* lstat path and path2: 1 if st_dev equal, | 2 if st_ino equal */
+	OP_HOST,      /* a change behind the sandbox's back: host op a (DIFF_HOST_*) on the
+			 host tree bound at /h, paths relative to it, b=mode/flags */
+};
+
+/* Host-side changes (OP_HOST), made with full privileges and umask 0 on
+ * the tree itself, outside the sandbox: what the VFS has cached must
+ * follow them. */
+enum diff_host_op {
+	DIFF_HOST_RENAME,  /* renameat2(path, path2, b=flags) */
+	DIFF_HOST_SYMLINK, /* symlinkat(path2, path) */
+	DIFF_HOST_CHMOD,   /* fchmodat(path, b) */
+	DIFF_HOST_UNLINK,  /* unlinkat(path, b=flags) */
+	DIFF_HOST_MKDIR,   /* mkdirat(path, b) */
+	DIFF_HOST_MKFILE,  /* mknodat(path, S_IFREG | b) */
 };
 
 enum diff_cred {
@@ -80,6 +94,11 @@ enum diff_setup {
 	SETUP_OVERLAY_HOSTUP = 8, /* with SETUP_OVERLAY: /ov's upper on the host (hostfs) */
 };
 
+/* One side's host tree (for OP_HOST), or -1. */
+extern int diff_host_dirfd;
+/* Runs an OP_HOST step on the tree at dirfd: 0 or -errno. */
+long diff_host_op(int dirfd, const struct diff_step *s);
+
 struct diff_scenario {
 	const char *name;
 	unsigned setup;
@@ -88,6 +107,9 @@ struct diff_scenario {
 };
 
 #define SCENARIO(n, s, tbl) { .name = n, .setup = s, .steps = tbl, .nsteps = (int)(sizeof(tbl) / sizeof(tbl[0])) }
+
+extern const struct diff_scenario diff_host_scenarios[];
+extern const int diff_nhost_scenarios;
 
 /* Runs one scenario; returns the number of mismatching steps (printed to
  * stderr when verbose, or always for the first few) and adds the steps run

@@ -33,6 +33,12 @@ static const char *const opaths[] = {
 	"/ov/sl", "/ov/emptyd", "/ov/dirfile", "/ov/m2", "/ov/new", "/ov/m/new", "/ovr/m/a",
 	"/ovr/f1", "/ov", "/ov/xf", "/ov/sx", "/ov/lo/sub/g", "/ov/m2/f",
 };
+/* Host-side changes between steps (SETUP_HOST): names relative to the
+ * tree, some cached by earlier steps through the hpaths above. */
+static const char *const hnames[] = { "d", "d/e", "f", "x", "d/g", "tod", "d/e/k", "d/x", "new" };
+static const char *const htargets[] = { "/", "d", "../../..", "/etc/passwd", "f", "nowhere" };
+static const long hmodes[] = { 0755, 0700, 0711, 0 };
+
 static const long resolves[] = { 0, RESOLVE_BENEATH, RESOLVE_IN_ROOT, RESOLVE_NO_SYMLINKS,
 				 RESOLVE_NO_XDEV, RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS };
 static const char *const targets[] = { "a", "/b", "../a", "l", "f", "/a/c", "nope", "a/c/.." };
@@ -53,6 +59,19 @@ static const char *pick(const char *const *v, size_t n, uint8_t b)
 }
 
 #define PICK(v, b) pick(v, sizeof(v) / sizeof(v[0]), b)
+
+static struct diff_step host_change(const uint8_t *b)
+{
+	const char *p = PICK(hnames, b[1]), *q = PICK(hnames, b[2]);
+	switch (b[3] % 6) {
+	case 0: return (struct diff_step)HOST(DIFF_HOST_RENAME, p, q, (b[3] >> 3) % 3 == 1 ? RENAME_EXCHANGE : 0);
+	case 1: return (struct diff_step)HOST_SYMLINK(p, PICK(htargets, b[2]));
+	case 2: return (struct diff_step)HOST_CHMOD(p, hmodes[(b[3] >> 3) % 4]);
+	case 3: return (struct diff_step)HOST(DIFF_HOST_UNLINK, p, NULL, b[2] & 1 ? AT_REMOVEDIR : 0);
+	case 4: return (struct diff_step)HOST_MKDIR(p, hmodes[(b[3] >> 3) % 4]);
+	default: return (struct diff_step)HOST_MKFILE(p, 0644);
+	}
+}
 
 int fuzz_one(const uint8_t *data, size_t size, bool verbose)
 {
@@ -87,7 +106,12 @@ int fuzz_one_in(unsigned setup, const uint8_t *data, size_t size, bool verbose)
 		switch (b[0] % 24) {
 		case 0: s = (struct diff_step)MKDIR(p, m, ANY); break;
 		case 1: s = (struct diff_step)MKNOD(p, S_IFREG | m, 0, ANY); break;
-		case 2: s = (struct diff_step)MKNOD(p, S_IFSOCK | 0644, 0, ANY); break; /* no fifos: opens block */
+		case 2:
+			if (setup == SETUP_HOST) /* the host tree changes often enough to matter */
+				s = host_change(b);
+			else /* no fifos: opens block */
+				s = (struct diff_step)MKNOD(p, S_IFSOCK | 0644, 0, ANY);
+			break;
 		case 3: s = (struct diff_step)OPEN(1 + b[3] % 3, p, oflags[b[2] % 8], 0640, ANY); break;
 		case 4: s = (struct diff_step)CLOSE(1 + b[3] % 3); break;
 		case 5: s = (struct diff_step)UNLINK(p, ANY); break;
@@ -117,7 +141,12 @@ int fuzz_one_in(unsigned setup, const uint8_t *data, size_t size, bool verbose)
 			else
 				s = (struct diff_step)CRED(b[3] % 4);
 			break;
-		case 19: s = (struct diff_step)UMASK(b[3] & 1 ? 022 : 077); break;
+		case 19:
+			if (setup == SETUP_HOST)
+				s = host_change(b);
+			else
+				s = (struct diff_step)UMASK(b[3] & 1 ? 022 : 077);
+			break;
 		case 20:
 			s = (struct diff_step)SETX(p, (setup & SETUP_OVERLAY) ? PICK(oxnames, b[2])
 									 : PICK(xnames, b[2]),

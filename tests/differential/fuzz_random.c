@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs/hostfs/hostfs.h"
+
 #include "tests/differential/diff.h"
 #include "tests/differential/fuzz.h"
 
@@ -43,5 +45,9 @@ int main(int argc, char **argv)
 		}
 	}
 	printf("random sequences: %d, steps: %ld, failing sequences: %d\n", iters, steps, bad);
+	struct hostfs_stats hs;
+	hostfs_get_stats(&hs);
+	printf("hostfs revalidations: %lu trusted (no host change reported), %lu asked the host\n",
+	       hs.trusted, hs.strict);
 	return bad ? 1 : 0;
 }

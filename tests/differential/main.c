@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fs/hostfs/hostfs.h"
+
 #include "tests/differential/steps.h"
 
 int main(int argc, char **argv)
@@ -29,20 +31,32 @@ int main(int argc, char **argv)
 		perror("differential: overlay trees");
 		return 1;
 	}
-	for (int i = 0; i < diff_nscenarios + diff_noverlay_scenarios; i++) {
-		const struct diff_scenario *sc = i < diff_nscenarios
-							 ? &diff_scenarios[i]
-							 : &diff_overlay_scenarios[i - diff_nscenarios];
-		bool want = first >= argc;
-		for (int j = first; j < argc; j++)
-			want |= strcmp(argv[j], sc->name) == 0;
-		if (!want)
-			continue;
-		int b = diff_run(sc, true, verbose, &steps);
-		printf("%-16s %3d steps, %d mismatches\n", sc->name, sc->nsteps, b);
-		bad += b;
+	const struct {
+		const struct diff_scenario *v;
+		int n;
+	} tables[] = {
+		{diff_scenarios, diff_nscenarios},
+		{diff_host_scenarios, diff_nhost_scenarios},
+		{diff_overlay_scenarios, diff_noverlay_scenarios},
+	};
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (int i = 0; i < tables[t].n; i++) {
+			const struct diff_scenario *sc = &tables[t].v[i];
+			bool want = first >= argc;
+			for (int j = first; j < argc; j++)
+				want |= strcmp(argv[j], sc->name) == 0;
+			if (!want)
+				continue;
+			int b = diff_run(sc, true, verbose, &steps);
+			printf("%-16s %3d steps, %d mismatches\n", sc->name, sc->nsteps, b);
+			bad += b;
+		}
 	}
 	printf("scenario steps: %ld\n", steps);
 	printf("mismatches: %d\n", bad);
+	struct hostfs_stats hs;
+	hostfs_get_stats(&hs);
+	printf("hostfs revalidations: %lu trusted (no host change reported), %lu asked the host\n",
+	       hs.trusted, hs.strict);
 	return bad ? 1 : 0;
 }

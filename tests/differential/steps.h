@@ -70,6 +70,15 @@
 #define STATFS(p, e) { .op = OP_STATFS, .path = p, .expect = e }
 #define SAMEID(p, p2, e) { .op = OP_SAMEID, .path = p, .path2 = p2, .expect = e }
 
+#define HOST(o, p, q, m) { .op = OP_HOST, .a = o, .path = p, .path2 = q, .b = m, .expect = OK }
+#define HOST_RENAME(o, n) HOST(DIFF_HOST_RENAME, o, n, 0)
+#define HOST_SYMLINK(p, t) HOST(DIFF_HOST_SYMLINK, p, t, 0)
+#define HOST_CHMOD(p, m) HOST(DIFF_HOST_CHMOD, p, NULL, m)
+#define HOST_UNLINK(p) HOST(DIFF_HOST_UNLINK, p, NULL, 0)
+#define HOST_RMDIR(p) HOST(DIFF_HOST_UNLINK, p, NULL, AT_REMOVEDIR)
+#define HOST_MKDIR(p, m) HOST(DIFF_HOST_MKDIR, p, NULL, m)
+#define HOST_MKFILE(p, m) HOST(DIFF_HOST_MKFILE, p, NULL, m)
+
 #define DEV(ma, mi) (((ma) << 8) | (mi)) /* small numbers only */
 #define OK 0
 #define E(x) (-(x))

@@ -2,6 +2,7 @@
  * and a bound symlink trying to leave it; host changes seen through the
  * cache; owner mapping; read-only binds. */
 #include <stdio.h>
+#include <sched.h>
 #include <sys/mount.h>
 
 #include "fs/hostfs/hostfs.h"
@@ -21,10 +22,10 @@ static void sh(const char *cmd, const char *dir)
 	assert_int_equal(system(cmd), 0);
 }
 
-static int mount_host(struct hfx *h, bool ro)
+static int mount_host_opts(struct hfx *h, bool ro, bool strict)
 {
 	struct hostfs_opts o = { .source = h->tree, .rdonly = ro, .host_uid = 0, .uid = 0,
-				 .host_gid = 0, .gid = 0 };
+				 .host_gid = 0, .gid = 0, .strict = strict };
 	struct vfs_sb *sb;
 	int r = hostfs_new(&o, &sb);
 	if (r < 0)
@@ -37,6 +38,11 @@ static int mount_host(struct hfx *h, bool ro)
 	vfs_cred_init(&c, 0, 0);
 	vfs_ctx_init(&h->ctx, h->root, &c);
 	return 0;
+}
+
+static int mount_host(struct hfx *h, bool ro)
+{
+	return mount_host_opts(h, ro, false);
 }
 
 static int setup(void **state)
@@ -236,6 +242,161 @@ static void dentry_cache_is_bounded(void **state)
 	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/many/6001", &st, 0), -ENOENT);
 }
 
+/* Host checks and trusted revalidations made by one walk of path. */
+static void walk_counts(struct vfs_ctx *c, const char *path, int expect, unsigned long *strict,
+			unsigned long *trusted)
+{
+	struct hostfs_stats a, b;
+	struct stat st;
+	hostfs_get_stats(&a);
+	assert_int_equal(vfs_fstatat(c, NULL, path, &st, 0), expect);
+	hostfs_get_stats(&b);
+	*strict = b.strict - a.strict;
+	*trusted = b.trusted - a.trusted;
+}
+
+/* A cached path is asked about once (the first walk looks names up, the
+ * second confirms the cached ones); afterwards, while the host reports no
+ * change, no component is; a change under it makes the walk ask again
+ * about what it touched (and only then). */
+static void unchanged_names_are_trusted(void **state)
+{
+	struct hfx *h = *state;
+	sh("mkdir -p $D/tree/d/a/b && echo z > $D/tree/d/a/b/z", h->dir);
+	unsigned long strict, trusted;
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 4);
+	assert_int_equal(trusted, 0);
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 0);
+	assert_int_equal(trusted, 4);
+	/* an entry created in a: a itself (its own watch) and b are asked */
+	sh("touch $D/tree/d/a/new", h->dir);
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 2);
+	assert_int_equal(trusted, 2);
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 0);
+	/* the file's size changed behind us: trusted names, fresh attributes */
+	sh("echo longer > $D/tree/d/a/b/z", h->dir);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/d/a/b/z", &st, 0), 0);
+	assert_int_equal(st.st_size, 7);
+	/* moved away and replaced by a directory with the same names */
+	sh("cd $D/tree/d && mv a old && mkdir -p a/b && echo other > a/b/z", h->dir);
+	walk_counts(&h->ctx, "/d/a/b/z", 0, &strict, &trusted);
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/d/a/b/z", &st, 0), 0);
+	assert_int_equal(st.st_size, 6);
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/d/old/b/z", &st, 0), 0);
+	assert_int_equal(st.st_size, 7);
+}
+
+/* strict: every component of every walk is asked about. */
+static void strict_asks_every_time(void **state)
+{
+	struct hfx *h = *state;
+	vfs_ctx_destroy(&h->ctx);
+	vfs_mount_tree_put(h->root);
+	assert_int_equal(mount_host_opts(h, false, true), 0);
+	sh("mkdir -p $D/tree/d/a && touch $D/tree/d/a/z", h->dir);
+	unsigned long strict, trusted;
+	for (int i = 0; i < 3; i++)
+		walk_counts(&h->ctx, "/d/a/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 3);
+	assert_int_equal(trusted, 0);
+}
+
+/* A user context on h's root that has walked /d/a/z until it is trusted
+ * (counts of the last walk). */
+static void user_on_cached_path(struct hfx *h, struct vfs_ctx *user, unsigned long *strict,
+				unsigned long *trusted)
+{
+	sh("mkdir -p $D/tree/d/a && touch $D/tree/d/a/z", h->dir);
+	struct vfs_cred c;
+	vfs_cred_init(&c, 1000, 1000);
+	vfs_ctx_init(user, h->root, &c);
+	for (int i = 0; i < 3; i++)
+		walk_counts(user, "/d/a/z", 0, strict, trusted);
+}
+
+/* Search permission taken away on the host is enforced at once. */
+static void host_chmod_is_seen(void **state)
+{
+	struct hfx *h = *state;
+	struct vfs_ctx user;
+	unsigned long strict, trusted;
+	user_on_cached_path(h, &user, &strict, &trusted);
+	assert_int_equal(trusted, 3);
+	sh("chmod 700 $D/tree/d/a", h->dir);
+	walk_counts(&user, "/d/a/z", -EACCES, &strict, &trusted);
+	sh("chmod 755 $D/tree/d/a", h->dir);
+	walk_counts(&user, "/d/a/z", 0, &strict, &trusted);
+	vfs_ctx_destroy(&user);
+}
+
+/* A host mount over a cached directory covers what was cached below it;
+ * its root's permissions (whose changes the parent's watch does not see)
+ * are followed too; the umount uncovers the old names. */
+static void host_mounts_are_seen(void **state)
+{
+	struct hfx *h = *state;
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		skip();
+	/* the instance polls the mount table of the namespace it was made in */
+	vfs_ctx_destroy(&h->ctx);
+	vfs_mount_tree_put(h->root);
+	assert_int_equal(mount_host(h, false), 0);
+	struct vfs_ctx user;
+	unsigned long strict, trusted;
+	user_on_cached_path(h, &user, &strict, &trusted);
+	assert_int_equal(strict, 0);
+	sh("mount -t tmpfs -o mode=755 none $D/tree/d/a && mkdir $D/tree/d/a/sub", h->dir);
+	walk_counts(&user, "/d/a/z", -ENOENT, &strict, &trusted);
+	for (int i = 0; i < 3; i++)
+		walk_counts(&user, "/d/a/sub", 0, &strict, &trusted);
+	assert_int_equal(strict, 0);
+	sh("chmod 700 $D/tree/d/a", h->dir);
+	walk_counts(&user, "/d/a/sub", -EACCES, &strict, &trusted);
+	sh("umount -l $D/tree/d/a", h->dir); /* we hold fds in it */
+	walk_counts(&user, "/d/a/z", 0, &strict, &trusted);
+	walk_counts(&user, "/d/a/sub", -ENOENT, &strict, &trusted);
+	vfs_ctx_destroy(&user);
+}
+
+/* Two instances on one tree share the host's watches: the one that goes
+ * first must not take them from the other (which would only make it
+ * strict: the removal's IN_IGNORED reaches it). */
+static void shared_watches_outlive_an_instance(void **state)
+{
+	struct hfx *h = *state;
+	struct hostfs_opts o = { .source = h->tree };
+	struct vfs_sb *sb;
+	assert_int_equal(hostfs_new(&o, &sb), 0);
+	struct vfs_mount *m;
+	assert_int_equal(vfs_mount_root(sb, 0, &m), 0);
+	vfs_sb_put(sb);
+	struct vfs_cred c;
+	vfs_cred_init(&c, 0, 0);
+	struct vfs_ctx other;
+	vfs_ctx_init(&other, m, &c);
+	sh("mkdir -p $D/tree/d/a && touch $D/tree/d/a/z", h->dir);
+	unsigned long strict, trusted;
+	for (int i = 0; i < 3; i++) {
+		walk_counts(&other, "/d/a/z", 0, &strict, &trusted);
+		walk_counts(&h->ctx, "/d/a/z", 0, &strict, &trusted);
+	}
+	assert_int_equal(trusted, 3);
+	vfs_ctx_destroy(&other);
+	vfs_mount_tree_put(m);
+	for (int i = 0; i < 3; i++)
+		walk_counts(&h->ctx, "/d/a/z", 0, &strict, &trusted);
+	assert_int_equal(strict, 0); /* still watched */
+	sh("mv $D/tree/d/a $D/tree/d/a2", h->dir);
+	walk_counts(&h->ctx, "/d/a/z", -ENOENT, &strict, &trusted);
+	walk_counts(&h->ctx, "/d/a2/z", 0, &strict, &trusted);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -248,6 +409,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(readonly_refuses_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(readdir_of_a_host_directory, setup, teardown),
 		cmocka_unit_test_setup_teardown(dentry_cache_is_bounded, setup, teardown),
+		cmocka_unit_test_setup_teardown(unchanged_names_are_trusted, setup, teardown),
+		cmocka_unit_test_setup_teardown(strict_asks_every_time, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_chmod_is_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(shared_watches_outlive_an_instance, setup, teardown),
+		cmocka_unit_test_setup_teardown(host_mounts_are_seen, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
