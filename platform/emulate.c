@@ -78,8 +78,8 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		case MOUNT_OP_REMOUNT_RO:
 		case MOUNT_OP_CHMOD:
 		case MOUNT_OP_PROC:
-			break;
 		case MOUNT_OP_OVERLAY:
+			break;
 		case MOUNT_OP_MQUEUE:
 		case MOUNT_OP_BIND_DATA:
 			ok = false;

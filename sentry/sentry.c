@@ -292,6 +292,15 @@ bool sentry_files_gc(struct sentry *s)
 	size_t n = fdmap_size(s->files);
 	if (n < 256 || n < 2 * s->files_swept)
 		return false;
+	sentry_files_sweep(s);
+	return true;
+}
+
+void sentry_files_sweep(struct sentry *s)
+{
+	if (!s->files)
+		return;
+	size_t n = fdmap_size(s->files);
 	fdmap_mark_begin(s->files);
 	/* Threads share one table; marking it once per thread is the simple
 	 * way to miss none. */
@@ -302,7 +311,6 @@ bool sentry_files_gc(struct sentry *s)
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);
 	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
-	return true;
 }
 
 void sentry_dispatch(struct sentry *s, struct platform_call *call)

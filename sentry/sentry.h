@@ -119,6 +119,11 @@ struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
 /* true when it swept: files the fd map let go may still be held by a
  * platform's fd cache (ops->drop_kept). */
 bool sentry_files_gc(struct sentry *s);
+/* The same sweep now, whatever the map's size: before a host object the
+ * map holds for one VFS file is handed out for another (an overlay's
+ * lower file, also reachable through the lower's own bind), so an entry
+ * no fd holds any more does not stand for the new one. */
+void sentry_files_sweep(struct sentry *s);
 
 /* sys_socket.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);

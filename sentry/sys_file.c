@@ -193,8 +193,13 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	bool map = !vfs_file_is_foreign(f) && !(how & HAND_UNMAPPED);
 	if (known)
 		st = *known;
-	if ((!known && fstat(host, &st) < 0) ||
-	    (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
+	bool have = known || fstat(host, &st) == 0;
+	if (have && map) {
+		struct vfs_file *had = fdmap_find(s->files, st.st_dev, st.st_ino);
+		if (had && vfs_file_inode(had) != vfs_file_inode(f))
+			sentry_files_sweep(s);
+	}
+	if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;

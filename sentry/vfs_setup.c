@@ -21,6 +21,7 @@
 #include "fs/hostfs/hostfs.h"
 #include "fs/proc/procfs.h"
 #include "sentry/sentry.h"
+#include "fs/overlay/overlay.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "sentry/devices.h"
 #include "sentry/pty.h"
@@ -93,6 +94,28 @@ static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_err
 			MS_NOSUID | MS_NODEV | (op->flags & MOUNT_OP_READONLY ? MS_RDONLY : 0), err);
 }
 
+/* As the kernel backend: a root caller without --unshare-user stays in
+ * the initial user namespace, where every id is itself; otherwise one id
+ * is mapped, as in a user namespace. */
+static bool in_initial_userns(const struct setup *st)
+{
+	return getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER);
+}
+
+static void host_opts(const struct setup *st, const char *source, bool rdonly,
+		      struct hostfs_opts *o)
+{
+	*o = (struct hostfs_opts){
+		.source = source,
+		.rdonly = rdonly,
+		.host_uid = getuid(),
+		.uid = st->spec->uid,
+		.host_gid = getgid(),
+		.gid = st->spec->gid,
+		.identity = in_initial_userns(st),
+	};
+}
+
 static int op_bind(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	if (op->flags & MOUNT_OP_SKIPPED)
@@ -105,18 +128,8 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 	if (!S_ISDIR(src.st_mode))
 		return fail(err, -EOPNOTSUPP, op,
 			    "binding a non-directory is not supported by --backend=emulate yet");
-	struct hostfs_opts o = {
-		.source = op->source,
-		.rdonly = !(op->flags & MOUNT_OP_WRITABLE),
-		.host_uid = getuid(),
-		.uid = st->spec->uid,
-		.host_gid = getgid(),
-		.gid = st->spec->gid,
-		/* As the kernel backend: a root caller without --unshare-user
-		 * stays in the initial user namespace, where every id is itself;
-		 * otherwise one id is mapped, as in a user namespace. */
-		.identity = getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER),
-	};
+	struct hostfs_opts o;
+	host_opts(st, op->source, !(op->flags & MOUNT_OP_WRITABLE), &o);
 	struct vfs_sb *sb;
 	int r = hostfs_new(&o, &sb);
 	if (r < 0)
@@ -124,6 +137,118 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 	return mount_at(st, op, sb,
 			MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
 				(op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY),
+			err);
+}
+
+/* A mount tree of its own holding a host directory, for an overlay layer. */
+static int host_layer(struct setup *st, const char *source, bool rdonly, struct vfs_mount **ret)
+{
+	struct hostfs_opts o;
+	host_opts(st, source, rdonly, &o);
+	struct vfs_sb *sb;
+	int r = hostfs_new(&o, &sb);
+	if (r < 0)
+		return r;
+	r = vfs_mount_root(sb, rdonly ? MS_RDONLY : 0, ret);
+	vfs_sb_put(sb);
+	return r;
+}
+
+/* Is host path in inside (or at) host path dir? */
+static bool inside(const char *in, const char *dir)
+{
+	_cleanup_free_ char *ri = realpath(in, NULL);
+	_cleanup_free_ char *rd = realpath(dir, NULL);
+	if (!ri || !rd)
+		return false; /* opening them reports it */
+	size_t n = strlen(rd);
+	return strncmp(ri, rd, n) == 0 && (ri[n] == '\0' || ri[n] == '/' || n == 1);
+}
+
+/* overlayfs refuses a lower inside the upper or work directory (ELOOP)
+ * and an upper and work directory that are not separate subtrees
+ * (EINVAL). An upper inside a lower it mounts, and answers ELOOP where a
+ * lookup through the lower meets the upper; that trap is not emulated, so
+ * the emulate backend refuses such an overlay at start. */
+static int check_overlap(const struct mount_op *op, const char **what)
+{
+	if (op->overlay.upper_kind != OVERLAY_UPPER_HOST)
+		return 0;
+	const char *up = op->overlay.upper, *work = op->overlay.workdir;
+	*what = "the upper and work directories must be separate subtrees";
+	if (inside(up, work) || inside(work, up))
+		return -EINVAL;
+	*what = "overlay directories may not overlap";
+	for (size_t i = 0; op->overlay.lowers && op->overlay.lowers[i]; i++) {
+		const char *l = op->overlay.lowers[i];
+		if (inside(l, up) || inside(l, work))
+			return -ELOOP;
+		if (inside(up, l) || inside(work, l)) {
+			*what = "an upper or work directory inside a lower layer is not supported "
+				"by --backend=emulate";
+			return -EOPNOTSUPP;
+		}
+	}
+	return 0;
+}
+
+/* --overlay-src... then --overlay (upper and work dir on the host),
+ * --tmp-overlay (upper in a fresh tmpfs) or --ro-overlay (none). The
+ * on-disk format follows the kernel backend's mount: userxattr, so
+ * user.overlay.* and xwhiteouts, wherever that one is in a user namespace
+ * (see fs/overlay/overlay.h). */
+static int op_overlay(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	size_t n = 0;
+	while (op->overlay.lowers && op->overlay.lowers[n])
+		n++;
+	struct vfs_mount **lowers = xcalloc(n ? n : 1, sizeof(*lowers));
+	struct vfs_mount *upper = NULL;
+	struct vfs_sb *sb = NULL;
+	const char *what = NULL;
+	int r = check_overlap(op, &what);
+	if (r == 0)
+		what = "cannot open a lower directory";
+	/* the spec lists lowers lowest first; overlayfs's order is top first */
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = host_layer(st, op->overlay.lowers[n - 1 - i], true, &lowers[i]);
+	if (r == 0 && op->overlay.upper_kind == OVERLAY_UPPER_HOST) {
+		struct stat wst, ust;
+		what = "cannot use the work directory";
+		if (stat(op->overlay.workdir, &wst) < 0 || stat(op->overlay.upper, &ust) < 0)
+			r = -errno;
+		else if (!S_ISDIR(wst.st_mode))
+			r = -ENOTDIR;
+		else if (wst.st_dev != ust.st_dev)
+			r = -EINVAL; /* overlayfs: they must share a filesystem */
+		if (r == 0) {
+			what = "cannot open the upper directory";
+			r = host_layer(st, op->overlay.upper, false, &upper);
+		}
+	} else if (r == 0 && op->overlay.upper_kind == OVERLAY_UPPER_TMPFS) {
+		struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
+		what = "cannot create the upper tmpfs";
+		if ((r = tmpfs_new(&o, &sb)) == 0) {
+			r = vfs_mount_root(sb, 0, &upper);
+			vfs_sb_put(sb);
+			sb = NULL;
+		}
+	}
+	if (r == 0) {
+		struct ovl_opts o = {.upper = upper, .lowers = lowers, .nlowers = (int)n,
+				     .userxattr = !in_initial_userns(st)};
+		what = "cannot make the overlay";
+		r = ovl_new(&o, &sb);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (lowers[i])
+			vfs_mount_tree_put(lowers[i]);
+	free(lowers);
+	if (upper)
+		vfs_mount_tree_put(upper);
+	if (r < 0)
+		return fail(err, r, op, what);
+	return mount_at(st, op, sb, op->overlay.upper_kind == OVERLAY_UPPER_NONE ? MS_RDONLY : 0,
 			err);
 }
 
@@ -353,9 +478,10 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 		return r < 0 ? fail(err, r, op, "cannot change its mode") : 0;
 	case MOUNT_OP_DEV:
 		return op_dev(st, op, err);
+	case MOUNT_OP_OVERLAY:
+		return op_overlay(st, op, err);
 	case MOUNT_OP_PROC:
 		return op_proc(st, op, err);
-	case MOUNT_OP_OVERLAY:
 	case MOUNT_OP_MQUEUE:
 	case MOUNT_OP_BIND_DATA:
 		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");

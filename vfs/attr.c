@@ -43,8 +43,9 @@ static int fill_statx(struct vfs_path *p, struct statx *st)
 	st->stx_mtime = ts_to_stx(inode->mtime);
 	st->stx_rdev_major = major(inode->rdev);
 	st->stx_rdev_minor = minor(inode->rdev);
-	st->stx_dev_major = major(inode->sb->dev);
-	st->stx_dev_minor = minor(inode->sb->dev);
+	dev_t dev = inode->st_dev ? inode->st_dev : inode->sb->dev;
+	st->stx_dev_major = major(dev);
+	st->stx_dev_minor = minor(dev);
 	if (p->dentry == p->mnt->root)
 		st->stx_attributes |= STATX_ATTR_MOUNT_ROOT;
 	st->stx_attributes_mask = STATX_ATTR_MOUNT_ROOT;

@@ -157,8 +157,9 @@ void vfs_dentry_put(struct vfs_dentry *d)
 		list_add(&d->lru, &sb->lru);
 		d->flags |= VFS_D_LRU;
 		sb->nr_lru++;
-		if (sb->nr_lru > VFS_LRU_MAX)
-			lru_prune(sb, VFS_LRU_MAX / 2);
+		unsigned max = VFS_LRU_MAX / (sb->lru_weight > 1 ? sb->lru_weight : 1);
+		if (sb->nr_lru > max)
+			lru_prune(sb, max / 2);
 		return;
 	}
 	d_kill(d);
@@ -255,6 +256,7 @@ int vfs_sb_init(struct vfs_sb *sb, const struct vfs_sb_ops *ops, unsigned flags,
 	sb->dev = vfs_anon_dev();
 	list_init(&sb->lru);
 	sb->nr_lru = 0;
+	sb->lru_weight = 1;
 	struct vfs_dentry *d = d_new(sb, "/", 1);
 	if (!d) {
 		vfs_inode_put(root);

@@ -43,6 +43,11 @@ struct vfs_file_ops;
 #define VFS_SB_PINNED 0x1 /* the dentry tree is the namespace (see above) */
 #define VFS_SB_RDONLY 0x2 /* the instance itself refuses changes: EROFS */
 #define VFS_SB_DYING 0x4
+/* With VFS_SB_RDONLY: read-only as a superblock is (sb_rdonly), not as a
+ * read-only bind: a write permission check on a file, directory or symlink
+ * is EROFS before any mode or capability check, as inode_permission's
+ * sb_permission (an overlay without an upper layer). */
+#define VFS_SB_RDONLY_SB 0x8
 
 struct vfs_sb {
 	const struct vfs_sb_ops *ops;
@@ -53,6 +58,10 @@ struct vfs_sb {
 	unsigned long magic;	   /* f_type for statfs */
 	struct list_head lru;	   /* unreferenced cached dentries */
 	unsigned nr_lru;
+	/* Host fds one cached dentry of this instance keeps open, when more
+	 * than one (an overlay's inode pins a real object per layer): the LRU
+	 * keeps that many times fewer. 0 means 1. */
+	unsigned lru_weight;
 };
 
 /* inode->flags */
@@ -80,6 +89,10 @@ struct vfs_inode {
 	struct hlist_node host_node; /* vfs_inode_by_host() table */
 	dev_t host_dev;
 	ino_t host_ino;
+	/* st_dev of this inode when nonzero, else sb->dev: a stacking fs
+	 * (overlay) reports its non-directories on a device per underlying
+	 * filesystem, as Linux's overlayfs does. */
+	dev_t st_dev;
 };
 
 /* dentry->flags */
@@ -254,6 +267,10 @@ struct vfs_file_ops {
 	int (*open)(struct vfs_file *file);
 	/* Undo open (close host_fd, free private). */
 	void (*release)(struct vfs_file *file);
+	/* vfs_file_take_host_fd for a file whose host_fd another file owns (a
+	 * stacking fs's real file): hand over that owner's fd, leaving
+	 * neither file with it. NULL: host_fd is the file's own. */
+	int (*take_host_fd)(struct vfs_file *file);
 	/* Before vfs_write puts len bytes into host_fd: how many may go,
 	 * given the fs's space (tmpfs size=). -ENOSPC if none. NULL: all.
 	 * (Native writes by the program bypass this; see tmpfs.) */
@@ -288,6 +305,13 @@ void vfs_dentry_put(struct vfs_dentry *d);
  * its target has no name in the tree. One reference in *ret; -ENOMEM. */
 int vfs_d_alloc_anon(struct vfs_sb *sb, const char *name, struct vfs_inode *inode,
 		     struct vfs_dentry **ret);
+/* Opens location p itself, for a stacking filesystem (overlay) acting on
+ * its layers with its mounter's rights: no permission, EROFS or kind
+ * checks (the caller made them on its own inode), ->open of p's fs runs
+ * as for any open. flags: O_PATH, or an access mode with O_APPEND,
+ * O_NONBLOCK, O_DIRECTORY, O_NOATIME. *ret: one reference. ENXIO for
+ * devices and sockets, the fs's ->open errnos, ENOMEM. */
+int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret);
 /* Registers inode as the VFS object for host (dev, ino). */
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino);
 /* Initialises sb (one reference) and allocates its root dentry over root

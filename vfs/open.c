@@ -79,8 +79,11 @@ int vfs_file_host_fd(const struct vfs_file *f)
 int vfs_file_take_host_fd(struct vfs_file *f)
 {
 	int fd = vfs_file_host_fd(f);
-	if (fd >= 0)
-		f->host_fd = -1;
+	if (fd < 0)
+		return fd;
+	if (f->inode->fops && f->inode->fops->take_host_fd)
+		return f->inode->fops->take_host_fd(f);
+	f->host_fd = -1;
 	return fd;
 }
 
@@ -145,6 +148,28 @@ static int may_open(const struct vfs_cred *c, const struct vfs_path *p, int acc,
 	return 0;
 }
 
+int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
+{
+	if (!(flags & O_PATH) && (S_ISSOCK(p->dentry->inode->mode) ||
+				  S_ISCHR(p->dentry->inode->mode) || S_ISBLK(p->dentry->inode->mode)))
+		return -ENXIO;
+	struct vfs_file *f;
+	int r = vfs_file_alloc(p, flags, &f);
+	if (r < 0)
+		return r;
+	struct vfs_inode *inode = p->dentry->inode;
+	if (!(flags & O_PATH) && inode->fops && inode->fops->open) {
+		r = inode->fops->open(f);
+		if (r < 0) {
+			f->flags |= O_PATH; /* no ->release for a failed open */
+			vfs_file_put(f);
+			return r;
+		}
+	}
+	*ret = f;
+	return 0;
+}
+
 /* vfs_open: the fs part, and EROFS for a write open of a file that is not
  * special (as mnt_get_write_access does after the permission checks). */
 static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
@@ -157,23 +182,7 @@ static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file *
 	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special &&
 	    vfs_mnt_rdonly(p->mnt))
 		return -EROFS;
-	if (!(flags & O_PATH) && (S_ISSOCK(inode->mode) || S_ISCHR(inode->mode) ||
-				  S_ISBLK(inode->mode)))
-		return -ENXIO; /* devices and sockets are the dev fs's business */
-	struct vfs_file *f;
-	int r = vfs_file_alloc(p, flags, &f);
-	if (r < 0)
-		return r;
-	if (!(flags & O_PATH) && inode->fops && inode->fops->open) {
-		r = inode->fops->open(f);
-		if (r < 0) {
-			f->flags |= O_PATH; /* no ->release for a failed open */
-			vfs_file_put(f);
-			return r;
-		}
-	}
-	*ret = f;
-	return 0;
+	return vfs_path_open(p, flags, ret);
 }
 
 static int do_tmpfile(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,

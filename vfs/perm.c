@@ -51,6 +51,9 @@ static int mode_check(const struct vfs_cred *c, const struct vfs_inode *inode, i
 int vfs_permission(const struct vfs_cred *c, struct vfs_inode *inode, int mask)
 {
 	mask &= MAY_READ | MAY_WRITE | MAY_EXEC;
+	if ((mask & MAY_WRITE) && inode->sb && (inode->sb->flags & VFS_SB_RDONLY_SB) &&
+	    (S_ISREG(inode->mode) || S_ISDIR(inode->mode) || S_ISLNK(inode->mode)))
+		return -EROFS;
 	if (mode_check(c, inode, mask) == 0)
 		return 0;
 	if (S_ISDIR(inode->mode)) {

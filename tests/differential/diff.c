@@ -364,6 +364,15 @@ static void k_step(const struct diff_step *s, struct res *r, int *fds)
 	case OP_CHDIR:
 		r->ret = k_ret(chdir(s->path));
 		break;
+	case OP_SAMEID: {
+		struct stat st2;
+		r->ret = k_ret(fstatat(at, s->path, &st, AT_SYMLINK_NOFOLLOW));
+		if (r->ret == 0)
+			r->ret = k_ret(fstatat(at, s->path2, &st2, AT_SYMLINK_NOFOLLOW));
+		if (r->ret == 0)
+			r->ret = (st.st_dev == st2.st_dev) | (st.st_ino == st2.st_ino) << 1;
+		break;
+	}
 	case OP_GETCWD:
 		x = k_ret(syscall(SYS_getcwd, buf, s->a ? (size_t)s->a : 256));
 		if (x > 0)
@@ -419,6 +428,8 @@ static int k_setup(unsigned setup, char *dir)
 		    mount(NULL, p, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0)
 			return -1;
 	}
+	if ((setup & SETUP_OVERLAY) && diff_ovl_k_setup(setup, dir) < 0)
+		return -1;
 	umask(022);
 	if (chroot(dir) < 0 || chdir("/") < 0)
 		return -1;
@@ -649,6 +660,15 @@ static void v_step(struct vside *v, const struct diff_step *s, struct res *r)
 	case OP_CHDIR:
 		r->ret = vfs_chdir(ctx, NULL, s->path);
 		break;
+	case OP_SAMEID: {
+		struct stat st2;
+		r->ret = vfs_fstatat(ctx, at, s->path, &st, AT_SYMLINK_NOFOLLOW);
+		if (r->ret == 0)
+			r->ret = vfs_fstatat(ctx, at, s->path2, &st2, AT_SYMLINK_NOFOLLOW);
+		if (r->ret == 0)
+			r->ret = (st.st_dev == st2.st_dev) | (st.st_ino == st2.st_ino) << 1;
+		break;
+	}
 	case OP_GETCWD:
 		x = vfs_getcwd(ctx, buf, s->a ? (size_t)s->a : 256);
 		if (x > 0)
@@ -732,6 +752,8 @@ static int v_setup(struct vside *v, unsigned setup)
 		    (r = v_mount_host(v, "/hro", true)) < 0)
 			return r;
 	}
+	if ((setup & SETUP_OVERLAY) && (r = diff_ovl_v_setup(setup, &v->ctx)) < 0)
+		return r;
 	vfs_umask(&v->ctx, 022);
 	return 0;
 }
@@ -768,7 +790,8 @@ static const char *op_names[] = {
 	[OP_SETXATTR] = "setxattr",  [OP_GETXATTR] = "getxattr",   [OP_LISTXATTR] = "listxattr",
 	[OP_RMXATTR] = "removexattr", [OP_UMASK] = "umask",	   [OP_CRED] = "cred",
 	[OP_CHDIR] = "chdir",	     [OP_FCHDIR] = "fchdir",	   [OP_STATFS] = "statfs",
-	[OP_FSTAT] = "fstat",	     [OP_GETCWD] = "getcwd",	   [OP_HOST] = "host",
+	[OP_FSTAT] = "fstat",	     [OP_GETCWD] = "getcwd",	   [OP_SAMEID] = "sameid",
+	[OP_HOST] = "host",
 };
 
 static void fmt_ret(long r, char *buf, size_t n)
@@ -814,7 +837,8 @@ int diff_run(const struct diff_scenario *sc, bool check_expect, bool verbose, lo
 		return 1;
 	}
 	memset(kr, 0, sz);
-	if ((sc->setup & SETUP_HOST) && diff_host_reset() < 0) {
+	if (((sc->setup & SETUP_HOST) && diff_host_reset() < 0) ||
+	    ((sc->setup & SETUP_OVERLAY) && diff_ovl_reset() < 0)) {
 		fprintf(stderr, "diff: %s: cannot build the host trees\n", sc->name);
 		return 1;
 	}

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vfs/vfs.h"
+
 enum diff_op {
 	OP_OPEN,      /* slot = openat(at, path, a=flags, b=mode) */
 	OP_OPEN2,     /* slot = openat2(at, path, a=flags, c=resolve) */
@@ -46,6 +48,7 @@ enum diff_op {
 	OP_STATFS,    /* statfs(path): compares f_type, f_namelen, mount flags */
 	OP_FSTAT,     /* fstat of slot (fstatat AT_EMPTY_PATH) */
 	OP_GETCWD,    /* getcwd(buf, a ? a : 256): compares the string */
+	OP_SAMEID,    /* lstat path and path2: 1 if st_dev equal, | 2 if st_ino equal */
 	OP_HOST,      /* a change behind the sandbox's back: host op a (DIFF_HOST_*) on the
 			 host tree bound at /h, paths relative to it, b=mode/flags */
 };
@@ -86,6 +89,9 @@ enum diff_setup {
 	SETUP_PLAIN = 0,
 	SETUP_MOUNTS = 1, /* tmpfs at /mnt, read-only at /rom, nr_inodes=4 noexec nodev at /small */
 	SETUP_HOST = 2,	  /* a host tree bound at /h, read-only at /hro */
+	SETUP_OVERLAY = 4, /* overlays of two host lowers (diff_overlay.c): /ov with a
+			      tmpfs upper, /ovr read-only */
+	SETUP_OVERLAY_HOSTUP = 8, /* with SETUP_OVERLAY: /ov's upper on the host (hostfs) */
 };
 
 /* One side's host tree (for OP_HOST), or -1. */
@@ -113,5 +119,16 @@ int diff_run(const struct diff_scenario *sc, bool check_expect, bool verbose, lo
 void diff_sync_sysctls(void);
 /* Prepares the host trees SETUP_HOST binds (call once; removed at exit). */
 int diff_host_init(void);
+
+/* SETUP_OVERLAY (diff_overlay.c): the lower trees, rebuilt before each
+ * scenario; the kernel side's overlay mounts under the chroot-to-be dir;
+ * the VFS side's, in ctx's root. */
+int diff_ovl_init(void);
+int diff_ovl_reset(void);
+int diff_ovl_k_setup(unsigned setup, const char *dir);
+int diff_ovl_v_setup(unsigned setup, struct vfs_ctx *ctx);
+
+extern const struct diff_scenario diff_overlay_scenarios[];
+extern const int diff_noverlay_scenarios;
 
 #endif

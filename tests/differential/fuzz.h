@@ -6,4 +6,6 @@
 /* Decodes data into operations and replays them on both sides; returns
  * the number of mismatching steps. */
 int fuzz_one(const uint8_t *data, size_t size, bool verbose);
+/* The same in the world setup (SETUP_*), every byte an operation. */
+int fuzz_one_in(unsigned setup, const uint8_t *data, size_t size, bool verbose);
 #endif

@@ -27,17 +27,30 @@ int main(int argc, char **argv)
 	}
 	long steps = 0;
 	int bad = 0;
-	for (int i = 0; i < diff_nscenarios + diff_nhost_scenarios; i++) {
-		const struct diff_scenario *sc = i < diff_nscenarios ? &diff_scenarios[i]
-								      : &diff_host_scenarios[i - diff_nscenarios];
-		bool want = first >= argc;
-		for (int j = first; j < argc; j++)
-			want |= strcmp(argv[j], sc->name) == 0;
-		if (!want)
-			continue;
-		int b = diff_run(sc, true, verbose, &steps);
-		printf("%-16s %3d steps, %d mismatches\n", sc->name, sc->nsteps, b);
-		bad += b;
+	if (diff_ovl_init() < 0) {
+		perror("differential: overlay trees");
+		return 1;
+	}
+	const struct {
+		const struct diff_scenario *v;
+		int n;
+	} tables[] = {
+		{diff_scenarios, diff_nscenarios},
+		{diff_host_scenarios, diff_nhost_scenarios},
+		{diff_overlay_scenarios, diff_noverlay_scenarios},
+	};
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (int i = 0; i < tables[t].n; i++) {
+			const struct diff_scenario *sc = &tables[t].v[i];
+			bool want = first >= argc;
+			for (int j = first; j < argc; j++)
+				want |= strcmp(argv[j], sc->name) == 0;
+			if (!want)
+				continue;
+			int b = diff_run(sc, true, verbose, &steps);
+			printf("%-16s %3d steps, %d mismatches\n", sc->name, sc->nsteps, b);
+			bad += b;
+		}
 	}
 	printf("scenario steps: %ld\n", steps);
 	printf("mismatches: %d\n", bad);

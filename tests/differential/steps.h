@@ -68,6 +68,7 @@
 #define FCHDIR(sl, e) { .op = OP_FCHDIR, .slot = sl, .expect = e }
 #define GETCWD(size, e) { .op = OP_GETCWD, .a = size, .expect = e }
 #define STATFS(p, e) { .op = OP_STATFS, .path = p, .expect = e }
+#define SAMEID(p, p2, e) { .op = OP_SAMEID, .path = p, .path2 = p2, .expect = e }
 
 #define HOST(o, p, q, m) { .op = OP_HOST, .a = o, .path = p, .path2 = q, .b = m, .expect = OK }
 #define HOST_RENAME(o, n) HOST(DIFF_HOST_RENAME, o, n, 0)

@@ -7,6 +7,12 @@
 #
 #   run.sh VEIL [BACKEND...]        BACKEND: kernel, emulate (default: kernel)
 #
+# A case may add to its sandbox's command line (`# veil: ARGS`) and do the
+# same natively in its private mount namespace before it starts
+# (`# native: SHELL COMMANDS`); $SCRATCH in either stands for a host
+# directory made fresh for every run, holding two small trees l1 and l2
+# (overlay lowers, say) and empty u and w.
+#
 # Native runs need a private mount namespace for the tmpfs on /tmp: as root
 # that is `unshare -m`, otherwise `unshare -rm` (a user namespace).
 set -u
@@ -16,7 +22,17 @@ shift
 here=$(cd "$(dirname "$0")" && pwd)
 cases="$here/cases"
 out=$(mktemp -d /tmp/veil-scenarios.XXXXXX)
-trap 'rm -rf "$out"' EXIT
+# Not under /tmp: a native run mounts a fresh tmpfs there.
+scratch=$(mktemp -d /var/tmp/veil-scratch.XXXXXX)
+trap 'rm -rf "$out" "$scratch"' EXIT
+
+fresh_scratch() {
+	rm -rf "$scratch" && mkdir -p "$scratch/l1/d" "$scratch/l1/lo" "$scratch/l2/d" \
+		"$scratch/l2/m2" "$scratch/u" "$scratch/w" &&
+	(cd "$scratch" && echo a1 > l1/a && echo low > l1/both && echo x > l1/d/x &&
+	 echo y > l1/d/y && echo gone > l1/gone && echo f > l1/lo/f && echo high > l2/both &&
+	 echo z > l2/d/z && echo m > l2/m2/f)
+}
 
 if [ "$(id -u)" = 0 ]; then unshare_native="unshare -m --propagation private"
 else unshare_native="unshare -rm --propagation private"; fi
@@ -28,10 +44,11 @@ else unshare_native="unshare -rm --propagation private"; fi
 sandbox() {
 	backend=$1
 	shift
+	# shellcheck disable=SC2086 # the case's extra arguments are words
 	"$veil" --backend="$backend" \
 		--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib \
 		--symlink usr/lib64 /lib64 --symlink usr/sbin /sbin \
-		--ro-bind /etc /etc --tmpfs /tmp --dir /tmp/w --chdir /tmp/w --dev /dev --proc /proc \
+		--ro-bind /etc /etc --tmpfs /tmp --dir /tmp/w --chdir /tmp/w --dev /dev --proc /proc $extra \
 		--setenv HOME /tmp/w --setenv LC_ALL C --setenv TZ UTC \
 		-- "$@"
 }
@@ -43,8 +60,8 @@ native() {
 	$unshare_native sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
-		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && cd /tmp/w &&
-		HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
+		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && eval "${NSETUP:-:}" &&
+		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
 }
 
 n=0
@@ -61,6 +78,10 @@ for f in "$cases"/*.sh; do
 	# The script travels as an argument, so no path to it needs to exist in
 	# the sandbox and messages that name it read the same everywhere.
 	script=$(cat "$f")
+	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
+	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
+	export NSETUP
+	fresh_scratch
 	native sh -c "$script" "$name" >"$out/$name.native.out" 2>"$out/$name.native.err"
 	echo "exit $?" >>"$out/$name.native.out"
 	if [ -s "$out/$name.native.out" ]; then
@@ -71,6 +92,7 @@ for f in "$cases"/*.sh; do
 	steps=$((steps + $(grep -c . "$out/$name.native.out")))
 	for b in "$@"; do
 		i=$((i + 1))
+		fresh_scratch
 		sandbox "$b" sh -c "$script" "$name" >"$out/$name.$b.out" 2>"$out/$name.$b.err"
 		echo "exit $?" >>"$out/$name.$b.out"
 		if cmp -s "$out/$name.native.out" "$out/$name.$b.out" &&
