@@ -100,5 +100,12 @@ SYS_HANDLER(fremovexattr);
 /* sys_socket.c */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
+SYS_HANDLER(getsockname);
+SYS_HANDLER(getpeername);
+
+/* sock_send.c */
+SYS_HANDLER(sendto);
+SYS_HANDLER(sendmsg);
+SYS_HANDLER(sendmmsg);
 
 #endif
