@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/cleanup.h"
 #include "base/log.h"
 #include "sentry/host_act.h"
 #include "sentry/shadow.h"
@@ -32,11 +33,18 @@ struct sock_entry {
 int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, struct sock_addr *ret)
 {
 	memset(ret, 0, sizeof(*ret));
+	ret->pin = -1;
 	/* The kernel's move_addr_to_kernel: an int length in 0..128. */
 	if ((int)len < 0 || len > sizeof(ret->ss))
 		return -EINVAL;
 	ret->len = (socklen_t)len;
 	return len ? call->ops->read_mem(call, &ret->ss, addr, len) : 0;
+}
+
+void sock_addr_release(struct sock_addr *a)
+{
+	closep(&a->pin);
+	a->pin = -1;
 }
 
 int sock_kind(int host, int *domain, int *type)
@@ -119,6 +127,30 @@ void sentry_sockets_free(struct sentry *s)
 	sentry_sockets_waiters_free();
 }
 
+/* A socket inode no sandbox bind made: a host socket under a hostfs bind
+ * (its O_PATH fd, duplicated into *pin: the kernel follows the magic link
+ * to the very inode the VFS resolved), or nothing to reach (a tmpfs inode
+ * made with mknod): ECONNREFUSED, as the kernel for a socket inode nobody
+ * listens on. */
+static int host_socket(struct vfs_ctx *c, const char *path, int *pin)
+{
+	struct vfs_file *f;
+	int r = vfs_openat(c, NULL, path, O_PATH, 0, &f);
+	if (r < 0)
+		return r;
+	int obj = vfs_file_host_object(f);
+	r = obj < 0 ? -ECONNREFUSED : fcntl(obj, F_DUPFD_CLOEXEC, 0);
+	if (obj >= 0 && r < 0)
+		r = -errno;
+	vfs_file_put(f);
+	if (r < 0) {
+		log_debug("unix socket %s: nothing the sandbox can reach", path);
+		return r;
+	}
+	*pin = r;
+	return 0;
+}
+
 int sock_addr_to_host(struct sentry *s, struct vfs_ctx *c, struct sock_addr *a)
 {
 	if (is_abstract(a))
@@ -138,14 +170,19 @@ int sock_addr_to_host(struct sentry *s, struct vfs_ctx *c, struct sock_addr *a)
 	if (r < 0)
 		return r;
 	struct sock_entry *e = find_by_inode(s, st.st_dev, st.st_ino);
-	if (!e) {
-		log_debug("unix socket %s: not one the sandbox bound (not supported yet)", path);
-		return -ECONNREFUSED;
+	char real[SUN_MAX];
+	if (e) {
+		snprintf(real, sizeof(real), "%s", e->real);
+	} else {
+		r = host_socket(c, path, &a->pin);
+		if (r < 0)
+			return r;
+		snprintf(real, sizeof(real), "/proc/self/fd/%d", a->pin);
 	}
 	struct sockaddr_un *un = (struct sockaddr_un *)&a->ss;
 	memset(un->sun_path, 0, SUN_MAX);
-	memcpy(un->sun_path, e->real, strlen(e->real));
-	a->len = (socklen_t)(SUN_OFF + strlen(e->real) + 1);
+	memcpy(un->sun_path, real, strlen(real));
+	a->len = (socklen_t)(SUN_OFF + strlen(real) + 1);
 	return 0;
 }
 

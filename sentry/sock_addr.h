@@ -30,11 +30,14 @@
 struct sock_addr {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	int pin; /* a host socket's O_PATH fd that ss names, or -1 */
 };
 
 /* Copies the address at `addr` (`len` bytes) once. 0, -EINVAL (len above
  * sockaddr_storage's size, as the kernel), -EFAULT. */
 int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, struct sock_addr *ret);
+/* After the call made with it: lets the pin go. */
+void sock_addr_release(struct sock_addr *a);
 
 /* The socket's family (SO_DOMAIN) and type (SO_TYPE) on the sentry's copy:
  * 0, or -ENOTSOCK and the like. */
@@ -43,8 +46,12 @@ int sock_kind(int host, int *domain, int *type);
 /* For a connect or send on a unix socket: `a` rewritten in place to the
  * host address to use. A path is resolved as the task sees it: ENOENT,
  * ECONNREFUSED (not a socket, or one no sandbox bind made), EACCES (no
- * write permission), ... Abstract names get the sandbox's prefix. Other
- * shapes stay as they are for the kernel to judge. 0 or -errno. */
+ * write permission), ... A socket a sandbox bind made is its real path in
+ * the scratch directory; one a hostfs bind brings in from the host is
+ * reached through /proc/self/fd/N of the VFS's O_PATH fd on it (held in
+ * a->pin until sock_addr_release). Abstract names get the sandbox's
+ * prefix. Other shapes stay as they are for the kernel to judge. 0 or
+ * -errno. */
 int sock_addr_to_host(struct sentry *s, struct vfs_ctx *c, struct sock_addr *a);
 
 /* bind of the sentry's copy `host` (a unix socket) to the program's

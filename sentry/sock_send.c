@@ -58,6 +58,7 @@ struct send_copy {
 
 static void send_copy_free(struct send_copy *sc)
 {
+	sock_addr_release(&sc->addr);
 	free(sc->data);
 	free(sc->control);
 	for (size_t i = 0; i < sc->nfds; i++)
@@ -309,7 +310,7 @@ SYS_HANDLER(sendto)
 	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
 	if (host < 0)
 		return host;
-	_cleanup_(send_copy_free) struct send_copy sc = {0};
+	_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
 	if (call->args[4]) {
 		int r = sock_addr_read(call, call->args[4], call->args[5], &sc.addr);
 		if (r < 0)
@@ -337,7 +338,7 @@ SYS_HANDLER(sendmsg)
 	int r = call->ops->read_mem(call, &m, call->args[1], sizeof(m));
 	if (r < 0)
 		return r;
-	_cleanup_(send_copy_free) struct send_copy sc = {0};
+	_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
 	r = read_msg(s, call, &m, domain, type, &sc);
 	if (r < 0)
 		return r;
@@ -366,7 +367,7 @@ SYS_HANDLER(sendmmsg)
 		uint64_t at = vec + (uint64_t)i * sizeof(struct mmsghdr);
 		struct msghdr m;
 		long r = call->ops->read_mem(call, &m, at, sizeof(m));
-		_cleanup_(send_copy_free) struct send_copy sc = {0};
+		_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
 		if (r == 0)
 			r = read_msg(s, call, &m, domain, type, &sc);
 		if (r == 0)

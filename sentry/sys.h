@@ -103,6 +103,9 @@ SYS_HANDLER(connect);
 SYS_HANDLER(getsockname);
 SYS_HANDLER(getpeername);
 
+/* sys_inotify.c */
+SYS_HANDLER(inotify_add_watch);
+
 /* sock_send.c */
 SYS_HANDLER(sendto);
 SYS_HANDLER(sendmsg);

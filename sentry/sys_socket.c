@@ -72,7 +72,7 @@ static bool connect_never_waits(int domain, int type)
 
 SYS_HANDLER(connect)
 {
-	struct sock_addr a;
+	_cleanup_(sock_addr_release) struct sock_addr a = {.pin = -1};
 	int r = sock_addr_read(call, call->args[1], call->args[2], &a);
 	if (r < 0)
 		return r;

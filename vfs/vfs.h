@@ -162,6 +162,11 @@ void vfs_file_put(struct vfs_file *f);
  * O_APPEND; borrowed: it lives as long as the file. -EBADF for O_PATH
  * files, -EISDIR for directories, -ENXIO for other kinds. */
 int vfs_file_host_fd(const struct vfs_file *f);
+/* The host object behind an open file of any kind, O_PATH included (the
+ * inode's ->host_object): a borrowed fd, or -EOPNOTSUPP when the object
+ * lives only in the VFS (tmpfs; its regular files' data is in the memfd
+ * vfs_file_host_fd gives). */
+int vfs_file_host_object(const struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
@@ -222,6 +227,7 @@ int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		  const struct timespec times[2], int flags);
 int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length);
 int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
+/* statfs(2); an empty path with a dirf is fstatfs(2) of that file. */
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret);
 
 /* The xattr family, path-based like getxattr/lgetxattr (AT_SYMLINK_NOFOLLOW

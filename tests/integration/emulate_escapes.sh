@@ -45,7 +45,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..20"
+echo "1..22"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -183,14 +183,17 @@ st = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); st.bind(w + "/host.sock"
 dg = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); dg.bind(w + "/host.dgram")
 ab = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); ab.bind("\0" + w + "/abstract"); ab.listen(64)
 tcp = socket.socket(); tcp.bind(("127.0.0.1", 0)); tcp.listen(1024)
+inb = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); inb.bind(w + "/data/inbind.sock"); inb.listen(8)
 open(w + "/port.tmp", "w").write(str(tcp.getsockname()[1])); os.rename(w + "/port.tmp", w + "/port")
 hits = 0
 while True:
-    r, _, _ = select.select([st, dg, ab, tcp], [], [])
+    r, _, _ = select.select([st, dg, ab, tcp, inb], [], [])
     for s in r:
         if s is dg: s.recv(100)
+        elif s is inb:
+            c = s.accept()[0]; c.sendall(b"hello from the host"); c.close()
         else: s.accept()[0].close()
-        if s is not tcp:
+        if s is not tcp and s is not inb:
             hits += 1
             open(w + "/hits", "w").write(str(hits))' "$work" &
 listener=$!
@@ -242,4 +245,25 @@ for i in range(600):
         s.close()
 stop = True; t.join()
 print("inet ok" if inet_ok else "no inet connect")' "$port")"
+# A host socket inside a bind is the sandbox's to reach, as under the
+# kernel backend: the sentry connects to the inode the VFS resolved.
+check "a host socket inside a bind" "hello from the host /data/inbind.sock" \
+	"$(run python3 -c 'import socket
+s = socket.socket(socket.AF_UNIX)
+s.connect("/data/inbind.sock")
+print(s.recv(100).decode(), s.getpeername().replace("'"$work"'", ""))')"
 check "nothing reached the host unix sockets" "0" "$(cat "$work/hits")"
+
+# Not an escape but the same rule: a watch nothing can deliver (a tmpfs
+# directory, whose entries exist only in the sentry) fails loudly instead
+# of staying silent; a host directory's watch is the kernel's own.
+# (python names EOPNOTSUPP by its alias ENOTSUP.)
+check "inotify watches that cannot deliver are refused" "ENOTSUP ENOTSUP ok" \
+	"$(run python3 -c 'import ctypes, errno, os
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(0)
+os.symlink("x", "/tmp/l")
+out = []
+for p, m in ((b"/tmp", 0x100), (b"/tmp/l", 0x4 | 0x02000000), (b"/data", 0x100)):
+    out.append("ok" if libc.inotify_add_watch(fd, p, m) >= 0 else errno.errorcode[ctypes.get_errno()])
+print(*out)')"

@@ -232,6 +232,15 @@ int main(int argc, char **argv)
 			close((int)r);
 	}
 	socket_storm(iters / 2);
+	/* inotify_add_watch on a real instance: hostile paths and masks. */
+	int in = (int)syscall(SYS_inotify_init1, 0);
+	for (long i = 0; i < iters / 10; i++) {
+		uint64_t mask = next() % 2 ? next() & 0xfff : hostile();
+		if (syscall(SYS_inotify_add_watch, next() % 4 ? in : (int)hostile(), hostile(), mask) > 0 &&
+		    next() % 2)
+			syscall(SYS_inotify_rm_watch, in, 1);
+	}
+	close(in);
 	/* Still served, still right. */
 	if ((uid_t)syscall(SYS_getuid) != uid)
 		return 11;
