@@ -48,4 +48,13 @@ print("too many fds:", err(lambda: c.sendmsg([b"c"], [(socket.SOL_SOCKET, socket
 print("unknown type:", err(lambda: c.sendmsg([b"c"], [(socket.SOL_SOCKET, 77, b"1234")])))
 print("other level:", err(lambda: c.sendmsg([b"c"], [(6, 1, b"1234")])))
 print("queued:", len([d.recv(10) for _ in range(1)]))
+os.mkdir("dir"); open("dir/entry", "w").close()
+e, g = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+dfd = os.open("dir", os.O_RDONLY | os.O_DIRECTORY)
+e.sendmsg([b"d"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [dfd]))])
+os.close(dfd)
+msg, anc, flags, addr = g.recvmsg(10, socket.CMSG_SPACE(4))
+got = array.array("i", anc[0][2][:4])[0]
+print("directory fd that travelled:", os.listdir(got), os.stat("entry", dir_fd=got).st_size)
+
 '
