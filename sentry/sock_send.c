@@ -19,6 +19,7 @@
  *   then see a short count where the kernel would have waited for room for
  *   the rest, as after a signal. */
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,9 +74,8 @@ static int read_data(struct platform_call *call, const struct iovec *iov, size_t
 	for (size_t i = 0; i < n; i++) {
 		if ((ssize_t)iov[i].iov_len < 0)
 			return -EINVAL;
-		total += iov[i].iov_len;
-		if ((ssize_t)total < 0)
-			return -EINVAL;
+		/* The kernel clamps the sum (MAX_RW_COUNT); so does SEND_MAX. */
+		total = iov[i].iov_len > SIZE_MAX - total ? SIZE_MAX : total + iov[i].iov_len;
 	}
 	if (total > SEND_MAX) {
 		if (type != SOCK_STREAM)
@@ -255,9 +255,13 @@ static int prepare(struct sentry *s, struct platform_call *call, int domain, str
 	return call->ops->valid(call) ? 0 : -ENOENT;
 }
 
-/* The sentry sends with MSG_NOSIGNAL (the SIGPIPE is not its own). */
+/* The sentry sends with MSG_NOSIGNAL (the SIGPIPE is not its own), and
+ * never MSG_ZEROCOPY: the kernel would send from the sentry's buffer after
+ * the call, when that memory may hold something else (the send is then an
+ * ordinary copy, and no completion comes on the error queue). */
 static long send_now(int host, const struct msghdr *msg, int flags)
 {
+	flags &= ~MSG_ZEROCOPY;
 	struct host_privs hp;
 	host_act_begin(&hp);
 	long r = sendmsg(host, msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -287,7 +291,7 @@ static long send_or_wait(struct platform_call *call, int host, struct send_copy 
 	if (r != -EAGAIN || !would_wait(host, flags))
 		return r;
 	struct sock_wait w = {.op = SOCK_WAIT_SENDMSG, .host = host, .msg = &sc->msg,
-			      .flags = flags, .mmsg_len = mmsg_len};
+			      .flags = flags & ~MSG_ZEROCOPY, .mmsg_len = mmsg_len};
 	return sock_wait_start(call, &w);
 }
 
