@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "base/log.h"
 #include "sentry/host_act.h"
 #include "sentry/shadow.h"
+#include "sentry/sock_mirror.h"
 #include "sentry/sock_wait.h"
 #include "vfs/vfs.h"
 
@@ -24,8 +27,10 @@
 struct sock_entry {
 	dev_t dev;
 	ino_t ino;
-	char real[SUN_MAX];
-	struct sockaddr_un given;
+	char real[SUN_MAX];      /* where connect and send go */
+	int pin;                 /* mirrored: an O_PATH fd on it, real is its /proc/self/fd */
+	char root[SUN_MAX];      /* mirrored: the directory it lives under */
+	struct sockaddr_un given; /* not mirrored: what getsockname shows instead */
 	socklen_t given_len;
 	struct sock_entry *next;
 };
@@ -117,10 +122,30 @@ static struct sock_entry *find_by_inode(struct sentry *s, dev_t dev, ino_t ino)
 	return NULL;
 }
 
+static int remove_one(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st, (void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+/* A mirror root: directories and the one socket the sentry made, which
+ * the program cannot reach (nothing to follow; FTW_PHYS all the same). */
+static void remove_tree(const char *root)
+{
+	nftw(root, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 void sentry_sockets_free(struct sentry *s)
 {
 	for (struct sock_entry *e = s->sockets, *next; e; e = next) {
 		next = e->next;
+		closep(&e->pin);
+		if (e->root[0])
+			remove_tree(e->root);
 		free(e);
 	}
 	s->sockets = NULL;
@@ -195,6 +220,30 @@ static int bind_as_program(int host, const void *sa, socklen_t len)
 	return r;
 }
 
+/* The program's socket bound under its own name in a fresh directory of
+ * the scratch dir (sock_mirror.c). 0, -EPERM (not possible here), -errno. */
+static int mirror_bind(struct sentry *s, struct vfs_ctx *c, int host, const char *path,
+		       struct sock_entry *e)
+{
+	char root[SUN_MAX], cwd[PATH_MAX] = "/";
+	if (path[0] != '/' && vfs_getcwd(c, cwd, sizeof(cwd)) < 0)
+		return -EPERM;
+	int r = shadow_socket_path(s->shadows, root, sizeof(root));
+	if (r < 0)
+		return r;
+	if (mkdir(root, 0700) < 0)
+		return -errno;
+	int pin = sock_mirror_bind(host, root, cwd, path);
+	if (pin < 0) {
+		remove_tree(root);
+		return pin;
+	}
+	snprintf(e->root, sizeof(e->root), "%s", root);
+	e->pin = pin;
+	snprintf(e->real, sizeof(e->real), "/proc/self/fd/%d", pin);
+	return 0;
+}
+
 int sock_unix_bind(struct sentry *s, struct vfs_ctx *c, int host, const struct sock_addr *a)
 {
 	if (is_abstract(a)) {
@@ -217,12 +266,19 @@ int sock_unix_bind(struct sentry *s, struct vfs_ctx *c, int host, const struct s
 	struct stat st;
 	struct sock_entry *e = calloc(1, sizeof(*e));
 	r = e ? vfs_fstatat(c, NULL, path, &st, AT_SYMLINK_NOFOLLOW) : -ENOMEM;
+	if (e)
+		e->pin = -1;
 	if (r == 0)
+		r = mirror_bind(s, c, host, path, e);
+	if (r == -EPERM) {
+		/* No chroot here: a scratch path, translated by getsockname
+		 * and getpeername only. */
 		r = shadow_socket_path(s->shadows, e->real, sizeof(e->real));
-	if (r == 0) {
-		struct sockaddr_un sa = {.sun_family = AF_UNIX};
-		memcpy(sa.sun_path, e->real, strlen(e->real));
-		r = bind_as_program(host, &sa, sizeof(sa));
+		if (r == 0) {
+			struct sockaddr_un sa = {.sun_family = AF_UNIX};
+			memcpy(sa.sun_path, e->real, strlen(e->real));
+			r = bind_as_program(host, &sa, sizeof(sa));
+		}
 	}
 	if (r < 0) {
 		vfs_unlinkat(c, NULL, path, 0);
@@ -258,7 +314,7 @@ void sock_addr_to_program(struct sentry *s, struct sock_addr *a)
 	char path[SUN_MAX + 1];
 	path_of(a, path);
 	for (struct sock_entry *e = s->sockets; e; e = e->next) {
-		if (strcmp(e->real, path) == 0) {
+		if (e->pin < 0 && strcmp(e->real, path) == 0) {
 			memset(&a->ss, 0, sizeof(a->ss));
 			memcpy(&a->ss, &e->given, e->given_len);
 			a->len = e->given_len;

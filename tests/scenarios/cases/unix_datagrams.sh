@@ -1,5 +1,6 @@
 # Unix datagram sockets: sendto and sendmsg to paths (relative and
-# absolute), the names getsockname and getpeername show, an abstract name,
+# absolute), the names getsockname, getpeername and recvfrom show (as the
+# program gave them, relative or with .. in them), an abstract name,
 # autobind, and the errors of sending to nothing, to a file, and without
 # write permission on the socket.
 set -u
@@ -22,13 +23,18 @@ print("sendto:", cli.sendto(b"one", "srv"))
 print("sendmsg:", cli.sendmsg([b"tw", b"o"], [], 0, "./srv"))
 for _ in range(2):
     data, src = srv.recvfrom(100)
-    print("got", data, "from a named sender:", bool(src))
+    print("got", data, "from", src == os.getcwd() + "/cli", src[-4:])
 srv.sendto(b"back", os.getcwd() + "/cli")
 print("reply:", cli.recv(100))
 cli.connect("srv")
 print("peer:", cli.getpeername())
 cli.send(b"connected")
 print("got", srv.recv(100))
+os.mkdir("sub")
+odd = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+odd.bind("sub/../odd")
+odd.sendto(b"odd", "srv")
+print("odd name:", odd.getsockname(), srv.recvfrom(100))
 anon = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 anon.sendto(b"anon", "srv")
 data, src = srv.recvfrom(100)
