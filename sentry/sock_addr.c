@@ -32,8 +32,12 @@ struct sock_entry {
 	char root[SUN_MAX];      /* mirrored: the directory it lives under */
 	struct sockaddr_un given; /* not mirrored: what getsockname shows instead */
 	socklen_t given_len;
+	char *where;             /* the name as an absolute sandbox path, for pruning */
 	struct sock_entry *next;
 };
+
+/* Entries after the last prune (see prune_entries). */
+static size_t n_entries, n_pruned;
 
 int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, struct sock_addr *ret)
 {
@@ -146,9 +150,11 @@ void sentry_sockets_free(struct sentry *s)
 		closep(&e->pin);
 		if (e->root[0])
 			remove_tree(e->root);
+		free(e->where);
 		free(e);
 	}
 	s->sockets = NULL;
+	n_entries = n_pruned = 0;
 	sentry_sockets_waiters_free();
 }
 
@@ -218,6 +224,34 @@ static int bind_as_program(int host, const void *sa, socklen_t len)
 	int r = bind(host, sa, len) < 0 ? -errno : 0;
 	host_act_end(&hp);
 	return r;
+}
+
+/* The program closes and unlinks its sockets without the sentry: when the
+ * entries have doubled since the last prune (and are 256 or more), those
+ * whose name no longer leads to their inode (unlinked, or renamed away)
+ * go with their fd and directory, so binding in a loop does not pile them
+ * up. (A socket renamed away is then ECONNREFUSED at its new name.) */
+static void prune_entries(struct sentry *s, struct vfs_ctx *c)
+{
+	if (n_entries < 256 || n_entries < 2 * n_pruned)
+		return;
+	for (struct sock_entry **pp = &s->sockets; *pp;) {
+		struct sock_entry *e = *pp;
+		struct stat st;
+		if (e->where && vfs_fstatat(c, NULL, e->where, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == e->dev && st.st_ino == e->ino) {
+			pp = &e->next;
+			continue;
+		}
+		*pp = e->next;
+		closep(&e->pin);
+		if (e->root[0])
+			remove_tree(e->root);
+		free(e->where);
+		free(e);
+		n_entries--;
+	}
+	n_pruned = n_entries;
 }
 
 /* The program's socket bound under its own name in a fresh directory of
@@ -291,8 +325,15 @@ int sock_unix_bind(struct sentry *s, struct vfs_ctx *c, int host, const struct s
 	e->given.sun_family = AF_UNIX;
 	memcpy(e->given.sun_path, path, strlen(path));
 	e->given_len = (socklen_t)(SUN_OFF + strlen(path) + 1);
+	char where[PATH_MAX + SUN_MAX + 2] = "";
+	if (path[0] != '/' && vfs_getcwd(c, where, PATH_MAX) >= 0)
+		strcat(where, "/");
+	strcat(where, path);
+	e->where = strdup(where);
 	e->next = s->sockets;
 	s->sockets = e;
+	n_entries++;
+	prune_entries(s, c);
 	return 0;
 }
 
