@@ -1,7 +1,7 @@
 # Unix datagram sockets: sendto and sendmsg to paths (relative and
 # absolute), the names getsockname, getpeername and recvfrom show (as the
 # program gave them, relative or with .. in them), an abstract name,
-# autobind, and the errors of sending to nothing, to a file, and without
+# autobind, 600 sockets bound and unlinked, and the errors of sending to nothing, to a file, and without
 # write permission on the socket.
 set -u
 PATH=/usr/bin:/bin
@@ -58,6 +58,12 @@ print("to an abstract nothing:", err(lambda: anon.sendto(b"x", name + "-none")))
 print("bound again:", err(lambda: srv.bind("other")))
 print("exists after failed bind:", os.path.exists("other"))
 print("stream to dgram:", err(lambda: socket.socket(socket.AF_UNIX, socket.SOCK_STREAM).connect("srv")))
+for i in range(600):   # bound and unlinked: what the sentry keeps must not pile up
+    t = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); t.bind("t%d" % i); t.close(); os.unlink("t%d" % i)
+os.rename("srv", "srv2")
+anon.sendto(b"after many", "srv2")
+print("after many binds:", srv.recv(100), srv.getsockname())
+os.rename("srv2", "srv")
 os.chmod("srv", 0)
 if os.getuid() != 0:
     print("no write permission:", err(lambda: anon.sendto(b"x", "srv")))
