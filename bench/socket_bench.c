@@ -90,6 +90,19 @@ int main(int argc, char **argv)
 		close(got);
 	});
 
+	/* A unix socket bound to a path (a helper's chroot under the sentry). */
+	long nb = n / 20 ? n / 20 : 1;
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/socket_bench.%d", (int)getpid());
+	struct sockaddr_un ua = {.sun_family = AF_UNIX};
+	memcpy(ua.sun_path, path, strlen(path));
+	TIME("unix bind+close+unlink", nb, {
+		int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		bind(s, (struct sockaddr *)&ua, sizeof(ua));
+		close(s);
+		unlink(path);
+	});
+
 	/* TCP on loopback: a blocking connect (a waiter under the sentry). */
 	int l = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in t = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};

@@ -8,7 +8,7 @@ n=${2:-20000}
 exe=$(cd "$b" && pwd)/bench/socket_bench
 "$exe" "$n" > /tmp/socket_bench.native.$$
 "$b/cmd/veil" --backend=emulate --ro-bind /usr /usr --symlink usr/lib /lib \
-	--symlink usr/lib64 /lib64 --ro-bind "$(dirname "$exe")" /bench -- /bench/socket_bench "$n" > /tmp/socket_bench.emulate.$$
+	--symlink usr/lib64 /lib64 --tmpfs /tmp --ro-bind "$(dirname "$exe")" /bench -- /bench/socket_bench "$n" > /tmp/socket_bench.emulate.$$
 paste /tmp/socket_bench.native.$$ /tmp/socket_bench.emulate.$$ | awk -F'\t' '{
 	split($1, a, / +/); nn = a[length(a) - 1]; split($2, e, / +/); en = e[length(e) - 1]
 	name = substr($1, 1, 34)
