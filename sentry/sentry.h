@@ -125,8 +125,13 @@ bool sentry_files_gc(struct sentry *s);
  * no fd holds any more does not stand for the new one. */
 void sentry_files_sweep(struct sentry *s);
 
-/* sys_socket.c: forgets the sandbox's bound unix sockets. */
+/* sock_addr.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);
+/* sock_wait.c: a signal is being delivered to task `tid` (its ptrace
+ * signal-delivery stop, before it runs on): the kernel has dropped any
+ * notification it was waiting in, so the waiters making a blocking socket
+ * call for it are killed (and waited for) now. */
+void sentry_task_signal(struct sentry *s, pid_t tid);
 
 /* Serves one trapped call and answers it through call->ops. */
 void sentry_dispatch(struct sentry *s, struct platform_call *call);

@@ -100,5 +100,15 @@ SYS_HANDLER(fremovexattr);
 /* sys_socket.c */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);
+SYS_HANDLER(getsockname);
+SYS_HANDLER(getpeername);
+
+/* sys_inotify.c */
+SYS_HANDLER(inotify_add_watch);
+
+/* sock_send.c */
+SYS_HANDLER(sendto);
+SYS_HANDLER(sendmsg);
+SYS_HANDLER(sendmmsg);
 
 #endif

@@ -378,7 +378,9 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length)
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret)
 {
 	struct vfs_path p;
-	int r = vfs_walk(ctx, dirf, path, LOOKUP_FOLLOW, &p);
+	/* "" under a file is the file itself: fstatfs. */
+	int r = vfs_walk(ctx, dirf, path, LOOKUP_FOLLOW | (dirf && !path[0] ? LOOKUP_EMPTY : 0),
+			 &p);
 	if (r < 0)
 		return r;
 	memset(ret, 0, sizeof(*ret));

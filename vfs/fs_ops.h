@@ -251,6 +251,10 @@ struct vfs_inode_ops {
 			int flags);
 	ssize_t (*listxattr)(struct vfs_inode *inode, char *buf, size_t size);
 	int (*removexattr)(struct vfs_inode *inode, const char *name);
+	/* The host object behind the inode, whatever its kind, as a borrowed
+	 * fd (hostfs: its O_PATH fd), for watching it with inotify. NULL: the
+	 * object exists only in the VFS (tmpfs). */
+	int (*host_object)(struct vfs_inode *inode);
 };
 
 /* Emits one directory entry: returns false when the caller's buffer is

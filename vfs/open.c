@@ -92,6 +92,13 @@ const struct vfs_path *vfs_file_path(const struct vfs_file *f)
 	return &f->path;
 }
 
+int vfs_file_host_object(const struct vfs_file *f)
+{
+	if (!f->inode->ops->host_object)
+		return -EOPNOTSUPP;
+	return f->inode->ops->host_object(f->inode);
+}
+
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f)
 {
 	return f->inode;

@@ -190,6 +190,11 @@ int vfs_file_host_fd(const struct vfs_file *f);
  * IN_CLOSE_WRITE a watcher waits for. The file's metadata calls go through
  * its inode and still work. Errors as vfs_file_host_fd. */
 int vfs_file_take_host_fd(struct vfs_file *f);
+/* The host object behind an open file of any kind, O_PATH included (the
+ * inode's ->host_object): a borrowed fd, or -EOPNOTSUPP when the object
+ * lives only in the VFS (tmpfs; its regular files' data is in the memfd
+ * vfs_file_host_fd gives). */
+int vfs_file_host_object(const struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
@@ -255,6 +260,7 @@ int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		  const struct timespec times[2], int flags);
 int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length);
 int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
+/* statfs(2); an empty path with a dirf is fstatfs(2) of that file. */
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret);
 
 /* The xattr family, path-based like getxattr/lgetxattr (AT_SYMLINK_NOFOLLOW

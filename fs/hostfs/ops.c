@@ -376,11 +376,18 @@ static int hostfs_removexattr(struct vfs_inode *inode, const char *name)
 	return r < 0 ? -errno : 0;
 }
 
+static int hostfs_host_object(struct vfs_inode *inode)
+{
+	return HOSTFS_I(inode)->fd;
+}
+
+/* xattrs, and the host object (every kind has one) */
 #define HOSTFS_XATTR_OPS                       \
 	.getxattr = hostfs_getxattr,           \
 	.setxattr = hostfs_setxattr,           \
 	.listxattr = hostfs_listxattr,         \
-	.removexattr = hostfs_removexattr
+	.removexattr = hostfs_removexattr,     \
+	.host_object = hostfs_host_object
 
 /* --- open files -------------------------------------------------------------------- */
 

@@ -443,7 +443,9 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}
-		/* Signal-delivery-stop: deliver it. */
+		/* Signal-delivery-stop: deliver it (the sentry first abandons
+		 * any blocking call it was making for the task). */
+		sentry_task_signal(u->sentry, pid);
 		resume(pid, RESUME_CONT, sig);
 		return;
 	}

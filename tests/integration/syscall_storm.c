@@ -7,13 +7,17 @@
  *   syscall_storm [ITERATIONS [SEED]] */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* The sentry's table, read as text: which numbers are trapped and served.
@@ -85,6 +89,107 @@ static void shield_inherited_fds(void)
 	}
 }
 
+/* Socket calls with hostile structures rather than hostile pointers: a
+ * msghdr whose name, iovecs and control data are each good, bad or huge,
+ * control messages with lying lengths, SCM_RIGHTS with any numbers,
+ * SCM_CREDENTIALS with any ids, sockaddrs of every family and length, on
+ * real sockets. The sockets are nonblocking (and MSG_DONTWAIT is set) so
+ * the storm never waits on itself. */
+static void socket_storm(long iters)
+{
+	signal(SIGPIPE, SIG_IGN); /* a send on a closed stream raises it, as natively */
+	int socks[6], sp[2];
+	socks[0] = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	socks[1] = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	socks[2] = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	socks[3] = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sp) < 0)
+		sp[0] = sp[1] = -1;
+	socks[4] = sp[0];
+	socks[5] = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	static char data[1 << 16], ctl[4096];
+	static struct iovec iov[1100];
+	struct sockaddr_storage sa;
+	for (long i = 0; i < iters; i++) {
+		int fd = socks[next() % 6];
+		/* an address: any family, any bytes, any length */
+		memset(&sa, 0, sizeof(sa));
+		for (size_t k = 0; k < sizeof(sa); k += 8) {
+			uint64_t v = next();
+			memcpy((char *)&sa + k, &v, 8);
+		}
+		static const int fams[] = {AF_UNIX, AF_INET, AF_INET6, AF_NETLINK, AF_UNSPEC, 255};
+		sa.ss_family = (sa_family_t)fams[next() % 6];
+		if (sa.ss_family == AF_UNIX && next() % 2)
+			strcpy(((struct sockaddr_un *)&sa)->sun_path, next() % 2 ? "/tmp/storm/s" : "");
+		socklen_t alen = (socklen_t)(next() % 3 ? next() % 140 : hostile());
+		void *ap = next() % 8 ? (void *)&sa : (void *)hostile();
+		/* iovecs: good, bad pointers, huge lengths, many of them */
+		size_t niov = next() % 4 ? next() % 8 : (next() % 2 ? 1025 : (size_t)hostile());
+		for (size_t k = 0; k < 1100; k++) {
+			iov[k].iov_base = next() % 8 ? data : (void *)hostile();
+			iov[k].iov_len = next() % 8 ? next() % 512 : (size_t)hostile();
+		}
+		/* control: cmsgs with any length, level and type, SCM_RIGHTS
+		 * with real and random fds, SCM_CREDENTIALS with any ids */
+		size_t clen = 0;
+		while (clen + CMSG_SPACE(16) < sizeof(ctl) && next() % 3) {
+			struct cmsghdr *c = (struct cmsghdr *)(ctl + clen);
+			int kind = (int)(next() % 4);
+			c->cmsg_level = kind < 3 ? SOL_SOCKET : (int)next();
+			c->cmsg_type = kind == 0 ? SCM_RIGHTS : kind == 1 ? SCM_CREDENTIALS : (int)next();
+			size_t body = next() % 17;
+			c->cmsg_len = next() % 6 ? CMSG_LEN(body) : (size_t)hostile();
+			for (size_t k = 0; k < body; k += 4) {
+				int v = next() % 2 ? (int)(next() % 20) : (int)next();
+				memcpy(CMSG_DATA(c) + k, &v, 4);
+			}
+			clen += CMSG_SPACE(body);
+		}
+		struct msghdr m = {
+			.msg_name = ap, .msg_namelen = alen,
+			.msg_iov = next() % 8 ? iov : (void *)hostile(), .msg_iovlen = niov,
+			.msg_control = next() % 8 ? ctl : (void *)hostile(),
+			.msg_controllen = next() % 8 ? clen : (size_t)hostile(),
+		};
+		int flags = MSG_DONTWAIT | (int)(next() % 2 ? 0 : next() & ~MSG_WAITALL);
+		switch (next() % 7) {
+		case 0: sendmsg(fd, &m, flags | MSG_DONTWAIT); break;
+		case 1: sendto(fd, data, next() % 600, MSG_DONTWAIT, ap, alen); break;
+		case 2: connect(fd, ap, alen); break;
+		case 3: bind(fd, ap, alen); break;
+		case 4: {
+			struct mmsghdr mm[4];
+			for (int k = 0; k < 4; k++)
+				mm[k].msg_hdr = m;
+			sendmmsg(fd, next() % 4 ? mm : (void *)hostile(),
+				 (unsigned)(next() % 2 ? next() % 5 : next()), flags | MSG_DONTWAIT);
+			break;
+		}
+		case 5: {
+			socklen_t l = (socklen_t)(next() % 200);
+			getsockname(fd, next() % 4 ? (void *)&sa : (void *)hostile(),
+				    next() % 4 ? &l : (void *)hostile());
+			break;
+		}
+		default: {
+			socklen_t l = (socklen_t)(next() % 200);
+			getpeername(fd, (void *)&sa, next() % 4 ? &l : (void *)hostile());
+			break;
+		}
+		}
+		/* fds that came back through a socket: do not let them pile up */
+		if (i % 64 == 0)
+			for (int k = 20; k < 200; k++)
+				if (k != SAFE_STDOUT && k != socks[0] && k != socks[1] && k != socks[2] &&
+				    k != socks[3] && k != socks[4] && k != socks[5] && k != sp[1])
+					close(k);
+	}
+	for (int k = 0; k < 6; k++)
+		close(socks[k]);
+	close(sp[1]);
+}
+
 int main(int argc, char **argv)
 {
 	shield_inherited_fds();
@@ -126,11 +231,22 @@ int main(int argc, char **argv)
 			      nr == SYS_creat))
 			close((int)r);
 	}
+	socket_storm(iters / 2);
+	/* inotify_add_watch on a real instance: hostile paths and masks. */
+	int in = (int)syscall(SYS_inotify_init1, 0);
+	for (long i = 0; i < iters / 10; i++) {
+		uint64_t mask = next() % 2 ? next() & 0xfff : hostile();
+		if (syscall(SYS_inotify_add_watch, next() % 4 ? in : (int)hostile(), hostile(), mask) > 0 &&
+		    next() % 2)
+			syscall(SYS_inotify_rm_watch, in, 1);
+	}
+	close(in);
 	/* Still served, still right. */
 	if ((uid_t)syscall(SYS_getuid) != uid)
 		return 11;
 	if (chdir("/tmp") < 0 || access("/tmp", F_OK) < 0)
 		return 12;
-	dprintf(SAFE_STDOUT, "storm: %ld calls over %d syscalls\n", iters, n);
+	dprintf(SAFE_STDOUT, "storm: %ld calls over %d syscalls, %ld socket calls\n", iters, n,
+		iters / 2);
 	return 0;
 }

@@ -1,5 +1,6 @@
 # A unix socket bound to a path in the sandbox: a server and a client in
-# two processes, the socket inode as ls sees it, a second bind refused.
+# two processes (accept shows the client's name), the socket inode as ls
+# sees it, a second bind refused.
 set -u
 PATH=/usr/bin:/bin
 umask 022
@@ -18,11 +19,12 @@ except OSError as e:
 pid = os.fork()
 if pid == 0:
     c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    c.bind("client")
     c.connect("sock")
     c.sendall(b"hello over a unix socket")
     os._exit(0)
-conn, _ = srv.accept()
-print(conn.recv(100).decode())
+conn, addr = srv.accept()
+print(conn.recv(100).decode(), "from", addr, "to", conn.getsockname())
 os.waitpid(pid, 0)
 c2 = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 try:

@@ -1,0 +1,399 @@
+/* sendto, sendmsg and sendmmsg.
+ *
+ * sendto without an address runs natively (the filter lets it through on
+ * the register alone). Everything else is copied once — the msghdr, the
+ * address, the data (into one buffer: a datagram is the concatenation of
+ * its iovecs), the control messages — and sent by the sentry on its copy
+ * of the socket with the program's privilege:
+ *
+ * - a unix address is translated (sock_addr.c), others go as they are;
+ * - SCM_RIGHTS carries the program's fds: the sentry takes each from the
+ *   task (pidfd_getfd) and sends its copy, which is the same open file;
+ * - SCM_CREDENTIALS is checked as the kernel checks it, against the
+ *   sandbox's ids of the task, and then dropped: the kernel attaches the
+ *   sender's credentials (the sentry's pid, the caller's ids) for a
+ *   receiver that asks with SO_PASSCRED, and would refuse the task's pid
+ *   from the sentry;
+ * - the send is tried with MSG_DONTWAIT; one that would block on a
+ *   blocking socket goes to a waiter (sock_wait.c). A stream socket may
+ *   then see a short count where the kernel would have waited for room for
+ *   the rest, as after a signal. */
+#include <errno.h>
+#include <stdint.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "sentry/host_act.h"
+#include "sentry/sock_addr.h"
+#include "sentry/sock_wait.h"
+#include "sentry/sys.h"
+
+/* The most data one call copies: a stream send is cut to it (a short
+ * count), a larger datagram could not be sent anyway (EMSGSIZE). */
+#define SEND_MAX (4u << 20)
+/* The kernel's optmem_max default: larger control data is ENOBUFS. */
+#define CONTROL_MAX 131072u
+#define IOV_MAX_KERNEL 1024 /* UIO_MAXIOV */
+#define SCM_MAX_FD 253
+
+/* One send, copied. */
+struct send_copy {
+	struct sock_addr addr;
+	bool has_addr;
+	char *data;
+	size_t len;
+	char *control; /* rewritten for the host */
+	size_t controllen;
+	int fds[SCM_MAX_FD]; /* the sentry's copies of the fds sent */
+	size_t nfds;
+	struct iovec iov;
+	struct msghdr msg;
+};
+
+static void send_copy_free(struct send_copy *sc)
+{
+	sock_addr_release(&sc->addr);
+	free(sc->data);
+	free(sc->control);
+	for (size_t i = 0; i < sc->nfds; i++)
+		close(sc->fds[i]);
+	memset(sc, 0, sizeof(*sc));
+}
+
+static int read_data(struct platform_call *call, const struct iovec *iov, size_t n, int type,
+		     struct send_copy *sc)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((ssize_t)iov[i].iov_len < 0)
+			return -EINVAL;
+		/* The kernel clamps the sum (MAX_RW_COUNT); so does SEND_MAX. */
+		total = iov[i].iov_len > SIZE_MAX - total ? SIZE_MAX : total + iov[i].iov_len;
+	}
+	if (total > SEND_MAX) {
+		if (type != SOCK_STREAM)
+			return -EMSGSIZE;
+		total = SEND_MAX;
+	}
+	sc->data = malloc(total ? total : 1);
+	if (!sc->data)
+		return -ENOMEM;
+	size_t off = 0;
+	for (size_t i = 0; i < n && off < total; i++) {
+		size_t l = iov[i].iov_len < total - off ? iov[i].iov_len : total - off;
+		if (!l)
+			continue;
+		int r = call->ops->read_mem(call, sc->data + off, (uint64_t)(uintptr_t)iov[i].iov_base, l);
+		if (r < 0)
+			return r;
+		off += l;
+	}
+	sc->len = total;
+	return 0;
+}
+
+/* The thread group of `tid` (SCM_CREDENTIALS names a process). */
+static pid_t tgid_of(pid_t tid)
+{
+	char p[64], line[128];
+	snprintf(p, sizeof(p), "/proc/%d/status", tid);
+	_cleanup_fclose_ FILE *f = fopen(p, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		int v;
+		if (sscanf(line, "Tgid: %d", &v) == 1)
+			return v;
+	}
+	return -1;
+}
+
+/* scm_check_creds, with the sandbox's ids of the task. */
+static int check_creds(struct sentry *s, struct platform_call *call, const struct ucred *uc)
+{
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -EPERM;
+	const struct creds *c = &t->creds;
+	if (uc->uid == (uid_t)-1 || uc->gid == (gid_t)-1)
+		return -EINVAL;
+	bool pid_ok = uc->pid == tgid_of(call->tid) || creds_capable(c, 21 /* CAP_SYS_ADMIN */);
+	bool uid_ok = uc->uid == c->ruid || uc->uid == c->euid || uc->uid == c->suid ||
+		      creds_capable(c, 7 /* CAP_SETUID */);
+	bool gid_ok = uc->gid == c->rgid || uc->gid == c->egid || uc->gid == c->sgid ||
+		      creds_capable(c, 6 /* CAP_SETGID */);
+	return pid_ok && uid_ok && gid_ok ? 0 : -EPERM;
+}
+
+/* The program's control messages (`ctl`, `len` bytes) for a unix or netlink
+ * socket, walked as the kernel's __scm_send walks them, into sc->control. */
+static int rewrite_control(struct sentry *s, struct platform_call *call, const char *ctl,
+			   size_t len, struct send_copy *sc)
+{
+	sc->control = calloc(1, len ? len : 1);
+	if (!sc->control)
+		return -ENOMEM;
+	size_t out = 0;
+	for (size_t off = 0; len >= sizeof(struct cmsghdr) && off + sizeof(struct cmsghdr) <= len;) {
+		struct cmsghdr h;
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > len - off)
+			return -EINVAL; /* !CMSG_OK */
+		size_t body = h.cmsg_len - CMSG_LEN(0);
+		const char *src = ctl + off + CMSG_LEN(0);
+		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_CREDENTIALS) {
+			if (h.cmsg_len != CMSG_LEN(sizeof(struct ucred)))
+				return -EINVAL;
+			struct ucred uc;
+			memcpy(&uc, src, sizeof(uc));
+			int r = check_creds(s, call, &uc);
+			if (r < 0)
+				return r;
+		} else {
+			memcpy(sc->control + out, ctl + off, h.cmsg_len);
+			if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS) {
+				size_t n = body / sizeof(int);
+				if (sc->nfds + n > SCM_MAX_FD)
+					return -EINVAL;
+				for (size_t i = 0; i < n; i++) {
+					int fd;
+					memcpy(&fd, src + i * sizeof(int), sizeof(fd));
+					int mine = call->ops->get_fd(call, fd);
+					if (mine < 0)
+						return -EBADF;
+					sc->fds[sc->nfds++] = mine;
+					memcpy(sc->control + out + CMSG_LEN(0) + i * sizeof(int), &mine,
+					       sizeof(mine));
+				}
+			}
+			/* out never passes off: the padding fits as it did. */
+			size_t adv = CMSG_ALIGN(h.cmsg_len);
+			out += adv <= len - off ? adv : h.cmsg_len;
+		}
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
+	sc->controllen = out;
+	return 0;
+}
+
+/* Copies a msghdr's contents (`m`, itself copied) for socket `domain`/`type`. */
+static int read_msg(struct sentry *s, struct platform_call *call, const struct msghdr *m,
+		    int domain, int type, struct send_copy *sc)
+{
+	/* __copy_msghdr's order: name, iovecs, then control data. */
+	if (m->msg_name) {
+		int nl = (int)m->msg_namelen;
+		if (nl < 0)
+			return -EINVAL;
+		if ((size_t)nl > sizeof(struct sockaddr_storage))
+			nl = sizeof(struct sockaddr_storage);
+		int r = sock_addr_read(call, (uint64_t)(uintptr_t)m->msg_name, (uint64_t)nl,
+				       &sc->addr);
+		if (r < 0)
+			return r;
+		sc->has_addr = nl > 0;
+	}
+	if (m->msg_iovlen > IOV_MAX_KERNEL)
+		return -EMSGSIZE;
+	struct iovec iov[IOV_MAX_KERNEL];
+	if (m->msg_iovlen) {
+		int r = call->ops->read_mem(call, iov, (uint64_t)(uintptr_t)m->msg_iov,
+					    m->msg_iovlen * sizeof(struct iovec));
+		if (r < 0)
+			return r;
+	}
+	int r = read_data(call, iov, m->msg_iovlen, type, sc);
+	if (r < 0)
+		return r;
+	if (m->msg_controllen > 0x7fffffff)
+		return -ENOBUFS;
+	if (!m->msg_controllen)
+		return 0;
+	if (m->msg_controllen > CONTROL_MAX)
+		return -ENOBUFS;
+	_cleanup_free_ char *ctl = malloc(m->msg_controllen);
+	if (!ctl)
+		return -ENOMEM;
+	r = call->ops->read_mem(call, ctl, (uint64_t)(uintptr_t)m->msg_control, m->msg_controllen);
+	if (r < 0)
+		return r;
+	if (domain == AF_UNIX || domain == AF_NETLINK)
+		return rewrite_control(s, call, ctl, m->msg_controllen, sc);
+	/* Other families take no fds or credentials: the kernel judges them. */
+	sc->control = steal_ptr(ctl);
+	sc->controllen = m->msg_controllen;
+	return 0;
+}
+
+/* The address, for the host, then the msghdr the sentry sends. */
+static int prepare(struct sentry *s, struct platform_call *call, int domain, struct send_copy *sc)
+{
+	if (sc->has_addr && domain == AF_UNIX) {
+		struct vfs_ctx *c = sentry_task_vfs(sentry_task_find(s, call->tid));
+		if (!c)
+			return -ENOSYS;
+		int r = sock_addr_to_host(s, c, &sc->addr);
+		if (r < 0)
+			return r;
+	}
+	sc->iov = (struct iovec){.iov_base = sc->data, .iov_len = sc->len};
+	sc->msg = (struct msghdr){
+		.msg_name = sc->has_addr ? &sc->addr.ss : NULL,
+		.msg_namelen = sc->has_addr ? sc->addr.len : 0,
+		.msg_iov = &sc->iov,
+		.msg_iovlen = 1,
+		.msg_control = sc->controllen ? sc->control : NULL,
+		.msg_controllen = sc->controllen,
+	};
+	return call->ops->valid(call) ? 0 : -ENOENT;
+}
+
+/* The sentry sends with MSG_NOSIGNAL (the SIGPIPE is not its own), and
+ * never MSG_ZEROCOPY: the kernel would send from the sentry's buffer after
+ * the call, when that memory may hold something else (the send is then an
+ * ordinary copy, and no completion comes on the error queue). */
+static long send_now(int host, const struct msghdr *msg, int flags)
+{
+	flags &= ~MSG_ZEROCOPY;
+	struct host_privs hp;
+	host_act_begin(&hp);
+	long r = sendmsg(host, msg, flags | MSG_DONTWAIT | MSG_NOSIGNAL);
+	r = r < 0 ? -errno : r;
+	host_act_end(&hp);
+	return r;
+}
+
+/* Whether a send that found no room should wait: the program asked for a
+ * blocking send. (A thread changing O_NONBLOCK meanwhile only makes this
+ * the answer of a moment earlier.) */
+static bool would_wait(int host, int flags)
+{
+	if (flags & MSG_DONTWAIT)
+		return false;
+	int fl = fcntl(host, F_GETFL);
+	return fl >= 0 && !(fl & O_NONBLOCK);
+}
+
+/* Sends sc, or hands it to a waiter (then SYS_REPLIED). */
+static long send_or_wait(struct platform_call *call, int host, struct send_copy *sc, int flags,
+			 uint64_t mmsg_len)
+{
+	long r = send_now(host, &sc->msg, flags);
+	if (r == -EPIPE)
+		return sock_reply_epipe(call, flags);
+	if (r != -EAGAIN || !would_wait(host, flags))
+		return r;
+	struct sock_wait w = {.op = SOCK_WAIT_SENDMSG, .host = host, .msg = &sc->msg,
+			      .flags = flags & ~MSG_ZEROCOPY, .mmsg_len = mmsg_len};
+	return sock_wait_start(call, &w);
+}
+
+static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
+{
+	int host = call->ops->get_fd(call, fd);
+	if (host < 0)
+		return host;
+	int r = sock_kind(host, domain, type);
+	if (r < 0) {
+		close(host);
+		return r;
+	}
+	return host;
+}
+
+SYS_HANDLER(sendto)
+{
+	int domain, type;
+	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	if (host < 0)
+		return host;
+	_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
+	if (call->args[4]) {
+		int r = sock_addr_read(call, call->args[4], call->args[5], &sc.addr);
+		if (r < 0)
+			return r;
+		sc.has_addr = sc.addr.len > 0;
+	}
+	struct iovec iov = {.iov_base = (void *)(uintptr_t)call->args[1],
+			    .iov_len = (size_t)call->args[2]};
+	int r = read_data(call, &iov, 1, type, &sc);
+	if (r < 0)
+		return r;
+	r = prepare(s, call, domain, &sc);
+	if (r < 0)
+		return r;
+	return send_or_wait(call, host, &sc, (int)call->args[3], 0);
+}
+
+SYS_HANDLER(sendmsg)
+{
+	int domain, type;
+	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	if (host < 0)
+		return host;
+	struct msghdr m;
+	int r = call->ops->read_mem(call, &m, call->args[1], sizeof(m));
+	if (r < 0)
+		return r;
+	_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
+	r = read_msg(s, call, &m, domain, type, &sc);
+	if (r < 0)
+		return r;
+	r = prepare(s, call, domain, &sc);
+	if (r < 0)
+		return r;
+	return send_or_wait(call, host, &sc, (int)call->args[2], 0);
+}
+
+/* Entries go one by one, each without waiting; only the first may wait
+ * (a waiter then answers 1). The kernel would wait for room for each: the
+ * count the program sees may be smaller, which the call allows. */
+SYS_HANDLER(sendmmsg)
+{
+	int domain, type;
+	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	if (host < 0)
+		return host;
+	uint64_t vec = call->args[1];
+	unsigned vlen = (unsigned)call->args[2];
+	int flags = (int)call->args[3];
+	if (vlen > IOV_MAX_KERNEL)
+		vlen = IOV_MAX_KERNEL;
+	long sent = 0, err = 0;
+	for (unsigned i = 0; i < vlen; i++) {
+		uint64_t at = vec + (uint64_t)i * sizeof(struct mmsghdr);
+		struct msghdr m;
+		long r = call->ops->read_mem(call, &m, at, sizeof(m));
+		_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
+		if (r == 0)
+			r = read_msg(s, call, &m, domain, type, &sc);
+		if (r == 0)
+			r = prepare(s, call, domain, &sc);
+		if (r == 0) {
+			uint64_t len_at = at + offsetof(struct mmsghdr, msg_len);
+			r = i == 0 ? send_or_wait(call, host, &sc, flags, len_at)
+				   : send_now(host, &sc.msg, flags);
+			if (r == -EPIPE && !sent)
+				return sock_reply_epipe(call, flags);
+			if (r == SYS_REPLIED)
+				return r;
+			if (r >= 0) {
+				unsigned l = (unsigned)r;
+				r = call->ops->write_mem(call, len_at, &l, sizeof(l)) < 0 ? -EFAULT : 0;
+			}
+		}
+		if (r < 0) {
+			err = r;
+			break;
+		}
+		sent++;
+	}
+	return sent ? sent : err;
+}

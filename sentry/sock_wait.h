@@ -1,0 +1,53 @@
+/* A connect or send that may block, made without blocking the sentry.
+ *
+ * The sentry is single-threaded, and the program's socket is a file the
+ * program shares: the sentry cannot make it nonblocking for a moment (a
+ * racing thread could clear O_NONBLOCK between the check and the call, or
+ * see it set). A send first tries MSG_DONTWAIT in the sentry itself; what
+ * would still block (a full buffer, a stream connect) goes to a *waiter*: a
+ * child process of the sentry, with the sentry's copy of the socket and of
+ * every argument (fork), no capability, that makes the kernel's blocking
+ * call and answers the notification itself. A signal to the waiting task
+ * makes the kernel drop the notification (the task sees EINTR, or restarts
+ * the call): the waiter wakes every SOCK_WAIT_TICK_MS from its call with a
+ * timer of its own, sees the notification gone (SECCOMP_IOCTL_NOTIF_ID_VALID)
+ * and exits, which interrupts its call as the signal would have. Sooner:
+ * the platform reports the task's signal-delivery stop (sentry_task_signal)
+ * and the waiters for that task are killed before it runs on. So there are
+ * never more waiters than program threads blocked in a socket call. */
+#ifndef VEIL_SENTRY_SOCK_WAIT_H
+#define VEIL_SENTRY_SOCK_WAIT_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "platform/platform.h"
+
+#define SOCK_WAIT_TICK_MS 10
+
+enum sock_wait_op { SOCK_WAIT_CONNECT, SOCK_WAIT_SENDMSG };
+
+struct sock_wait {
+	enum sock_wait_op op;
+	int host;                 /* the sentry's copy of the socket */
+	const struct sockaddr *addr; /* connect */
+	socklen_t addrlen;
+	const struct msghdr *msg; /* sendmsg */
+	int flags;
+	uint64_t mmsg_len;        /* sendmmsg: where the first entry's msg_len goes, or 0 */
+};
+
+/* Answers a send that found the stream closed: EPIPE, then the task's
+ * SIGPIPE unless `flags` has MSG_NOSIGNAL. The signal comes after the
+ * answer: one pending while the task waits would make the kernel restart
+ * the send (or fail it with EINTR) instead. Returns SYS_REPLIED. */
+long sock_reply_epipe(struct platform_call *call, int flags);
+
+/* Hands the call to a waiter. Returns SYS_REPLIED (the waiter answers), or
+ * -errno if none could be started. */
+long sock_wait_start(struct platform_call *call, const struct sock_wait *w);
+
+/* Kills every waiter (the sandbox is over). */
+void sentry_sockets_waiters_free(void);
+
+#endif

@@ -1,0 +1,161 @@
+/* inotify_add_watch: the path is resolved in the VFS as the task sees it,
+ * and the watch is added, on the sentry's copy of the program's inotify
+ * instance (the same instance: the program reads its events natively), to
+ * the real object behind it:
+ *
+ *   hostfs (any kind)   the host object, through /proc/self/fd/N of the
+ *                       O_PATH fd the VFS holds on it: every event is the
+ *                       kernel's own (a create the sentry makes on the
+ *                       program's behalf is a real create)
+ *   tmpfs regular file  its memfd, which the program's fds share: IN_ACCESS,
+ *                       IN_MODIFY, IN_OPEN and IN_CLOSE_* come; IN_ATTRIB,
+ *                       IN_MOVE_SELF and IN_DELETE_SELF never do (chmod,
+ *                       rename and unlink happen in the VFS only)
+ *   anything else       (tmpfs directories, whose entries exist only in the
+ *                       VFS; tmpfs symlinks and special files) nothing could
+ *                       deliver the events: EOPNOTSUPP rather than a watch
+ *                       that stays silent, and likewise a tmpfs file watched
+ *                       for none of the events its memfd delivers.
+ *
+ * The kernel's order of checks: the mask, the instance (EBADF, EINVAL),
+ * then the walk (IN_DONT_FOLLOW, IN_ONLYDIR) and read permission on the
+ * inode. IN_MASK_ADD and IN_MASK_CREATE act on the real object's watch,
+ * which is the one the kernel compares. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/cleanup.h"
+#include "sentry/host_act.h"
+#include "sentry/sys.h"
+#include "vfs/vfs.h"
+
+#ifndef IN_MASK_CREATE
+#define IN_MASK_CREATE 0x10000000
+#endif
+
+/* fs/notify/inotify: every bit the call accepts. */
+#define ALL_INOTIFY_BITS                                                                   \
+	(IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR |            \
+	 IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_MASK_CREATE | IN_ISDIR |       \
+	 IN_ONESHOT)
+/* What a tmpfs file's memfd can report. */
+#define MEMFD_EVENTS (IN_ACCESS | IN_MODIFY | IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)
+
+/* tmpfs files being watched, kept open so their memfd (and the kernel's
+ * watch on it) stays: tmpfs drops an empty file's memfd with its last open
+ * file, and the next open would make a new one nobody watches. One per
+ * inode, for the sandbox's life; the sentry never learns of
+ * inotify_rm_watch (native) or of the instance's close. */
+static struct vfs_file **pinned;
+static size_t n_pinned, cap_pinned;
+
+static int pin(struct vfs_file *f)
+{
+	for (size_t i = 0; i < n_pinned; i++)
+		if (vfs_file_inode(pinned[i]) == vfs_file_inode(f))
+			return 0;
+	if (n_pinned == cap_pinned) {
+		size_t n = cap_pinned ? cap_pinned * 2 : 16;
+		struct vfs_file **p = realloc(pinned, n * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		pinned = p;
+		cap_pinned = n;
+	}
+	pinned[n_pinned++] = vfs_file_get(f);
+	return 0;
+}
+
+static bool is_inotify(int host)
+{
+	char p[64], target[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", host);
+	ssize_t n = readlink(p, target, sizeof(target) - 1);
+	if (n < 0)
+		return false;
+	target[n] = '\0';
+	return strcmp(target, "anon_inode:inotify") == 0;
+}
+
+/* The watch on the real object `obj` (an fd of the sentry's). */
+static long add_watch(int instance, int obj, uint32_t mask)
+{
+	char p[64];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", obj);
+	struct host_privs hp;
+	host_act_begin(&hp);
+	/* The magic link must be followed to reach the object; the program's
+	 * IN_DONT_FOLLOW was for its own path, already walked. */
+	long r = inotify_add_watch(instance, p, mask & ~(uint32_t)IN_DONT_FOLLOW);
+	r = r < 0 ? -errno : r;
+	host_act_end(&hp);
+	return r;
+}
+
+SYS_HANDLER(inotify_add_watch)
+{
+	uint32_t mask = (uint32_t)call->args[2];
+	if (!(mask & ALL_INOTIFY_BITS))
+		return -EINVAL;
+	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
+		return -EINVAL;
+	_cleanup_close_ int instance = call->ops->get_fd(call, (int)call->args[0]);
+	if (instance < 0)
+		return instance;
+	if (!is_inotify(instance))
+		return -EINVAL;
+	struct vfs_ctx *c = sentry_task_vfs(sentry_task_find(s, call->tid));
+	if (!c)
+		return -ENOSYS;
+	char path[PATH_MAX];
+	if (!call->args[1])
+		return -EFAULT;
+	ssize_t n = call->ops->read_str(call, path, call->args[1], sizeof(path));
+	if (n < 0)
+		return n;
+
+	int flags = O_PATH | (mask & IN_DONT_FOLLOW ? O_NOFOLLOW : 0) |
+		    (mask & IN_ONLYDIR ? O_DIRECTORY : 0);
+	struct vfs_file *f;
+	int r = vfs_openat(c, NULL, path, flags, 0, &f);
+	if (r < 0)
+		return r;
+	/* inotify needs read permission on the inode (MAY_READ). */
+	r = vfs_faccessat2(c, NULL, path, R_OK,
+			   AT_EACCESS | (mask & IN_DONT_FOLLOW ? AT_SYMLINK_NOFOLLOW : 0));
+	long ret = r;
+	if (r < 0)
+		goto out_put;
+	int obj = vfs_file_host_object(f);
+	if (obj >= 0) {
+		ret = call->ops->valid(call) ? add_watch(instance, obj, mask) : -ENOENT;
+		goto out_put;
+	}
+	struct stat st;
+	r = vfs_fstatat(c, NULL, path, &st, mask & IN_DONT_FOLLOW ? AT_SYMLINK_NOFOLLOW : 0);
+	if (r < 0 || !S_ISREG(st.st_mode) || !(mask & MEMFD_EVENTS)) {
+		ret = r < 0 ? r : -EOPNOTSUPP;
+		goto out_put;
+	}
+	/* A tmpfs file: its memfd, through a file opened for reading (which
+	 * the permission above allows). */
+	struct vfs_file *rf;
+	ret = vfs_openat(c, NULL, path, O_RDONLY | O_NONBLOCK | (flags & O_NOFOLLOW), 0, &rf);
+	if (ret < 0)
+		goto out_put;
+	int memfd = vfs_file_host_fd(rf);
+	ret = memfd < 0 ? -EOPNOTSUPP : pin(rf);
+	if (ret == 0)
+		ret = call->ops->valid(call) ? add_watch(instance, memfd, mask) : -ENOENT;
+	vfs_file_put(rf);
+out_put:
+	vfs_file_put(f);
+	return ret;
+}
