@@ -1,0 +1,13 @@
+# The tools issue 5 names, reading /proc: top, mount, ls -l of the fd
+# links (the sandbox's paths), df of the sandbox's own tmpfs.
+set -u
+PATH=/usr/bin:/bin
+top -bn1 | sed -n '1s/ .*//p'
+top -bn1 | awk 'NR > 7 && $NF == "top" { n++ } END { print "top lists itself:", n }'
+mount | awk '$3 == "/tmp" || $3 == "/proc" { print $3, $5 }' | sort
+exec 3>out
+ls -l /proc/self/fd/3 | sed 's/.*-> //'
+readlink /proc/self/fd/3
+exec 3>&-
+mkdir -p sub && cd sub && readlink /proc/self/cwd
+df -h /tmp | awk 'NR == 2 { print $NF }'
