@@ -13,6 +13,7 @@
 #include "sentry/fdmap.h"
 #include "sentry/pty.h"
 #include "sentry/sentry.h"
+#include "sentry/task_stat.h"
 #include "vfs/vfs.h"
 
 static const struct {
@@ -98,27 +99,11 @@ int device_reopen(int path_fd, int flags, dev_t rdev, ino_t ino)
 	return fd;
 }
 
-/* The caller's controlling terminal, as the tracee's /proc stat names it
- * (tty_nr, new_encode_dev's layout); 0 for none. */
+/* The caller's controlling terminal; 0 for none. */
 static dev_t ctty_of(pid_t tid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	const char *rp = strrchr(buf, ')');
-	char state;
-	int ppid, pgrp, sid;
-	unsigned tty;
-	if (!rp || sscanf(rp + 1, " %c %d %d %d %u", &state, &ppid, &pgrp, &sid, &tty) != 5 || !tty)
-		return 0;
-	return makedev((tty >> 8) & 0xfff, (tty & 0xff) | ((tty >> 12) & 0xfff00));
+	struct task_session ts;
+	return task_session_of(tid, &ts) == 0 ? ts.ctty : 0;
 }
 
 static int check_rdev(int fd, dev_t rdev)

@@ -17,6 +17,7 @@
  * whose platform makes the task itself run TIOCSCTTY, which checks the
  * same conditions (platform/unotify/ctty.c). */
 #include "sentry/pty.h"
+#include "sentry/task_stat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -254,20 +255,9 @@ out_close:
  * might is the safe side.) */
 static bool would_take_ctty(pid_t tid)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	const char *rp = strrchr(buf, ')');
-	int ppid, pgrp, sid, tty;
-	char state;
-	if (!rp || sscanf(rp + 1, " %c %d %d %d %d", &state, &ppid, &pgrp, &sid, &tty) != 5)
+	char path[64];
+	struct task_session ts;
+	if (task_session_of(tid, &ts) < 0)
 		return false;
 	pid_t tgid = 0;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
@@ -279,7 +269,7 @@ static bool would_take_ctty(pid_t tid)
 		if (sscanf(line, "Tgid: %d", &tgid) == 1)
 			break;
 	fclose(f);
-	return tgid > 0 && sid == tgid && tty == 0;
+	return tgid > 0 && ts.sid == tgid && ts.ctty == 0;
 }
 
 static int open_slave(struct pty_table *t, unsigned index, int flags, struct pty_opener *who)
