@@ -179,8 +179,7 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 {
 	struct stat st;
 	int r;
-	if (sentry_files_gc(s) && call->ops->drop_kept)
-		call->ops->drop_kept(call);
+	sentry_files_gc(s);
 	if (known)
 		st = *known;
 	if ((!known && fstat(host, &st) < 0) || fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0) {
