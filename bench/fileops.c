@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -25,10 +26,14 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-enum op { GETUID, STAT, FSTATAT, FSTAT, OPEN_CLOSE, OPENDIR_CLOSE, GETDENTS, DIR_PATTERN, N_OPS };
+/* The directory lock comes last: under veil it turns the fd cache off for
+ * the rest of the run, which the fstat after it shows. */
+enum op { GETUID, STAT, FSTATAT, FSTAT, OPEN_CLOSE, OPENDIR_CLOSE, GETDENTS, DIR_PATTERN,
+	  FLOCK_FILE, FLOCK_DIR, FSTAT_AFTER, N_OPS };
 static const char *const names[] = {
 	"getuid", "stat (absolute)", "fstatat(dirfd, name)", "fstat(dirfd)",
 	"open+close file", "open+close dir", "getdents64 x2", "find's per-directory",
+	"flock+unlock file", "flock+unlock dir", "fstat(dirfd) after",
 };
 
 int main(int argc, char **argv)
@@ -45,6 +50,11 @@ int main(int argc, char **argv)
 	int sub = openat(parent, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sub < 0) {
 		perror(name);
+		return 1;
+	}
+	int fl = open(file, O_RDONLY | O_CLOEXEC);
+	if (fl < 0) {
+		perror(file);
 		return 1;
 	}
 	static char buf[32768];
@@ -67,6 +77,7 @@ int main(int argc, char **argv)
 					fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW);
 					break;
 				case FSTAT:
+				case FSTAT_AFTER:
 					fstat(sub, &st);
 					break;
 				case OPEN_CLOSE:
@@ -89,6 +100,12 @@ int main(int argc, char **argv)
 					while (syscall(SYS_getdents64, fd, buf, sizeof(buf)) > 0)
 						;
 					close(fd);
+					break;
+				case FLOCK_FILE:
+				case FLOCK_DIR:
+					fd = op == FLOCK_FILE ? fl : sub;
+					flock(fd, LOCK_SH);
+					flock(fd, LOCK_UN);
 					break;
 				}
 			}

@@ -86,22 +86,35 @@ struct platform_ops {
 	/* After reply_fd: offers the platform the sentry's `fd` (st its fstat),
 	 * an fd on the open file the tracee now has as `tracee_fd`, for
 	 * get_fd_stat to answer from (`how`: its O_ACCMODE | O_PATH bits, or
-	 * -1). Only directory shadows are offered: a regular file's open file
-	 * is the program's alone, so that its locks and last close are its
-	 * own (sentry/sys_file.c do_open); what drop_kept drops is never
-	 * offered now. 0 if the platform
-	 * took `fd` (the caller must not close it), else -errno and the caller
-	 * keeps it; with `fd` -1 the platform only forgets what it had for
-	 * `tracee_fd`. May be NULL. */
+	 * -1). Only a directory is kept: a regular file's open file is the
+	 * program's alone, so that its locks and last close are its own
+	 * (sentry/sys_file.c do_open). 0 if the platform took `fd` (the
+	 * caller must not close it), else -errno and the caller keeps it; with
+	 * `fd` -1 the platform only forgets what it had for `tracee_fd`. May
+	 * be NULL. */
 	int (*keep_fd)(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
 		       int how);
-	/* Drops every regular file keep_fd kept. May be NULL. */
-	void (*drop_kept)(struct platform_call *call);
 	/* As reply_fd, and then `fd` (a terminal) becomes the caller's
 	 * controlling terminal where an open without O_NOCTTY would make it
 	 * so: the tracee itself runs TIOCSCTTY before its call returns. NULL
 	 * where the platform cannot. */
 	int (*reply_fd_ctty)(struct platform_call *call, int fd, unsigned flags);
+	/* The program is about to lock its fd `fd` (flock, an OFD lock): such
+	 * a lock lives as long as its open file, and a kept fd is a reference
+	 * on one. If the platform keeps, or could come to keep, that open file
+	 * (a directory), it drops everything it keeps and keeps nothing from
+	 * then on, for the rest of the sandbox (get_fd_stat then takes the fd
+	 * every time, as without kcmp). In any doubt it turns keeping off.
+	 * May be NULL (a platform that keeps nothing). */
+	void (*keep_off)(struct platform_call *call, int fd);
+	/* Answers by letting the kernel run the call as the tracee made it
+	 * (SECCOMP_USER_NOTIF_FLAG_CONTINUE): a call that blocks then blocks
+	 * the tracee only. Only for a call whose every effect the kernel
+	 * decides from the registers alone: the sentry never continues a call
+	 * whose outcome depends on tracee memory it read (DESIGN), and it
+	 * continues flock and fcntl's OFD-lock commands only (sentry/
+	 * sys_lock.c). Returns 0, or -errno (-ENOENT: the tracee is gone). */
+	int (*reply_continue)(struct platform_call *call);
 	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
 	 * sentry chose and checked) instead, with the argument vector `argv`
 	 * (`argc` entries) and the tracee's own environment pointer `envp`.

@@ -1,7 +1,7 @@
 #include "sentry/filter.h"
 
 #include <errno.h>
-
+#include <fcntl.h>
 #include <string.h>
 
 #include "sentry/denylist.h"
@@ -67,6 +67,26 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
 	return seccomp_rule_add(ctx, action, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0));
 }
 
+/* fcntl is trapped for the OFD-lock commands only (sentry/sys_lock.c: the
+ * fd cache must let go of a directory before it is locked); every other
+ * command names no path and runs natively. The kernel's cmd is an
+ * unsigned int, so only its low 32 bits are compared: F_OFD_SETLK with
+ * bits above set is still F_OFD_SETLK to the kernel. The native rule is
+ * an always-true comparison, for the reason add_ioctl_rules says; the
+ * trapped commands are trapped even when the table says ENOSYS. */
+static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	static const unsigned trapped[] = {F_OFD_SETLK, F_OFD_SETLKW};
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
+		if (r < 0)
+			return r;
+	}
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
+				SCMP_A1(SCMP_CMP_GE, 0));
+}
+
 int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -83,6 +103,12 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 		uint32_t action = action_for(&t[i], trap);
 		if (t[i].nr == SCMP_SYS(sendto)) {
 			r = add_sendto_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
+		if (t[i].nr == SCMP_SYS(fcntl)) {
+			r = add_fcntl_rules(ctx, action);
 			if (r < 0)
 				goto out_release;
 			continue;

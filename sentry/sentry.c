@@ -285,15 +285,13 @@ static bool marked(void *files, dev_t dev, ino_t ino)
 	return fdmap_marked(files, dev, ino);
 }
 
-bool sentry_files_gc(struct sentry *s)
+void sentry_files_gc(struct sentry *s)
 {
 	if (!s->files)
-		return false;
+		return;
 	size_t n = fdmap_size(s->files);
-	if (n < 256 || n < 2 * s->files_swept)
-		return false;
-	sentry_files_sweep(s);
-	return true;
+	if (n >= 256 && n >= 2 * s->files_swept)
+		sentry_files_sweep(s);
 }
 
 void sentry_files_sweep(struct sentry *s)

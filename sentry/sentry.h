@@ -116,9 +116,7 @@ struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
 /* Before the fd map grows further: when it has doubled since the last
  * sweep, drop the entries no fd of any task holds any more (read from
  * /proc/<tid>/fd), so a long run does not pin every file it ever opened. */
-/* true when it swept: files the fd map let go may still be held by a
- * platform's fd cache (ops->drop_kept). */
-bool sentry_files_gc(struct sentry *s);
+void sentry_files_gc(struct sentry *s);
 /* The same sweep now, whatever the map's size: before a host object the
  * map holds for one VFS file is handed out for another (an overlay's
  * lower file, also reachable through the lower's own bind), so an entry

@@ -97,6 +97,10 @@ SYS_HANDLER(removexattr);
 SYS_HANDLER(lremovexattr);
 SYS_HANDLER(fremovexattr);
 
+/* sys_lock.c */
+SYS_HANDLER(flock);
+SYS_HANDLER(fcntl);
+
 /* sys_socket.c */
 SYS_HANDLER(bind);
 SYS_HANDLER(connect);

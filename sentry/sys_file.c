@@ -186,8 +186,7 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	struct stat st;
 	int r;
 	bool ctty = how & HAND_CTTY;
-	if (sentry_files_gc(s) && call->ops->drop_kept)
-		call->ops->drop_kept(call);
+	sentry_files_gc(s);
 	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
 	 * an inherited file or device) is its own again, no VFS file to map. */
 	bool map = !vfs_file_is_foreign(f) && !(how & HAND_UNMAPPED);

@@ -9,10 +9,13 @@
  * reference on its open file, so that file cannot be freed and its
  * address reused while the entry lives; kcmp compares the two files by
  * identity, so a match means the tracee's fd is this open file, whatever
- * the program did in between. Only directories are taken from the tracee
- * (holding a pipe's or a socket's end would keep its peer from seeing
- * EOF). A directory's open file does live on while its entry does: a
- * flock on it outlives the program's last close until the entry goes.
+ * the program did in between. Only directories are kept (holding a pipe's
+ * or a socket's end would keep its peer from seeing EOF; a regular file's
+ * open file is the program's alone, sentry/sys_file.c do_open). A
+ * directory's open file does live on while its entry does, and so would a
+ * flock or an OFD lock on it after the program's last close: the sentry
+ * traps those locks, and one on a directory turns the cache off for good
+ * (fdcache_off, ops->keep_off), before the lock is taken.
  *
  * Direct-mapped by (tid, fd): a clash just replaces the older entry. */
 #include <errno.h>
@@ -80,11 +83,10 @@ int fdcache_lookup(struct fdcache *c, pid_t tid, int fd, struct platform_fd *out
 	return 0;
 }
 
-void fdcache_drop_files(struct fdcache *c)
+void fdcache_off(struct fdcache *c)
 {
-	for (size_t i = 0; i < FDCACHE_SLOTS; i++)
-		if (c->e[i].tid && !S_ISDIR(c->e[i].st.st_mode))
-			drop(&c->e[i]);
+	fdcache_fini(c);
+	c->off = true;
 }
 
 void fdcache_forget(struct fdcache *c, pid_t tid, int fd)
@@ -96,7 +98,7 @@ void fdcache_forget(struct fdcache *c, pid_t tid, int fd)
 
 bool fdcache_keep(struct fdcache *c, pid_t tid, int fd, int mine, const struct stat *st, int how)
 {
-	if (c->off || fd < 0 || mine < 0 || !(S_ISDIR(st->st_mode) || S_ISREG(st->st_mode)))
+	if (c->off || fd < 0 || mine < 0 || !S_ISDIR(st->st_mode))
 		return false;
 	struct fdcache_slot *e = &c->e[slot_of(tid, fd)];
 	drop(e);

@@ -59,6 +59,20 @@ static int tc_reply_fd(struct platform_call *call, int fd, unsigned flags)
 	return -ENOSYS; /* fds travel through notifications only */
 }
 
+static void tc_keep_off(struct platform_call *call, int fd)
+{
+	unotify_keep_off(TC(call)->u, call->tid, fd);
+}
+
+/* Resumed with its registers as they are, the syscall runs: the kernel
+ * allows a call its tracer let through (seccomp's recheck after a TRACE
+ * stop), and reads its arguments itself. */
+static int tc_reply_continue(struct platform_call *call)
+{
+	TC(call)->resume = RESUME_CONT;
+	return 0;
+}
+
 static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
 		      size_t argc, uint64_t envp)
 {
@@ -79,6 +93,8 @@ static const struct platform_ops trace_call_ops = {
 	.valid = tc_valid,
 	.reply = tc_reply,
 	.reply_fd = tc_reply_fd,
+	.keep_off = tc_keep_off,
+	.reply_continue = tc_reply_continue,
 	.exec_fd = tc_exec_fd,
 };
 

@@ -166,6 +166,21 @@ int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd
 	return 0;
 }
 
+void unotify_keep_off(struct unotify *u, pid_t tid, int fd)
+{
+	if (u->fdcache.off)
+		return; /* the common case after the first: no syscall at all */
+	int mine = unotify_get_fd(u, tid, fd);
+	if (mine == -EBADF)
+		return; /* no such fd: the lock fails natively with EBADF */
+	struct stat st;
+	bool plain = mine >= 0 && fstat(mine, &st) == 0 && !S_ISDIR(st.st_mode);
+	if (mine >= 0)
+		close(mine);
+	if (!plain)
+		fdcache_off(&u->fdcache);
+}
+
 static int uc_get_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(UC(call)->u, call->tid, fd);
@@ -250,9 +265,20 @@ static int uc_keep_fd(struct platform_call *call, int tracee_fd, int fd, const s
 	return -EINVAL;
 }
 
-static void uc_drop_kept(struct platform_call *call)
+static void uc_keep_off(struct platform_call *call, int fd)
 {
-	fdcache_drop_files(&UC(call)->u->fdcache);
+	unotify_keep_off(UC(call)->u, call->tid, fd);
+}
+
+/* The kernel then runs the syscall with the tracee's registers, which it
+ * reads itself: nothing the sentry read decides what it does. */
+static int uc_reply_continue(struct platform_call *call)
+{
+	struct seccomp_notif_resp resp = {.id = UC(call)->id,
+					  .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
+	if (ioctl(UC(call)->u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return -errno;
+	return 0;
 }
 
 static int uc_reply_fd_ctty(struct platform_call *call, int fd, unsigned flags)
@@ -278,8 +304,9 @@ static const struct platform_ops unotify_call_ops = {
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
 	.keep_fd = uc_keep_fd,
-	.drop_kept = uc_drop_kept,
 	.reply_fd_ctty = uc_reply_fd_ctty,
+	.keep_off = uc_keep_off,
+	.reply_continue = uc_reply_continue,
 	.exec_fd = uc_exec_fd,
 };
 

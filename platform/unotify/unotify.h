@@ -33,7 +33,7 @@ struct fdcache_slot {
 
 struct fdcache {
 	struct fdcache_slot e[FDCACHE_SLOTS];
-	bool off; /* kcmp is not available */
+	bool off; /* keeps nothing: no kcmp here, or a lock on a directory */
 	pid_t self; /* the sentry's pid, for kcmp (glibc no longer caches it) */
 };
 

@@ -88,13 +88,17 @@ int fdcache_lookup(struct fdcache *c, pid_t tid, int fd, struct platform_fd *out
  * directory: pf->borrowed and pf->how are then set. */
 void fdcache_offer(struct fdcache *c, pid_t tid, int fd, struct platform_fd *pf);
 /* Keeps `mine`, the sentry's fd on the open file the tracee has as `fd`
- * (st its fstat, how its F_GETFL or -1), when it is a directory or a
- * regular file (ops->keep_fd's rules): true if the cache now owns it. */
+ * (st its fstat, how its F_GETFL or -1), when it is a directory
+ * (ops->keep_fd's rules): true if the cache now owns it. */
 bool fdcache_keep(struct fdcache *c, pid_t tid, int fd, int mine, const struct stat *st, int how);
 /* Drops the entry for (tid, fd) if any: the number holds another file now. */
 void fdcache_forget(struct fdcache *c, pid_t tid, int fd);
-/* Drops every regular file's entry (the fd map let files go). */
-void fdcache_drop_files(struct fdcache *c);
+/* Drops every entry and keeps nothing from now on (a lock on a directory:
+ * see ops->keep_off). */
+void fdcache_off(struct fdcache *c);
+/* ops->keep_off: turns the cache off unless tracee fd `fd` is plainly not
+ * a directory (the cache keeps directories only). */
+void unotify_keep_off(struct unotify *u, pid_t tid, int fd);
 void unotify_forget_pidfd(struct unotify *u, pid_t tid);
 
 /* unotify.c: hands `fd` to the tracee as the notified call's result. */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
@@ -224,8 +225,18 @@ int main(int argc, char **argv)
 		    nr == SYS_setregid || nr == SYS_setfsgid || nr == SYS_setgroups ||
 		    nr == SYS_capset)
 			continue;
-		long r = syscall(nr, hostile(), hostile(), hostile(), hostile(), hostile(),
-				 hostile());
+		uint64_t a[6];
+		for (int k = 0; k < 6; k++)
+			a[k] = hostile();
+		/* Locks never wait here: a pipe's two ends are two open files
+		 * of one inode, so a lock could wait for the storm itself. A
+		 * fcntl is trapped for its OFD-lock commands only: those, with
+		 * random upper bits the kernel ignores. */
+		if (nr == SYS_flock)
+			a[1] |= LOCK_NB;
+		if (nr == SYS_fcntl)
+			a[1] = (next() % 2 ? next() << 32 : 0) | F_OFD_SETLK;
+		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		/* an fd we got by chance: do not let them pile up */
 		if (r > 2 && (nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 ||
 			      nr == SYS_creat))

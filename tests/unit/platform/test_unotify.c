@@ -1,16 +1,21 @@
 /* The unotify platform end to end, without a filesystem yet: a sandboxed
  * child calls identity syscalls (served from the sentry's credentials),
- * forks, starts threads, dies by signal; the sentry follows every task. */
+ * forks, starts threads, dies by signal, locks inherited fds (continued,
+ * and a directory lock turns the fd cache off); the sentry follows every
+ * task. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +31,9 @@ static long sc(long nr, long a, long b, long c)
 	long r = syscall(nr, a, b, c);
 	return r < 0 ? -errno : r;
 }
+
+/* Whether the last sandbox() ended with its directory-fd cache off. */
+static bool last_cache_off;
 
 /* Runs fn in a sandbox whose first task has uid/gid `uid`; returns the
  * exit status. */
@@ -44,6 +52,7 @@ static int sandbox(int (*fn)(void *), uid_t uid)
 		fail_msg("spawn: %s", err->msg);
 	int status = unotify_run(&u);
 	assert_int_equal(s.n_tasks, 0);
+	last_cache_off = u.fdcache.off;
 	unotify_fini(&u);
 	sentry_fini(&s);
 	spec_free(&spec);
@@ -190,6 +199,72 @@ static void orphans_are_killed(void **state)
 	assert_int_equal(sandbox(leaves_children_behind, 0), 3);
 }
 
+/* Fds the lock tests' sandboxes inherit: two open files of one directory
+ * and a pipe (no VFS here, so nothing can be opened inside). */
+static int dir_a = -1, dir_b = -1, pipe_fds[2] = {-1, -1};
+
+static int pipe_locks(void *arg)
+{
+	(void)arg;
+	CHECK(sc(SYS_flock, pipe_fds[0], LOCK_EX, 0) == 0, 10);
+	CHECK(sc(SYS_flock, pipe_fds[0], LOCK_UN, 0) == 0, 11);
+	CHECK(sc(SYS_flock, 999, LOCK_EX, 0) == -EBADF, 12);
+	CHECK(sc(SYS_flock, pipe_fds[0], 0, 0) == -EINVAL, 13);
+	CHECK(sc(SYS_fcntl, 999, F_OFD_SETLK, 0) == -EBADF, 14);
+	return 0;
+}
+
+static void locks_on_a_pipe(void **state)
+{
+	(void)state;
+	assert_int_equal(pipe(pipe_fds), 0);
+	assert_int_equal(sandbox(pipe_locks, 0), 0);
+	/* no directory was locked: the cache stays on */
+	assert_false(last_cache_off);
+	close(pipe_fds[0]);
+	close(pipe_fds[1]);
+}
+
+static int dir_locks(void *arg)
+{
+	(void)arg;
+	CHECK(sc(SYS_flock, dir_a, LOCK_EX, 0) == 0, 10);
+	CHECK(sc(SYS_flock, dir_b, LOCK_EX | LOCK_NB, 0) == -EWOULDBLOCK, 11);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(sc(SYS_flock, dir_b, LOCK_EX, 0) == 0 ? 0 : 1); /* waits */
+	CHECK(pid > 0, 12);
+	/* The waiting child blocks in the kernel, not the sentry: served. */
+	struct timespec t = {0, 50 * 1000 * 1000};
+	nanosleep(&t, NULL);
+	CHECK(sc(SYS_getuid, 0, 0, 0) == 0, 13);
+	CHECK(sc(SYS_flock, dir_a, LOCK_UN, 0) == 0, 14);
+	int st;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0, 15);
+	/* an OFD lock, cmd with upper bits the kernel ignores */
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	CHECK(sc(SYS_fcntl, dir_a, (long)(0x700000000ul | F_OFD_SETLKW), (long)&fl) == 0, 16);
+	fl.l_type = F_WRLCK;
+	CHECK(sc(SYS_fcntl, dir_b, F_OFD_GETLK, (long)&fl) == 0 && fl.l_type == F_RDLCK, 17);
+	return 0;
+}
+
+static void locks_on_a_directory(void **state)
+{
+	(void)state;
+	dir_a = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dir_b = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dir_a >= 0 && dir_b >= 0);
+	/* the fds must survive into the sandbox */
+	fcntl(dir_a, F_SETFD, 0);
+	fcntl(dir_b, F_SETFD, 0);
+	assert_int_equal(sandbox(dir_locks, 0), 0);
+	/* a directory was locked: the cache keeps nothing from then on */
+	assert_true(last_cache_off);
+	close(dir_a);
+	close(dir_b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -199,6 +274,8 @@ int main(void)
 		cmocka_unit_test(threads),
 		cmocka_unit_test(fork_loop),
 		cmocka_unit_test(orphans_are_killed),
+		cmocka_unit_test(locks_on_a_pipe),
+		cmocka_unit_test(locks_on_a_directory),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -71,34 +72,47 @@ static long probe(enum probe p)
 	return r < 0 ? -errno : (r > 0 ? 1 : 0);
 }
 
-static void filter_results(void **state)
+/* Loads the filter built for `trap` in a child, runs probe(0..n-1) there
+ * and gives their results in res. */
+static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long *res)
 {
-	(void)state;
 	int p[2];
 	assert_int_equal(pipe(p), 0);
 	pid_t pid = fork();
 	if (pid == 0) {
 		scmp_filter_ctx ctx;
-		/* Trapped calls as SECCOMP_RET_TRACE with no tracer: they fail
-		 * with ENOSYS without running, so a probe can tell a trapped
-		 * call (a sendto with an address) from a native one without
-		 * anyone serving it. */
-		if (filter_build(FILTER_TRAP_TRACE, &ctx) < 0)
+		if (filter_build(trap, &ctx) < 0)
 			_exit(10);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
 			_exit(11);
-		long res[N_PROBES];
-		for (int i = 0; i < N_PROBES; i++)
-			res[i] = probe(i);
-		_exit(write(p[1], res, sizeof(res)) == sizeof(res) ? 0 : 12);
+		for (int i = 0; i < n; i++)
+			res[i] = probe_fn(i);
+		size_t len = (size_t)n * sizeof(*res);
+		_exit(write(p[1], res, len) == (ssize_t)len ? 0 : 12);
 	}
 	close(p[1]);
-	long res[N_PROBES];
-	assert_int_equal(read(p[0], res, sizeof(res)), sizeof(res));
+	assert_int_equal(read(p[0], res, (size_t)n * sizeof(*res)), (ssize_t)n * (ssize_t)sizeof(*res));
+	close(p[0]);
 	int st;
 	waitpid(pid, &st, 0);
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static long probe_n(int i)
+{
+	return probe((enum probe)i);
+}
+
+static void filter_results(void **state)
+{
+	(void)state;
+	/* Trapped calls as SECCOMP_RET_TRACE with no tracer: they fail with
+	 * ENOSYS without running, so a probe can tell a trapped call (a
+	 * sendto with an address) from a native one without anyone serving
+	 * it. */
+	long res[N_PROBES];
+	run_probes(FILTER_TRAP_TRACE, probe_n, N_PROBES, res);
 	assert_int_equal(res[P_GETPID], 1);
 	assert_int_equal(res[P_MOUNT], -EPERM);
 	assert_int_equal(res[P_TIOCSTI], -EPERM);
@@ -116,13 +130,61 @@ static void filter_results(void **state)
 		print_message("no unhandled trapped syscall left to probe\n");
 	else
 		assert_int_equal(res[P_MKDIRAT], -ENOSYS);
-	close(p[0]);
+}
+
+/* Which lock calls the filter traps, and which fcntl commands it lets run
+ * natively: built for the ptrace platform and loaded with no tracer, a
+ * trapped call fails with ENOSYS (the kernel's answer to SECCOMP_RET_TRACE
+ * when nobody traces), so nothing needs to serve it. */
+enum lock_probe { L_FLOCK, L_OFD_SETLK, L_OFD_SETLKW, L_OFD_SETLK_HIGH, L_OFD_GETLK, L_GETFD,
+		  L_GETFD_HIGH, L_SETLK, N_LOCK_PROBES };
+
+static int lock_fd = -1; /* a directory, opened before the filter */
+
+static long lock_probe(int p)
+{
+	int fd = lock_fd;
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	long r = 0;
+	switch (p) {
+	case L_FLOCK: r = syscall(SYS_flock, fd, LOCK_SH | LOCK_NB); break;
+	case L_OFD_SETLK: r = syscall(SYS_fcntl, fd, F_OFD_SETLK, &fl); break;
+	case L_OFD_SETLKW: r = syscall(SYS_fcntl, fd, F_OFD_SETLKW, &fl); break;
+	case L_OFD_SETLK_HIGH: r = syscall(SYS_fcntl, fd, 0x100000000ul | F_OFD_SETLK, &fl); break;
+	case L_OFD_GETLK: r = syscall(SYS_fcntl, fd, F_OFD_GETLK, &fl); break;
+	case L_GETFD: r = syscall(SYS_fcntl, fd, F_GETFD); break;
+	case L_GETFD_HIGH: r = syscall(SYS_fcntl, fd, 0xffffffff00000000ul | F_GETFD); break;
+	case L_SETLK: r = syscall(SYS_fcntl, fd, F_SETLK, &fl); break;
+	case N_LOCK_PROBES: break;
+	}
+	return r < 0 ? -errno : 0;
+}
+
+static void locks_trapped_by_command(void **state)
+{
+	(void)state;
+	lock_fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(lock_fd >= 0);
+	long res[N_LOCK_PROBES];
+	run_probes(FILTER_TRAP_TRACE, lock_probe, N_LOCK_PROBES, res);
+	close(lock_fd);
+	assert_int_equal(res[L_FLOCK], -ENOSYS);
+	assert_int_equal(res[L_OFD_SETLK], -ENOSYS);
+	assert_int_equal(res[L_OFD_SETLKW], -ENOSYS);
+	/* the kernel reads cmd as an unsigned int: still F_OFD_SETLK */
+	assert_int_equal(res[L_OFD_SETLK_HIGH], -ENOSYS);
+	/* the rest of fcntl is native, whatever the upper bits */
+	assert_int_equal(res[L_OFD_GETLK], 0);
+	assert_int_equal(res[L_GETFD], 0);
+	assert_int_equal(res[L_GETFD_HIGH], 0);
+	assert_int_equal(res[L_SETLK], 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_results),
+		cmocka_unit_test(locks_trapped_by_command),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,14 +1,18 @@
 /* The syscall table: well-formed, and no path syscall runs natively. */
+#include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/syscall.h>
 
 #include <cmocka.h>
 
+#include "platform/platform.h"
 #include "sentry/denylist.h"
 #include "sentry/syscalls.h"
 
@@ -120,6 +124,72 @@ static void status_names(void **state)
 			assert_string_equal(sys_status(&t[i]), "unsupported");
 }
 
+/* flock and fcntl's OFD locks must reach the sentry first: a lock on a
+ * directory the platform's fd cache holds would outlive the program's
+ * last close (sentry/sys_lock.c). */
+static void locks_are_trapped(void **state)
+{
+	(void)state;
+	assert_int_equal(sys_lookup(SYS_flock)->cls, SYS_NOTIFY);
+	assert_non_null(sys_lookup(SYS_flock)->handler);
+	assert_int_equal(sys_lookup(SYS_fcntl)->cls, SYS_NOTIFY);
+	assert_non_null(sys_lookup(SYS_fcntl)->handler);
+}
+
+static int continued, kept_off_fd;
+
+static int fake_continue(struct platform_call *call)
+{
+	(void)call;
+	continued++;
+	return 0;
+}
+
+static void fake_keep_off(struct platform_call *call, int fd)
+{
+	(void)call;
+	kept_off_fd = fd;
+}
+
+static const struct platform_ops fake_ops = {
+	.reply_continue = fake_continue,
+	.keep_off = fake_keep_off,
+};
+
+static long lock_call(sys_handler_fn h, int nr, uint64_t a0, uint64_t a1)
+{
+	struct platform_call call = {.ops = &fake_ops, .tid = 1, .nr = nr, .args = {a0, a1}};
+	continued = 0;
+	kept_off_fd = -1;
+	return h(NULL, &call);
+}
+
+/* The lock handlers continue the call (the kernel runs it) after the
+ * platform let go of the fd's open file, and continue nothing else: no
+ * path syscall can reach the host through them. */
+static void lock_handlers_continue_only_locks(void **state)
+{
+	(void)state;
+	sys_handler_fn flock_h = sys_lookup(SYS_flock)->handler;
+	sys_handler_fn fcntl_h = sys_lookup(SYS_fcntl)->handler;
+	assert_int_equal(lock_call(flock_h, SYS_flock, 7, LOCK_EX), SYS_REPLIED);
+	assert_int_equal(continued, 1);
+	assert_int_equal(kept_off_fd, 7);
+	assert_int_equal(lock_call(fcntl_h, SYS_fcntl, 5, F_OFD_SETLKW), SYS_REPLIED);
+	assert_int_equal(continued, 1);
+	assert_int_equal(kept_off_fd, 5);
+	assert_int_equal(lock_call(fcntl_h, SYS_fcntl, 5, 0xabcd00000000ull | F_OFD_SETLK),
+			 SYS_REPLIED);
+	assert_int_equal(continued, 1);
+	/* not a lock command, or a handler reached for another syscall */
+	assert_int_equal(lock_call(fcntl_h, SYS_fcntl, 5, F_SETFL), -ENOSYS);
+	assert_int_equal(lock_call(fcntl_h, SYS_fcntl, 5, F_GETLK), -ENOSYS);
+	assert_int_equal(lock_call(flock_h, SYS_openat, AT_FDCWD, 0), -ENOSYS);
+	assert_int_equal(lock_call(fcntl_h, SYS_unlinkat, AT_FDCWD, F_OFD_SETLK), -ENOSYS);
+	assert_int_equal(continued, 0);
+	assert_int_equal(kept_off_fd, -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -128,6 +198,8 @@ int main(void)
 		cmocka_unit_test(path_syscalls_are_never_native),
 		cmocka_unit_test(denylist_is_refused_alike),
 		cmocka_unit_test(status_names),
+		cmocka_unit_test(locks_are_trapped),
+		cmocka_unit_test(lock_handlers_continue_only_locks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
