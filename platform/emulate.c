@@ -64,12 +64,8 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		const struct mount_op *op = &spec->ops[i];
 		bool ok = true;
 		switch (op->type) {
-		case MOUNT_OP_BIND: {
-			struct stat st;
-			ok = (op->flags & MOUNT_OP_SKIPPED) ||
-			     (op->source_fd < 0 && stat(op->source, &st) == 0 && S_ISDIR(st.st_mode));
-			break;
-		}
+		case MOUNT_OP_BIND:
+		case MOUNT_OP_BIND_DATA:
 		case MOUNT_OP_TMPFS:
 		case MOUNT_OP_DEV:
 		case MOUNT_OP_DIR:
@@ -81,7 +77,6 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		case MOUNT_OP_OVERLAY:
 			break;
 		case MOUNT_OP_MQUEUE:
-		case MOUNT_OP_BIND_DATA:
 			ok = false;
 			break;
 		}

@@ -30,6 +30,7 @@ struct setup {
 	const struct spec *spec;
 	struct sentry *sentry; /* the source of --proc's view */
 	struct vfs_ctx ctx;
+	unsigned bind_data; /* --bind-data files made so far, for their names */
 };
 
 /* mkdir -p of every component of `path` but the last, and of the last too
@@ -116,28 +117,87 @@ static void host_opts(const struct setup *st, const char *source, bool rdonly,
 	};
 }
 
+/* The mount point for a non-directory, as bubblewrap makes it: the
+ * parents, then an empty file unless something that is not a directory
+ * is there already. */
+static int ensure_file(struct setup *st, const char *path)
+{
+	int r = mkdir_p(st, path, false, 0);
+	if (r < 0)
+		return r;
+	r = vfs_mknodat(&st->ctx, NULL, path, S_IFREG | 0444, 0);
+	if (r == -EEXIST) {
+		struct stat sb;
+		r = vfs_fstatat(&st->ctx, NULL, path, &sb, 0);
+		if (r == 0 && S_ISDIR(sb.st_mode))
+			r = -EISDIR;
+	}
+	return r;
+}
+
+static unsigned long bind_flags(const struct mount_op *op)
+{
+	return MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
+	       (op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY);
+}
+
 static int op_bind(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	if (op->flags & MOUNT_OP_SKIPPED)
 		return 0;
-	if (op->source_fd >= 0)
-		return fail(err, -EOPNOTSUPP, op, "--bind-fd is not supported by --backend=emulate yet");
+	/* --bind-fd: the fd's own file, reopened through the sentry's fd
+	 * table (never a path that could have changed since). */
+	char fdpath[64];
+	const char *source = op->source;
+	if (op->source_fd >= 0) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", op->source_fd);
+		source = fdpath;
+	}
 	struct stat src;
-	if (stat(op->source, &src) < 0)
+	if (stat(source, &src) < 0)
 		return fail(err, -errno, op, "cannot stat the source");
-	if (!S_ISDIR(src.st_mode))
-		return fail(err, -EOPNOTSUPP, op,
-			    "binding a non-directory is not supported by --backend=emulate yet");
 	struct hostfs_opts o;
-	host_opts(st, op->source, !(op->flags & MOUNT_OP_WRITABLE), &o);
+	host_opts(st, source, !(op->flags & MOUNT_OP_WRITABLE), &o);
 	struct vfs_sb *sb;
 	int r = hostfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot open the source");
-	return mount_at(st, op, sb,
-			MS_NOSUID | (op->flags & MOUNT_OP_DEVICES ? 0 : MS_NODEV) |
-				(op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY),
-			err);
+	if (S_ISDIR(src.st_mode))
+		return mount_at(st, op, sb, bind_flags(op), err);
+	/* A file, device, socket or fifo: a hostfs whose root is that
+	 * object, on a file mount point. */
+	r = ensure_file(st, op->dest);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, op->dest, sb, bind_flags(op));
+	vfs_sb_put(sb);
+	return r < 0 ? fail(err, r, op, "cannot mount it") : 0;
+}
+
+/* --bind-data/--ro-bind-data, as the kernel backend does it: the bytes in
+ * a file outside the tree (a name in the root tmpfs, unlinked once it is
+ * bound), bound on the destination. */
+static int op_bind_data(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	char tmp[64];
+	snprintf(tmp, sizeof(tmp), "/.veil-bind-data-%u", st->bind_data++);
+	struct vfs_file *f;
+	int r = vfs_openat(&st->ctx, NULL, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW,
+			   op->perms, &f);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the file to bind");
+	ssize_t w = op->data_len ? vfs_write(&st->ctx, f, op->data, op->data_len) : 0;
+	vfs_file_put(f);
+	if (w >= 0 && (size_t)w != op->data_len)
+		w = -ENOSPC;
+	r = w < 0 ? (int)w : vfs_fchmodat(&st->ctx, NULL, tmp, op->perms, 0);
+	if (r == 0)
+		r = ensure_file(st, op->dest);
+	if (r == 0)
+		r = vfs_bind(&st->ctx, NULL, tmp, NULL, op->dest, bind_flags(op));
+	int u = vfs_unlinkat(&st->ctx, NULL, tmp, 0);
+	if (r == 0)
+		r = u;
+	return r < 0 ? fail(err, r, op, "cannot bind the data") : 0;
 }
 
 /* A mount tree of its own holding a host directory, for an overlay layer. */
@@ -482,8 +542,9 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 		return op_overlay(st, op, err);
 	case MOUNT_OP_PROC:
 		return op_proc(st, op, err);
-	case MOUNT_OP_MQUEUE:
 	case MOUNT_OP_BIND_DATA:
+		return op_bind_data(st, op, err);
+	case MOUNT_OP_MQUEUE:
 		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");
 	}
 	return fail(err, -EINVAL, op, "unknown op");

@@ -13,7 +13,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..8"
+echo "1..9"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -48,3 +48,29 @@ check "--proc's mount table is the kernel backend's" "$(table kernel)" "$(table 
 check "--mqueue is refused by name at start" \
 	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
 	"$( ("$veil" --backend=emulate $B --dev /dev --mqueue /dev/mqueue /bin/echo RAN 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
+# Binds of what is not a directory, data from fds and a bind by fd: the
+# same files, contents, refusals and mount table lines as the kernel
+# backend's.
+binds() {
+	echo hello >"$tmp/hf"
+	# shellcheck disable=SC2086
+	"$veil" --backend="$1" $B --proc /proc --ro-bind /etc/hostname /etc/hostname \
+		--bind "$tmp/hf" /tmp/x/hf --ro-bind-data 3 /etc/motd --bind-data 4 /etc/rw \
+		--dev-bind /dev/null /tmp/null --bind-fd 5 /tmp/viafd -- sh -c '
+		cat /tmp/x/hf; echo more >> /tmp/x/hf; ls -l /etc/motd /etc/rw | cut -c1-10
+		cat /etc/motd; echo x 2>&1 > /etc/motd; echo y >> /etc/rw; cat /etc/rw
+		echo z > /tmp/null && echo "null took it"; cat /tmp/viafd
+		grep -E " /etc/motd | /tmp/x/hf | /tmp/null " /proc/self/mountinfo |
+			cut -d" " -f4-6 | sed "s#^/bindfile.*//deleted#BINDFILE//deleted#;
+				s#^/.veil-bind-data.*//deleted#BINDFILE//deleted#"' \
+		3<<EOF1 4<<EOF2 5<"$tmp/hf" 2>&1
+data-three
+EOF1
+data-four
+EOF2
+	cat "$tmp/hf"
+}
+tmp=$(mktemp -d)
+check "binds of files, devices, data and fds as under the kernel backend" \
+	"$(binds kernel)" "$(binds emulate)"
+rm -rf "$tmp"
