@@ -21,6 +21,7 @@ static const struct proc_entry root_entries[] = {
 	{.name = "self", .kind = PK_SELF, .mode = 0777},
 	{.name = "thread-self", .kind = PK_THREAD_SELF, .mode = 0777},
 	{.name = "mounts", .kind = PK_LINK, .mode = 0777, .target = "self/mounts"},
+	{.name = "net", .kind = PK_LINK, .mode = 0777, .target = "self/net"},
 	{.name = "cmdline", .kind = PK_GLOBAL, .mode = 0444},
 	{.name = "cpuinfo", .kind = PK_GLOBAL, .mode = 0444},
 	{.name = "filesystems", .kind = PK_GLOBAL, .mode = 0444},
@@ -156,7 +157,7 @@ static int lookup_pid_entry(struct proc_sb *sb, struct proc_inode *dir, const ch
 		/* task/ is a thread group's, not a thread's */
 		if (e->kind == PK_TASKS && dir->kind == PK_TID)
 			return -ENOENT;
-		return entry_inode(&sb->vsb, dir, e, NULL, ret);
+		return entry_inode(&sb->vsb, dir, e, e->kind == PK_HOSTDIR ? e->name : NULL, ret);
 	}
 	return -ENOENT;
 }

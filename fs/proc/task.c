@@ -270,6 +270,9 @@ const struct proc_entry proc_pid_entries[] = {
 	{.name = "mountinfo", .kind = PK_TASK_FILE, .mode = 0444, .gen = proc_gen_mountinfo},
 	{.name = "mounts", .kind = PK_TASK_FILE, .mode = 0444, .gen = proc_gen_mounts},
 	{.name = "mountstats", .kind = PK_TASK_FILE, .mode = 0400, .gen = proc_gen_mountstats},
+	/* The emulate backend has no network namespace: every task's is the
+	 * sentry's, so the host's /proc/net is the task's, read-only. */
+	{.name = "net", .kind = PK_HOSTDIR, .mode = 0555},
 	{.name = "ns", .kind = PK_NSDIR, .mode = 0511},
 	{.name = "oom_adj", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_oom_adj},
 	{.name = "oom_score", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_oom_score},

@@ -11,3 +11,13 @@ readlink /proc/self/fd/3
 exec 3>&-
 mkdir -p sub && cd sub && readlink /proc/self/cwd
 df -h /tmp | awk 'NR == 2 { print $NF }'
+# /proc/net: the sandbox's network is the host's under every backend here.
+head -1 /proc/net/dev
+python3 -c '
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen()
+port = "%04X" % s.getsockname()[1]
+print("own listener in /proc/self/net/tcp:", any(":" + port + " " in l for l in open("/proc/self/net/tcp")))
+'
