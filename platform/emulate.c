@@ -3,7 +3,10 @@
 #include "platform/emulate.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +18,14 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "base/xalloc.h"
 #include "platform/landlock.h"
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
 #include "sentry/devices.h"
 #include "sentry/vfs_setup.h"
+#include "vfs/vfs.h"
 
 /* What the kernel backend does with namespaces and this backend cannot do
  * without them: refused by name, never silently ignored. */
@@ -44,13 +49,9 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	if (spec->hostname)
 		return verr_set(err, 0, "--hostname: --backend=emulate has no uts namespace; "
 				"use --backend=kernel");
-	if (spec->n_seccomp)
-		return verr_set(err, 0, "--seccomp/--add-seccomp-fd are not supported by "
-				"--backend=emulate yet");
-	if (spec->block_fd >= 0 || spec->userns_block_fd >= 0 || spec->sync_fd >= 0 ||
-	    spec->lock_files)
-		return verr_set(err, 0, "--block-fd, --userns-block-fd, --sync-fd and "
-				"--lock-file are not supported by --backend=emulate yet");
+	if (spec->userns_block_fd >= 0)
+		return verr_set(err, 0, "--userns-block-fd: --backend=emulate has no user "
+				"namespace; use --backend=kernel");
 	if (spec->disable_userns || spec->assert_userns_disabled)
 		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
 				"namespace already; the flag is not supported");
@@ -111,6 +112,24 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
+/* The spec's own seccomp programs, as the kernel backend loads them: after
+ * veil's (the sentry's filter is in already), just before the exec. */
+static int load_spec_seccomp(const struct spec *spec)
+{
+	for (size_t i = 0; i < spec->n_seccomp; i++) {
+		struct sock_fprog prog = {
+			.len = (unsigned short)(spec->seccomp[i].len / 8),
+			.filter = spec->seccomp[i].insns,
+		};
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+			fprintf(stderr, "%s: prctl(PR_SET_SECCOMP): %s\n", log_progname,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int first_task(void *arg)
 {
 	const struct spec *spec = arg;
@@ -120,6 +139,19 @@ static int first_task(void *arg)
 		setsid();
 	if (spec->die_with_parent)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* --sync-fd is the sentry's to hold (its close says the sandbox is
+	 * gone), not the program's; --block-fd: wait for a byte, as the
+	 * kernel backend's child does, after --info-fd has been written. */
+	if (spec->sync_fd >= 0)
+		close(spec->sync_fd);
+	if (spec->block_fd >= 0) {
+		char b;
+		while (read(spec->block_fd, &b, 1) < 0 && errno == EINTR)
+			;
+		close(spec->block_fd);
+	}
+	if (load_spec_seccomp(spec) < 0)
+		return 1;
 	extern char **environ;
 	environ = spec->envp;
 	char **argv = spec->argv;
@@ -129,6 +161,34 @@ static int first_task(void *arg)
 	execvp(file, argv);
 	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(errno));
 	return 1;
+}
+
+/* --lock-file, as the kernel backend takes them: each file opened as the
+ * program would open it, under an open-file-description read lock the
+ * sentry holds while the sandbox runs (a host file's lock is seen from
+ * outside). The fds go in *ret. */
+static int take_locks(struct sentry *s, const struct spec *spec, int **ret, size_t *n,
+		      struct veil_error **err)
+{
+	size_t want = 0;
+	while (spec->lock_files && spec->lock_files[want])
+		want++;
+	*ret = xcalloc(want ? want : 1, sizeof(int));
+	for (size_t i = 0; i < want; i++) {
+		const char *path = spec->lock_files[i];
+		struct vfs_file *f;
+		int r = sentry_open_initial(s, path, O_RDONLY, &f);
+		int fd = r < 0 ? r : vfs_file_take_host_fd(f);
+		if (r == 0)
+			vfs_file_put(f);
+		if (fd < 0)
+			return verr_set(err, -fd, "Unable to open lock file %s", path);
+		(*ret)[(*n)++] = fd;
+		struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+		if (fcntl(fd, F_OFD_SETLK, &lock) != 0)
+			return verr_set(err, errno, "Unable to lock file %s", path);
+	}
+	return 0;
 }
 
 /* bubblewrap's cwd: --chdir's, which must work; else the caller's, when
@@ -200,6 +260,15 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		return verr_set(err, -r, "cannot map the console");
 	}
 
+	_cleanup_free_ int *locks = NULL;
+	size_t n_locks = 0;
+	if (take_locks(&s, spec, &locks, &n_locks, err) < 0) {
+		for (size_t i = 0; i < n_locks; i++)
+			close(locks[i]);
+		sentry_fini(&s);
+		return -1;
+	}
+
 	struct landlock_policy pol;
 	landlock_policy_from_spec(spec, &pol);
 	pol.scope = scope;
@@ -223,6 +292,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		status_write_exit(spec, status);
 	}
 	unotify_fini(&u);
+	for (size_t i = 0; i < n_locks; i++)
+		close(locks[i]);
 	sentry_fini(&s);
 	return status;
 }

@@ -90,6 +90,13 @@ int sentry_chdir_initial(struct sentry *s, const char *path)
 	return c ? vfs_chdir(c, NULL, path) : -ENOSYS;
 }
 
+int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret)
+{
+	struct sentry_task first = {.fs = s->initial_fs, .creds = s->initial};
+	struct vfs_ctx *c = sentry_task_vfs(&first);
+	return c ? vfs_openat(c, NULL, path, flags, 0, ret) : -ENOSYS;
+}
+
 struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 {
 	if (!t->fs)

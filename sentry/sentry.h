@@ -88,6 +88,9 @@ void sentry_fini(struct sentry *s);
 int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask);
 /* Moves the first task's cwd, with its credentials: vfs_chdir's result. */
 int sentry_chdir_initial(struct sentry *s, const char *path);
+/* Opens path as the first task would (its ids, root and cwd), for what
+ * the sentry does on the program's behalf before it runs (--lock-file). */
+int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret);
 
 /* The calling task's VFS context with its current credentials, or NULL
  * when the sentry has no filesystem. */

@@ -3,9 +3,10 @@
 # nothing (worded as the kernel backend does), what it refuses by name,
 # what --backend=auto picks, and the mount table --proc shows. TAP output.
 #
-#   emulate_start.sh VEIL
+#   emulate_start.sh VEIL MKBPF
 set -u
 veil=$1
+MKBPF=$2
 B="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --tmpfs /tmp"
 n=0
 check() {
@@ -13,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..9"
+echo "1..10"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -74,3 +75,35 @@ tmp=$(mktemp -d)
 check "binds of files, devices, data and fds as under the kernel backend" \
 	"$(binds kernel)" "$(binds emulate)"
 rm -rf "$tmp"
+# --sync-fd, --block-fd, --lock-file and --seccomp as the kernel backend
+# has them: the program holds no sync fd, runs only once the block fd has
+# a byte, the lock is held (seen from outside) while it runs and gone
+# after, and the spec's filter refuses what it names.
+extras() {
+	d=$(mktemp -d)
+	mkfifo "$d/block"
+	: >"$d/lk"
+	# The holder of the lock, from outside: F_OFD_GETLK for a write lock.
+	held='import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+r = fcntl.fcntl(fd, fcntl.F_OFD_GETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0, 0, 0))
+print("locked" if struct.unpack("hhqqi", r)[0] != fcntl.F_UNLCK else "free")'
+	# shellcheck disable=SC2086
+	"$veil" --backend="$1" $B --bind "$d" /d --sync-fd 3 --block-fd 4 --lock-file /d/lk \
+		--seccomp 5 -- sh -c 'echo ran; echo x >&3 || echo "no sync fd"; cat /d/go
+			echo "lock while it runs: $(python3 -c "$1" /d/lk)"
+			mkdir /tmp/m 2>&1; echo "mkdir: $?"' sh "$held" \
+		3>"$d/sync" 4<"$d/block" 5<"$bpf" 2>&1 &
+	sleep 0.3
+	echo go >"$d/go"
+	echo unblocking
+	echo unblock >"$d/block"
+	wait
+	echo "lock after: $(python3 -c "$held" "$d/lk")"
+	rm -rf "$d"
+}
+bpf=$(mktemp)
+"$MKBPF" 1 mkdir mkdirat >"$bpf"
+check "--sync-fd, --block-fd, --lock-file, --seccomp as under the kernel backend" \
+	"$(extras kernel)" "$(extras emulate)"
+rm -f "$bpf"
