@@ -42,7 +42,7 @@ static uint64_t next(void)
 	return rng;
 }
 
-static char *unmapped, *edge, *paths[4];
+static char *unmapped, *edge, *paths[10];
 
 static uint64_t hostile(void)
 {
@@ -52,7 +52,7 @@ static uint64_t hostile(void)
 	case 2: return next() % 8;
 	case 3: return (uint64_t)unmapped;
 	case 4: return (uint64_t)edge; /* 4096 bytes of 'A' then PROT_NONE */
-	case 5: return (uint64_t)paths[next() % 4];
+	case 5: return (uint64_t)paths[next() % 10];
 	case 6: return (uint64_t)AT_FDCWD;
 	case 7: return 1ull << (next() % 64);
 	case 8: return next() % 4096;
@@ -207,6 +207,14 @@ int main(int argc, char **argv)
 	paths[1] = "/tmp";
 	paths[2] = "..";
 	paths[3] = "";
+	/* The other filesystems the suite's sandbox has: proc (magic links
+	 * included), devpts and an overlay. */
+	paths[4] = "/proc/self/fd/0";
+	paths[5] = "/proc/self/status";
+	paths[6] = "/dev/ptmx";
+	paths[7] = "/dev/pts";
+	paths[8] = "/ov/meson.build";
+	paths[9] = "/ov";
 	if (mkdir("/tmp/storm", 0755) < 0 && errno != EEXIST)
 		return 10;
 
