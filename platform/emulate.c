@@ -271,6 +271,14 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 
 	struct landlock_policy pol;
 	landlock_policy_from_spec(spec, &pol);
+	/* A --size tmpfs's data is on a real mount the program reaches by
+	 * fd (and execs from): the first task opens the rule's path through
+	 * the fd it inherits from the sentry. */
+	for (size_t i = 0; i < s.n_data_dirs; i++) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", s.data_dirs[i]);
+		landlock_policy_add(&pol, path, LL_READ | LL_WRITE);
+	}
 	pol.scope = scope;
 	/* The filesystem backstop needs Landlock at all; without it (waived
 	 * above) the sentry's filter is the only wall. */

@@ -60,7 +60,7 @@ static uint64_t fs_rights_of(int abi)
 	return all;
 }
 
-static void add_rule(struct landlock_policy *p, const char *path, uint64_t access)
+void landlock_policy_add(struct landlock_policy *p, const char *path, uint64_t access)
 {
 	p->rules = xreallocarray(p->rules, p->n_rules + 1, sizeof(*p->rules));
 	p->rules[p->n_rules++] = (struct landlock_rule){.path = xstrdup(path), .access = access};
@@ -77,16 +77,16 @@ void landlock_policy_from_spec(const struct spec *spec, struct landlock_policy *
 		case MOUNT_OP_BIND:
 			if ((op->flags & MOUNT_OP_SKIPPED) || !op->source)
 				break;
-			add_rule(ret, op->source,
+			landlock_policy_add(ret, op->source,
 				 LL_READ | (op->flags & MOUNT_OP_WRITABLE ? LL_WRITE : 0) |
 					 (op->flags & MOUNT_OP_DEVICES ? LL_IOCTL_DEV : 0));
 			break;
 		case MOUNT_OP_OVERLAY:
 			for (size_t l = 0; op->overlay.lowers && op->overlay.lowers[l]; l++)
-				add_rule(ret, op->overlay.lowers[l], LL_READ);
+				landlock_policy_add(ret, op->overlay.lowers[l], LL_READ);
 			if (op->overlay.upper_kind == OVERLAY_UPPER_HOST) {
-				add_rule(ret, op->overlay.upper, LL_READ | LL_WRITE);
-				add_rule(ret, op->overlay.workdir, LL_READ | LL_WRITE);
+				landlock_policy_add(ret, op->overlay.upper, LL_READ | LL_WRITE);
+				landlock_policy_add(ret, op->overlay.workdir, LL_READ | LL_WRITE);
 			}
 			break;
 		/* Everything else lives in the sentry's memory and memfds, which

@@ -57,6 +57,8 @@ int landlock_abi(void);
  * itself never opens a path (every path syscall is trapped); these only
  * bound what a bug in the sentry could let through. */
 void landlock_policy_from_spec(const struct spec *spec, struct landlock_policy *ret);
+/* One more rule: `access` beneath `path`. */
+void landlock_policy_add(struct landlock_policy *p, const char *path, uint64_t access);
 void landlock_policy_free(struct landlock_policy *p);
 
 /* Whether the sandbox can have its signals and abstract unix sockets

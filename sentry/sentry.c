@@ -90,6 +90,16 @@ int sentry_chdir_initial(struct sentry *s, const char *path)
 	return c ? vfs_chdir(c, NULL, path) : -ENOSYS;
 }
 
+int sentry_add_data_dir(struct sentry *s, int fd)
+{
+	int *v = realloc(s->data_dirs, (s->n_data_dirs + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	v[s->n_data_dirs++] = fd;
+	s->data_dirs = v;
+	return 0;
+}
+
 int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret)
 {
 	struct sentry_task first = {.fs = s->initial_fs, .creds = s->initial};
@@ -132,6 +142,7 @@ void sentry_fini(struct sentry *s)
 		}
 	}
 	free(s->buckets);
+	free(s->data_dirs);
 	creds_release(&s->initial);
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);

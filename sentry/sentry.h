@@ -76,6 +76,10 @@ struct sentry {
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
 	size_t files_swept;           /* fdmap size after the last sweep */
+	/* Real directories holding file data the program reaches natively
+	 * (a --size tmpfs's backing mount): borrowed fds, for Landlock. */
+	int *data_dirs;
+	size_t n_data_dirs;
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as
@@ -88,6 +92,9 @@ void sentry_fini(struct sentry *s);
 int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask);
 /* Moves the first task's cwd, with its credentials: vfs_chdir's result. */
 int sentry_chdir_initial(struct sentry *s, const char *path);
+/* Records a data directory (borrowed: its filesystem owns the fd). 0 or
+ * -ENOMEM. */
+int sentry_add_data_dir(struct sentry *s, int fd);
 /* Opens path as the first task would (its ids, root and cwd), for what
  * the sentry does on the program's behalf before it runs (--lock-file). */
 int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret);

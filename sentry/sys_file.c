@@ -31,6 +31,7 @@
 #include "sentry/host_act.h"
 #include "sentry/pty.h"
 #include "sentry/shadow.h"
+#include "fs/tmpfs/tmpfs.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
 
@@ -269,6 +270,8 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		return open_device(s, call, c, dirf, path, how);
 	if (r < 0)
 		return r;
+	if ((how->flags & O_ACCMODE) != O_RDONLY && tmpfs_space_low(vfs_file_inode(f)))
+		sentry_files_sweep(s); /* removed files no fd holds give their space back */
 	/* A regular file's open file goes to the program whole: the file the
 	 * fd map keeps for it holds no copy, or the program's flock would
 	 * outlive its last close (and IN_CLOSE_WRITE never come). */

@@ -25,6 +25,7 @@
 #include "fs/tmpfs/tmpfs.h"
 #include "sentry/devices.h"
 #include "sentry/pty.h"
+#include "sentry/sized_tmpfs.h"
 
 struct setup {
 	const struct spec *spec;
@@ -87,6 +88,22 @@ static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_err
 		.uid = st->spec->uid,
 		.gid = st->spec->gid,
 	};
+	if (op->size) {
+		/* The program writes natively: only a real tmpfs of that size
+		 * refuses its writes past the limit. */
+		int dir = sized_tmpfs_open(op->size);
+		if (dir < 0)
+			return fail(err, dir, op,
+				    "--size under --backend=emulate needs a user namespace to "
+				    "hold the limit");
+		int r = sentry_add_data_dir(st->sentry, dir);
+		if (r < 0) {
+			close(dir);
+			return fail(err, r, op, "cannot create the tmpfs");
+		}
+		o.backed = true;
+		o.backing_dir = dir;
+	}
 	struct vfs_sb *sb;
 	int r = tmpfs_new(&o, &sb);
 	if (r < 0)

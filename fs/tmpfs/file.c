@@ -23,7 +23,10 @@ static int ensure_memfd(struct tmpfs_inode *ti)
 {
 	if (ti->memfd >= 0)
 		return 0;
-	int fd = memfd_create("veil-tmpfs", MFD_CLOEXEC);
+	struct tmpfs_sb *sb = TMPFS_SB(ti->vi.sb);
+	int fd = sb->opts.backed
+			 ? openat(sb->opts.backing_dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
+			 : memfd_create("veil-tmpfs", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct timespec ts[2] = { ti->vi.atime, ti->vi.mtime };

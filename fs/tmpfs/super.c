@@ -5,6 +5,7 @@
  * inode space back. The instance itself goes with its last reference
  * (after the VFS has dropped every dentry). */
 #include <errno.h>
+#include <sys/statfs.h>
 #include <sys/sysinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,16 @@ static void tmpfs_evict(struct vfs_inode *inode)
 	free(ti);
 }
 
+static void free_sb(struct tmpfs_sb *sb)
+{
+	if (sb->opts.backed)
+		close(sb->opts.backing_dir);
+	free(sb);
+}
+
 static void tmpfs_destroy(struct vfs_sb *sb)
 {
-	free(TMPFS_SB(sb));
+	free_sb(TMPFS_SB(sb));
 }
 
 static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
@@ -46,7 +54,13 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	uint64_t size = sb->opts.size;
 	if (!size && sysinfo(&si) == 0)
 		size = (uint64_t)si.totalram * si.mem_unit / 2;
-	if (size) {
+	struct statfs real;
+	if (sb->opts.backed && fstatfs(sb->opts.backing_dir, &real) == 0) {
+		/* The blocks the data really takes, as the kernel counts them. */
+		st->f_blocks = real.f_blocks;
+		st->f_bfree = real.f_bfree;
+		st->f_bavail = real.f_bavail;
+	} else if (size) {
 		st->f_blocks = size / 4096;
 		uint64_t used = (sb->used_bytes + 4095) / 4096;
 		st->f_bfree = st->f_bavail = used < st->f_blocks ? st->f_blocks - used : 0;
@@ -87,6 +101,16 @@ static const struct vfs_sb_ops tmpfs_sb_ops = {
 	.evict = tmpfs_evict,
 	.destroy = tmpfs_destroy,
 };
+
+bool tmpfs_space_low(const struct vfs_inode *inode)
+{
+	if (inode->sb->ops != &tmpfs_sb_ops)
+		return false;
+	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
+	struct statfs st;
+	return sb->opts.backed && fstatfs(sb->opts.backing_dir, &st) == 0 &&
+	       st.f_bfree < st.f_blocks / 2;
+}
 
 int tmpfs_reserve(struct vfs_sb *vsb, uint64_t bytes)
 {
@@ -155,8 +179,11 @@ int tmpfs_new_inode(struct vfs_sb *vsb, const struct vfs_new *n, struct tmpfs_in
 int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
 {
 	struct tmpfs_sb *sb = calloc(1, sizeof(*sb));
-	if (!sb)
+	if (!sb) {
+		if (opts && opts->backed)
+			close(opts->backing_dir);
 		return -ENOMEM;
+	}
 	if (opts)
 		sb->opts = *opts;
 	else
@@ -172,12 +199,12 @@ int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
 	struct tmpfs_inode *root;
 	int r = tmpfs_new_inode(&sb->vsb, &n, &root);
 	if (r < 0) {
-		free(sb);
+		free_sb(sb);
 		return r;
 	}
 	r = vfs_sb_init(&sb->vsb, &tmpfs_sb_ops, VFS_SB_PINNED, TMPFS_MAGIC_NUMBER, &root->vi);
 	if (r < 0) {
-		free(sb);
+		free_sb(sb);
 		return r;
 	}
 	*ret = &sb->vsb;

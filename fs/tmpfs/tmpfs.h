@@ -4,6 +4,7 @@
 #ifndef VEIL_FS_TMPFS_H
 #define VEIL_FS_TMPFS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -18,10 +19,24 @@ struct tmpfs_opts {
 	mode_t mode;	    /* of the root directory, permission bits */
 	uid_t uid;
 	gid_t gid;
+	/* With `backed`: a directory fd on a real filesystem (a tmpfs of the
+	 * same size, so a program's native writes meet the limit too) whose
+	 * unnamed O_TMPFILE files hold the regular files' data instead of
+	 * memfds. The instance takes it over and closes it. */
+	bool backed;
+	int backing_dir;
 };
 
 /* A new instance with one reference for the caller (vfs_sb_put).
  * -ENOMEM. opts NULL: unlimited, root 01777 owned by 0:0. */
 int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret);
+
+/* Whether inode is in a backed instance whose backing filesystem is more
+ * than half full. A removed file's data is freed only when the VFS lets
+ * its inode go, which for a file the program opened is when the sentry
+ * learns its last fd is closed (the fd map's sweep), not at the close as
+ * in the kernel: the sentry sweeps before a write open when this says
+ * so, or the space would stay taken. */
+bool tmpfs_space_low(const struct vfs_inode *inode);
 
 #endif

@@ -1,4 +1,5 @@
-/* tmpfs: root options, memfd backing, limits, statfs. */
+/* tmpfs: root options, memfd backing or a backing directory, limits,
+ * statfs. */
 #include <sys/mount.h>
 #include <sys/statfs.h>
 
@@ -132,6 +133,42 @@ static void many_instances_have_their_own_dev(void **state)
 	}
 }
 
+/* A backed instance: file data in unnamed files of the backing directory
+ * (here /dev/shm, a real tmpfs), whose statfs it reports; the instance
+ * closes the directory with itself. */
+static int setup_backed(void **state)
+{
+	int dir = open("/dev/shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return -1;
+	struct tmpfs_opts o = {.mode = 0755, .backed = true, .backing_dir = dir};
+	return fx_setup_opts(state, &o);
+}
+
+static void backed_data_lives_in_the_backing_dir(void **state)
+{
+	struct fixture *fx = *state;
+	struct stat shm, data;
+	assert_int_equal(stat("/dev/shm", &shm), 0);
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/a", O_CREAT | O_RDWR, 0644, &f), 0);
+	int fd = vfs_file_host_fd(f);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "data", 4), 4);
+	assert_int_equal(fstat(fd, &data), 0);
+	assert_int_equal(data.st_dev, shm.st_dev); /* not a memfd's */
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/a", &st, 0), 0);
+	assert_int_equal(st.st_size, 4);
+	struct statfs real, sf;
+	assert_int_equal(statfs("/dev/shm", &real), 0);
+	assert_int_equal(vfs_statfs(&fx->ctx, NULL, "/", &sf), 0);
+	assert_int_equal(sf.f_blocks, real.f_blocks);
+	/* more than half free on this machine's /dev/shm: no sweep asked */
+	assert_false(tmpfs_space_low(vfs_file_inode(f)));
+	vfs_file_put(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -140,6 +177,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(symlink_and_special_sizes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(size_limit_gives_enospc, setup_opts, fx_teardown),
+		cmocka_unit_test_setup_teardown(backed_data_lives_in_the_backing_dir, setup_backed,
+						fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
