@@ -196,6 +196,11 @@ struct vfs_inode_ops {
 	 * 1 yes (attributes refreshed), 0 no (the VFS drops it and looks up
 	 * again), -errno on failure. */
 	int (*revalidate)(struct vfs_dentry *dentry);
+	/* Optional, on the directory's ops: dentry was just made from
+	 * ->lookup's answer, which the host gave during this walk, so a cached
+	 * fs may stamp it as confirmed now (its next ->revalidate need not ask
+	 * the host again if nothing changed since). */
+	void (*looked_up)(struct vfs_dentry *dentry);
 	/* Create a regular file, fifo, socket or device (mknod) or a
 	 * directory (mkdir) named name in dir. The VFS has checked that name
 	 * is absent, write and search permission on dir, EROFS, and for

@@ -468,7 +468,11 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 	ssize_t w = write(f->host_fd, buf, n);
 	if (w < 0)
 		return -errno;
-	vfs_refresh(f->inode); /* size and times now, for the fs's accounting */
+	/* size and times now, for the fs's accounting: a new generation, or
+	 * a refresh made before the write in this one would be taken as
+	 * current */
+	vfs_walk_gen++;
+	vfs_refresh(f->inode);
 	return w;
 }
 

@@ -45,6 +45,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -122,6 +123,14 @@ void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi)
 	hi->wd = wd;
 	hi->changed = ++w.clock;
 	hlist_add_head(&hi->wnode, &w.wds[wd_bucket(wd)]);
+	/* The attributes the lookup read came before the watch: read them
+	 * again now that any change is reported, so the dentry the lookup
+	 * makes can be stamped confirmed (hostfs_looked_up). */
+	struct stat st;
+	if (fstat(hi->fd, &st) == 0 && st.st_ino == hi->hino && st.st_dev == hi->hdev)
+		hostfs_fill_attrs(&hi->vi, &st);
+	else
+		hi->changed = UINT64_MAX; /* never trusted: every walk asks the host */
 }
 
 static void unwatch(struct hostfs_inode *hi)
