@@ -104,6 +104,11 @@ struct vfs_inode *vfs_file_inode(const struct vfs_file *f)
 	return f->inode;
 }
 
+mode_t vfs_file_type(const struct vfs_file *f)
+{
+	return f->inode->mode & S_IFMT;
+}
+
 int vfs_file_flags(const struct vfs_file *f)
 {
 	return f->flags;
