@@ -471,10 +471,18 @@ static int hostfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 {
 	struct hostfs_dir *hd = file->private;
 	int64_t hpos = file->pos <= 2 ? 0 : file->pos - 2;
+	/* INT64_MAX is where the host says its listing ends (ext4's htree
+	 * EOF, tmpfs's DIR_OFFSET_EOF, btrfs's LLONG_MAX): nothing is read
+	 * from there, not even what was created since. Asking would cost a
+	 * seek and a getdents64 per listing, twice. */
+	if (file->pos == INT64_MAX)
+		return 0;
 	if (lseek(hd->fd, hpos, SEEK_SET) < 0)
 		return -errno;
 	char buf[8192];
 	for (;;) {
+		if (file->pos == INT64_MAX)
+			return 0;
 		long n = syscall(SYS_getdents64, hd->fd, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
