@@ -108,10 +108,27 @@ static unsigned wd_bucket(int wd)
 	return (unsigned)wd & (HOSTFS_BUCKETS - 1);
 }
 
+/* Is the directory's filesystem one whose changes inotify reports? One
+ * st_dev is one superblock, and the root's cannot go while the instance
+ * holds the root's fd, so a directory on the root's device needs no
+ * fstatfs (the first directory asked about is the root). */
+static bool on_local_fs(struct hostfs_sb *sb, struct hostfs_inode *hi)
+{
+	if (sb->root_known && hi->hdev == sb->root_dev)
+		return sb->root_local;
+	struct statfs sf;
+	bool local = fstatfs(hi->fd, &sf) == 0 && local_fs((unsigned long)sf.f_type);
+	if (!sb->root_known) {
+		sb->root_known = true;
+		sb->root_dev = hi->hdev;
+		sb->root_local = local;
+	}
+	return local;
+}
+
 void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi)
 {
-	struct statfs sf;
-	if (sb->mfd < 0 || fstatfs(hi->fd, &sf) < 0 || !local_fs((unsigned long)sf.f_type))
+	if (sb->mfd < 0 || !on_local_fs(sb, hi))
 		return;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", hi->fd);
