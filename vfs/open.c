@@ -454,6 +454,7 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 		return -EISDIR;
 	if (f->host_fd < 0)
 		return -EINVAL;
+	vfs_walk_gen++; /* no walk: what the last one refreshed may be old */
 	int r = vfs_refresh(f->inode);
 	if (r < 0)
 		return r;
