@@ -285,13 +285,9 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		 * kernel's fget() refuses them): an O_PATH open gets the shadow
 		 * opened for reading, which names the same object; what it may
 		 * do is still the VFS's to say. */
-		struct stat st;
-		r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
-		if (r == 0) {
-			bool dir = S_ISDIR(st.st_mode);
-			r = shadow_open(s->shadows, vfs_file_path(f), dir,
-					dir ? O_RDONLY | O_DIRECTORY : O_RDONLY, &shadow_st);
-		}
+		bool dir = S_ISDIR(vfs_file_type(f));
+		r = shadow_open(s->shadows, vfs_file_path(f), dir,
+				dir ? O_RDONLY | O_DIRECTORY : O_RDONLY, &shadow_st);
 		if (r < 0) {
 			vfs_file_put(f);
 			return r;

@@ -369,6 +369,9 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length)
 	int acc = f->flags & O_ACCMODE;
 	if (!S_ISREG(f->inode->mode) || (acc != O_WRONLY && acc != O_RDWR))
 		return -EINVAL;
+	/* No walk here: a new generation, or a refresh made by the last
+	 * walk (before the program's native writes since) would count */
+	vfs_walk_gen++;
 	int r = vfs_refresh(f->inode);
 	if (r < 0)
 		return r;

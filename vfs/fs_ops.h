@@ -196,6 +196,11 @@ struct vfs_inode_ops {
 	 * 1 yes (attributes refreshed), 0 no (the VFS drops it and looks up
 	 * again), -errno on failure. */
 	int (*revalidate)(struct vfs_dentry *dentry);
+	/* Optional, on the directory's ops: dentry was just made from
+	 * ->lookup's answer, which the host gave during this walk, so a cached
+	 * fs may stamp it as confirmed now (its next ->revalidate need not ask
+	 * the host again if nothing changed since). */
+	void (*looked_up)(struct vfs_dentry *dentry);
 	/* Create a regular file, fifo, socket or device (mknod) or a
 	 * directory (mkdir) named name in dir. The VFS has checked that name
 	 * is absent, write and search permission on dir, EROFS, and for
@@ -286,8 +291,10 @@ struct vfs_file_ops {
 };
 
 /* Incremented at the start of every path walk (and so of every entry
- * point that names a file): a filesystem may remember it to skip
- * refreshing, later in the same walk, what it has just refreshed. */
+ * point that names a file), and by the fd entry points that refresh an
+ * inode without a walk (vfs_write, before and after the write;
+ * vfs_ftruncate): a filesystem may remember it to skip refreshing, later
+ * in the same generation, what it has just refreshed. */
 extern uint64_t vfs_walk_gen;
 /* The caller (struct vfs_ctx.caller) of the walk in progress, or of the
  * last one: set with vfs_walk_gen, so a method called during or right

@@ -124,7 +124,10 @@ static int lookup_child(struct vfs_dentry *dir, const char *name, unsigned len,
 	int r = dir->inode->ops->lookup(dir->inode, buf, &inode);
 	if (r < 0)
 		return r;
-	return vfs_d_alloc(dir, name, len, inode, ret);
+	r = vfs_d_alloc(dir, name, len, inode, ret);
+	if (r == 0 && dir->inode->ops->looked_up)
+		dir->inode->ops->looked_up(*ret);
+	return r;
 }
 
 /* Descend into whatever is mounted on cur. */

@@ -104,6 +104,11 @@ struct vfs_inode *vfs_file_inode(const struct vfs_file *f)
 	return f->inode;
 }
 
+mode_t vfs_file_type(const struct vfs_file *f)
+{
+	return f->inode->mode & S_IFMT;
+}
+
 int vfs_file_flags(const struct vfs_file *f)
 {
 	return f->flags;
@@ -449,6 +454,7 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 		return -EISDIR;
 	if (f->host_fd < 0)
 		return -EINVAL;
+	vfs_walk_gen++; /* no walk: what the last one refreshed may be old */
 	int r = vfs_refresh(f->inode);
 	if (r < 0)
 		return r;
@@ -468,7 +474,11 @@ ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size
 	ssize_t w = write(f->host_fd, buf, n);
 	if (w < 0)
 		return -errno;
-	vfs_refresh(f->inode); /* size and times now, for the fs's accounting */
+	/* size and times now, for the fs's accounting: a new generation, or
+	 * a refresh made before the write in this one would be taken as
+	 * current */
+	vfs_walk_gen++;
+	vfs_refresh(f->inode);
 	return w;
 }
 

@@ -198,6 +198,9 @@ int vfs_file_host_object(const struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);
+/* The file's type (S_IFMT bits), which an inode never changes: no host
+ * question, unlike a stat. */
+mode_t vfs_file_type(const struct vfs_file *f);
 /* Whether f stands for an object outside the VFS (fs_ops.h
  * VFS_I_FOREIGN): its host fd is handed over but names no VFS file. */
 bool vfs_file_is_foreign(const struct vfs_file *f);

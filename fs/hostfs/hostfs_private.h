@@ -31,6 +31,11 @@ struct hostfs_sb {
 	uint64_t floor;		/* nothing stamped at or before it is trusted */
 	uint64_t polled_gen;	/* vfs_walk_gen of the last poll */
 	uint64_t trusted_gen;	/* vfs_walk_gen of the last poll that saw everything */
+	/* The root's host device and whether its filesystem is one inotify
+	 * reports (watch.c), asked once: the root's fd keeps that superblock,
+	 * and so its device number, for the instance's life. */
+	dev_t root_dev;
+	bool root_known, root_local;
 	/* The host mount the source is on, for the mount table (show.c);
 	 * NULL when it was not found. */
 	char *fstype, *hsource, *hroot;

@@ -55,6 +55,14 @@ static int hostfs_lookup(struct vfs_inode *dir, const char *name, struct vfs_ino
 	return lookup_fd(dir->sb, dir_fd(dir), name, ret);
 }
 
+/* The lookup just confirmed the name (and read the attributes: of a
+ * directory after its watch was added, watch.c), so the first revalidation
+ * after it can trust the watches instead of an fstatat. */
+static void hostfs_looked_up(struct vfs_dentry *d)
+{
+	hostfs_watch_confirmed(d);
+}
+
 static uint64_t mono_ns(void)
 {
 	struct timespec ts;
@@ -278,16 +286,13 @@ static int refresh_now(struct vfs_inode *inode)
 	return 0;
 }
 
-/* Already refreshed by this walk's revalidation: nothing to ask. */
+/* Already refreshed by this walk (its revalidation, lookup or an earlier
+ * getattr): nothing to ask. */
 static int hostfs_getattr(struct vfs_inode *inode)
 {
 	if (HOSTFS_I(inode)->gen == vfs_walk_gen)
 		return 0;
-	struct stat st;
-	if (fstat(HOSTFS_I(inode)->fd, &st) < 0)
-		return -errno;
-	hostfs_fill_attrs(inode, &st);
-	return 0;
+	return refresh_now(inode);
 }
 
 static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
@@ -466,10 +471,18 @@ static int hostfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 {
 	struct hostfs_dir *hd = file->private;
 	int64_t hpos = file->pos <= 2 ? 0 : file->pos - 2;
+	/* INT64_MAX is where the host says its listing ends (ext4's htree
+	 * EOF, tmpfs's DIR_OFFSET_EOF, btrfs's LLONG_MAX): nothing is read
+	 * from there, not even what was created since. Asking would cost a
+	 * seek and a getdents64 per listing, twice. */
+	if (file->pos == INT64_MAX)
+		return 0;
 	if (lseek(hd->fd, hpos, SEEK_SET) < 0)
 		return -errno;
 	char buf[8192];
 	for (;;) {
+		if (file->pos == INT64_MAX)
+			return 0;
 		long n = syscall(SYS_getdents64, hd->fd, buf, sizeof(buf));
 		if (n < 0)
 			return -errno;
@@ -494,6 +507,7 @@ static int hostfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 const struct vfs_inode_ops hostfs_dir_iops = {
 	.lookup = hostfs_lookup,
 	.revalidate = hostfs_revalidate,
+	.looked_up = hostfs_looked_up,
 	.mknod = hostfs_mknod,
 	.mkdir = hostfs_mkdir,
 	.symlink = hostfs_symlink,

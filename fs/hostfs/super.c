@@ -87,6 +87,7 @@ int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct v
 		if (hi->hdev == st->st_dev && hi->hino == st->st_ino) {
 			close(fd);
 			hostfs_fill_attrs(&hi->vi, st);
+			hi->gen = vfs_walk_gen;
 			*ret = vfs_inode_get(&hi->vi);
 			return 0;
 		}
@@ -103,6 +104,7 @@ int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct v
 	hi->fd = fd;
 	hi->hdev = st->st_dev;
 	hi->hino = st->st_ino;
+	hi->gen = vfs_walk_gen; /* st is this walk's: getattr need not ask again */
 	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
 	if (S_ISDIR(st->st_mode))
 		hostfs_watch_dir(sb, hi);

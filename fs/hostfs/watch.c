@@ -45,6 +45,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
 
@@ -107,10 +108,27 @@ static unsigned wd_bucket(int wd)
 	return (unsigned)wd & (HOSTFS_BUCKETS - 1);
 }
 
+/* Is the directory's filesystem one whose changes inotify reports? One
+ * st_dev is one superblock, and the root's cannot go while the instance
+ * holds the root's fd, so a directory on the root's device needs no
+ * fstatfs (the first directory asked about is the root). */
+static bool on_local_fs(struct hostfs_sb *sb, struct hostfs_inode *hi)
+{
+	if (sb->root_known && hi->hdev == sb->root_dev)
+		return sb->root_local;
+	struct statfs sf;
+	bool local = fstatfs(hi->fd, &sf) == 0 && local_fs((unsigned long)sf.f_type);
+	if (!sb->root_known) {
+		sb->root_known = true;
+		sb->root_dev = hi->hdev;
+		sb->root_local = local;
+	}
+	return local;
+}
+
 void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi)
 {
-	struct statfs sf;
-	if (sb->mfd < 0 || fstatfs(hi->fd, &sf) < 0 || !local_fs((unsigned long)sf.f_type))
+	if (sb->mfd < 0 || !on_local_fs(sb, hi))
 		return;
 	char p[64];
 	snprintf(p, sizeof(p), "/proc/self/fd/%d", hi->fd);
@@ -122,6 +140,14 @@ void hostfs_watch_dir(struct hostfs_sb *sb, struct hostfs_inode *hi)
 	hi->wd = wd;
 	hi->changed = ++w.clock;
 	hlist_add_head(&hi->wnode, &w.wds[wd_bucket(wd)]);
+	/* The attributes the lookup read came before the watch: read them
+	 * again now that any change is reported, so the dentry the lookup
+	 * makes can be stamped confirmed (hostfs_looked_up). */
+	struct stat st;
+	if (fstat(hi->fd, &st) == 0 && st.st_ino == hi->hino && st.st_dev == hi->hdev)
+		hostfs_fill_attrs(&hi->vi, &st);
+	else
+		hi->changed = UINT64_MAX; /* never trusted: every walk asks the host */
 }
 
 static void unwatch(struct hostfs_inode *hi)

@@ -155,6 +155,10 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 	}
 	if (a->valid & VFS_ATTR_CTIME)
 		inode->ctime = a->ctime;
+	/* Only a truncate or new times change the memfd's attributes; mode
+	 * and owners live in the inode (every stat refreshes the rest). */
+	if (!(a->valid & (VFS_ATTR_SIZE | VFS_ATTR_ATIME | VFS_ATTR_MTIME)))
+		return 0;
 	return tmpfs_getattr(inode);
 }
 
