@@ -19,6 +19,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "fs/hostfs/hostfs.h"
 #include "platform/landlock.h"
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
@@ -302,6 +303,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	unotify_fini(&u);
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);
+	/* veil exits next: its inotify instance must not make it wait. */
+	hostfs_watch_detach();
 	sentry_fini(&s);
 	return status;
 }

@@ -48,6 +48,15 @@ struct hostfs_stats {
 };
 void hostfs_get_stats(struct hostfs_stats *ret);
 
+/* For a process about to exit: lets go of the process's inotify
+ * instance without waiting for it. The kernel's teardown of an instance
+ * that has (or just had) watches waits for its mark reaper, an SRCU grace
+ * period (7-20 ms on this project's VM), which would otherwise be added
+ * to every sandbox's exit; the last reference goes to a child that dies
+ * with the caller and pays that wait instead. Instances still alive fall
+ * back to strict revalidation. */
+void hostfs_watch_detach(void);
+
 /* A new instance with one reference for the caller. Errnos: those of
  * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */
 int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret);

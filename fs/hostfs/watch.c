@@ -43,7 +43,10 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -81,6 +84,7 @@ static struct {
 	int ifd; /* -1 until an instance needs it, or if inotify is unavailable */
 	uint64_t clock;
 	uint64_t floor; /* raised when events were lost */
+	bool detached;	/* hostfs_watch_detach: no notification ever again */
 	struct hlist_head wds[HOSTFS_BUCKETS];
 } w = { .ifd = -1 };
 
@@ -89,11 +93,36 @@ void hostfs_watch_init(struct hostfs_sb *sb)
 	sb->mfd = -1;
 	if (sb->opts.strict)
 		return;
-	if (w.ifd < 0)
+	if (w.ifd < 0 && !w.detached)
 		w.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (w.ifd >= 0)
 		sb->mfd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	/* without either, no notification: every walk asks */
+}
+
+void hostfs_watch_detach(void)
+{
+	if (w.ifd < 0)
+		return;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Nothing but the instance, until the caller is gone. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		if (w.ifd > 0)
+			close_range(0, (unsigned)w.ifd - 1, 0);
+		close_range((unsigned)w.ifd + 1, ~0u, 0);
+		pause();
+		_exit(0);
+	}
+	if (pid < 0)
+		return; /* then the caller's exit waits, as without this */
+	close(w.ifd);
+	w.ifd = -1;
+	/* Every instance is strict from here on: its watches are gone. */
+	w.detached = true;
 }
 
 void hostfs_watch_fini(struct hostfs_sb *sb)
@@ -236,7 +265,7 @@ static void watch_poll(struct hostfs_sb *sb)
 bool hostfs_watch_trusted(struct vfs_dentry *d)
 {
 	struct hostfs_sb *sb = HOSTFS_SB(d->sb);
-	if (sb->mfd < 0)
+	if (sb->mfd < 0 || w.detached)
 		return false;
 	watch_poll(sb);
 	if (sb->trusted_gen != vfs_walk_gen)

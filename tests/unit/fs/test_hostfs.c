@@ -5,6 +5,8 @@
 #include <sched.h>
 #include <sys/mount.h>
 
+#include <sys/wait.h>
+
 #include "fs/hostfs/hostfs.h"
 #include "tests/unit/vfs/fixture.h"
 
@@ -401,6 +403,35 @@ static void shared_watches_outlive_an_instance(void **state)
 	walk_counts(&h->ctx, "/d/a2/z", 0, &strict, &trusted);
 }
 
+/* After hostfs_watch_detach (a process about to exit): no name is trusted
+ * any more, every walk asks the host, and host changes are still seen.
+ * In a child: detaching is for the rest of the process. */
+static void detached_walks_ask_the_host(void **state)
+{
+	struct hfx *h = *state;
+	sh("mkdir -p $D/tree/e/f && echo z > $D/tree/e/f/z", h->dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		unsigned long strict, trusted;
+		walk_counts(&h->ctx, "/e/f/z", 0, &strict, &trusted);
+		walk_counts(&h->ctx, "/e/f/z", 0, &strict, &trusted);
+		if (trusted == 0)
+			_exit(1);
+		hostfs_watch_detach();
+		walk_counts(&h->ctx, "/e/f/z", 0, &strict, &trusted);
+		if (trusted != 0 || strict == 0)
+			_exit(2);
+		sh("rm $D/tree/e/f/z", h->dir);
+		struct stat st;
+		_exit(vfs_fstatat(&h->ctx, NULL, "/e/f/z", &st, 0) == -ENOENT ? 0 : 3);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 int main(void)
 {
 	if (geteuid() != 0)
@@ -418,6 +449,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(host_chmod_is_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_watches_outlive_an_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_mounts_are_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(detached_walks_ask_the_host, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
