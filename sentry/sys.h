@@ -34,11 +34,13 @@ SYS_HANDLER(capset);
 SYS_HANDLER(execve);
 SYS_HANDLER(execveat);
 
-/* sys_file.c */
+/* sys_open.c */
 SYS_HANDLER(open);
 SYS_HANDLER(creat);
 SYS_HANDLER(openat);
 SYS_HANDLER(openat2);
+
+/* sys_file.c */
 SYS_HANDLER(stat);
 SYS_HANDLER(lstat);
 SYS_HANDLER(newfstatat);

@@ -80,7 +80,7 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 			file = fdmap_find(s->files, st.st_dev, st.st_ino);
 			if (!file && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
 				close(host);
-				return -EBADF; /* see resolve_fd() in sys_file.c */
+				return -EBADF; /* see sys_resolve_fd() in sys_args.c */
 			}
 		}
 		path = "";

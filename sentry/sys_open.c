@@ -1,0 +1,212 @@
+/* The open family: a VFS open, then the file handed to the program as a
+ * real fd (ADDFD): a regular file's host fd whole (the sentry keeps no
+ * copy: the program's locks and last close are its own), a shadow for a
+ * directory or an O_PATH open (shadow.h), the host's device for the
+ * device nodes veil passes through (sentry/devices.c) or a devpts node
+ * (sentry/pty.c), else ENXIO. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "fs/tmpfs/tmpfs.h"
+#include "sentry/devices.h"
+#include "sentry/fdmap.h"
+#include "sentry/pty.h"
+#include "sentry/shadow.h"
+#include "sentry/sys_args.h"
+#include "vfs/vfs.h"
+
+/* Offers the platform an fd on the open file the tracee just got as
+ * `tracee_fd`, so its next call on that fd needs no pidfd_getfd: a shadow
+ * directory's own fd (returns -1: the platform took `owned`). A regular
+ * file's open file is the program's alone (see do_open), so it is not
+ * kept. Returns what the caller still has to close. */
+static int keep(struct platform_call *call, int tracee_fd, int owned, const struct stat *st)
+{
+	int mine = -1;
+	if (owned >= 0 && S_ISDIR(st->st_mode))
+		mine = owned;
+	/* mine < 0: the platform only forgets what it had for that number. */
+	bool taken = call->ops->keep_fd(call, tracee_fd, mine, st, O_RDONLY) == 0;
+	return taken && mine >= 0 ? -1 : owned;
+}
+
+#define HAND_CTTY 1	 /* and make it the caller's controlling terminal */
+#define HAND_UNMAPPED 2 /* its host object is not f's (/dev/tty's terminal) */
+
+/* Gives the program `host` (a file's host fd taken from it, or a
+ * shadow/device fd the caller opened; `owned`, closed here) standing for
+ * VFS file `f`, which the fd map keeps. `known` is host's fstat when the
+ * caller has it, else NULL; `how` HAND_* bits. Consumes the caller's
+ * reference on f. */
+static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
+		      int owned, uint64_t flags, const struct stat *known, unsigned how)
+{
+	struct stat st;
+	int r;
+	bool ctty = how & HAND_CTTY;
+	sentry_files_gc(s);
+	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
+	 * an inherited file or device) is its own again, no VFS file to map. */
+	bool map = !vfs_file_is_foreign(f) && !(how & HAND_UNMAPPED);
+	if (known)
+		st = *known;
+	bool have = known || fstat(host, &st) == 0;
+	if (have && map) {
+		struct vfs_file *had = fdmap_find(s->files, st.st_dev, st.st_ino);
+		if (had && vfs_file_inode(had) != vfs_file_inode(f))
+			sentry_files_sweep(s);
+	}
+	if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
+		r = -ENOMEM;
+	} else {
+		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+		r = ctty ? call->ops->reply_fd_ctty(call, host, fl) : call->ops->reply_fd(call, host, fl);
+		if (r >= 0 && map && !ctty && call->ops->keep_fd)
+			owned = keep(call, r, owned, &st);
+		/* ENOENT: the tracee died meanwhile; nobody to answer. */
+		if (r >= 0 || r == -ENOENT)
+			r = SYS_REPLIED;
+	}
+	if (owned >= 0)
+		close(owned);
+	vfs_file_put(f);
+	return r;
+}
+
+/* The VFS refuses to open device nodes itself (ENXIO, after its permission
+ * and nodev checks passed): the harmless ones veil passes through are
+ * opened on the host (sentry/devices.c); the node is found again as O_PATH
+ * to learn which device it is. */
+static long open_device(struct sentry *s, struct platform_call *call, struct vfs_ctx *c,
+			struct vfs_file *dirf, const char *path, const struct open_how *how)
+{
+	struct open_how p = *how;
+	p.flags = O_PATH | (how->flags & (O_NOFOLLOW | O_DIRECTORY));
+	p.mode = 0;
+	struct vfs_file *f;
+	int r = vfs_openat2(c, dirf, path, &p, &f);
+	if (r < 0)
+		return r;
+	struct stat st;
+	struct pty_opener who = {.tid = call->tid, .fsuid = c->cred.euid, .fsgid = c->cred.egid};
+	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
+	if (r == 0)
+		r = pty_open_node(vfs_file_inode(f), (int)how->flags, &who);
+	if (r == -EOPNOTSUPP)
+		r = device_open(&st, (int)how->flags, call->tid);
+	if (r < 0) {
+		log_debug("openat %s: %s", path,
+			  r == -EOPNOTSUPP ? "not a device veil passes through"
+					   : "cannot open the host device");
+		vfs_file_put(f);
+		return r == -EOPNOTSUPP ? -ENXIO : r;
+	}
+	if (who.take_ctty && !call->ops->reply_fd_ctty) {
+		close(r);
+		vfs_file_put(f);
+		return -ENOTTY; /* it would be a terminal that is not controlling */
+	}
+	return hand_over(s, call, f, r, r, how->flags, NULL,
+			 (who.take_ctty ? HAND_CTTY : 0) |
+				 (st.st_rdev == makedev(5, 0) ? HAND_UNMAPPED : 0));
+}
+
+static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uint64_t path_addr,
+		    const struct open_how *how)
+{
+	struct vfs_ctx *c = sys_ctx(s, call);
+	NEED_VFS(c);
+	char path[PATH_MAX];
+	struct vfs_file *dirf;
+	int r = sys_path_at(s, call, dirfd, path_addr, false, path, &dirf);
+	if (r < 0)
+		return r;
+	struct vfs_file *f;
+	r = vfs_openat2(c, dirf, path, how, &f);
+	if (r == -ENXIO)
+		return open_device(s, call, c, dirf, path, how);
+	if (r < 0)
+		return r;
+	if ((how->flags & O_ACCMODE) != O_RDONLY && tmpfs_space_low(vfs_file_inode(f)))
+		sentry_files_sweep(s); /* removed files no fd holds give their space back */
+	/* A regular file's open file goes to the program whole: the file the
+	 * fd map keeps for it holds no copy, or the program's flock would
+	 * outlive its last close (and IN_CLOSE_WRITE never come). */
+	int host = (how->flags & O_PATH) ? -EBADF : vfs_file_take_host_fd(f);
+	int owned = host; /* closed once handed over */
+	struct stat shadow_st;
+	bool shadow = false;
+	if (host == -EISDIR || (how->flags & O_PATH)) {
+		/* No host fd for a directory or an O_PATH open: a shadow.
+		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
+		 * kernel's fget() refuses them): an O_PATH open gets the shadow
+		 * opened for reading, which names the same object; what it may
+		 * do is still the VFS's to say. */
+		bool dir = S_ISDIR(vfs_file_type(f));
+		r = shadow_open(s->shadows, vfs_file_path(f), dir,
+				dir ? O_RDONLY | O_DIRECTORY : O_RDONLY, &shadow_st);
+		if (r < 0) {
+			vfs_file_put(f);
+			return r;
+		}
+		host = owned = r;
+		shadow = true;
+	} else if (host < 0) {
+		vfs_file_put(f);
+		return -EOPNOTSUPP;
+	}
+	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL, 0);
+}
+
+SYS_HANDLER(open)
+{
+	struct open_how how = {.flags = (uint32_t)call->args[1], .mode = 0};
+	if (how.flags & (O_CREAT | __O_TMPFILE))
+		how.mode = call->args[2] & 07777;
+	return do_open(s, call, AT_FDCWD, call->args[0], &how);
+}
+
+SYS_HANDLER(creat)
+{
+	struct open_how how = {.flags = O_CREAT | O_WRONLY | O_TRUNC,
+			       .mode = call->args[1] & 07777};
+	return do_open(s, call, AT_FDCWD, call->args[0], &how);
+}
+
+SYS_HANDLER(openat)
+{
+	struct open_how how = {.flags = (uint32_t)call->args[2], .mode = 0};
+	if (how.flags & (O_CREAT | __O_TMPFILE))
+		how.mode = call->args[3] & 07777;
+	return do_open(s, call, (int)call->args[0], call->args[1], &how);
+}
+
+SYS_HANDLER(openat2)
+{
+	struct open_how how;
+	if (call->args[3] < sizeof(how))
+		return -EINVAL;
+	if (call->args[3] > 4096)
+		return -E2BIG;
+	int r = call->ops->read_mem(call, &how, call->args[2], sizeof(how));
+	if (r < 0)
+		return r;
+	/* A larger struct from a newer libc must be zero past what we know. */
+	for (uint64_t off = sizeof(how); off < call->args[3]; off += 8) {
+		uint64_t v = 0;
+		size_t n = call->args[3] - off < 8 ? call->args[3] - off : 8;
+		r = call->ops->read_mem(call, &v, call->args[2] + off, n);
+		if (r < 0)
+			return r;
+		if (v)
+			return -E2BIG;
+	}
+	return do_open(s, call, (int)call->args[0], call->args[1], &how);
+}
