@@ -68,7 +68,8 @@ static int show_one(struct vfs_ctx *ctx, const struct shown *e,
 	struct vfs_mount_info mi = {
 		.id = m->id,
 		.parent_id = e->parent_id,
-		.dev = m->root->inode->sb->dev,
+		/* what stat of the mount's root says (a bind: the host's) */
+		.dev = m->root->inode->st_dev ? m->root->inode->st_dev : m->root->inode->sb->dev,
 		.flags = m->flags, /* not the instance's: proc is read-only and shows rw */
 		.mountpoint = mp,
 		.root = root,

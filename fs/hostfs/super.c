@@ -104,6 +104,10 @@ int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct v
 	hi->fd = fd;
 	hi->hdev = st->st_dev;
 	hi->hino = st->st_ino;
+	/* The host's device, as a bind mount shows it: two binds of one host
+	 * filesystem are one device, so a file reached through both is one
+	 * file to cp, du, tar and find -xdev, as under the kernel backend. */
+	hi->vi.st_dev = st->st_dev;
 	hi->gen = vfs_walk_gen; /* st is this walk's: getattr need not ask again */
 	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
 	if (S_ISDIR(st->st_mode))
