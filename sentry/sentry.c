@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <dirent.h>
 #include <stdio.h>
+#include <sys/utsname.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -36,6 +37,15 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 		return -ENOMEM;
 	uint64_t bounding = spec->caps_set ? spec->caps : all_caps();
 	creds_init(&s->initial, spec->uid, spec->gid, bounding);
+	/* A uts namespace of its own starts as a copy of the host's names. */
+	s->uts_own = spec->unshare & SPEC_NS_UTS;
+	struct utsname u;
+	if (s->uts_own && uname(&u) == 0) {
+		memcpy(s->nodename, u.nodename, sizeof(s->nodename));
+		memcpy(s->domainname, u.domainname, sizeof(s->domainname));
+	}
+	if (s->uts_own && spec->hostname)
+		snprintf(s->nodename, sizeof(s->nodename), "%s", spec->hostname);
 	return 0;
 }
 

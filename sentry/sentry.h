@@ -80,6 +80,9 @@ struct sentry {
 	 * (a --size tmpfs's backing mount): borrowed fds, for Landlock. */
 	int *data_dirs;
 	size_t n_data_dirs;
+	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
+	bool uts_own;
+	char nodename[65], domainname[65];
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as

@@ -30,6 +30,11 @@ SYS_HANDLER(setgroups);
 SYS_HANDLER(capget);
 SYS_HANDLER(capset);
 
+/* sys_uts.c */
+SYS_HANDLER(uname);
+SYS_HANDLER(sethostname);
+SYS_HANDLER(setdomainname);
+
 /* sys_exec.c */
 SYS_HANDLER(execve);
 SYS_HANDLER(execveat);

@@ -480,7 +480,9 @@ static int op_proc(struct setup *st, const struct mount_op *op, struct veil_erro
 {
 	if (!st->sentry)
 		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
-	struct procfs_opts o = {.ops = &sentry_procfs_source_ops, .src = st->sentry};
+	struct procfs_opts o = {.ops = &sentry_procfs_source_ops, .src = st->sentry,
+				.hostname = st->sentry->uts_own ? st->sentry->nodename : NULL,
+				.domainname = st->sentry->uts_own ? st->sentry->domainname : NULL};
 	struct vfs_sb *sb;
 	int r = procfs_new(&o, &sb);
 	if (r < 0)

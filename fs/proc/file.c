@@ -134,6 +134,17 @@ static int generate(struct proc_gen *g)
 		snprintf(name, sizeof(name), "fdinfo/%d", pi->fd);
 		return gen_host_copy(g, pi->tid, name);
 	}
+	if (pi->kind == PK_HOSTFILE) {
+		const char *h = g->sb->opts.hostname, *d = g->sb->opts.domainname;
+		if (h && strcmp(pi->rel, "sys/kernel/hostname") == 0) {
+			proc_printf(g, "%s\n", h);
+			return 0;
+		}
+		if (d && strcmp(pi->rel, "sys/kernel/domainname") == 0) {
+			proc_printf(g, "%s\n", d);
+			return 0;
+		}
+	}
 	if (pi->kind == PK_GLOBAL || pi->kind == PK_HOSTFILE)
 		return gen_host_copy(g, 0, pi->rel);
 	return pi->kind == PK_MASKED ? 0 : -EINVAL;

@@ -80,6 +80,10 @@ struct procfs_opts {
 	const struct procfs_source_ops *ops;
 	void *src;
 	const char *host_proc; /* the host's proc, NULL: "/proc" */
+	/* The sandbox's own names (a uts namespace of its own), shown as
+	 * sys/kernel/hostname and domainname, read at each open; NULL: the
+	 * host's. Borrowed: they outlive the instance. */
+	const char *hostname, *domainname;
 };
 
 /* A new instance with one reference for the caller (vfs_sb_put). -ENOMEM. */

@@ -14,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..10"
+echo "1..11"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -107,3 +107,16 @@ bpf=$(mktemp)
 check "--sync-fd, --block-fd, --lock-file, --seccomp as under the kernel backend" \
 	"$(extras kernel)" "$(extras emulate)"
 rm -f "$bpf"
+# --unshare-uts and --hostname: the sandbox's own names, changed by its
+# root as in a uts namespace of its own (never without --unshare-uts:
+# under the kernel backend a root caller's sandbox would rename the host).
+uts() {
+	# shellcheck disable=SC2086
+	"$veil" --backend="$1" $B --proc /proc --unshare-uts --hostname veil-h -- sh -c '
+		hostname; uname -n; cat /proc/sys/kernel/hostname
+		python3 -c "import socket; print(socket.gethostname())"
+		if [ "$(id -u)" = 0 ]; then hostname other && domainname dom; else
+			echo other; echo dom; fi
+		uname -n; cat /proc/sys/kernel/hostname; domainname' 2>&1
+}
+check "--unshare-uts --hostname as under the kernel backend" "$(uts kernel)" "$(uts emulate)"
