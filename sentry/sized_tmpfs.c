@@ -4,14 +4,12 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "base/child_fd.h"
 
 static int write_file(const char *path, const char *s)
 {
@@ -58,56 +56,20 @@ static int make_mount(uint64_t size, uid_t uid, gid_t gid)
 	return r;
 }
 
+struct mount_args {
+	uint64_t size;
+	uid_t uid;
+	gid_t gid;
+};
+
+static int make_mount_in_child(void *arg)
+{
+	const struct mount_args *a = arg;
+	return make_mount(a->size, a->uid, a->gid);
+}
+
 int sized_tmpfs_open(uint64_t size)
 {
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return -errno;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = -errno;
-		close(sv[0]);
-		close(sv[1]);
-		return e;
-	}
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		close(sv[0]);
-		int m = make_mount(size, uid, gid);
-		int err = m < 0 ? -m : 0;
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		memset(cbuf, 0, sizeof(cbuf));
-		struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-		struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-		if (m >= 0) {
-			msg.msg_control = cbuf;
-			msg.msg_controllen = sizeof(cbuf);
-			struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &m, sizeof(int));
-		}
-		_exit(sendmsg(sv[1], &msg, 0) < 0);
-	}
-	close(sv[1]);
-	int err = EIO, fd = -1;
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	ssize_t n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
-	close(sv[0]);
-	waitpid(pid, NULL, 0);
-	struct cmsghdr *c = n > 0 ? CMSG_FIRSTHDR(&msg) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	if (fd >= 0)
-		return fd;
-	return n == (ssize_t)sizeof(err) && err ? -err : -EIO;
+	struct mount_args a = {.size = size, .uid = getuid(), .gid = getgid()};
+	return child_fd(make_mount_in_child, &a);
 }

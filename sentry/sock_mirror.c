@@ -4,16 +4,15 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include "base/child_fd.h"
 
 /* mkdir -p of every directory above the last component of `p`. */
 static void make_parents(const char *p)
@@ -27,99 +26,41 @@ static void make_parents(const char *p)
 	}
 }
 
-static void __attribute__((noreturn)) helper(int host, const char *root, const char *cwd,
-					     const char *path, int report, pid_t parent)
+struct bind_args {
+	int host;
+	const char *root, *cwd, *path;
+};
+
+/* In the child: root at the scratch directory, the program's path made,
+ * the socket bound there; an O_PATH fd on its inode, or -errno. */
+static int bind_in_root(void *arg)
 {
-	int err = 0, fd = -1;
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	if (chroot(root) < 0 && (unshare(CLONE_NEWUSER) < 0 || chroot(root) < 0)) {
-		err = EPERM;
-		goto out;
-	}
+	const struct bind_args *a = arg;
+	if (chroot(a->root) < 0 && (unshare(CLONE_NEWUSER) < 0 || chroot(a->root) < 0))
+		return -EPERM;
 	char full[PATH_MAX * 2];
-	if (path[0] == '/') {
-		snprintf(full, sizeof(full), "%s", path);
-	} else {
-		snprintf(full, sizeof(full), "%s/x", cwd);
+	if (a->path[0] != '/') {
+		snprintf(full, sizeof(full), "%s/x", a->cwd);
 		make_parents(full);
-		if (chdir(cwd) < 0) {
-			err = errno;
-			goto out;
-		}
-		snprintf(full, sizeof(full), "%s", path);
+		if (chdir(a->cwd) < 0)
+			return -errno;
 	}
+	snprintf(full, sizeof(full), "%s", a->path);
 	make_parents(full);
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	memcpy(sa.sun_path, path, strlen(path));
-	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1);
-	if (bind(host, (struct sockaddr *)&sa, len) < 0) {
-		err = errno;
-		goto out;
-	}
-	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		err = errno;
-out:;
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		m.msg_control = ctl.b;
-		m.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	}
-	_exit(sendmsg(report, &m, 0) < 0);
+	memcpy(sa.sun_path, a->path, strlen(a->path));
+	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(a->path) + 1);
+	if (bind(a->host, (struct sockaddr *)&sa, len) < 0)
+		return -errno;
+	int fd = open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int sock_mirror_bind(int host, const char *root, const char *cwd, const char *path)
 {
-	int sp[2];
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sp) < 0)
-		return -errno;
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0) {
-		int e = errno;
-		close(sp[0]);
-		close(sp[1]);
-		return -e;
-	}
-	if (pid == 0)
-		helper(host, root, cwd, path, sp[1], parent);
-	close(sp[1]);
-	/* The helper only makes directories and binds: it answers at once. */
-	int err = EPERM;
-	union {
-		char b[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-			   .msg_controllen = sizeof(ctl.b)};
-	ssize_t n;
-	do
-		n = recvmsg(sp[0], &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	close(sp[0]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-	if (n != sizeof(err))
-		return -EPERM;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	if (err == 0 && c && c->cmsg_type == SCM_RIGHTS) {
-		int fd;
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		return fd;
-	}
-	return -(err ? err : EPERM);
+	struct bind_args a = {.host = host, .root = root, .cwd = cwd, .path = path};
+	/* The helper only makes directories and binds: it answers at once.
+	 * One that died unanswered: as if no chroot were possible. */
+	int r = child_fd(bind_in_root, &a);
+	return r == -EIO ? -EPERM : r;
 }

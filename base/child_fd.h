@@ -1,0 +1,14 @@
+/* Work done in a short-lived child that hands back one fd: for what the
+ * caller cannot do in its own process (chroot, a user namespace of its
+ * own) but whose result, an fd, it keeps. */
+#ifndef VEIL_BASE_CHILD_FD_H
+#define VEIL_BASE_CHILD_FD_H
+
+/* Runs fn(arg) in a forked child, killed should the caller die first. fn
+ * returns an fd (sent back over a unix socket, close-on-exec on arrival)
+ * or -errno. Returns that fd, or the -errno (fn's, or fork's/the
+ * socket's; -EIO when the child died without answering). The child is
+ * reaped before this returns. */
+int child_fd(int (*fn)(void *arg), void *arg);
+
+#endif
