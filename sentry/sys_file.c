@@ -652,14 +652,6 @@ struct linux_dirent {
 	char d_name[];
 };
 
-struct linux_dirent64_ {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 SYS_HANDLER(getdents)
 {
 	char in[32768], out[32768];
@@ -673,7 +665,7 @@ SYS_HANDLER(getdents)
 	size_t used = 0;
 	int64_t last_off = -1;
 	for (ssize_t at = 0; at < n;) {
-		const struct linux_dirent64_ *d = (const void *)(in + at);
+		const struct vfs_dirent64 *d = (const void *)(in + at);
 		size_t len = strlen(d->d_name);
 		size_t reclen = (offsetof(struct linux_dirent, d_name) + len + 2 + 7) & ~(size_t)7;
 		if (used + reclen > size)

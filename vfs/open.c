@@ -497,14 +497,6 @@ ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, off_t off)
 
 /* --- directory iteration ----------------------------------------------------- */
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 struct getdents_buf {
 	char *buf;
 	size_t size, used;
@@ -516,18 +508,18 @@ static bool filldir64(void *arg, const char *name, unsigned len, uint64_t ino, u
 		      int64_t next)
 {
 	struct getdents_buf *g = arg;
-	size_t reclen = (offsetof(struct linux_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;
+	size_t reclen = (offsetof(struct vfs_dirent64, d_name) + len + 1 + 7) & ~(size_t)7;
 	if (g->used + reclen > g->size) {
 		g->full = true;
 		return false;
 	}
-	struct linux_dirent64 *d = (struct linux_dirent64 *)(g->buf + g->used);
+	struct vfs_dirent64 *d = (struct vfs_dirent64 *)(g->buf + g->used);
 	d->d_ino = ino;
 	d->d_off = next;
 	d->d_reclen = (unsigned short)reclen;
 	d->d_type = (unsigned char)type;
 	memcpy(d->d_name, name, len);
-	memset(d->d_name + len, 0, reclen - offsetof(struct linux_dirent64, d_name) - len);
+	memset(d->d_name + len, 0, reclen - offsetof(struct vfs_dirent64, d_name) - len);
 	g->used += reclen;
 	g->file->pos = next;
 	return true;

@@ -215,7 +215,17 @@ int vfs_file_flags(const struct vfs_file *f);
 ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size_t n);
 ssize_t vfs_pread(struct vfs_file *f, void *buf, size_t n, off_t off);
 
-/* getdents64(2) on a directory file: fills buf with struct linux_dirent64
+/* One getdents64(2) record, the kernel's struct linux_dirent64: what
+ * vfs_getdents64 writes and what a host getdents64 gives. */
+struct vfs_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* getdents64(2) on a directory file: fills buf with struct vfs_dirent64
  * records (".", ".." first) from the file's cursor, returns the byte count,
  * 0 at the end. d_off of each record is a stable cookie: seeking to it
  * resumes after that entry even if entries were added or removed meanwhile.

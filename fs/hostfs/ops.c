@@ -453,14 +453,6 @@ static void hostfs_dir_release(struct vfs_file *file)
 	file->private = NULL;
 }
 
-struct host_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 /* VFS cookies 1 and 2 are "." and ".."; a host offset h becomes h + 2. */
 static int64_t to_cookie(int64_t h)
 {
@@ -489,7 +481,7 @@ static int hostfs_iterate(struct vfs_file *file, vfs_filldir_t fill, void *arg)
 		if (n == 0)
 			return 0;
 		for (long i = 0; i < n;) {
-			struct host_dirent64 *d = (struct host_dirent64 *)(buf + i);
+			struct vfs_dirent64 *d = (struct vfs_dirent64 *)(buf + i);
 			i += d->d_reclen;
 			size_t len = strlen(d->d_name);
 			if ((len == 1 && d->d_name[0] == '.') ||

@@ -104,16 +104,8 @@ static void list_free(struct ovl_list *l)
 	memset(l, 0, sizeof(*l));
 }
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
 /* Calls fn for each entry of real directory dir but "." and "..". */
-static int read_real(struct vfs_file *dir, int (*fn)(void *arg, const struct linux_dirent64 *d),
+static int read_real(struct vfs_file *dir, int (*fn)(void *arg, const struct vfs_dirent64 *d),
 		     void *arg)
 {
 	struct vfs_file *f;
@@ -132,7 +124,7 @@ static int read_real(struct vfs_file *dir, int (*fn)(void *arg, const struct lin
 			break;
 		}
 		for (ssize_t i = 0; r == 0 && i < n;) {
-			const struct linux_dirent64 *d = (const void *)(buf + i);
+			const struct vfs_dirent64 *d = (const void *)(buf + i);
 			i += d->d_reclen;
 			if (strcmp(d->d_name, ".") != 0 && strcmp(d->d_name, "..") != 0)
 				r = fn(arg, d);
@@ -155,7 +147,7 @@ struct layer_read {
 
 /* Only a character device or (in an "x" directory) a regular file can be
  * a whiteout; those are looked at closer. */
-static int maybe_whiteout(struct layer_read *lr, const struct linux_dirent64 *d, bool *ret)
+static int maybe_whiteout(struct layer_read *lr, const struct vfs_dirent64 *d, bool *ret)
 {
 	*ret = false;
 	if (d->d_type != DT_CHR && d->d_type != DT_UNKNOWN && !(d->d_type == DT_REG && lr->xdir))
@@ -168,7 +160,7 @@ static int maybe_whiteout(struct layer_read *lr, const struct linux_dirent64 *d,
 	return 0;
 }
 
-static int merge_one(void *arg, const struct linux_dirent64 *d)
+static int merge_one(void *arg, const struct vfs_dirent64 *d)
 {
 	struct layer_read *lr = arg;
 	struct ovl_list *l = lr->l;
@@ -229,7 +221,7 @@ int ovl_dir_is_empty(struct ovl_inode *dir, bool *ret)
 	return 0;
 }
 
-static int clear_one(void *arg, const struct linux_dirent64 *d)
+static int clear_one(void *arg, const struct vfs_dirent64 *d)
 {
 	struct layer_read *lr = arg;
 	bool wo;
