@@ -321,10 +321,13 @@ int sock_unix_bind(struct sentry *s, struct vfs_ctx *c, int host, const struct s
 	}
 	e->dev = st.st_dev;
 	e->ino = st.st_ino;
-	/* As the kernel keeps it: the path and its NUL. */
+	/* As the kernel keeps it: the path and its NUL, which a path of the
+	 * full 108 bytes has no room for (unix_mkname_bsd). */
 	e->given.sun_family = AF_UNIX;
 	memcpy(e->given.sun_path, path, strlen(path));
 	e->given_len = (socklen_t)(SUN_OFF + strlen(path) + 1);
+	if (e->given_len > sizeof(e->given))
+		e->given_len = sizeof(e->given);
 	char where[PATH_MAX + SUN_MAX + 2] = "";
 	if (path[0] != '/' && vfs_getcwd(c, where, PATH_MAX) >= 0)
 		strcat(where, "/");

@@ -50,6 +50,8 @@ static int bind_in_root(void *arg)
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	memcpy(sa.sun_path, a->path, strlen(a->path));
 	socklen_t len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(a->path) + 1);
+	if (len > sizeof(sa))
+		len = sizeof(sa); /* a 108-byte path: no room for its NUL */
 	if (bind(a->host, (struct sockaddr *)&sa, len) < 0)
 		return -errno;
 	int fd = open(a->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);

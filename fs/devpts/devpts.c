@@ -223,8 +223,18 @@ static int devpts_statfs(struct vfs_sb *sb, struct statfs *st)
 	return 0;
 }
 
+/* As the kernel backend mounts it: newinstance,ptmxmode=0666,mode=620. */
+static void devpts_show(struct vfs_sb *sb, struct vfs_sb_show *ret)
+{
+	(void)sb;
+	ret->fstype = "devpts";
+	ret->source = "devpts";
+	snprintf(ret->options, sizeof(ret->options), "rw,mode=620,ptmxmode=666");
+}
+
 static const struct vfs_sb_ops devpts_sb_ops = {
 	.statfs = devpts_statfs,
+	.show = devpts_show,
 	.evict = devpts_evict,
 	.destroy = devpts_destroy,
 };

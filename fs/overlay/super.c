@@ -9,6 +9,7 @@
  * non-directory keeps the lower's identity unless the lower had other
  * links (index off: copy-up breaks lower hard links). */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,8 +197,19 @@ static int ovl_statfs(struct vfs_sb *sb, struct statfs *ret)
 	return 0;
 }
 
+/* The options are the kernel backend's mount's paths, which the VFS has
+ * no names for: type and source only. */
+static void ovl_show(struct vfs_sb *sb, struct vfs_sb_show *ret)
+{
+	(void)sb;
+	ret->fstype = "overlay";
+	ret->source = "overlay";
+	snprintf(ret->options, sizeof(ret->options), "rw");
+}
+
 static const struct vfs_sb_ops ovl_sb_ops = {
 	.statfs = ovl_statfs,
+	.show = ovl_show,
 	.evict = ovl_evict,
 	.destroy = ovl_destroy,
 };

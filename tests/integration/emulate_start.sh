@@ -38,11 +38,12 @@ check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
 # backend's proc's own empty files: their type is left out).
 table() {
 	"$veil" --backend="$1" $B --ro-bind /etc /etc --proc /proc \
+		--overlay-src /usr/share/doc --tmp-overlay /ov \
 		findmnt -n -l -o TARGET,FSTYPE,SOURCE 2>&1 |
 		sed -E 's#^(/proc/(keys|timer_list|kcore|sysrq-trigger)) .*#\1#; s#^/ +tmpfs +tmpfs.*#/ tmpfs tmpfs#' |
 		tr -s ' '
 }
-check "--proc's mount table is the kernel backend's" "$(table kernel)" "$(table emulate)"
+check "--proc's mount table (an overlay too) is the kernel backend's" "$(table kernel)" "$(table emulate)"
 # POSIX message queues need an IPC namespace (mq_open is refused without
 # one): --mqueue fails at start, by name, before anything runs.
 # shellcheck disable=SC2086
