@@ -19,7 +19,6 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
-#include "fs/hostfs/hostfs.h"
 #include "platform/landlock.h"
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
@@ -303,7 +302,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);
 	/* veil exits next: its inotify instance must not make it wait. */
-	hostfs_watch_detach();
+	sentry_watches_release();
 	sentry_fini(&s);
 	return status;
 }

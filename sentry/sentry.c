@@ -11,6 +11,9 @@
 #include <linux/capability.h>
 #include <dirent.h>
 #include <stdio.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+#include <signal.h>
 #include <sys/utsname.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -18,6 +21,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "fs/hostfs/hostfs.h"
 #include "sentry/fdmap.h"
 #include "sentry/shadow.h"
 #include "sentry/syscalls.h"
@@ -311,6 +315,27 @@ static void mark_fds_of(struct sentry *s, pid_t tid)
 static bool marked(void *files, dev_t dev, ino_t ino)
 {
 	return fdmap_marked(files, dev, ino);
+}
+
+void sentry_watches_release(void)
+{
+	int fd = hostfs_watch_release();
+	if (fd < 0)
+		return;
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* Nothing but the instance, until veil is gone. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(0);
+		if (fd > 0)
+			close_range(0, (unsigned)fd - 1, 0);
+		close_range((unsigned)fd + 1, ~0u, 0);
+		pause();
+		_exit(0);
+	}
+	close(fd); /* without a child (fork failed), veil's exit pays the wait */
 }
 
 void sentry_files_gc(struct sentry *s)

@@ -130,6 +130,10 @@ struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
  * sweep, drop the entries no fd of any task holds any more (read from
  * /proc/<tid>/fd), so a long run does not pin every file it ever opened. */
 void sentry_files_gc(struct sentry *s);
+/* For veil about to exit: hostfs's inotify instance goes to a child that
+ * dies with veil (PR_SET_PDEATHSIG) and pays the kernel's teardown wait
+ * (hostfs_watch_release), so the sandbox's exit does not. */
+void sentry_watches_release(void);
 /* The same sweep now, whatever the map's size: before a host object the
  * map holds for one VFS file is handed out for another (an overlay's
  * lower file, also reachable through the lower's own bind), so an entry

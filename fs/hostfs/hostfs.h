@@ -48,14 +48,13 @@ struct hostfs_stats {
 };
 void hostfs_get_stats(struct hostfs_stats *ret);
 
-/* For a process about to exit: lets go of the process's inotify
- * instance without waiting for it. The kernel's teardown of an instance
+/* Gives up the process's inotify instance, for a process about to exit:
+ * returns its fd, now the caller's (-1 if there is none), and every
+ * instance is strict from then on. The kernel's teardown of an instance
  * that has (or just had) watches waits for its mark reaper, an SRCU grace
- * period (7-20 ms on this project's VM), which would otherwise be added
- * to every sandbox's exit; the last reference goes to a child that dies
- * with the caller and pays that wait instead. Instances still alive fall
- * back to strict revalidation. */
-void hostfs_watch_detach(void);
+ * period (7-20 ms on this project's VM): the caller can let another
+ * process pay that (sentry_watches_release). */
+int hostfs_watch_release(void);
 
 /* A new instance with one reference for the caller. Errnos: those of
  * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */

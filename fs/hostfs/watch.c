@@ -43,10 +43,8 @@
 #include <limits.h>
 #include <linux/magic.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
-#include <sys/prctl.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -84,7 +82,7 @@ static struct {
 	int ifd; /* -1 until an instance needs it, or if inotify is unavailable */
 	uint64_t clock;
 	uint64_t floor; /* raised when events were lost */
-	bool detached;	/* hostfs_watch_detach: no notification ever again */
+	bool detached;	/* hostfs_watch_release: no notification ever again */
 	struct hlist_head wds[HOSTFS_BUCKETS];
 } w = { .ifd = -1 };
 
@@ -100,29 +98,13 @@ void hostfs_watch_init(struct hostfs_sb *sb)
 	/* without either, no notification: every walk asks */
 }
 
-void hostfs_watch_detach(void)
+int hostfs_watch_release(void)
 {
-	if (w.ifd < 0)
-		return;
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid == 0) {
-		/* Nothing but the instance, until the caller is gone. */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(0);
-		if (w.ifd > 0)
-			close_range(0, (unsigned)w.ifd - 1, 0);
-		close_range((unsigned)w.ifd + 1, ~0u, 0);
-		pause();
-		_exit(0);
-	}
-	if (pid < 0)
-		return; /* then the caller's exit waits, as without this */
-	close(w.ifd);
+	int fd = w.ifd;
 	w.ifd = -1;
 	/* Every instance is strict from here on: its watches are gone. */
 	w.detached = true;
+	return fd;
 }
 
 void hostfs_watch_fini(struct hostfs_sb *sb)

@@ -403,7 +403,7 @@ static void shared_watches_outlive_an_instance(void **state)
 	walk_counts(&h->ctx, "/d/a2/z", 0, &strict, &trusted);
 }
 
-/* After hostfs_watch_detach (a process about to exit): no name is trusted
+/* After hostfs_watch_release (a process about to exit): no name is trusted
  * any more, every walk asks the host, and host changes are still seen.
  * In a child: detaching is for the rest of the process. */
 static void detached_walks_ask_the_host(void **state)
@@ -418,7 +418,10 @@ static void detached_walks_ask_the_host(void **state)
 		walk_counts(&h->ctx, "/e/f/z", 0, &strict, &trusted);
 		if (trusted == 0)
 			_exit(1);
-		hostfs_watch_detach();
+		int ifd = hostfs_watch_release();
+		if (ifd < 0)
+			_exit(4);
+		close(ifd);
 		walk_counts(&h->ctx, "/e/f/z", 0, &strict, &trusted);
 		if (trusted != 0 || strict == 0)
 			_exit(2);
