@@ -82,7 +82,7 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		}
 		if (!ok) {
 			_cleanup_free_ char *d = spec_op_describe(op);
-			return verr_set(err, 0, "%s: not supported by --backend=emulate yet", d);
+			return verr_set(err, 0, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
 		}
 	}
 	return 0;

@@ -564,7 +564,7 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	case MOUNT_OP_BIND_DATA:
 		return op_bind_data(st, op, err);
 	case MOUNT_OP_MQUEUE:
-		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate yet");
+		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)");
 	}
 	return fail(err, -EINVAL, op, "unknown op");
 }

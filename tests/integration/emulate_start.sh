@@ -14,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..11"
+echo "1..12"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -28,7 +28,7 @@ check "a --chdir to nothing fails as under the kernel backend" \
 	"$("$veil" --backend=emulate $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")"
 # shellcheck disable=SC2086
 check "an op it cannot realise is refused by name" \
-	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel): Operation not supported|exit 1" \
 	"$( ("$veil" --backend=emulate $B --mqueue /dev/mqueue /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
@@ -48,7 +48,7 @@ check "--proc's mount table (an overlay too) is the kernel backend's" "$(table k
 # one): --mqueue fails at start, by name, before anything runs.
 # shellcheck disable=SC2086
 check "--mqueue is refused by name at start" \
-	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate yet: Operation not supported|exit 1" \
+	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel): Operation not supported|exit 1" \
 	"$( ("$veil" --backend=emulate $B --dev /dev --mqueue /dev/mqueue /bin/echo RAN 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # Binds of what is not a directory, data from fds and a bind by fd: the
 # same files, contents, refusals and mount table lines as the kernel
@@ -91,13 +91,14 @@ r = fcntl.fcntl(fd, fcntl.F_OFD_GETLK, struct.pack("hhqqi", fcntl.F_WRLCK, 0, 0,
 print("locked" if struct.unpack("hhqqi", r)[0] != fcntl.F_UNLCK else "free")'
 	# shellcheck disable=SC2086
 	"$veil" --backend="$1" $B --bind "$d" /d --sync-fd 3 --block-fd 4 --lock-file /d/lk \
-		--seccomp 5 -- sh -c 'echo ran; echo x >&3 || echo "no sync fd"; cat /d/go
+		--seccomp 5 -- sh -c ': >/d/ran; echo ran; echo x >&3 || echo "no sync fd"
 			echo "lock while it runs: $(python3 -c "$1" /d/lk)"
 			mkdir /tmp/m 2>&1; echo "mkdir: $?"' sh "$held" \
-		3>"$d/sync" 4<"$d/block" 5<"$bpf" 2>&1 &
-	sleep 0.3
-	echo go >"$d/go"
-	echo unblocking
+		3>"$d/sync" 4<>"$d/block" 5<"$bpf" 2>&1 &
+	# 4<> opens the fifo without waiting for a writer: veil starts at
+	# once, and only --block-fd keeps the program from running.
+	sleep 0.5
+	[ -e "$d/ran" ] && echo "ran before the byte" || echo "blocked"
 	echo unblock >"$d/block"
 	wait
 	echo "lock after: $(python3 -c "$held" "$d/lk")"
@@ -112,12 +113,26 @@ rm -f "$bpf"
 # root as in a uts namespace of its own (never without --unshare-uts:
 # under the kernel backend a root caller's sandbox would rename the host).
 uts() {
+	# root of a user namespace of its own (--unshare-user --uid 0), so the
+	# names it changes are its uts namespace's under the kernel backend
+	# too, whoever runs the test
 	# shellcheck disable=SC2086
-	"$veil" --backend="$1" $B --proc /proc --unshare-uts --hostname veil-h -- sh -c '
+	"$veil" --backend="$1" $B --proc /proc --unshare-user --uid 0 --unshare-uts \
+		--hostname veil-h -- sh -c '
 		hostname; uname -n; cat /proc/sys/kernel/hostname
 		python3 -c "import socket; print(socket.gethostname())"
-		if [ "$(id -u)" = 0 ]; then hostname other && domainname dom; else
-			echo other; echo dom; fi
+		hostname other && domainname dom
+		python3 -c "import socket
+try: socket.sethostname(\"x\" * 65)
+except OSError as e: print(\"65 bytes:\", e.errno)"
 		uname -n; cat /proc/sys/kernel/hostname; domainname' 2>&1
 }
+host_name=$(uname -n)
 check "--unshare-uts --hostname as under the kernel backend" "$(uts kernel)" "$(uts emulate)"
+# Without --unshare-uts the host's names are never the sandbox's.
+# shellcheck disable=SC2086
+check "no --unshare-uts: sethostname refused, the host's name kept" "EPERM $host_name" \
+	"$("$veil" --backend=emulate $B --uid 0 -- python3 -c 'import errno, os, socket
+try: socket.sethostname("x")
+except OSError as e: print(errno.errorcode[e.errno], end=" ")
+print(os.uname().nodename)' 2>&1)"

@@ -10,8 +10,10 @@ cat /proc/self/cmdline | tr '\0' ' '; echo
 sleep 5 & a=$!
 sleep 5 & b=$!
 # until both have exec'd (a child is "sh" until then)
+# (bounded: a regression must fail here, not hang the suite)
+n=0
 until [ "$(cat /proc/$a/comm /proc/$b/comm)" = "sleep
-sleep" ]; do :; done
+sleep" ] || [ $n -ge 200000 ]; do n=$((n + 1)); done
 ps -o comm= --ppid $$ >ps.out # no pipeline: its members race their exec
 sort ps.out | uniq -c
 kill $a $b

@@ -6,6 +6,8 @@ set -u
 script -qc 'tty >/dev/null && echo tty-ok; stty -a | head -1' /dev/null | tr -d '\r'
 python3 - <<'EOF'
 import os, pty, subprocess, sys
+import signal
+signal.alarm(60)  # a lost byte must fail the case, not hang the suite
 def read_until(fd, end):
     got = b""
     while not got.endswith(end):

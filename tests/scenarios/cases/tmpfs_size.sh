@@ -6,7 +6,7 @@
 set -u
 PATH=/usr/bin:/bin
 cd t
-head -c 5000000 /dev/zero > big 2>&1 | sed 's/^head: //'
+head -c 5000000 /dev/zero 2>&1 >big | sed 's/^head: //'
 stat -c '%s' big
 rm big
 for i in 1 2 3 4 5 6; do
