@@ -19,6 +19,7 @@
  *   then see a short count where the kernel would have waited for room for
  *   the rest, as after a signal. */
 #include <errno.h>
+#include <linux/capability.h>
 #include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -99,22 +100,6 @@ static int read_data(struct platform_call *call, const struct iovec *iov, size_t
 	return 0;
 }
 
-/* The thread group of `tid` (SCM_CREDENTIALS names a process). */
-static pid_t tgid_of(pid_t tid)
-{
-	char p[64], line[128];
-	snprintf(p, sizeof(p), "/proc/%d/status", tid);
-	_cleanup_fclose_ FILE *f = fopen(p, "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		int v;
-		if (sscanf(line, "Tgid: %d", &v) == 1)
-			return v;
-	}
-	return -1;
-}
-
 /* scm_check_creds, with the sandbox's ids of the task. */
 static int check_creds(struct sentry *s, struct platform_call *call, const struct ucred *uc)
 {
@@ -124,11 +109,11 @@ static int check_creds(struct sentry *s, struct platform_call *call, const struc
 	const struct creds *c = &t->creds;
 	if (uc->uid == (uid_t)-1 || uc->gid == (gid_t)-1)
 		return -EINVAL;
-	bool pid_ok = uc->pid == tgid_of(call->tid) || creds_capable(c, 21 /* CAP_SYS_ADMIN */);
+	bool pid_ok = uc->pid == sentry_task_tgid(t) || creds_capable(c, CAP_SYS_ADMIN);
 	bool uid_ok = uc->uid == c->ruid || uc->uid == c->euid || uc->uid == c->suid ||
-		      creds_capable(c, 7 /* CAP_SETUID */);
+		      creds_capable(c, CAP_SETUID);
 	bool gid_ok = uc->gid == c->rgid || uc->gid == c->egid || uc->gid == c->sgid ||
-		      creds_capable(c, 6 /* CAP_SETGID */);
+		      creds_capable(c, CAP_SETGID);
 	return pid_ok && uid_ok && gid_ok ? 0 : -EPERM;
 }
 

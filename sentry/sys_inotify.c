@@ -34,6 +34,7 @@
 #include "base/cleanup.h"
 #include "sentry/host_act.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 #include "vfs/vfs.h"
 
 #ifndef IN_MASK_CREATE
@@ -111,13 +112,10 @@ SYS_HANDLER(inotify_add_watch)
 		return instance;
 	if (!is_inotify(instance))
 		return -EINVAL;
-	struct vfs_ctx *c = sentry_task_vfs(sentry_task_find(s, call->tid));
-	if (!c)
-		return -ENOSYS;
+	struct vfs_ctx *c = sys_ctx(s, call);
+	NEED_VFS(c);
 	char path[PATH_MAX];
-	if (!call->args[1])
-		return -EFAULT;
-	ssize_t n = call->ops->read_str(call, path, call->args[1], sizeof(path));
+	int n = sys_read_path(call, call->args[1], path);
 	if (n < 0)
 		return n;
 

@@ -18,11 +18,7 @@
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
 #include "sentry/sys.h"
-
-static struct vfs_ctx *task_ctx(struct sentry *s, struct platform_call *call)
-{
-	return sentry_task_vfs(sentry_task_find(s, call->tid));
-}
+#include "sentry/sys_args.h"
 
 SYS_HANDLER(bind)
 {
@@ -41,7 +37,7 @@ SYS_HANDLER(bind)
 	if (!call->ops->valid(call))
 		return -ENOENT;
 	if (domain == AF_UNIX) {
-		struct vfs_ctx *c = task_ctx(s, call);
+		struct vfs_ctx *c = sys_ctx(s, call);
 		if (!c)
 			return -ENOSYS;
 		return sock_unix_bind(s, c, host, &a);
@@ -84,7 +80,7 @@ SYS_HANDLER(connect)
 	if (r < 0)
 		return r;
 	if (domain == AF_UNIX) {
-		struct vfs_ctx *c = task_ctx(s, call);
+		struct vfs_ctx *c = sys_ctx(s, call);
 		if (!c)
 			return -ENOSYS;
 		r = sock_addr_to_host(s, c, &a);

@@ -30,7 +30,7 @@ SYS_HANDLER(uname)
 static long set_name(struct sentry *s, struct platform_call *call, char *name, size_t size)
 {
 	struct sentry_task *t = sentry_task_find(s, call->tid);
-	if (!t || !s->uts_own || !(t->creds.cap_effective & (1ull << CAP_SYS_ADMIN)))
+	if (!t || !s->uts_own || !creds_capable(&t->creds, CAP_SYS_ADMIN))
 		return -EPERM;
 	uint64_t len = call->args[1];
 	if (len > size - 1)

@@ -43,7 +43,7 @@ static int fill_statx(struct vfs_path *p, struct statx *st)
 	st->stx_mtime = ts_to_stx(inode->mtime);
 	st->stx_rdev_major = major(inode->rdev);
 	st->stx_rdev_minor = minor(inode->rdev);
-	dev_t dev = inode->st_dev ? inode->st_dev : inode->sb->dev;
+	dev_t dev = vfs_inode_dev(inode);
 	st->stx_dev_major = major(dev);
 	st->stx_dev_minor = minor(dev);
 	if (p->dentry == p->mnt->root)

@@ -95,6 +95,12 @@ struct vfs_inode {
 	dev_t st_dev;
 };
 
+/* The st_dev stat shows for inode. */
+static inline dev_t vfs_inode_dev(const struct vfs_inode *inode)
+{
+	return inode->st_dev ? inode->st_dev : inode->sb->dev;
+}
+
 /* dentry->flags */
 #define VFS_D_PINNED 0x1 /* holds the pin reference of a VFS_SB_PINNED fs */
 #define VFS_D_DEAD 0x2	 /* unlinked/removed: unhashed, never found again */

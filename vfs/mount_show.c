@@ -39,7 +39,6 @@ struct shown {
 };
 
 struct walk {
-	struct vfs_ctx *ctx;
 	struct shown *v;
 	size_t n, cap;
 };
@@ -68,8 +67,7 @@ static int show_one(struct vfs_ctx *ctx, const struct shown *e,
 	struct vfs_mount_info mi = {
 		.id = m->id,
 		.parent_id = e->parent_id,
-		/* what stat of the mount's root says (a bind: the host's) */
-		.dev = m->root->inode->st_dev ? m->root->inode->st_dev : m->root->inode->sb->dev,
+		.dev = vfs_inode_dev(m->root->inode), /* what stat of its root says */
 		.flags = m->flags, /* not the instance's: proc is read-only and shows rw */
 		.mountpoint = mp,
 		.root = root,
@@ -111,7 +109,7 @@ static int by_id(const void *a, const void *b)
 int vfs_mounts_foreach(struct vfs_ctx *ctx, int (*fn)(void *arg, const struct vfs_mount_info *mi),
 		       void *arg)
 {
-	struct walk w = {.ctx = ctx};
+	struct walk w = {0};
 	struct vfs_mount *top = ctx->root.mnt;
 	/* The root's parent is outside the table, as a container's is. */
 	int r = collect(&w, top, top->parent != top ? top->parent->id : 1);

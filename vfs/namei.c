@@ -191,6 +191,10 @@ static int follow_link(struct vfs_nameidata *nd, struct vfs_dentry *link, const 
 		int r = (nd->flags & LOOKUP_NO_MAGICLINKS)		    ? -ELOOP
 			: (nd->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT)) ? -EXDEV
 			: inode->ops->get_link(inode, nd->cur.mnt, &to);
+		if (r == 0 && (nd->flags & LOOKUP_NO_XDEV) && to.mnt != nd->cur.mnt) {
+			vfs_path_put(&to); /* nd_jump_link: no jump to another mount */
+			return -EXDEV;
+		}
 		if (r == 0) {
 			/* Jump, then walk what was left after the link. */
 			set_cur(nd, to.mnt, to.dentry);

@@ -59,6 +59,8 @@ void hostfs_find_host_mount(struct hostfs_sb *sb, dev_t dev)
 		if (!dash || sscanf(dash + 3, "%63s %4095s %255s", type, src, opts) != 3)
 			continue;
 		unescape(mp);
+		unescape(root); /* the table escapes them again when it shows them */
+		unescape(src);
 		size_t n = covers(mp, real);
 		if (!n || n < best)
 			continue;

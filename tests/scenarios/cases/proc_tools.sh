@@ -21,3 +21,15 @@ s.listen()
 port = "%04X" % s.getsockname()[1]
 print("own listener in /proc/self/net/tcp:", any(":" + port + " " in l for l in open("/proc/self/net/tcp")))
 '
+# RESOLVE_NO_XDEV refuses a magic link that jumps to another mount.
+python3 -c '
+import ctypes, os, errno
+libc = ctypes.CDLL(None, use_errno=True)
+class how(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_uint64), ("mode", ctypes.c_uint64), ("resolve", ctypes.c_uint64)]
+fd = os.open("/usr/bin/env", os.O_RDONLY)
+h = how(os.O_RDONLY, 0, 0x01)  # RESOLVE_NO_XDEV
+d = os.open("/proc/self/fd", os.O_RDONLY)
+r = libc.syscall(437, d, ("%d" % fd).encode(), ctypes.byref(h), ctypes.sizeof(h))
+print("NO_XDEV through a magic link:", errno.errorcode.get(ctypes.get_errno()) if r < 0 else "opened")
+'
