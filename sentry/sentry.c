@@ -161,6 +161,7 @@ void sentry_fini(struct sentry *s)
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);
 	sentry_sockets_free(s);
+	sentry_inotify_free(s);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
 	if (s->root)

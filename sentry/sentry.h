@@ -81,6 +81,8 @@ struct sentry {
 	int *data_dirs;
 	size_t n_data_dirs;
 	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
+	struct vfs_file **pinned; /* tmpfs files being watched (sys_inotify.c) */
+	size_t n_pinned, cap_pinned;
 	bool uts_own;
 	char nodename[65], domainname[65];
 };
@@ -142,6 +144,8 @@ void sentry_files_sweep(struct sentry *s);
 
 /* sock_addr.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);
+/* sys_inotify.c: lets go of the watched tmpfs files. */
+void sentry_inotify_free(struct sentry *s);
 /* sock_wait.c: a signal is being delivered to task `tid` (its ptrace
  * signal-delivery stop, before it runs on): the kernel has dropped any
  * notification it was waiting in, so the waiters making a blocking socket

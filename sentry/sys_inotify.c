@@ -52,26 +52,32 @@
 /* tmpfs files being watched, kept open so their memfd (and the kernel's
  * watch on it) stays: tmpfs drops an empty file's memfd with its last open
  * file, and the next open would make a new one nobody watches. One per
- * inode, for the sandbox's life; the sentry never learns of
+ * inode, for the sandbox's life (s->pinned); the sentry never learns of
  * inotify_rm_watch (native) or of the instance's close. */
-static struct vfs_file **pinned;
-static size_t n_pinned, cap_pinned;
-
-static int pin(struct vfs_file *f)
+static int pin(struct sentry *s, struct vfs_file *f)
 {
-	for (size_t i = 0; i < n_pinned; i++)
-		if (vfs_file_inode(pinned[i]) == vfs_file_inode(f))
+	for (size_t i = 0; i < s->n_pinned; i++)
+		if (vfs_file_inode(s->pinned[i]) == vfs_file_inode(f))
 			return 0;
-	if (n_pinned == cap_pinned) {
-		size_t n = cap_pinned ? cap_pinned * 2 : 16;
-		struct vfs_file **p = realloc(pinned, n * sizeof(*p));
+	if (s->n_pinned == s->cap_pinned) {
+		size_t n = s->cap_pinned ? s->cap_pinned * 2 : 16;
+		struct vfs_file **p = realloc(s->pinned, n * sizeof(*p));
 		if (!p)
 			return -ENOMEM;
-		pinned = p;
-		cap_pinned = n;
+		s->pinned = p;
+		s->cap_pinned = n;
 	}
-	pinned[n_pinned++] = vfs_file_get(f);
+	s->pinned[s->n_pinned++] = vfs_file_get(f);
 	return 0;
+}
+
+void sentry_inotify_free(struct sentry *s)
+{
+	for (size_t i = 0; i < s->n_pinned; i++)
+		vfs_file_put(s->pinned[i]);
+	free(s->pinned);
+	s->pinned = NULL;
+	s->n_pinned = s->cap_pinned = 0;
 }
 
 static bool is_inotify(int host)
@@ -149,7 +155,7 @@ SYS_HANDLER(inotify_add_watch)
 	if (ret < 0)
 		goto out_put;
 	int memfd = vfs_file_host_fd(rf);
-	ret = memfd < 0 ? -EOPNOTSUPP : pin(rf);
+	ret = memfd < 0 ? -EOPNOTSUPP : pin(s, rf);
 	if (ret == 0)
 		ret = call->ops->valid(call) ? add_watch(instance, memfd, mask) : -ENOENT;
 	vfs_file_put(rf);
