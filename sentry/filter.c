@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sentry/denylist.h"
+#include "sentry/sys_ioctl.h"
 #include "sentry/syscalls.h"
 
 static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
@@ -30,13 +31,18 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 	return SCMP_ACT_ERRNO(ENOSYS);
 }
 
-/* ioctl is the one syscall refused by argument: the deny list's entries for
- * it (TIOCSTI, TIOCLINUX: typing into the terminal outside). libseccomp
- * lets an unconditional rule for a syscall swallow the conditional ones, so
- * ioctl gets only conditional rules: the refused numbers, then `action`
- * for everything through a comparison that always
- * holds (`>= 0`; a mask of 0 would be folded back into an unconditional
- * rule). tests/unit/sentry/test_filter.c proves the order. */
+/* ioctl is refused and trapped by argument: the deny list's entries for it
+ * (TIOCSTI, TIOCLINUX: typing into the terminal outside) are refused, the
+ * commands that change an inode through a read-only fd are given
+ * `action` (sentry/sys_ioctl.c), and everything else runs natively.
+ * libseccomp lets an unconditional rule for a syscall swallow the
+ * conditional ones, so ioctl gets only conditional rules, the native one
+ * through a comparison that always holds (`>= 0`; a mask of 0 would be
+ * folded back into an unconditional rule). The kernel's cmd is an
+ * unsigned int: only its low 32 bits are compared. The trapped commands
+ * are trapped even when the table says ENOSYS (a platform without the
+ * handler refuses them). tests/unit/sentry/test_filter.c proves the
+ * order. */
 static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
 {
 	for (size_t i = 0; i < denylist_len; i++) {
@@ -49,7 +55,15 @@ static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
 		if (r < 0)
 			return r;
 	}
-	return seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+	const uint32_t *cmds;
+	size_t n = sys_ioctl_trapped(&cmds);
+	for (size_t i = 0; i < n; i++) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmds[i]));
+		if (r < 0)
+			return r;
+	}
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
@@ -113,14 +127,14 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 				goto out_release;
 			continue;
 		}
-		if (action == SCMP_ACT_ERRNO(ENOSYS))
-			continue; /* the default already */
 		if (t[i].nr == SCMP_SYS(ioctl)) {
 			r = add_ioctl_rules(ctx, action);
 			if (r < 0)
 				goto out_release;
 			continue;
 		}
+		if (action == SCMP_ACT_ERRNO(ENOSYS))
+			continue; /* the default already */
 		r = seccomp_rule_add(ctx, action, t[i].nr, 0);
 		if (r < 0)
 			goto out_release;

@@ -26,6 +26,7 @@ struct shadow {
 
 struct shadows {
 	int dirfd;          /* the scratch directory */
+	dev_t dev;          /* its filesystem's: every shadow's st_dev */
 	char path[PATH_MAX];
 	struct shadow **b;
 	size_t nb, n;
@@ -42,9 +43,14 @@ static int make_scratch(struct shadows *sh)
 			continue;
 		snprintf(sh->path, sizeof(sh->path), "%s/veil-shadows-XXXXXX", bases[i]);
 		if (mkdtemp(sh->path)) {
+			struct stat st;
 			sh->dirfd = open(sh->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (sh->dirfd >= 0)
+			if (sh->dirfd >= 0 && fstat(sh->dirfd, &st) == 0) {
+				sh->dev = st.st_dev;
 				return 0;
+			}
+			if (sh->dirfd >= 0)
+				close(sh->dirfd);
 			rmdir(sh->path);
 		}
 	}
@@ -96,6 +102,19 @@ void shadows_free(struct shadows *sh)
 	rmdir(sh->path);
 	free(sh->b);
 	free(sh);
+}
+
+bool shadow_is(const struct shadows *sh, const struct stat *st)
+{
+	if (!sh || st->st_dev != sh->dev)
+		return false;
+	/* A scan: the callers are rare (ioctl), and a host file bound from
+	 * the scratch's own filesystem (/dev/shm) shares its st_dev. */
+	for (size_t i = 0; i < sh->nb; i++)
+		for (const struct shadow *s = sh->b[i]; s; s = s->next)
+			if (s->st.st_ino == st->st_ino)
+				return true;
+	return false;
 }
 
 static size_t slot(const struct shadows *sh, const struct vfs_path *loc)

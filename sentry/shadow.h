@@ -33,6 +33,10 @@ void shadows_free(struct shadows *sh);
 int shadow_open(struct shadows *sh, const struct vfs_path *loc, bool dir, int flags,
 		struct stat *st);
 
+/* Whether `st` (an fstat of a program's fd) is one of the live shadows:
+ * the program then holds a stand-in, not the object itself. */
+bool shadow_is(const struct shadows *sh, const struct stat *st);
+
 /* Removes every shadow whose real object `alive` says no fd holds any
  * more, and lets go of its VFS location, so the shadows (and the host
  * objects their locations pin) stay as many as the program's open

@@ -104,6 +104,9 @@ SYS_HANDLER(removexattr);
 SYS_HANDLER(lremovexattr);
 SYS_HANDLER(fremovexattr);
 
+/* sys_ioctl.c */
+SYS_HANDLER(ioctl);
+
 /* sys_lock.c */
 SYS_HANDLER(flock);
 SYS_HANDLER(fcntl);

@@ -216,6 +216,19 @@ out:
 	return r;
 }
 
+int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f)
+{
+	struct vfs_inode *inode = f->inode;
+	int r = vfs_refresh(inode);
+	if (r < 0)
+		return r;
+	if (vfs_mnt_rdonly(f->path.mnt))
+		return -EROFS;
+	if (!vfs_is_owner(&ctx->cred, inode) && !vfs_capable_wrt(&ctx->cred, inode, CAP_FOWNER))
+		return -EPERM;
+	return 0;
+}
+
 int vfs_fchownat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, uid_t uid,
 		 gid_t gid, int flags)
 {
