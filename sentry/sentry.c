@@ -35,6 +35,8 @@ static uint64_t all_caps(void)
 int sentry_init(struct sentry *s, const struct spec *spec)
 {
 	memset(s, 0, sizeof(*s));
+	const char *st = getenv("VEIL_STATS");
+	s->stats = st && *st && strcmp(st, "0") != 0;
 	s->n_buckets = 256;
 	s->buckets = calloc(s->n_buckets, sizeof(*s->buckets));
 	if (!s->buckets)
@@ -143,6 +145,7 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 
 void sentry_fini(struct sentry *s)
 {
+	sentry_stats_print(s);
 	for (size_t b = 0; b < s->n_buckets; b++) {
 		struct sentry_task *t = s->buckets[b];
 		while (t) {
@@ -365,9 +368,39 @@ void sentry_files_sweep(struct sentry *s)
 	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
 }
 
+void sentry_stats_print(const struct sentry *s)
+{
+	if (!s->stats)
+		return;
+	uint64_t total = 0;
+	for (int nr = 0; nr < SENTRY_STATS_NR; nr++)
+		total += s->stats_calls[nr];
+	char line[4096];
+	int n = snprintf(line, sizeof(line), "stats: %llu calls served, %llu ptrace stops",
+			 (unsigned long long)total, (unsigned long long)s->stats_stops);
+	/* The busiest first: a selection, the table is small. */
+	bool shown[SENTRY_STATS_NR] = {false};
+	for (;;) {
+		int best = -1;
+		for (int nr = 0; nr < SENTRY_STATS_NR; nr++)
+			if (!shown[nr] && s->stats_calls[nr] &&
+			    (best < 0 || s->stats_calls[nr] > s->stats_calls[best]))
+				best = nr;
+		if (best < 0 || n >= (int)sizeof(line) - 64)
+			break;
+		shown[best] = true;
+		const struct sys_entry *e = sys_lookup(best);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %llu", n ? "," : "",
+			      e ? e->name : "?", (unsigned long long)s->stats_calls[best]);
+	}
+	log_warn("%s", line);
+}
+
 void sentry_dispatch(struct sentry *s, struct platform_call *call)
 {
 	const struct sys_entry *e = sys_lookup(call->nr);
+	if (call->nr >= 0 && call->nr < SENTRY_STATS_NR)
+		s->stats_calls[call->nr]++;
 	long ret;
 	if (!e || !e->handler) {
 		/* The filter refuses these in the kernel; reaching here means the

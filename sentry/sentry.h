@@ -63,6 +63,8 @@ struct sentry_fs_ops {
 /* open_exec through the sentry's VFS (sentry_attach_vfs). */
 extern const struct sentry_fs_ops sentry_vfs_fs_ops;
 
+#define SENTRY_STATS_NR 512 /* x86_64 syscall numbers stay below */
+
 struct sentry {
 	const struct sentry_fs_ops *fs;
 	void *fs_priv;
@@ -85,12 +87,20 @@ struct sentry {
 	size_t n_pinned, cap_pinned;
 	bool uts_own;
 	char nodename[65], domainname[65];
+	/* VEIL_STATS=1: what the program made the sentry do, told at the end
+	 * (sentry_stats_print): served calls by number, and ptrace stops. */
+	bool stats;
+	uint64_t stats_calls[SENTRY_STATS_NR];
+	uint64_t stats_stops;
 };
 
 /* The sentry for `spec`: the first task gets the spec's uid/gid, and as
  * uid 0 the capabilities the spec keeps (all by default). 0 or -errno. */
 int sentry_init(struct sentry *s, const struct spec *spec);
 void sentry_fini(struct sentry *s);
+/* With VEIL_STATS set: one line on stderr with the calls served, the
+ * busiest first, and the ptrace stops. */
+void sentry_stats_print(const struct sentry *s);
 
 /* Gives the sentry its filesystem: the mount tree (the sentry takes the
  * reference) and the first task's umask; its cwd is the root. 0 or -errno. */

@@ -26,13 +26,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/proc_fd.h"
 #include "sentry/host_act.h"
 #include "sentry/shadow.h"
 #include "sentry/sys.h"
@@ -95,13 +95,10 @@ static int open_host_object(struct vfs_file *f)
 	int obj = vfs_file_host_object(f);
 	if (obj < 0)
 		return obj;
-	char p[64];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", obj);
 	int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	if (S_ISDIR(vfs_file_type(f)))
 		flags |= O_DIRECTORY;
-	int fd = open(p, flags);
-	return fd < 0 ? -errno : fd;
+	return proc_fd_reopen(obj, flags);
 }
 
 SYS_HANDLER(ioctl)

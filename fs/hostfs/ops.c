@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/proc_fd.h"
 #include "fs/hostfs/hostfs_private.h"
 
 static int dir_fd(struct vfs_inode *dir)
@@ -398,10 +399,7 @@ static int hostfs_host_object(struct vfs_inode *inode)
 
 static int reopen(struct vfs_inode *inode, int flags)
 {
-	char p[64];
-	proc_path(p, sizeof(p), HOSTFS_I(inode)->fd);
-	int fd = open(p, flags | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	return proc_fd_reopen(HOSTFS_I(inode)->fd, flags | O_CLOEXEC);
 }
 
 static int hostfs_open(struct vfs_file *file)

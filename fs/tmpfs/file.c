@@ -17,6 +17,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "base/proc_fd.h"
 #include "fs/tmpfs/tmpfs_private.h"
 
 static int ensure_memfd(struct tmpfs_inode *ti)
@@ -50,11 +51,9 @@ static int tmpfs_open(struct vfs_file *file)
 	int acc = file->flags & O_ACCMODE;
 	int flags = (acc == 3 ? O_RDWR : acc) |
 		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME)) | O_CLOEXEC;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", ti->memfd);
-	int fd = open(path, flags);
+	int fd = proc_fd_reopen(ti->memfd, flags);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	file->host_fd = fd;
 	ti->nopen++;
 	return 0;

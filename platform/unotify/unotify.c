@@ -412,6 +412,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 	/* A tracee in the middle of an exec by fd, or taking a controlling
 	 * terminal, goes on with PTRACE_SYSCALL. */
 	enum resume how = x || c ? RESUME_SYSCALL : RESUME_CONT;
+	u->sentry->stats_stops++;
 	switch (event) {
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:

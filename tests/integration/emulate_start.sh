@@ -14,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..12"
+echo "1..13"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -136,3 +136,10 @@ check "no --unshare-uts: sethostname refused, the host's name kept" "EPERM $host
 try: socket.sethostname("x")
 except OSError as e: print(errno.errorcode[e.errno], end=" ")
 print(os.uname().nodename)' 2>&1)"
+# VEIL_STATS=1: at the end, one line of what the sentry served, the
+# busiest call first (five stats of one file, so newfstatat or statx
+# leads), and nothing without it.
+# shellcheck disable=SC2086
+check "VEIL_STATS tells what the sentry served" "yes no" \
+	"$(VEIL_STATS=1 "$veil" --backend=emulate $B -- sh -c 'for i in 1 2 3 4 5 6 7 8; do [ -e /usr ]; done' 2>&1 >/dev/null |
+		grep -Eq '^veil: stats: [0-9]+ calls served, [0-9]+ ptrace stops, (newfstatat|statx|stat) [0-9]+' && echo yes || echo no) $("$veil" --backend=emulate $B -- true 2>&1 | grep -q stats && echo yes || echo no)"
