@@ -180,7 +180,7 @@ static int walk_writable(struct vfs_ctx *ctx, struct vfs_file *dirf, const char 
 	int r = vfs_walk(ctx, dirf, path, vfs_at_lookup_flags(flags), p);
 	if (r < 0)
 		return r;
-	r = vfs_refresh(p->dentry->inode);
+	r = vfs_refresh_perms(p->dentry->inode);
 	if (r == 0 && vfs_mnt_rdonly(p->mnt))
 		r = -EROFS;
 	if (r < 0)
@@ -219,7 +219,7 @@ out:
 int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f)
 {
 	struct vfs_inode *inode = f->inode;
-	int r = vfs_refresh(inode);
+	int r = vfs_refresh_perms(inode);
 	if (r < 0)
 		return r;
 	if (vfs_mnt_rdonly(f->path.mnt))
@@ -313,7 +313,7 @@ int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		r = -EROFS;
 		goto out;
 	}
-	r = vfs_refresh(inode);
+	r = vfs_refresh_perms(inode);
 	if (r < 0)
 		goto out;
 	const struct vfs_cred *c = &ctx->cred;

@@ -48,6 +48,10 @@ struct vfs_file_ops;
  * is EROFS before any mode or capability check, as inode_permission's
  * sb_permission (an overlay without an upper layer). */
 #define VFS_SB_RDONLY_SB 0x8
+/* Mode and owners change only through the VFS (tmpfs: the program's
+ * native calls on its fds change size and times, never these), so a
+ * check of who may change an inode needs no refresh first. */
+#define VFS_SB_OWN_PERMS 0x10
 
 struct vfs_sb {
 	const struct vfs_sb_ops *ops;

@@ -99,6 +99,13 @@ int vfs_refresh(struct vfs_inode *inode)
 	return 0;
 }
 
+int vfs_refresh_perms(struct vfs_inode *inode)
+{
+	if (inode->sb && (inode->sb->flags & VFS_SB_OWN_PERMS))
+		return 0;
+	return vfs_refresh(inode);
+}
+
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p)
 {
 	return p->dentry->inode;

@@ -160,6 +160,9 @@ void vfs_init_owner(const struct vfs_cred *c, struct vfs_inode *dir, mode_t mode
 		    struct vfs_new *n);
 /* Refresh attributes through ->getattr. */
 int vfs_refresh(struct vfs_inode *inode);
+/* vfs_refresh for a permission or ownership check only: nothing to do
+ * where the VFS owns mode and owners (VFS_SB_OWN_PERMS). */
+int vfs_refresh_perms(struct vfs_inode *inode);
 
 /* --- attr.c ------------------------------------------------------------- */
 /* notify_change: apply attr (suid/sgid kill bits already folded in), stamp

@@ -154,9 +154,11 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 	}
 	if (a->valid & VFS_ATTR_CTIME)
 		inode->ctime = a->ctime;
-	/* Only a truncate or new times change the memfd's attributes; mode
-	 * and owners live in the inode (every stat refreshes the rest). */
-	if (!(a->valid & (VFS_ATTR_SIZE | VFS_ATTR_ATIME | VFS_ATTR_MTIME)))
+	/* Only a truncate changes what the inode must read back from the
+	 * memfd (its blocks); new times are the ones just set (the VFS has
+	 * made UTIME_NOW a time), mode and owners live in the inode, and
+	 * every stat refreshes the rest. */
+	if (!(a->valid & VFS_ATTR_SIZE))
 		return 0;
 	return tmpfs_getattr(inode);
 }
