@@ -21,6 +21,9 @@ struct vfs_ctx *ovl_ctx(struct ovl_sb *osb, uid_t uid, gid_t gid)
 {
 	osb->ctx.cred.ruid = osb->ctx.cred.euid = uid;
 	osb->ctx.cred.rgid = osb->ctx.cred.egid = gid;
+	/* Its walks in the layers are nested in a caller's walk: made as that
+	 * caller, they leave /proc/self naming it (/ov/d/../../proc/self). */
+	osb->ctx.caller = vfs_walk_caller;
 	return &osb->ctx;
 }
 

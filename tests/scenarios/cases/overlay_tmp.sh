@@ -4,6 +4,10 @@
 # veil: --overlay-src $SCRATCH/l1 --overlay-src $SCRATCH/l2 --tmp-overlay /tmp/w/ov --overlay-src $SCRATCH/l1 --overlay-src $SCRATCH/l2 --ro-overlay /tmp/w/ro
 # native: mkdir -p /tmp/.o/u /tmp/.o/w /tmp/w/ov /tmp/w/ro && mount -t overlay overlay -o lowerdir=$SCRATCH/l2:$SCRATCH/l1,upperdir=/tmp/.o/u,workdir=/tmp/.o/w /tmp/w/ov && mount -t overlay overlay -o lowerdir=$SCRATCH/l2:$SCRATCH/l1 /tmp/w/ro
 set -u
+# A path that walks through an overlay's directories and out again still
+# names the caller in /proc/self (the overlay's own lookups in its layers
+# once made it nobody's): first thing, before anything is cached.
+cat ov/m2/../../../../proc/self/comm ro/lo/../../../../proc/thread-self/comm
 ls -l | cut -c1-10
 cd ov
 ls -1
