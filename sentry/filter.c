@@ -101,6 +101,45 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
+/* The calls that act on a process by pid (sentry/sys_procs.c) run
+ * natively on the caller itself and are given `action` for any other
+ * target: the pid (arg0) 0, or for setpriority and ioprio_set the
+ * caller's own kind (arg0) with who (arg1) 0. The comparisons are of the
+ * whole register, so a pid 0 with bits above the low 32 is trapped too
+ * (and continued: it is the caller to the kernel). The rules do not
+ * overlap, so no precedence is relied on. Returns 1 if nr is not one of
+ * these calls. */
+static int add_process_rules(scmp_filter_ctx ctx, int nr, uint32_t action)
+{
+	int self_kind;
+	if (nr == SCMP_SYS(setpriority))
+		self_kind = 0; /* PRIO_PROCESS */
+	else if (nr == SCMP_SYS(ioprio_set))
+		self_kind = 1; /* IOPRIO_WHO_PROCESS */
+	else if (nr == SCMP_SYS(prlimit64) || nr == SCMP_SYS(sched_setaffinity) ||
+		 nr == SCMP_SYS(sched_setscheduler) || nr == SCMP_SYS(sched_setparam) ||
+		 nr == SCMP_SYS(sched_setattr) || nr == SCMP_SYS(migrate_pages) ||
+		 nr == SCMP_SYS(move_pages))
+		self_kind = -1; /* arg0 is the pid */
+	else
+		return 1;
+	if (self_kind < 0) {
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, 0));
+		if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
+			return r;
+		return seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, 0));
+	}
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+				 SCMP_A0(SCMP_CMP_EQ, (uint64_t)self_kind), SCMP_A1(SCMP_CMP_EQ, 0));
+	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
+		return r;
+	r = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, (uint64_t)self_kind));
+	if (r < 0)
+		return r;
+	return seccomp_rule_add(ctx, action, nr, 2, SCMP_A0(SCMP_CMP_EQ, (uint64_t)self_kind),
+				SCMP_A1(SCMP_CMP_NE, 0));
+}
+
 int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -127,6 +166,11 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 				goto out_release;
 			continue;
 		}
+		r = add_process_rules(ctx, t[i].nr, action);
+		if (r < 0)
+			goto out_release;
+		if (r == 0)
+			continue;
 		if (t[i].nr == SCMP_SYS(fcntl)) {
 			r = add_fcntl_rules(ctx, action);
 			if (r < 0)

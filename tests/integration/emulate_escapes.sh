@@ -53,7 +53,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..32"
+echo "1..34"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -385,3 +385,31 @@ out = []
 for p, m in ((b"/tmp", 0x100), (b"/tmp/l", 0x4 | 0x02000000), (b"/data", 0x100)):
     out.append("ok" if libc.inotify_add_watch(fd, p, m) >= 0 else errno.errorcode[ctypes.get_errno()])
 print(*out)')"
+
+# The sandbox cannot reach the user's other processes through the calls
+# that act on a pid: resource limits, priority, CPU affinity (a host
+# process of the same uid, then the sandbox's own child, which it may).
+sleep 60 &
+outside=$!
+check "limits, priority and affinity of a process outside: ESRCH" \
+	"ESRCH ESRCH ESRCH EPERM | ok ok ok" \
+	"$(run python3 -c 'import errno, os, resource, subprocess
+def e(f):
+    try:
+        f()
+        return "ok"
+    except OSError as x:
+        return errno.errorcode[x.errno]
+pid = '"$outside"'
+print(e(lambda: resource.prlimit(pid, resource.RLIMIT_NOFILE, (1, 1))),
+      e(lambda: os.setpriority(os.PRIO_PROCESS, pid, 5)),
+      e(lambda: os.sched_setaffinity(pid, {0})),
+      e(lambda: os.setpriority(os.PRIO_USER, 0, 5)), end=" | ")
+c = subprocess.Popen(["sleep", "5"])
+print(e(lambda: resource.prlimit(c.pid, resource.RLIMIT_NOFILE, (5, 5))),
+      e(lambda: os.setpriority(os.PRIO_PROCESS, c.pid, 5)),
+      e(lambda: os.sched_setaffinity(c.pid, {0})))
+c.kill()' 2>&1)"
+check "the process outside kept its limit and priority" "$(ulimit -n) 0" \
+	"$(prlimit --pid "$outside" --nofile --noheadings -o SOFT | tr -d ' ') $(ps -o ni= -p "$outside" | tr -d ' ')"
+kill "$outside"

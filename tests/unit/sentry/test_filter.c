@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/prctl.h>
@@ -229,12 +230,64 @@ static void inode_ioctls_trapped(void **state)
 	assert_int_equal(res[I_FIGETBSZ], 0);
 }
 
+/* Calls on a process by pid run natively on the caller itself (pid 0)
+ * and are trapped for any other target (sentry/sys_procs.c). */
+enum proc_probe { R_PRLIMIT_SELF, R_PRLIMIT_PARENT, R_PRLIMIT_HIGH0, R_AFFINITY_SELF,
+		  R_AFFINITY_PARENT, R_PRIO_SELF, R_PRIO_PARENT, R_PRIO_PGRP, R_IOPRIO_SELF,
+		  R_IOPRIO_USER, N_PROC_PROBES };
+
+static long proc_probe(int p)
+{
+	struct rlimit rl;
+	unsigned char mask[128] = {0};
+	long r = 0;
+	pid_t parent = getppid();
+	switch (p) {
+	case R_PRLIMIT_SELF: r = syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &rl); break;
+	case R_PRLIMIT_PARENT: r = syscall(SYS_prlimit64, parent, RLIMIT_NOFILE, NULL, &rl); break;
+	case R_PRLIMIT_HIGH0: r = syscall(SYS_prlimit64, 0x100000000ul, RLIMIT_NOFILE, NULL, &rl); break;
+	case R_AFFINITY_SELF: r = syscall(SYS_sched_getaffinity, 0, sizeof(mask), mask);
+		if (r > 0)
+			r = syscall(SYS_sched_setaffinity, 0, sizeof(mask), mask);
+		break;
+	case R_AFFINITY_PARENT: r = syscall(SYS_sched_setaffinity, parent, sizeof(mask), mask); break;
+	case R_PRIO_SELF: r = syscall(SYS_setpriority, PRIO_PROCESS, 0, 0); break;
+	case R_PRIO_PARENT: r = syscall(SYS_setpriority, PRIO_PROCESS, parent, 0); break;
+	case R_PRIO_PGRP: r = syscall(SYS_setpriority, PRIO_PGRP, 0, 0); break;
+	case R_IOPRIO_SELF: r = syscall(SYS_ioprio_get, 1, 0);
+		if (r >= 0)
+			r = syscall(SYS_ioprio_set, 1, 0, r);
+		break;
+	case R_IOPRIO_USER: r = syscall(SYS_ioprio_set, 3, 0, 0); break;
+	case N_PROC_PROBES: break;
+	}
+	return r < 0 ? -errno : 0;
+}
+
+static void process_calls_trapped_unless_self(void **state)
+{
+	(void)state;
+	long res[N_PROC_PROBES];
+	run_probes(FILTER_TRAP_TRACE, proc_probe, N_PROC_PROBES, res);
+	assert_int_equal(res[R_PRLIMIT_SELF], 0);
+	assert_int_equal(res[R_PRLIMIT_PARENT], -ENOSYS);
+	assert_int_equal(res[R_PRLIMIT_HIGH0], -ENOSYS); /* trapped; the sentry continues it */
+	assert_int_equal(res[R_AFFINITY_SELF], 0);
+	assert_int_equal(res[R_AFFINITY_PARENT], -ENOSYS);
+	assert_int_equal(res[R_PRIO_SELF], 0);
+	assert_int_equal(res[R_PRIO_PARENT], -ENOSYS);
+	assert_int_equal(res[R_PRIO_PGRP], -ENOSYS);
+	assert_int_equal(res[R_IOPRIO_SELF], 0);
+	assert_int_equal(res[R_IOPRIO_USER], -ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_results),
 		cmocka_unit_test(locks_trapped_by_command),
 		cmocka_unit_test(inode_ioctls_trapped),
+		cmocka_unit_test(process_calls_trapped_unless_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
