@@ -226,6 +226,11 @@ int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f)
 		return -EROFS;
 	if (!vfs_is_owner(&ctx->cred, inode) && !vfs_capable_wrt(&ctx->cred, inode, CAP_FOWNER))
 		return -EPERM;
+	/* Only where the program's host fd is the file's own object: an
+	 * overlay's file before copy-up is its lower layer's, which the
+	 * kernel would copy up first. */
+	if (!inode->ops->host_object && !(inode->sb->flags & VFS_SB_OWN_PERMS))
+		return -EOPNOTSUPP;
 	return 0;
 }
 

@@ -276,7 +276,9 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
 /* What the kernel asks before an ioctl changes an inode's flags through
  * an open file (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR: mnt_want_write_file,
  * then inode_owner_or_capable): EROFS on a read-only mount, EPERM unless
- * the caller owns the inode or has CAP_FOWNER over it. The change itself
+ * the caller owns the inode or has CAP_FOWNER over it; then EOPNOTSUPP
+ * where the program's host fd is not the file's own object (an overlay's
+ * file, whose fd before copy-up is its lower layer's). The change itself
  * is the host's to make on the file's host object. */
 int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f);
 /* statfs(2); an empty path with a dirf is fstatfs(2) of that file. */

@@ -53,7 +53,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..34"
+echo "1..35"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -413,3 +413,19 @@ c.kill()' 2>&1)"
 check "the process outside kept its limit and priority" "$(ulimit -n) 0" \
 	"$(prlimit --pid "$outside" --nofile --noheadings -o SOFT | tr -d ' ') $(ps -o ni= -p "$outside" | tr -d ' ')"
 kill "$outside"
+
+# chattr on a file of an overlay whose lower layer is a host tree: the
+# program's fd before copy-up is the lower's host file, whose flags must
+# not change (the kernel would copy up first; the sentry refuses).
+echo low > "$work/data/lowfile"
+check "chattr through an overlay leaves the lower host file alone" \
+	"Operation not supported|--------" \
+	"$("$veil" --backend=emulate --ro-bind /usr /usr --symlink usr/bin /bin \
+		--symlink usr/lib /lib --symlink usr/lib64 /lib64 --overlay-src "$work/data" \
+		--tmp-overlay /ov -- python3 -c 'import fcntl, os, struct
+fd = os.open("/ov/lowfile", os.O_RDONLY)
+try:
+    fcntl.ioctl(fd, 0x40086602, struct.pack("i", 0x40))
+    print("set", end="|")
+except OSError as e:
+    print(os.strerror(e.errno), end="|")' 2>&1)$(lsattr "$work/data/lowfile" 2>/dev/null | cut -c1-8)"
