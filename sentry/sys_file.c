@@ -417,7 +417,9 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 	int r = sys_resolve_fd(s, call, fd, &ref);
 	if (r < 0)
 		return r;
-	if (ref.kind == SYS_FD_VFS && c) {
+	if (ref.kind == SYS_FD_VFS && !c) {
+		r = -ENOSYS; /* a VFS file and no VFS: never act on its host fd */
+	} else if (ref.kind == SYS_FD_VFS) {
 		switch (op) {
 		case OP_CHMOD:
 			r = vfs_fchmodat(c, ref.file, "", a->mode, AT_EMPTY_PATH);
@@ -529,7 +531,9 @@ SYS_HANDLER(ftruncate)
 	int r = sys_resolve_fd(s, call, (int)call->args[0], &ref);
 	if (r < 0)
 		return r;
-	if (ref.kind == SYS_FD_VFS && c) {
+	if (ref.kind == SYS_FD_VFS && !c) {
+		r = -ENOSYS; /* a VFS file and no VFS: never act on its host fd */
+	} else if (ref.kind == SYS_FD_VFS) {
 		/* The fd's own access mode decides, as for the kernel. */
 		int how = sys_fd_how(&ref);
 		r = how < 0 ? how : (how & O_ACCMODE) == O_RDONLY ? -EINVAL

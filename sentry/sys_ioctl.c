@@ -118,7 +118,11 @@ SYS_HANDLER(ioctl)
 		if (r < 0)
 			goto out;
 	}
-	if (ref.kind == SYS_FD_VFS && c) {
+	if (ref.kind == SYS_FD_VFS) {
+		if (!c) {
+			r = -ENOSYS; /* a VFS file and no VFS: nothing to check it with */
+			goto out;
+		}
 		if (t->kind != IOC_GET) {
 			r = vfs_file_may_set_flags(c, ref.file);
 			if (r < 0)
