@@ -25,6 +25,7 @@
 #include "sentry/sys_ioctl.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -49,25 +50,26 @@ struct ioctl_trap {
 	enum ioctl_kind kind;
 	uint32_t size; /* bytes the kernel copies in or out */
 	const char *name;
+	bool fsflags; /* the FS_*_FL word of GETFLAGS/SETFLAGS */
 };
 
 /* Numbers spelled out: the build host's linux/fs.h may lack some. */
 static const struct ioctl_trap traps[] = {
-	{0x80086601, IOC_GET, 4, "FS_IOC_GETFLAGS"},
-	{0x80046601, IOC_GET, 4, "FS_IOC32_GETFLAGS"},
-	{0x40086602, IOC_SET, 4, "FS_IOC_SETFLAGS"}, /* the kernel reads an int */
-	{0x40046602, IOC_SET, 4, "FS_IOC32_SETFLAGS"},
-	{0x40087602, IOC_SET, 4, "FS_IOC_SETVERSION"},
-	{0x40047602, IOC_SET, 4, "FS_IOC32_SETVERSION"},
-	{0x40086604, IOC_SET, 4, "EXT4_IOC_SETVERSION"},
-	{0x40046604, IOC_SET, 4, "EXT4_IOC32_SETVERSION"},
-	{0x401c5820, IOC_SET, 28, "FS_IOC_FSSETXATTR"},
-	{0x00006609, IOC_SET, 0, "EXT4_IOC_MIGRATE"},
-	{0x0000660c, IOC_SET, 0, "EXT4_IOC_ALLOC_DA_BLKS"},
-	{0x40806685, IOC_REFUSE, 0, "FS_IOC_ENABLE_VERITY"},
-	{0x50009402, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG"},
-	{0x40309410, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG_RANGE"},
-	{0xc0189436, IOC_REFUSE, 0, "FIDEDUPERANGE"},
+	{0x80086601, IOC_GET, 4, "FS_IOC_GETFLAGS", true},
+	{0x80046601, IOC_GET, 4, "FS_IOC32_GETFLAGS", true},
+	{0x40086602, IOC_SET, 4, "FS_IOC_SETFLAGS", true}, /* the kernel reads an int */
+	{0x40046602, IOC_SET, 4, "FS_IOC32_SETFLAGS", true},
+	{0x40087602, IOC_SET, 4, "FS_IOC_SETVERSION", false},
+	{0x40047602, IOC_SET, 4, "FS_IOC32_SETVERSION", false},
+	{0x40086604, IOC_SET, 4, "EXT4_IOC_SETVERSION", false},
+	{0x40046604, IOC_SET, 4, "EXT4_IOC32_SETVERSION", false},
+	{0x401c5820, IOC_SET, 28, "FS_IOC_FSSETXATTR", false},
+	{0x00006609, IOC_SET, 0, "EXT4_IOC_MIGRATE", false},
+	{0x0000660c, IOC_SET, 0, "EXT4_IOC_ALLOC_DA_BLKS", false},
+	{0x40806685, IOC_REFUSE, 0, "FS_IOC_ENABLE_VERITY", false},
+	{0x50009402, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG", false},
+	{0x40309410, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG_RANGE", false},
+	{0xc0189436, IOC_REFUSE, 0, "FIDEDUPERANGE", false},
 };
 
 size_t sys_ioctl_trapped(const uint32_t **cmds)
@@ -99,6 +101,26 @@ static int open_host_object(struct vfs_file *f)
 	if (S_ISDIR(vfs_file_type(f)))
 		flags |= O_DIRECTORY;
 	return proc_fd_reopen(obj, flags);
+}
+
+/* FS_IOC_GETFLAGS/SETFLAGS on a directory whose flags the VFS keeps;
+ * a directory with none (an overlay's) reads as no flags and takes none. */
+static int vfs_flags(struct vfs_ctx *c, struct vfs_file *f, const struct ioctl_trap *t,
+		     unsigned char *arg)
+{
+	bool get = t->kind == IOC_GET;
+	if (!t->fsflags)
+		return -EOPNOTSUPP;
+	unsigned v = 0;
+	if (get) {
+		int r = vfs_file_get_fsflags(f, &v);
+		if (r < 0 && r != -EOPNOTSUPP)
+			return r;
+		memcpy(arg, &v, sizeof(v));
+		return 0;
+	}
+	memcpy(&v, arg, sizeof(v));
+	return vfs_file_set_fsflags(c, f, v);
 }
 
 SYS_HANDLER(ioctl)
@@ -134,8 +156,9 @@ SYS_HANDLER(ioctl)
 				goto out;
 			}
 			opened = open_host_object(ref.file);
-			if (opened == -EOPNOTSUPP && t->kind == IOC_GET) {
-				r = 0; /* a tmpfs directory: no flags, none can be set */
+			if (opened == -EOPNOTSUPP) {
+				/* No host object: flags the VFS keeps (tmpfs) or none. */
+				r = vfs_flags(c, ref.file, t, arg);
 				goto reply;
 			}
 			if (opened < 0) {

@@ -234,6 +234,38 @@ int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f)
 	return 0;
 }
 
+int vfs_file_get_fsflags(struct vfs_file *f, unsigned *flags)
+{
+	if (!f->inode->ops->get_fsflags)
+		return -EOPNOTSUPP;
+	return f->inode->ops->get_fsflags(f->inode, flags);
+}
+
+#define FS_APPEND_FL_ 0x20
+#define FS_IMMUTABLE_FL_ 0x10
+
+int vfs_file_set_fsflags(struct vfs_ctx *ctx, struct vfs_file *f, unsigned flags)
+{
+	struct vfs_inode *inode = f->inode;
+	if (!inode->ops->set_fsflags || !inode->ops->get_fsflags)
+		return -EOPNOTSUPP;
+	if (vfs_mnt_rdonly(f->path.mnt))
+		return -EROFS;
+	if (!vfs_is_owner(&ctx->cred, inode) && !vfs_capable_wrt(&ctx->cred, inode, CAP_FOWNER))
+		return -EPERM;
+	unsigned old;
+	int r = inode->ops->get_fsflags(inode, &old);
+	if (r < 0)
+		return r;
+	if (((old ^ flags) & (FS_APPEND_FL_ | FS_IMMUTABLE_FL_)) &&
+	    !vfs_capable_wrt(&ctx->cred, inode, CAP_LINUX_IMMUTABLE))
+		return -EPERM;
+	r = inode->ops->set_fsflags(inode, flags);
+	if (r == 0)
+		inode->ctime = vfs_now();
+	return r;
+}
+
 int vfs_fchownat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, uid_t uid,
 		 gid_t gid, int flags)
 {

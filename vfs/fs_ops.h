@@ -266,6 +266,12 @@ struct vfs_inode_ops {
 			int flags);
 	ssize_t (*listxattr)(struct vfs_inode *inode, char *buf, size_t size);
 	int (*removexattr)(struct vfs_inode *inode, const char *name);
+	/* The inode flags of FS_IOC_GETFLAGS/SETFLAGS (FS_*_FL), where they
+	 * live in the VFS (tmpfs directories; a file with a host object keeps
+	 * its own there). set: the VFS has checked EROFS and ownership;
+	 * EOPNOTSUPP for a flag the fs does not keep. NULL: EOPNOTSUPP. */
+	int (*get_fsflags)(struct vfs_inode *inode, unsigned *flags);
+	int (*set_fsflags)(struct vfs_inode *inode, unsigned flags);
 	/* The host object behind the inode, whatever its kind, as a borrowed
 	 * fd (hostfs: its O_PATH fd), for watching it with inotify. NULL: the
 	 * object exists only in the VFS (tmpfs). */

@@ -281,6 +281,13 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
  * file, whose fd before copy-up is its lower layer's). The change itself
  * is the host's to make on the file's host object. */
 int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f);
+/* FS_IOC_GETFLAGS/SETFLAGS on a file whose flags the VFS keeps (tmpfs
+ * directories): -EOPNOTSUPP for any other (its host object has them).
+ * Setting checks as vfs_file_may_set_flags does, and the append-only and
+ * immutable flags need CAP_LINUX_IMMUTABLE, as the kernel's
+ * fileattr_set_prepare: EPERM. */
+int vfs_file_get_fsflags(struct vfs_file *f, unsigned *flags);
+int vfs_file_set_fsflags(struct vfs_ctx *ctx, struct vfs_file *f, unsigned flags);
 /* statfs(2); an empty path with a dirf is fstatfs(2) of that file. */
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret);
 

@@ -213,7 +213,30 @@ static void tmpfs_dir_release(struct vfs_file *file)
 	set_cursor(file, NULL);
 }
 
+/* The flags Linux's tmpfs keeps (SHMEM_FL_USER_MODIFIABLE) less the two
+ * nothing here would enforce: append-only and immutable are refused
+ * (EPERM), a change the VFS could not honour. */
+#define TMPFS_FSFLAGS (0x40 /* FS_NODUMP_FL */ | 0x80 /* FS_NOATIME_FL */)
+
+static int tmpfs_get_fsflags(struct vfs_inode *inode, unsigned *flags)
+{
+	*flags = TMPFS_I(inode)->fsflags;
+	return 0;
+}
+
+static int tmpfs_set_fsflags(struct vfs_inode *inode, unsigned flags)
+{
+	if (flags & (0x20 | 0x10)) /* FS_APPEND_FL, FS_IMMUTABLE_FL */
+		return -EPERM;
+	if (flags & ~TMPFS_FSFLAGS)
+		return -EOPNOTSUPP;
+	TMPFS_I(inode)->fsflags = flags;
+	return 0;
+}
+
 const struct vfs_inode_ops tmpfs_dir_iops = {
+	.get_fsflags = tmpfs_get_fsflags,
+	.set_fsflags = tmpfs_set_fsflags,
 	.mknod = tmpfs_mknod,
 	.mkdir = tmpfs_mkdir,
 	.symlink = tmpfs_symlink,

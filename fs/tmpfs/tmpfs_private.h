@@ -44,6 +44,7 @@ struct tmpfs_inode {
 	int nopen;
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
+	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the memfd) */
 };
 
 static inline struct tmpfs_sb *TMPFS_SB(struct vfs_sb *sb)

@@ -14,6 +14,8 @@ chattr +d rw/d; echo "rw dir: $?"
 lsattr rw/both; lsattr -d rw/d
 chattr -d rw/both rw/d; lsattr rw/both; lsattr -d rw/d
 echo t > t; chattr +d t; echo "tmpfs file: $?"; lsattr t
+mkdir td; chattr +d td; echo "tmpfs dir: $?"; lsattr -d td
+chattr +A -d td; lsattr -d td; chattr +S td 2>&1; echo "sync flag on tmpfs: $?"
 # The same ioctl by hand, its command with bits above the low 32 set
 # (the kernel reads an unsigned int), and one from a read-only open.
 python3 -c '
