@@ -169,12 +169,44 @@ static void backed_data_lives_in_the_backing_dir(void **state)
 	vfs_file_put(f);
 }
 
+/* A directory's inode flags live in the VFS: the ones Linux's tmpfs
+ * keeps, append-only and immutable refused as nothing enforces them, the
+ * owner's or CAP_FOWNER's to change. */
+static void directory_flags(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	struct vfs_file *d;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/d", O_RDONLY | O_DIRECTORY, 0, &d), 0);
+	unsigned fl = 1;
+	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
+	assert_int_equal(fl, 0);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x40 | 0x80), 0); /* nodump, noatime */
+	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
+	assert_int_equal(fl, 0x40 | 0x80);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x8), -EOPNOTSUPP); /* sync */
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x10), -EPERM);	/* immutable */
+	fx->ctx.cred.euid = 1000;
+	fx->ctx.cred.caps = 0;
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0), -EPERM); /* not the owner */
+	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
+	assert_int_equal(fl, 0x40 | 0x80);
+	vfs_file_put(d);
+	/* a file's flags are its memfd's, not the VFS's */
+	fx_file(fx, "/f", 0644, "x");
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_RDONLY, 0, &f), 0);
+	assert_int_equal(vfs_file_get_fsflags(f, &fl), -EOPNOTSUPP);
+	vfs_file_put(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(root_takes_the_options, setup_opts, fx_teardown),
 		cmocka_unit_test_setup_teardown(data_lives_in_a_real_file, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_and_special_sizes, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(directory_flags, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(size_limit_gives_enospc, setup_opts, fx_teardown),
 		cmocka_unit_test_setup_teardown(backed_data_lives_in_the_backing_dir, setup_backed,
