@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/log.h"
 #include "fs/hostfs/hostfs.h"
@@ -390,8 +391,9 @@ void sentry_stats_print(const struct sentry *s)
 			break;
 		shown[best] = true;
 		const struct sys_entry *e = sys_lookup(best);
-		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %llu", n ? "," : "",
-			      e ? e->name : "?", (unsigned long long)s->stats_calls[best]);
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %s %llu (%.1f us)", n ? "," : "",
+			      e ? e->name : "?", (unsigned long long)s->stats_calls[best],
+			      (double)s->stats_ns[best] / 1e3 / (double)s->stats_calls[best]);
 	}
 	log_warn("%s", line);
 }
@@ -399,8 +401,9 @@ void sentry_stats_print(const struct sentry *s)
 void sentry_dispatch(struct sentry *s, struct platform_call *call)
 {
 	const struct sys_entry *e = sys_lookup(call->nr);
-	if (call->nr >= 0 && call->nr < SENTRY_STATS_NR)
-		s->stats_calls[call->nr]++;
+	struct timespec t0 = {0};
+	if (s->stats)
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 	long ret;
 	if (!e || !e->handler) {
 		/* The filter refuses these in the kernel; reaching here means the
@@ -411,11 +414,21 @@ void sentry_dispatch(struct sentry *s, struct platform_call *call)
 		ret = -EPERM;
 	} else {
 		ret = e->handler(s, call);
-		if (ret == SYS_REPLIED)
-			return;
 		if (ret == -ENOSYS || ret == -EOPNOTSUPP)
 			log_debug("%s from %d: %s", e->name, call->tid,
 				  ret == -ENOSYS ? "not supported" : "EOPNOTSUPP");
 	}
-	call->ops->reply(call, ret);
+	/* Timed before the reply: a reply with the sync wake-up runs the
+	 * program at once, whose time is not the sentry's. */
+	if (call->nr >= 0 && call->nr < SENTRY_STATS_NR) {
+		s->stats_calls[call->nr]++;
+		if (s->stats) {
+			struct timespec t1;
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			s->stats_ns[call->nr] += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+							    (t1.tv_nsec - t0.tv_nsec));
+		}
+	}
+	if (ret != SYS_REPLIED)
+		call->ops->reply(call, ret);
 }

@@ -88,9 +88,11 @@ struct sentry {
 	bool uts_own;
 	char nodename[65], domainname[65];
 	/* VEIL_STATS=1: what the program made the sentry do, told at the end
-	 * (sentry_stats_print): served calls by number, and ptrace stops. */
+	 * (sentry_stats_print): served calls by number with the time spent
+	 * serving them, and ptrace stops. */
 	bool stats;
 	uint64_t stats_calls[SENTRY_STATS_NR];
+	uint64_t stats_ns[SENTRY_STATS_NR];
 	uint64_t stats_stops;
 };
 
@@ -99,7 +101,9 @@ struct sentry {
 int sentry_init(struct sentry *s, const struct spec *spec);
 void sentry_fini(struct sentry *s);
 /* With VEIL_STATS set: one line on stderr with the calls served, the
- * busiest first, and the ptrace stops. */
+ * busiest first, each with its mean time in the sentry (from dispatch to
+ * the reply; a handler that replies itself, an fd handover, counts its
+ * reply), and the ptrace stops. */
 void sentry_stats_print(const struct sentry *s);
 
 /* Gives the sentry its filesystem: the mount tree (the sentry takes the
