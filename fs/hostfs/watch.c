@@ -184,7 +184,9 @@ void hostfs_watch_forget(struct hostfs_inode *hi)
 		return;
 	int wd = hi->wd;
 	unwatch(hi);
-	if (!wd_used(wd))
+	/* No instance any more (handed to its reaper at exit): its watches
+	 * go with it. */
+	if (w.ifd >= 0 && !wd_used(wd))
 		inotify_rm_watch(w.ifd, wd);
 }
 
