@@ -32,3 +32,12 @@ for path in ("ro/a", "rw/both"):
     os.close(fd)
 '
 chattr -d rw/both
+# Bad pointers: EFAULT, as from the kernel, reading or writing the flags.
+python3 -c '
+import ctypes, errno, os
+libc = ctypes.CDLL(None, use_errno=True)
+fd = os.open("rw/both", os.O_RDONLY)
+for cmd in (0x40086602, 0x80086601):
+    r = libc.syscall(16, fd, ctypes.c_ulong(cmd), ctypes.c_void_p(8))
+    print(hex(cmd), r, errno.errorcode.get(ctypes.get_errno()))
+'
