@@ -6,6 +6,7 @@
 
 #include "sentry/denylist.h"
 #include "sentry/sys_ioctl.h"
+#include "sentry/sys_procs.h"
 #include "sentry/syscalls.h"
 
 static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
@@ -111,32 +112,24 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
  * these calls. */
 static int add_process_rules(scmp_filter_ctx ctx, int nr, uint32_t action)
 {
-	int self_kind;
-	if (nr == SCMP_SYS(setpriority))
-		self_kind = 0; /* PRIO_PROCESS */
-	else if (nr == SCMP_SYS(ioprio_set))
-		self_kind = 1; /* IOPRIO_WHO_PROCESS */
-	else if (nr == SCMP_SYS(prlimit64) || nr == SCMP_SYS(sched_setaffinity) ||
-		 nr == SCMP_SYS(sched_setscheduler) || nr == SCMP_SYS(sched_setparam) ||
-		 nr == SCMP_SYS(sched_setattr) || nr == SCMP_SYS(migrate_pages) ||
-		 nr == SCMP_SYS(move_pages))
-		self_kind = -1; /* arg0 is the pid */
-	else
+	int kind = sys_procs_kind(nr);
+	if (kind == SYS_PROCS_NONE)
 		return 1;
-	if (self_kind < 0) {
+	if (kind == SYS_PROCS_PID) {
 		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, 0));
 		if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
 			return r;
 		return seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, 0));
 	}
-	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
-				 SCMP_A0(SCMP_CMP_EQ, (uint64_t)self_kind), SCMP_A1(SCMP_CMP_EQ, 0));
+	uint64_t self = (uint64_t)kind;
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, self),
+				 SCMP_A1(SCMP_CMP_EQ, 0));
 	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
 		return r;
-	r = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, (uint64_t)self_kind));
+	r = seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, self));
 	if (r < 0)
 		return r;
-	return seccomp_rule_add(ctx, action, nr, 2, SCMP_A0(SCMP_CMP_EQ, (uint64_t)self_kind),
+	return seccomp_rule_add(ctx, action, nr, 2, SCMP_A0(SCMP_CMP_EQ, self),
 				SCMP_A1(SCMP_CMP_NE, 0));
 }
 

@@ -106,8 +106,6 @@ SYS_HANDLER(fremovexattr);
 
 /* sys_procs.c */
 SYS_HANDLER(other_process);
-SYS_HANDLER(setpriority);
-SYS_HANDLER(ioprio_set);
 
 /* sys_ioctl.c */
 SYS_HANDLER(ioctl);

@@ -26,6 +26,17 @@ int sys_read_path(struct platform_call *call, uint64_t addr, char *buf)
 	return n < 0 ? (int)n : 0;
 }
 
+long sys_continue(struct platform_call *call)
+{
+	if (!call->ops->reply_continue) {
+		log_debug("syscall %d: the platform cannot continue it", call->nr);
+		return -ENOSYS;
+	}
+	int r = call->ops->reply_continue(call);
+	/* ENOENT: the tracee died meanwhile; nobody to answer. */
+	return r == 0 || r == -ENOENT ? SYS_REPLIED : r;
+}
+
 void sys_fd_put(struct sys_fd *ref)
 {
 	if (!ref->borrowed)

@@ -50,6 +50,12 @@ int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct 
  * path), as the kernel finds it: ENOTDIR for a non-directory fd. */
 int sys_dirf(struct sentry *s, struct platform_call *call, int dirfd, const char *path,
 	     bool empty_ok, struct vfs_file **ret);
+/* Lets the kernel run the call as the program made it
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE): SYS_REPLIED, also when the task died
+ * meanwhile; -ENOSYS on a platform that cannot. Only for a decision made
+ * from registers alone, on a call that takes no path (sys_lock.c,
+ * sys_procs.c say why theirs are). */
+long sys_continue(struct platform_call *call);
 /* sys_read_path then sys_dirf: what every path handler begins with. */
 int sys_path_at(struct sentry *s, struct platform_call *call, int dirfd, uint64_t addr,
 		bool empty_ok, char *path, struct vfs_file **dirf);

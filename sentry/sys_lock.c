@@ -34,6 +34,7 @@
 
 #include "base/log.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 
 static bool is_ofd_setlk(uint64_t cmd)
 {
@@ -54,9 +55,7 @@ static long continue_lock(struct platform_call *call, int fd)
 	}
 	if (call->ops->keep_off)
 		call->ops->keep_off(call, fd);
-	int r = call->ops->reply_continue(call);
-	/* ENOENT: the tracee died meanwhile; nobody to answer. */
-	return r == 0 || r == -ENOENT ? SYS_REPLIED : r;
+	return sys_continue(call);
 }
 
 SYS_HANDLER(flock)

@@ -21,30 +21,40 @@
  * the sentry has reaped it, which happens in this same loop, not while a
  * call is being decided. */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 
+#include "sentry/sys_procs.h"
+
 #include "base/log.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 
-#define WHO_PROCESS_PRIO 0  /* PRIO_PROCESS */
-#define WHO_PROCESS_IOPRIO 1 /* IOPRIO_WHO_PROCESS */
-
-static long go_on(struct platform_call *call)
+int sys_procs_kind(int nr)
 {
-	if (!call->ops->reply_continue)
-		return -ENOSYS;
-	int r = call->ops->reply_continue(call);
-	/* ENOENT: the tracee died meanwhile; nobody to answer. */
-	return r == 0 || r == -ENOENT ? SYS_REPLIED : r;
+	switch (nr) {
+	case SYS_setpriority:
+		return 0; /* PRIO_PROCESS; PRIO_PGRP 1, PRIO_USER 2 */
+	case SYS_ioprio_set:
+		return 1; /* IOPRIO_WHO_PROCESS; _PGRP 2, _USER 3 */
+	case SYS_prlimit64:
+	case SYS_sched_setaffinity:
+	case SYS_sched_setscheduler:
+	case SYS_sched_setparam:
+	case SYS_sched_setattr:
+	case SYS_migrate_pages:
+	case SYS_move_pages:
+		return SYS_PROCS_PID;
+	default:
+		return SYS_PROCS_NONE;
+	}
 }
 
 static long on_pid(struct sentry *s, struct platform_call *call, uint64_t arg)
 {
 	pid_t pid = (pid_t)arg; /* the kernel's pid_t: the low 32 bits */
 	if (pid <= 0 || sentry_task_find(s, pid))
-		return go_on(call);
+		return sys_continue(call);
 	log_debug("syscall %d on pid %d: not a task of the sandbox", call->nr, (int)pid);
 	return -ESRCH;
 }
@@ -59,36 +69,15 @@ static long on_who(struct sentry *s, struct platform_call *call, int process)
 			  call->nr);
 		return -EPERM;
 	}
-	return go_on(call); /* EINVAL from the kernel */
+	return sys_continue(call); /* EINVAL from the kernel */
 }
 
-static bool is_pid_call(int nr)
-{
-	return nr == SYS_prlimit64 || nr == SYS_sched_setaffinity || nr == SYS_sched_setscheduler ||
-	       nr == SYS_sched_setparam || nr == SYS_sched_setattr || nr == SYS_migrate_pages ||
-	       nr == SYS_move_pages;
-}
-
-/* One handler for the table's seven pid-first calls: it checks that it
- * was reached for one of them (a platform that traps more gets ENOSYS,
- * never a continued call). */
+/* One handler for all of them: it checks that it was reached for one (a
+ * platform that traps more gets ENOSYS, never a continued call). */
 SYS_HANDLER(other_process)
 {
-	if (!is_pid_call(call->nr))
+	int kind = sys_procs_kind(call->nr);
+	if (kind == SYS_PROCS_NONE)
 		return -ENOSYS;
-	return on_pid(s, call, call->args[0]);
-}
-
-SYS_HANDLER(setpriority)
-{
-	if (call->nr != SYS_setpriority)
-		return -ENOSYS;
-	return on_who(s, call, WHO_PROCESS_PRIO);
-}
-
-SYS_HANDLER(ioprio_set)
-{
-	if (call->nr != SYS_ioprio_set)
-		return -ENOSYS;
-	return on_who(s, call, WHO_PROCESS_IOPRIO);
+	return kind == SYS_PROCS_PID ? on_pid(s, call, call->args[0]) : on_who(s, call, kind);
 }
