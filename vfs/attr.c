@@ -226,10 +226,10 @@ int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f)
 		return -EROFS;
 	if (!vfs_is_owner(&ctx->cred, inode) && !vfs_capable_wrt(&ctx->cred, inode, CAP_FOWNER))
 		return -EPERM;
-	/* Only where the program's host fd is the file's own object: an
-	 * overlay's file before copy-up is its lower layer's, which the
-	 * kernel would copy up first. */
-	if (!inode->ops->host_object && !(inode->sb->flags & VFS_SB_OWN_PERMS))
+	/* Not through an fd on another filesystem's object: an overlay's
+	 * file before copy-up is its lower layer's, which the kernel would
+	 * copy up first. */
+	if (inode->sb->flags & VFS_SB_STACKED)
 		return -EOPNOTSUPP;
 	return 0;
 }
@@ -241,23 +241,19 @@ int vfs_file_get_fsflags(struct vfs_file *f, unsigned *flags)
 	return f->inode->ops->get_fsflags(f->inode, flags);
 }
 
-#define FS_APPEND_FL_ 0x20
-#define FS_IMMUTABLE_FL_ 0x10
-
 int vfs_file_set_fsflags(struct vfs_ctx *ctx, struct vfs_file *f, unsigned flags)
 {
 	struct vfs_inode *inode = f->inode;
-	if (!inode->ops->set_fsflags || !inode->ops->get_fsflags)
-		return -EOPNOTSUPP;
-	if (vfs_mnt_rdonly(f->path.mnt))
-		return -EROFS;
-	if (!vfs_is_owner(&ctx->cred, inode) && !vfs_capable_wrt(&ctx->cred, inode, CAP_FOWNER))
-		return -EPERM;
-	unsigned old;
-	int r = inode->ops->get_fsflags(inode, &old);
+	int r = vfs_file_may_set_flags(ctx, f);
 	if (r < 0)
 		return r;
-	if (((old ^ flags) & (FS_APPEND_FL_ | FS_IMMUTABLE_FL_)) &&
+	if (!inode->ops->set_fsflags || !inode->ops->get_fsflags)
+		return -EOPNOTSUPP;
+	unsigned old;
+	r = inode->ops->get_fsflags(inode, &old);
+	if (r < 0)
+		return r;
+	if (((old ^ flags) & (VFS_FL_APPEND | VFS_FL_IMMUTABLE)) &&
 	    !vfs_capable_wrt(&ctx->cred, inode, CAP_LINUX_IMMUTABLE))
 		return -EPERM;
 	r = inode->ops->set_fsflags(inode, flags);

@@ -52,6 +52,10 @@ struct vfs_file_ops;
  * native calls on its fds change size and times, never these), so a
  * check of who may change an inode needs no refresh first. */
 #define VFS_SB_OWN_PERMS 0x10
+/* Its files' host fds are another filesystem's objects (an overlay's, a
+ * lower layer's before copy-up): a change made through such an fd would
+ * land there, not here. */
+#define VFS_SB_STACKED 0x20
 
 struct vfs_sb {
 	const struct vfs_sb_ops *ops;
@@ -197,6 +201,12 @@ struct vfs_sb_ops {
 /* One table per node kind (directory, regular, symlink, special); a NULL
  * method means the operation does not apply (the VFS has already sorted
  * out kinds, so NULL on a directory table means EPERM/EOPNOTSUPP as noted). */
+/* FS_IOC_GETFLAGS/SETFLAGS bits (linux/fs.h's FS_*_FL) the VFS names. */
+#define VFS_FL_IMMUTABLE 0x10
+#define VFS_FL_APPEND 0x20
+#define VFS_FL_NODUMP 0x40
+#define VFS_FL_NOATIME 0x80
+
 struct vfs_inode_ops {
 	/* Directories of a non-pinned fs: the inode name leads to, with a new
 	 * reference in *ret. -ENOENT if none; host errnos (EACCES, EIO). The
@@ -266,7 +276,7 @@ struct vfs_inode_ops {
 			int flags);
 	ssize_t (*listxattr)(struct vfs_inode *inode, char *buf, size_t size);
 	int (*removexattr)(struct vfs_inode *inode, const char *name);
-	/* The inode flags of FS_IOC_GETFLAGS/SETFLAGS (FS_*_FL), where they
+	/* The inode flags of FS_IOC_GETFLAGS/SETFLAGS (VFS_FL_*), where they
 	 * live in the VFS (tmpfs directories; a file with a host object keeps
 	 * its own there). set: the VFS has checked EROFS and ownership;
 	 * EOPNOTSUPP for a flag the fs does not keep. NULL: EOPNOTSUPP. */

@@ -277,9 +277,9 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
  * an open file (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR: mnt_want_write_file,
  * then inode_owner_or_capable): EROFS on a read-only mount, EPERM unless
  * the caller owns the inode or has CAP_FOWNER over it; then EOPNOTSUPP
- * where the program's host fd is not the file's own object (an overlay's
- * file, whose fd before copy-up is its lower layer's). The change itself
- * is the host's to make on the file's host object. */
+ * on a filesystem whose files' host fds are another's objects (an
+ * overlay: before copy-up, its lower layer's; VFS_SB_STACKED). The change
+ * itself is the host's to make on the file's host object. */
 int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f);
 /* FS_IOC_GETFLAGS/SETFLAGS on a file whose flags the VFS keeps (tmpfs
  * directories): -EOPNOTSUPP for any other (its host object has them).

@@ -337,7 +337,7 @@ int ovl_new(const struct ovl_opts *opts, struct vfs_sb **ret)
 		r = make_root(osb, &root);
 	if (r == 0) {
 		r = vfs_sb_init(&osb->vsb, &ovl_sb_ops,
-				opts->upper ? 0 : VFS_SB_RDONLY | VFS_SB_RDONLY_SB,
+				VFS_SB_STACKED | (opts->upper ? 0 : VFS_SB_RDONLY | VFS_SB_RDONLY_SB),
 				OVERLAYFS_MAGIC_NUMBER, root);
 		if (r == 0) {
 			osb->vsb.lru_weight = (unsigned)(osb->nlower + (opts->upper ? 1 : 0));

@@ -216,7 +216,7 @@ static void tmpfs_dir_release(struct vfs_file *file)
 /* The flags Linux's tmpfs keeps (SHMEM_FL_USER_MODIFIABLE) less the two
  * nothing here would enforce: append-only and immutable are refused
  * (EPERM), a change the VFS could not honour. */
-#define TMPFS_FSFLAGS (0x40 /* FS_NODUMP_FL */ | 0x80 /* FS_NOATIME_FL */)
+#define TMPFS_FSFLAGS (VFS_FL_NODUMP | VFS_FL_NOATIME)
 
 static int tmpfs_get_fsflags(struct vfs_inode *inode, unsigned *flags)
 {
@@ -226,7 +226,7 @@ static int tmpfs_get_fsflags(struct vfs_inode *inode, unsigned *flags)
 
 static int tmpfs_set_fsflags(struct vfs_inode *inode, unsigned flags)
 {
-	if (flags & (0x20 | 0x10)) /* FS_APPEND_FL, FS_IMMUTABLE_FL */
+	if (flags & (VFS_FL_APPEND | VFS_FL_IMMUTABLE))
 		return -EPERM;
 	if (flags & ~TMPFS_FSFLAGS)
 		return -EOPNOTSUPP;
