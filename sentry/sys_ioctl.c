@@ -105,7 +105,7 @@ static int open_host_object(struct vfs_file *f)
 
 /* FS_IOC_GETFLAGS/SETFLAGS on a directory whose flags the VFS keeps;
  * a directory with none (an overlay's) reads as no flags and takes none. */
-static int vfs_flags(struct vfs_ctx *c, struct vfs_file *f, const struct ioctl_trap *t,
+static int flags_in_vfs(struct vfs_ctx *c, struct vfs_file *f, const struct ioctl_trap *t,
 		     unsigned char *arg)
 {
 	bool get = t->kind == IOC_GET;
@@ -158,7 +158,7 @@ SYS_HANDLER(ioctl)
 			opened = open_host_object(ref.file);
 			if (opened == -EOPNOTSUPP) {
 				/* No host object: flags the VFS keeps (tmpfs) or none. */
-				r = vfs_flags(c, ref.file, t, arg);
+				r = flags_in_vfs(c, ref.file, t, arg);
 				goto reply;
 			}
 			if (opened < 0) {
