@@ -26,6 +26,11 @@
  * does). docs/performance.md multiplies these by the calls a workload
  * makes (VEIL_STATS=1) for the floor no sentry can go under here.
  *
+ * Last, a few host calls the sentry makes per file, each alone: a reopen
+ * through "/proc/self/fd/N" and through a kept /proc/self/fd directory
+ * (base/proc_fd.c), memfd_create (a tmpfs file's data), and the pair of
+ * sched_setaffinity calls that binds a thread for an ADDFD and lets it go.
+ *
  * Usage: unotify_roundtrip [ITERATIONS] */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +45,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -313,6 +319,58 @@ static void memory_costs(long iters)
 	printf("%-30s %9.0f\n", "/proc/<pid>/mem pwrite 144 B", t[3]);
 }
 
+/* ns per host call the sentry makes for a file, each alone. */
+static void host_call_costs(long iters)
+{
+	int m = memfd_create("bench", MFD_CLOEXEC);
+	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (m < 0 || dir < 0)
+		die("memfd_create");
+	char path[64], name[16];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", m);
+	snprintf(name, sizeof(name), "%d", m);
+	double t[4];
+	double t0 = now_ns();
+	for (long i = 0; i < iters; i++)
+		close(open(path, O_WRONLY | O_CLOEXEC));
+	t[0] = (now_ns() - t0) / iters;
+	t0 = now_ns();
+	for (long i = 0; i < iters; i++)
+		close(openat(dir, name, O_WRONLY | O_CLOEXEC));
+	t[1] = (now_ns() - t0) / iters;
+	t0 = now_ns();
+	for (long i = 0; i < iters; i++)
+		close(memfd_create("veil-tmpfs", MFD_CLOEXEC));
+	t[2] = (now_ns() - t0) / iters;
+	pid_t pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	cpu_set_t all, one;
+	if (sched_getaffinity(pid, sizeof(all), &all) < 0)
+		die("sched_getaffinity");
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu(), &one);
+	t0 = now_ns();
+	for (long i = 0; i < iters; i++) {
+		sched_setaffinity(pid, sizeof(one), &one);
+		sched_setaffinity(pid, sizeof(all), &all);
+	}
+	t[3] = (now_ns() - t0) / iters;
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(dir);
+	close(m);
+	printf("\nhost calls, ns each (with its close):\n");
+	printf("%-30s %9.0f\n", "open /proc/self/fd/N", t[0]);
+	printf("%-30s %9.0f\n", "openat(kept fd dir, N)", t[1]);
+	printf("%-30s %9.0f\n", "memfd_create", t[2]);
+	printf("%-30s %9.0f\n", "sched_setaffinity pair", t[3]);
+}
+
 int main(int argc, char **argv)
 {
 	long iters = argc > 1 ? atol(argv[1]) : 20000;
@@ -335,5 +393,6 @@ int main(int argc, char **argv)
 		printf("\n");
 	}
 	memory_costs(iters);
+	host_call_costs(iters);
 	return 0;
 }
