@@ -317,10 +317,11 @@ struct vfs_file_ops {
 };
 
 /* Incremented at the start of every path walk (and so of every entry
- * point that names a file), and by the fd entry points that refresh an
- * inode without a walk (vfs_write, before and after the write;
- * vfs_ftruncate): a filesystem may remember it to skip refreshing, later
- * in the same generation, what it has just refreshed. */
+ * point that names a file) but a nested one (vfs_ctx.nested: part of
+ * the walk it serves), and by the fd entry points that refresh an inode
+ * without a walk (vfs_write, before and after the write; vfs_ftruncate;
+ * vfs_getdents64): a filesystem may remember it to skip refreshing,
+ * later in the same generation, what it has just refreshed. */
 extern uint64_t vfs_walk_gen;
 /* The caller (struct vfs_ctx.caller) of the walk in progress, or of the
  * last one: set with vfs_walk_gen, so a method called during or right

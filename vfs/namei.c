@@ -59,8 +59,10 @@ static int nd_init(struct vfs_nameidata *nd, struct vfs_ctx *ctx, struct vfs_fil
 		   const char *path, unsigned flags)
 {
 	memset(nd, 0, sizeof(*nd));
-	vfs_walk_gen++;
-	vfs_walk_caller = ctx->caller;
+	if (!ctx->nested) {
+		vfs_walk_gen++;
+		vfs_walk_caller = ctx->caller;
+	}
 	nd->ctx = ctx;
 	nd->cred = &ctx->cred;
 	nd->flags = flags;

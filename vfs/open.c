@@ -533,6 +533,10 @@ ssize_t vfs_getdents64(struct vfs_file *f, void *buf, size_t size)
 		return -ENOTDIR;
 	if (f->path.dentry->flags & VFS_D_DEAD)
 		return -ENOENT;
+	/* No walk here, yet iterate may refresh (an overlay looks names up
+	 * in its layers): a new generation, or the last walk's refreshes,
+	 * made before the changes since, would count */
+	vfs_walk_gen++;
 	struct getdents_buf g = { .buf = buf, .size = size, .file = f };
 	struct vfs_dentry *d = f->path.dentry;
 	if (f->pos == 0) {

@@ -75,6 +75,11 @@ struct vfs_ctx {
 	 * (proc's "self"): the sentry puts the calling task's tid here; 0 is
 	 * nobody in particular. The VFS only hands it on (vfs_walk_caller). */
 	pid_t caller;
+	/* A filesystem's own context, whose walks serve an entry point in
+	 * progress (the overlay's in its layers): they are part of that
+	 * entry point's walk, starting no vfs_walk_gen and keeping its
+	 * vfs_walk_caller. */
+	bool nested;
 };
 
 /* --- contexts and locations ------------------------------------------- */

@@ -21,9 +21,6 @@ struct vfs_ctx *ovl_ctx(struct ovl_sb *osb, uid_t uid, gid_t gid)
 {
 	osb->ctx.cred.ruid = osb->ctx.cred.euid = uid;
 	osb->ctx.cred.rgid = osb->ctx.cred.egid = gid;
-	/* Its walks in the layers are nested in a caller's walk: made as that
-	 * caller, they leave /proc/self naming it (/ov/d/../../proc/self). */
-	osb->ctx.caller = vfs_walk_caller;
 	return &osb->ctx;
 }
 
@@ -322,6 +319,11 @@ int ovl_new(const struct ovl_opts *opts, struct vfs_sb **ret)
 	c.caps = c.caps_permitted = VFS_CAPS_ALL;
 	vfs_ctx_init(&osb->ctx, opts->upper ? opts->upper : opts->lowers[0], &c);
 	osb->ctx.umask = 0;
+	/* Its walks in the layers serve a caller's entry point: one
+	 * generation with it (each would otherwise make every hostfs layer
+	 * poll and refresh again), and that caller's, so /proc/self still
+	 * names it after them (/ov/d/../../proc/self). */
+	osb->ctx.nested = true;
 	int r = 0;
 	if (opts->upper)
 		r = open_layer(opts->upper, &osb->upper);

@@ -10,6 +10,7 @@
 #include "fs/hostfs/hostfs.h"
 #include "fs/overlay/overlay.h"
 #include "tests/unit/vfs/fixture.h"
+#include "vfs/fs_ops.h"
 
 struct layer {
 	struct vfs_mount *m;
@@ -418,6 +419,34 @@ static void unmapped_owner(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The overlay's lookups in its layers are part of the walk they serve:
+ * one generation for the whole walk (each nested one would make every
+ * layer refresh again), the caller's still the walk's; a getdents, which
+ * looks names up in the layers without a walk, starts one. */
+static void one_generation(void **state)
+{
+	struct ofx *o = *state;
+	struct vfs_ctx *c = &o->fx.ctx;
+	c->caller = 4242;
+	struct stat st;
+	uint64_t gen = vfs_walk_gen;
+	assert_int_equal(vfs_fstatat(c, NULL, "/ov/d/y", &st, 0), 0);
+	assert_int_equal(vfs_walk_gen, gen + 1);
+	assert_int_equal(vfs_walk_caller, 4242);
+	gen = vfs_walk_gen;
+	assert_int_equal(vfs_fstatat(c, NULL, "/ov/d/nope", &st, 0), -ENOENT);
+	assert_int_equal(vfs_walk_gen, gen + 1);
+	struct vfs_file *d;
+	assert_int_equal(vfs_openat(c, NULL, "/ov/o", O_RDONLY | O_DIRECTORY, 0, &d), 0);
+	gen = vfs_walk_gen;
+	char buf[512];
+	assert_true(vfs_getdents64(d, buf, sizeof(buf)) > 0);
+	assert_true(vfs_walk_gen > gen);
+	vfs_file_put(d);
+	assert_int_equal(vfs_walk_caller, 4242);
+	c->caller = 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +458,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(fd_identity, setup, teardown),
 		cmocka_unit_test_setup_teardown(read_only, setup_ro, teardown),
 		cmocka_unit_test_setup_teardown(unmapped_owner, setup, teardown),
+		cmocka_unit_test_setup_teardown(one_generation, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
