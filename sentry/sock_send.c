@@ -35,6 +35,7 @@
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 
 /* The most data one call copies: a stream send is cut to it (a short
  * count), a larger datagram could not be sent anyway (EMSGSIZE). */
@@ -221,9 +222,8 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 static int prepare(struct sentry *s, struct platform_call *call, int domain, struct send_copy *sc)
 {
 	if (sc->has_addr && domain == AF_UNIX) {
-		struct vfs_ctx *c = sentry_task_vfs(sentry_task_find(s, call->tid));
-		if (!c)
-			return -ENOSYS;
+		struct vfs_ctx *c = sys_ctx(s, call);
+		NEED_VFS(c);
 		int r = sock_addr_to_host(s, c, &sc->addr);
 		if (r < 0)
 			return r;
