@@ -143,15 +143,21 @@ static void remove_tree(const char *root)
 	nftw(root, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* An entry, with its fd and its mirror directory. */
+static void entry_free(struct sock_entry *e)
+{
+	closep(&e->pin);
+	if (e->root[0])
+		remove_tree(e->root);
+	free(e->where);
+	free(e);
+}
+
 void sentry_sockets_free(struct sentry *s)
 {
 	for (struct sock_entry *e = s->sockets, *next; e; e = next) {
 		next = e->next;
-		closep(&e->pin);
-		if (e->root[0])
-			remove_tree(e->root);
-		free(e->where);
-		free(e);
+		entry_free(e);
 	}
 	s->sockets = NULL;
 	n_entries = n_pruned = 0;
@@ -244,11 +250,7 @@ static void prune_entries(struct sentry *s, struct vfs_ctx *c)
 			continue;
 		}
 		*pp = e->next;
-		closep(&e->pin);
-		if (e->root[0])
-			remove_tree(e->root);
-		free(e->where);
-		free(e);
+		entry_free(e);
 		n_entries--;
 	}
 	n_pruned = n_entries;
