@@ -6,7 +6,7 @@
  *
  *   path       resolved in the VFS (bind creates the socket inode there);
  *              the real socket lives at a fresh path in the scratch dir
- *   abstract   "\0NAME" becomes "\0veil.<sentry pid>.NAME": the sandbox has
+ *   abstract   "\0NAME" becomes "\0veil<sentry pid, hex>:NAME": the sandbox has
  *              an abstract namespace of its own, and no name the program
  *              spells reaches a host server (the Landlock scoping the kernel
  *              backend also has)
