@@ -43,11 +43,13 @@ int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, stru
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->pin = -1;
-	/* The kernel's move_addr_to_kernel: an int length in 0..128. */
-	if ((int)len < 0 || len > sizeof(ret->ss))
+	/* The kernel's move_addr_to_kernel: an int length in 0..128. The
+	 * syscall takes an int, so the register's upper half does not count. */
+	int l = (int)len;
+	if (l < 0 || (size_t)l > sizeof(ret->ss))
 		return -EINVAL;
-	ret->len = (socklen_t)len;
-	return len ? call->ops->read_mem(call, &ret->ss, addr, len) : 0;
+	ret->len = (socklen_t)l;
+	return l ? call->ops->read_mem(call, &ret->ss, addr, (size_t)l) : 0;
 }
 
 void sock_addr_release(struct sock_addr *a)

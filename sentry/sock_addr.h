@@ -33,8 +33,9 @@ struct sock_addr {
 	int pin; /* a host socket's O_PATH fd that ss names, or -1 */
 };
 
-/* Copies the address at `addr` (`len` bytes) once. 0, -EINVAL (len above
- * sockaddr_storage's size, as the kernel), -EFAULT. */
+/* Copies the address at `addr` (`len` bytes, an int as the syscall has it)
+ * once. 0, -EINVAL (len negative or above sockaddr_storage's size, as the
+ * kernel), -EFAULT. */
 int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, struct sock_addr *ret);
 /* After the call made with it: lets the pin go. */
 void sock_addr_release(struct sock_addr *a);
