@@ -43,11 +43,13 @@ int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, stru
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->pin = -1;
-	/* The kernel's move_addr_to_kernel: an int length in 0..128. */
-	if ((int)len < 0 || len > sizeof(ret->ss))
+	/* The kernel's move_addr_to_kernel: an int length in 0..128. The
+	 * syscall takes an int, so the register's upper half does not count. */
+	int l = (int)len;
+	if (l < 0 || (size_t)l > sizeof(ret->ss))
 		return -EINVAL;
-	ret->len = (socklen_t)len;
-	return len ? call->ops->read_mem(call, &ret->ss, addr, len) : 0;
+	ret->len = (socklen_t)l;
+	return l ? call->ops->read_mem(call, &ret->ss, addr, (size_t)l) : 0;
 }
 
 void sock_addr_release(struct sock_addr *a)
@@ -143,15 +145,21 @@ static void remove_tree(const char *root)
 	nftw(root, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+/* An entry, with its fd and its mirror directory. */
+static void entry_free(struct sock_entry *e)
+{
+	closep(&e->pin);
+	if (e->root[0])
+		remove_tree(e->root);
+	free(e->where);
+	free(e);
+}
+
 void sentry_sockets_free(struct sentry *s)
 {
 	for (struct sock_entry *e = s->sockets, *next; e; e = next) {
 		next = e->next;
-		closep(&e->pin);
-		if (e->root[0])
-			remove_tree(e->root);
-		free(e->where);
-		free(e);
+		entry_free(e);
 	}
 	s->sockets = NULL;
 	n_entries = n_pruned = 0;
@@ -244,11 +252,7 @@ static void prune_entries(struct sentry *s, struct vfs_ctx *c)
 			continue;
 		}
 		*pp = e->next;
-		closep(&e->pin);
-		if (e->root[0])
-			remove_tree(e->root);
-		free(e->where);
-		free(e);
+		entry_free(e);
 		n_entries--;
 	}
 	n_pruned = n_entries;

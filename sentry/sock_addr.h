@@ -6,7 +6,7 @@
  *
  *   path       resolved in the VFS (bind creates the socket inode there);
  *              the real socket lives at a fresh path in the scratch dir
- *   abstract   "\0NAME" becomes "\0veil.<sentry pid>.NAME": the sandbox has
+ *   abstract   "\0NAME" becomes "\0veil<sentry pid, hex>:NAME": the sandbox has
  *              an abstract namespace of its own, and no name the program
  *              spells reaches a host server (the Landlock scoping the kernel
  *              backend also has)
@@ -33,8 +33,9 @@ struct sock_addr {
 	int pin; /* a host socket's O_PATH fd that ss names, or -1 */
 };
 
-/* Copies the address at `addr` (`len` bytes) once. 0, -EINVAL (len above
- * sockaddr_storage's size, as the kernel), -EFAULT. */
+/* Copies the address at `addr` (`len` bytes, an int as the syscall has it)
+ * once. 0, -EINVAL (len negative or above sockaddr_storage's size, as the
+ * kernel), -EFAULT. */
 int sock_addr_read(struct platform_call *call, uint64_t addr, uint64_t len, struct sock_addr *ret);
 /* After the call made with it: lets the pin go. */
 void sock_addr_release(struct sock_addr *a);

@@ -35,6 +35,7 @@
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 
 /* The most data one call copies: a stream send is cut to it (a short
  * count), a larger datagram could not be sent anyway (EMSGSIZE). */
@@ -221,9 +222,8 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 static int prepare(struct sentry *s, struct platform_call *call, int domain, struct send_copy *sc)
 {
 	if (sc->has_addr && domain == AF_UNIX) {
-		struct vfs_ctx *c = sentry_task_vfs(sentry_task_find(s, call->tid));
-		if (!c)
-			return -ENOSYS;
+		struct vfs_ctx *c = sys_ctx(s, call);
+		NEED_VFS(c);
 		int r = sock_addr_to_host(s, c, &sc->addr);
 		if (r < 0)
 			return r;
@@ -363,10 +363,11 @@ SYS_HANDLER(sendmmsg)
 			r = prepare(s, call, domain, &sc);
 		if (r == 0) {
 			uint64_t len_at = at + offsetof(struct mmsghdr, msg_len);
+			/* The first entry's EPIPE is answered (with its SIGPIPE) by
+			 * send_or_wait; a later one, which only a close racing the
+			 * call can bring, ends it with the count and no SIGPIPE. */
 			r = i == 0 ? send_or_wait(call, host, &sc, flags, len_at)
 				   : send_now(host, &sc.msg, flags);
-			if (r == -EPIPE && !sent)
-				return sock_reply_epipe(call, flags);
 			if (r == SYS_REPLIED)
 				return r;
 			if (r >= 0) {

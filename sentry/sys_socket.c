@@ -38,8 +38,7 @@ SYS_HANDLER(bind)
 		return -ENOENT;
 	if (domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
-		if (!c)
-			return -ENOSYS;
+		NEED_VFS(c);
 		return sock_unix_bind(s, c, host, &a);
 	}
 	struct host_privs hp;
@@ -81,8 +80,7 @@ SYS_HANDLER(connect)
 		return r;
 	if (domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
-		if (!c)
-			return -ENOSYS;
+		NEED_VFS(c);
 		r = sock_addr_to_host(s, c, &a);
 		if (r < 0)
 			return r;

@@ -42,6 +42,10 @@ static void read_bounds(void **state)
 	assert_int_equal(sock_addr_read(&call, (uintptr_t)&ss, (uint64_t)-1, &a), -EINVAL);
 	assert_int_equal(sock_addr_read(&call, (uintptr_t)&ss, 0x80000000u, &a), -EINVAL);
 	assert_int_equal(sock_addr_read(&call, 0, 0, &a), 0); /* nothing to copy */
+	/* An int argument: what the register holds above it is not looked at. */
+	assert_int_equal(sock_addr_read(&call, (uintptr_t)&ss, (1ull << 32) | 16, &a), 0);
+	assert_int_equal(a.len, 16);
+	assert_int_equal(sock_addr_read(&call, 0, 1ull << 32, &a), 0);
 	assert_int_equal(sock_addr_read(&call, (uintptr_t)&ss + 8, sizeof(ss), &a), -EFAULT);
 }
 
