@@ -108,8 +108,7 @@ ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **r
 	return (ssize_t)len;
 }
 
-/* A copy of a host file (global files, sys/). */
-static int gen_host_copy(struct proc_gen *g, pid_t tid, const char *name)
+int proc_put_host(struct proc_gen *g, pid_t tid, const char *name)
 {
 	char *data;
 	ssize_t n = proc_read_host(g->sb, tid, name, &data);
@@ -132,7 +131,7 @@ static int generate(struct proc_gen *g)
 	}
 	if (pi->kind == PK_FDINFO) {
 		snprintf(name, sizeof(name), "fdinfo/%d", pi->fd);
-		return gen_host_copy(g, pi->tid, name);
+		return proc_put_host(g, pi->tid, name);
 	}
 	if (pi->kind == PK_HOSTFILE) {
 		const char *h = g->sb->opts.hostname, *d = g->sb->opts.domainname;
@@ -146,7 +145,7 @@ static int generate(struct proc_gen *g)
 		}
 	}
 	if (pi->kind == PK_GLOBAL || pi->kind == PK_HOSTFILE)
-		return gen_host_copy(g, 0, pi->rel);
+		return proc_put_host(g, 0, pi->rel);
 	return pi->kind == PK_MASKED ? 0 : -EINVAL;
 }
 

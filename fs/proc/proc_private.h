@@ -120,6 +120,8 @@ void proc_put(struct proc_gen *g, const char *s, size_t n);
 /* Reads the host's <host proc>/<tid>/<name> (tid 0: <host proc>/<name>)
  * into a malloc'd NUL-terminated buffer (*ret, length returned). */
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret);
+/* Appends a copy of that host file to g (per-task, global, sys/). */
+int proc_put_host(struct proc_gen *g, pid_t tid, const char *name);
 
 /* task.c: the per-task entries */
 extern const struct proc_entry proc_pid_entries[];
