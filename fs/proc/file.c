@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/proc_fd.h"
 #include "fs/proc/proc_private.h"
 
 #define HOST_READ_MAX (64u << 20) /* a bound for the sentry's memory */
@@ -167,13 +168,10 @@ static int to_memfd(const struct proc_gen *g)
 		}
 		off += (size_t)w;
 	}
-	int r = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
-	int fd = r < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	int e = errno;
+	int fd = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	fd = fd < 0 ? -errno : proc_fd_reopen(mfd, O_RDONLY | O_CLOEXEC);
 	close(mfd);
-	return fd < 0 ? -e : fd;
+	return fd;
 }
 
 static int proc_file_open(struct vfs_file *file)
