@@ -61,13 +61,25 @@ void proc_printf(struct proc_gen *g, const char *fmt, ...)
 	g->len += (size_t)n;
 }
 
+int proc_host_path(struct proc_sb *sb, char *buf, size_t size, const char *fmt, ...)
+{
+	int n = snprintf(buf, size, "%s/", sb->host_proc);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	va_list ap;
+	va_start(ap, fmt);
+	int m = vsnprintf(buf + n, size - (size_t)n, fmt, ap);
+	va_end(ap);
+	return m < 0 || (size_t)m >= size - (size_t)n ? -ENAMETOOLONG : 0;
+}
+
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret)
 {
 	char path[PATH_MAX];
-	int n = tid ? snprintf(path, sizeof(path), "%s/%d/%s", sb->host_proc, (int)tid, name)
-		    : snprintf(path, sizeof(path), "%s/%s", sb->host_proc, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	int n = tid ? proc_host_path(sb, path, sizeof(path), "%d/%s", (int)tid, name)
+		    : proc_host_path(sb, path, sizeof(path), "%s", name);
+	if (n < 0)
+		return n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT && tid ? -ESRCH : -errno;
