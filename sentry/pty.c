@@ -125,18 +125,22 @@ static int provider_next(void *arg, long after, struct devpts_pty *ret)
 	return 0;
 }
 
+/* The live entry of index, or NULL (a dead one is removed). */
+static struct pty *find_live(struct pty_table *t, unsigned index)
+{
+	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next)
+		if ((*pp)->shown.index == index)
+			return prune(t, pp) ? NULL : *pp;
+	return NULL;
+}
+
 static int provider_get(void *arg, unsigned index, struct devpts_pty *ret)
 {
-	struct pty_table *t = arg;
-	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
-		if ((*pp)->shown.index != index)
-			continue;
-		if (prune(t, pp))
-			return -ENOENT;
-		*ret = (*pp)->shown;
-		return 0;
-	}
-	return -ENOENT;
+	struct pty *p = find_live(arg, index);
+	if (!p)
+		return -ENOENT;
+	*ret = p->shown;
+	return 0;
 }
 
 static void provider_release(void *arg)
@@ -261,14 +265,7 @@ static bool would_take_ctty(const struct pty_opener *who)
 
 static int open_slave(struct pty_table *t, unsigned index, int flags, struct pty_opener *who)
 {
-	struct pty *p = NULL;
-	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
-		if ((*pp)->shown.index == index) {
-			if (!prune(t, pp))
-				p = *pp;
-			break;
-		}
-	}
+	struct pty *p = find_live(t, index);
 	if (!p)
 		return -ENOENT;
 	who->take_ctty = !(flags & O_NOCTTY) && would_take_ctty(who);
