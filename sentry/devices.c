@@ -10,6 +10,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "base/proc_fd.h"
 #include "sentry/fdmap.h"
 #include "sentry/pty.h"
 #include "sentry/sentry.h"
@@ -85,12 +86,10 @@ int device_console_map(struct sentry *s)
 
 int device_reopen(int path_fd, int flags, dev_t rdev, ino_t ino)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", path_fd);
 	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK;
-	int fd = open(path, (flags & keep) | O_NOCTTY | O_CLOEXEC);
+	int fd = proc_fd_reopen(path_fd, (flags & keep) | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	struct stat hs;
 	if (fstat(fd, &hs) < 0 || !S_ISCHR(hs.st_mode) || hs.st_rdev != rdev || hs.st_ino != ino) {
 		close(fd);
@@ -146,9 +145,8 @@ static int open_ctty(pid_t tid, int flags)
 		if (de->d_name[0] == '.' || fstatat(dirfd(d), de->d_name, &st, 0) < 0 ||
 		    !S_ISCHR(st.st_mode) || st.st_rdev != ctty)
 			continue;
-		char link[64 + sizeof(de->d_name)];
-		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
-		fd = check_rdev(open(link, (flags & keep) | O_NOCTTY | O_CLOEXEC), ctty);
+		fd = check_rdev(openat(dirfd(d), de->d_name, (flags & keep) | O_NOCTTY | O_CLOEXEC),
+				ctty);
 	}
 	closedir(d);
 	return fd;

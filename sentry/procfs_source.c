@@ -110,12 +110,22 @@ static int src_exe(void *src, pid_t tid, struct vfs_path *ret)
 	return 0;
 }
 
+struct fd_link {
+	char path[64];
+};
+
+/* The host's /proc link of tid's fd. */
+static struct fd_link fd_link(pid_t tid, int fd)
+{
+	struct fd_link l;
+	snprintf(l.path, sizeof(l.path), "/proc/%d/fd/%d", (int)tid, fd);
+	return l;
+}
+
 /* The host object behind tid's fd, as the sentry stat()s it. */
 static int fd_stat(pid_t tid, int fd, struct stat *st)
 {
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
-	return stat(path, st) < 0 ? -ENOENT : 0;
+	return stat(fd_link(tid, fd).path, st) < 0 ? -ENOENT : 0;
 }
 
 static int src_fd_file(void *src, pid_t tid, int fd, struct vfs_path *ret)
@@ -145,9 +155,7 @@ static int src_fd_name(void *src, pid_t tid, int fd, char *buf, size_t size)
 {
 	if (!sentry_task_find(src, tid))
 		return -ENOENT;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
-	ssize_t n = readlink(path, buf, size - 1);
+	ssize_t n = readlink(fd_link(tid, fd).path, buf, size - 1);
 	if (n < 0)
 		return -errno;
 	if ((size_t)n == size - 1)
@@ -168,14 +176,13 @@ static int src_fd_reopen(void *src, pid_t tid, int fd, int flags)
 		return -ENOENT;
 	if (!S_ISFIFO(before.st_mode) && !S_ISREG(before.st_mode))
 		return -ENXIO;
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)tid, fd);
+	struct fd_link l = fd_link(tid, fd);
 	struct host_privs saved;
 	host_act_begin(&saved);
 	int keep = O_ACCMODE | O_APPEND | O_NONBLOCK | (S_ISREG(before.st_mode) ? O_TRUNC : 0);
 	/* The sentry never waits: a named fifo without a partner would block
 	 * the open (a pipe's does not). Non-blocking, then as asked. */
-	int h = open(path, (flags & keep) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int h = open(l.path, (flags & keep) | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	int e = errno;
 	host_act_end(&saved);
 	if (h < 0)

@@ -22,7 +22,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -126,18 +125,22 @@ static int provider_next(void *arg, long after, struct devpts_pty *ret)
 	return 0;
 }
 
+/* The live entry of index, or NULL (a dead one is removed). */
+static struct pty *find_live(struct pty_table *t, unsigned index)
+{
+	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next)
+		if ((*pp)->shown.index == index)
+			return prune(t, pp) ? NULL : *pp;
+	return NULL;
+}
+
 static int provider_get(void *arg, unsigned index, struct devpts_pty *ret)
 {
-	struct pty_table *t = arg;
-	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
-		if ((*pp)->shown.index != index)
-			continue;
-		if (prune(t, pp))
-			return -ENOENT;
-		*ret = (*pp)->shown;
-		return 0;
-	}
-	return -ENOENT;
+	struct pty *p = find_live(arg, index);
+	if (!p)
+		return -ENOENT;
+	*ret = p->shown;
+	return 0;
 }
 
 static void provider_release(void *arg)
@@ -253,38 +256,19 @@ out_close:
  * controlling one: the caller leads its session and has none. (The
  * kernel also wants the terminal to be no session's; refusing whenever it
  * might is the safe side.) */
-static bool would_take_ctty(pid_t tid)
+static bool would_take_ctty(const struct pty_opener *who)
 {
-	char path[64];
 	struct task_session ts;
-	if (task_session_of(tid, &ts) < 0)
-		return false;
-	pid_t tgid = 0;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return false;
-	char line[256];
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "Tgid: %d", &tgid) == 1)
-			break;
-	fclose(f);
-	return tgid > 0 && ts.sid == tgid && ts.ctty == 0;
+	return who->tgid > 0 && task_session_of(who->tid, &ts) == 0 && ts.sid == who->tgid &&
+	       ts.ctty == 0;
 }
 
 static int open_slave(struct pty_table *t, unsigned index, int flags, struct pty_opener *who)
 {
-	struct pty *p = NULL;
-	for (struct pty **pp = &t->list; *pp; pp = &(*pp)->next) {
-		if ((*pp)->shown.index == index) {
-			if (!prune(t, pp))
-				p = *pp;
-			break;
-		}
-	}
+	struct pty *p = find_live(t, index);
 	if (!p)
 		return -ENOENT;
-	who->take_ctty = !(flags & O_NOCTTY) && would_take_ctty(who->tid);
+	who->take_ctty = !(flags & O_NOCTTY) && would_take_ctty(who);
 	return device_reopen(p->path_fd, flags, p->shown.rdev, p->shown.ino);
 }
 

@@ -40,7 +40,7 @@ dev_t pty_host_dev(void);
  * open would make it (the caller makes the task run TIOCSCTTY: the sentry
  * opens in its own process, always with O_NOCTTY). */
 struct pty_opener {
-	pid_t tid;
+	pid_t tid, tgid; /* tgid: the sentry knows it (sentry_task_tgid) */
 	uid_t fsuid;
 	gid_t fsgid;
 	bool take_ctty;

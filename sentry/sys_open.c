@@ -95,7 +95,12 @@ static long open_device(struct sentry *s, struct platform_call *call, struct vfs
 	if (r < 0)
 		return r;
 	struct stat st;
-	struct pty_opener who = {.tid = call->tid, .fsuid = c->cred.euid, .fsgid = c->cred.egid};
+	struct pty_opener who = {
+		.tid = call->tid,
+		.tgid = sentry_task_tgid(sentry_task_find(s, call->tid)),
+		.fsuid = c->cred.euid,
+		.fsgid = c->cred.egid,
+	};
 	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
 	if (r == 0)
 		r = pty_open_node(vfs_file_inode(f), (int)how->flags, &who);

@@ -50,8 +50,7 @@ static bool on_host(struct proc_sb *sb, const struct proc_entry *e)
 		return true;
 	char path[PATH_MAX];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s", sb->host_proc, e->name);
-	return lstat(path, &st) == 0;
+	return proc_host_path(sb, path, sizeof(path), "%s", e->name) == 0 && lstat(path, &st) == 0;
 }
 
 static const char *const ns_names[] = {
@@ -118,22 +117,13 @@ static int entry_inode(struct vfs_sb *vsb, struct proc_inode *dir, const struct 
 	return r;
 }
 
-/* The host path of name below host proc's rel ("" for the top). */
-static int host_path(struct proc_sb *sb, const char *rel, const char *name, char *buf,
-		     size_t size)
-{
-	int n = snprintf(buf, size, "%s/%s%s%s", sb->host_proc, rel, *rel && name ? "/" : "",
-			 name ? name : "");
-	return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
-}
-
 static int lookup_hostdir(struct proc_sb *sb, struct proc_inode *dir, const char *name,
 			  struct vfs_inode **ret)
 {
 	char path[PATH_MAX], rel[PATH_MAX];
 	struct stat st;
-	if (host_path(sb, dir->rel, name, path, sizeof(path)) < 0 ||
-	    snprintf(rel, sizeof(rel), "%s/%s", dir->rel, name) >= (int)sizeof(rel))
+	if (snprintf(rel, sizeof(rel), "%s/%s", dir->rel, name) >= (int)sizeof(rel) ||
+	    proc_host_path(sb, path, sizeof(path), "%s", rel) < 0)
 		return -ENAMETOOLONG;
 	if (lstat(path, &st) < 0)
 		return -errno;
@@ -165,10 +155,10 @@ static int lookup_pid_entry(struct proc_sb *sb, struct proc_inode *dir, const ch
 /* Is fd open in task tid? The host's fd table says. */
 static bool fd_open(struct proc_sb *sb, pid_t tid, int fd, mode_t *mode)
 {
-	char path[64 + PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%d/fd/%d", sb->host_proc, (int)tid, fd);
+	char path[PATH_MAX];
 	struct stat st;
-	if (lstat(path, &st) < 0)
+	if (proc_host_path(sb, path, sizeof(path), "%d/fd/%d", (int)tid, fd) < 0 ||
+	    lstat(path, &st) < 0)
 		return false;
 	if (mode)
 		*mode = st.st_mode & 0777;
@@ -326,9 +316,10 @@ static int cmp_int(const void *a, const void *b)
 /* The fds of tid from the host's table, ascending. */
 static size_t get_fds(struct proc_sb *sb, pid_t tid, int **ret)
 {
-	char path[64 + PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%d/fd", sb->host_proc, (int)tid);
+	char path[PATH_MAX];
 	*ret = NULL;
+	if (proc_host_path(sb, path, sizeof(path), "%d/fd", (int)tid) < 0)
+		return 0;
 	DIR *d = opendir(path);
 	if (!d)
 		return 0;
@@ -357,7 +348,7 @@ static size_t get_fds(struct proc_sb *sb, pid_t tid, int **ret)
 static int iterate_hostdir(struct proc_sb *sb, struct proc_inode *dir, struct emit_ctx *e)
 {
 	char path[PATH_MAX];
-	if (host_path(sb, dir->rel, NULL, path, sizeof(path)) < 0)
+	if (proc_host_path(sb, path, sizeof(path), "%s", dir->rel) < 0)
 		return -ENAMETOOLONG;
 	DIR *d = opendir(path);
 	if (!d)
@@ -484,8 +475,9 @@ static ssize_t proc_readlink(struct vfs_inode *inode, char *buf, size_t size)
 		return r < 0 ? r : copy_out(tmp, buf, size);
 	}
 	if (pi->kind == PK_NS) {
-		char path[64 + PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%d/ns/%s", sb->host_proc, (int)pi->tid, pi->rel);
+		char path[PATH_MAX];
+		if (proc_host_path(sb, path, sizeof(path), "%d/ns/%s", (int)pi->tid, pi->rel) < 0)
+			return -ENAMETOOLONG;
 		ssize_t n = readlink(path, tmp, sizeof(tmp) - 1);
 		if (n < 0)
 			return -errno;
@@ -500,10 +492,10 @@ static ssize_t proc_readlink(struct vfs_inode *inode, char *buf, size_t size)
 static int fd_object(struct proc_inode *pi, struct vfs_mount *mnt, struct vfs_path *ret)
 {
 	struct proc_sb *sb = PROC_SB(pi->vi.sb);
-	char path[64 + PATH_MAX];
-	snprintf(path, sizeof(path), "%s/%d/fd/%d", sb->host_proc, (int)pi->tid, pi->fd);
+	char path[PATH_MAX];
 	struct stat st;
-	if (stat(path, &st) < 0)
+	if (proc_host_path(sb, path, sizeof(path), "%d/fd/%d", (int)pi->tid, pi->fd) < 0 ||
+	    stat(path, &st) < 0)
 		return -ENOENT;
 	/* Never a host directory. A device, socket or anon inode gets its
 	 * type for stat; the VFS refuses to open them (ENXIO), and the

@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/proc_fd.h"
 #include "fs/proc/proc_private.h"
 
 #define HOST_READ_MAX (64u << 20) /* a bound for the sentry's memory */
@@ -60,13 +61,25 @@ void proc_printf(struct proc_gen *g, const char *fmt, ...)
 	g->len += (size_t)n;
 }
 
+int proc_host_path(struct proc_sb *sb, char *buf, size_t size, const char *fmt, ...)
+{
+	int n = snprintf(buf, size, "%s/", sb->host_proc);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
+	va_list ap;
+	va_start(ap, fmt);
+	int m = vsnprintf(buf + n, size - (size_t)n, fmt, ap);
+	va_end(ap);
+	return m < 0 || (size_t)m >= size - (size_t)n ? -ENAMETOOLONG : 0;
+}
+
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret)
 {
 	char path[PATH_MAX];
-	int n = tid ? snprintf(path, sizeof(path), "%s/%d/%s", sb->host_proc, (int)tid, name)
-		    : snprintf(path, sizeof(path), "%s/%s", sb->host_proc, name);
-	if (n < 0 || (size_t)n >= sizeof(path))
-		return -ENAMETOOLONG;
+	int n = tid ? proc_host_path(sb, path, sizeof(path), "%d/%s", (int)tid, name)
+		    : proc_host_path(sb, path, sizeof(path), "%s", name);
+	if (n < 0)
+		return n;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return errno == ENOENT && tid ? -ESRCH : -errno;
@@ -108,8 +121,7 @@ ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **r
 	return (ssize_t)len;
 }
 
-/* A copy of a host file (global files, sys/). */
-static int gen_host_copy(struct proc_gen *g, pid_t tid, const char *name)
+int proc_put_host(struct proc_gen *g, pid_t tid, const char *name)
 {
 	char *data;
 	ssize_t n = proc_read_host(g->sb, tid, name, &data);
@@ -132,7 +144,7 @@ static int generate(struct proc_gen *g)
 	}
 	if (pi->kind == PK_FDINFO) {
 		snprintf(name, sizeof(name), "fdinfo/%d", pi->fd);
-		return gen_host_copy(g, pi->tid, name);
+		return proc_put_host(g, pi->tid, name);
 	}
 	if (pi->kind == PK_HOSTFILE) {
 		const char *h = g->sb->opts.hostname, *d = g->sb->opts.domainname;
@@ -146,7 +158,7 @@ static int generate(struct proc_gen *g)
 		}
 	}
 	if (pi->kind == PK_GLOBAL || pi->kind == PK_HOSTFILE)
-		return gen_host_copy(g, 0, pi->rel);
+		return proc_put_host(g, 0, pi->rel);
 	return pi->kind == PK_MASKED ? 0 : -EINVAL;
 }
 
@@ -168,13 +180,10 @@ static int to_memfd(const struct proc_gen *g)
 		}
 		off += (size_t)w;
 	}
-	int r = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
-	int fd = r < 0 ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-	int e = errno;
+	int fd = fcntl(mfd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL);
+	fd = fd < 0 ? -errno : proc_fd_reopen(mfd, O_RDONLY | O_CLOEXEC);
 	close(mfd);
-	return fd < 0 ? -e : fd;
+	return fd;
 }
 
 static int proc_file_open(struct vfs_file *file)

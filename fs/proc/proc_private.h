@@ -117,9 +117,15 @@ struct proc_gen {
 extern const struct vfs_file_ops proc_file_fops;
 void proc_printf(struct proc_gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void proc_put(struct proc_gen *g, const char *s, size_t n);
+/* "<host proc>/" then fmt into buf: 0, or -ENAMETOOLONG. Every host path
+ * procfs opens is made here. */
+int proc_host_path(struct proc_sb *sb, char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /* Reads the host's <host proc>/<tid>/<name> (tid 0: <host proc>/<name>)
  * into a malloc'd NUL-terminated buffer (*ret, length returned). */
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret);
+/* Appends a copy of that host file to g (per-task, global, sys/). */
+int proc_put_host(struct proc_gen *g, pid_t tid, const char *name);
 
 /* task.c: the per-task entries */
 extern const struct proc_entry proc_pid_entries[];

@@ -142,26 +142,19 @@ static int gen_status(struct proc_gen *g)
 	return 0;
 }
 
-static int gen_copy(struct proc_gen *g, const char *name)
-{
-	_cleanup_free_ char *s = NULL;
-	ssize_t n = proc_read_host(g->sb, g->pi->tid, name, &s);
-	if (n < 0)
-		return (int)n;
-	proc_put(g, s, (size_t)n);
-	return 0;
-}
-
 /* The host's, as they are: nothing in them names a host path or a
  * process outside. */
 #define PROC_COPY(file, name)                                                                  \
 	static int gen_##file(struct proc_gen *g)                                              \
 	{                                                                                      \
-		return gen_copy(g, name);                                                      \
+		return proc_put_host(g, g->pi->tid, name);                                     \
 	}
 PROC_COPY(auxv, "auxv")
+PROC_COPY(cgroup, "cgroup")
 PROC_COPY(cpuset, "cpuset")
+PROC_COPY(environ, "environ")
 PROC_COPY(io, "io")
+PROC_COPY(limits, "limits")
 PROC_COPY(loginuid, "loginuid")
 PROC_COPY(oom_adj, "oom_adj")
 PROC_COPY(oom_score, "oom_score")
@@ -170,12 +163,8 @@ PROC_COPY(personality, "personality")
 PROC_COPY(schedstat, "schedstat")
 PROC_COPY(sessionid, "sessionid")
 PROC_COPY(smaps_rollup, "smaps_rollup")
+PROC_COPY(statm, "statm")
 PROC_COPY(wchan, "wchan")
-
-static int gen_statm(struct proc_gen *g) { return gen_copy(g, "statm"); }
-static int gen_environ(struct proc_gen *g) { return gen_copy(g, "environ"); }
-static int gen_limits(struct proc_gen *g) { return gen_copy(g, "limits"); }
-static int gen_cgroup(struct proc_gen *g) { return gen_copy(g, "cgroup"); }
 
 /* cmdline: a program the sentry started as `LDSO --argv0 ARGV0 PATH
  * ARGS...` shows `ARGV0 ARGS...`, what the kernel would have given it. */

@@ -462,12 +462,12 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			return;
 		}
 		if (x) {
-			exec_hold_signal(x, sig);
+			unotify_hold_signal(&x->held, sig);
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}
 		if (c) {
-			ctty_hold_signal(c, sig);
+			unotify_hold_signal(&c->held, sig);
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}

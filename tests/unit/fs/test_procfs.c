@@ -240,12 +240,7 @@ static int teardown(void **state)
 	vfs_mount_tree_put(p->root);
 	sh("rm -rf $D", p->dir);
 	free(p);
-	struct vfs_stats st;
-	vfs_get_stats(&st);
-	assert_int_equal(st.mounts, 0);
-	assert_int_equal(st.dentries, 0);
-	assert_int_equal(st.inodes, 0);
-	assert_int_equal(st.files, 0);
+	fx_assert_all_released();
 	return 0;
 }
 

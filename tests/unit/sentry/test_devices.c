@@ -7,8 +7,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -115,10 +117,61 @@ static void reopen_names_exactly_the_inode(void **state)
 	close(m);
 }
 
+/* /dev/tty of a task whose controlling terminal is no pty of the
+ * sandbox's, not the console and not the sentry's: the task's own fd on
+ * it, reopened through the task's fd directory. */
+static void dev_tty_is_found_among_the_callers_fds(void **state)
+{
+	(void)state;
+	int m = posix_openpt(O_RDWR | O_NOCTTY);
+	assert_true(m >= 0);
+	assert_int_equal(unlockpt(m), 0);
+	const char *name = ptsname(m);
+	assert_non_null(name);
+	int ready[2], go[2];
+	assert_int_equal(pipe(ready), 0);
+	assert_int_equal(pipe(go), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		char c = 'r';
+		int s = setsid() < 0 ? -1 : open(name, O_RDWR | O_NOCTTY);
+		if (s < 0 || ioctl(s, TIOCSCTTY, 0) < 0)
+			_exit(10);
+		if (write(ready[1], &c, 1) != 1 || read(go[0], &c, 1) < 0)
+			_exit(11);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	char c;
+	ssize_t got = read(ready[0], &c, 1);
+	struct stat tty = node(S_IFCHR, 5, 0, 0, 0);
+	int fd = got == 1 ? device_open(&tty, O_RDWR, pid) : -1;
+	close(go[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(fd >= 0);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	struct stat fs, ss;
+	assert_int_equal(fstat(fd, &fs), 0);
+	assert_int_equal(stat(name, &ss), 0);
+	assert_int_equal(fs.st_rdev, ss.st_rdev);
+	close(fd);
+	close(ready[0]);
+	close(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(passthrough_by_number),
+		/* before the console is set: its pty's number may come again */
+		cmocka_unit_test(dev_tty_is_found_among_the_callers_fds),
 		cmocka_unit_test(the_console_is_the_terminal_on_stdout),
 		cmocka_unit_test(reopen_names_exactly_the_inode),
 	};

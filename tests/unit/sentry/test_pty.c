@@ -191,7 +191,7 @@ static void controlling_terminal_rules(void **state)
 		if (setsid() < 0)
 			_exit(10);
 		struct pty_opener leader = me;
-		leader.tid = getpid();
+		leader.tid = leader.tgid = getpid();
 		int s = open_node(p, path, O_RDWR, &leader);
 		if (s < 0 || !leader.take_ctty)
 			_exit(11);
@@ -214,7 +214,7 @@ static void controlling_terminal_rules(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		struct pty_opener plain = me;
-		plain.tid = getpid();
+		plain.tid = plain.tgid = getpid();
 		int s = open_node(p, path, O_RDWR, &plain);
 		_exit(s >= 0 && !plain.take_ctty ? 0 : 15);
 	}

@@ -47,19 +47,25 @@ static inline int fx_setup(void **state)
 	return fx_setup_opts(state, NULL);
 }
 
-static inline int fx_teardown(void **state)
+/* Nothing may outlive its last reference: for a teardown, once every
+ * context, mount and file of the test is put. */
+static inline void fx_assert_all_released(void)
 {
-	struct fixture *fx = *state;
-	vfs_ctx_destroy(&fx->ctx);
-	vfs_mount_tree_put(fx->root);
-	free(fx);
-	/* nothing may outlive its last reference */
 	struct vfs_stats st;
 	vfs_get_stats(&st);
 	assert_int_equal(st.mounts, 0);
 	assert_int_equal(st.dentries, 0);
 	assert_int_equal(st.inodes, 0);
 	assert_int_equal(st.files, 0);
+}
+
+static inline int fx_teardown(void **state)
+{
+	struct fixture *fx = *state;
+	vfs_ctx_destroy(&fx->ctx);
+	vfs_mount_tree_put(fx->root);
+	free(fx);
+	fx_assert_all_released();
 	return 0;
 }
 
