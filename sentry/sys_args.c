@@ -57,6 +57,13 @@ int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct 
 	const struct stat st = pf.st;
 	ret->file = s->files ? fdmap_find(s->files, st.st_dev, st.st_ino) : NULL;
 	ret->kind = ret->file ? SYS_FD_VFS : SYS_FD_OTHER;
+	if (ret->file && !sys_ctx(s, call)) {
+		/* A VFS file and no VFS to act through (the fd map and the
+		 * tasks' fs come together, so never yet): its host fd is not
+		 * the program's to act on directly. */
+		sys_fd_put(ret);
+		return -ENOSYS;
+	}
 	if (!ret->file && s->files && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
 		/* A file the sentry handed over and then lost track of (it was
 		 * in no fd table at the last sweep): acting on its host object
