@@ -125,6 +125,12 @@ uts() {
 		python3 -c "import socket
 try: socket.sethostname(\"x\" * 65)
 except OSError as e: print(\"65 bytes:\", e.errno)"
+		python3 -c "import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+# the kernel takes len as an int: upper bits ignored, a negative one EINVAL
+for n in (1 << 32 | 3, -1):
+    r = libc.syscall(170, b\"abc\", ctypes.c_long(n))
+    print(\"len\", n, r, ctypes.get_errno() if r else 0)"
 		uname -n; cat /proc/sys/kernel/hostname; domainname' 2>&1
 }
 host_name=$(uname -n)
