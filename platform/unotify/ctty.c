@@ -124,12 +124,6 @@ enum resume ctty_syscall_stop(struct unotify *u, struct unotify_ctty *c)
 	return RESUME_CONT;
 }
 
-void ctty_hold_signal(struct unotify_ctty *c, int sig)
-{
-	if (sig > 0 && sig <= 64)
-		c->held |= 1ull << (sig - 1);
-}
-
 void ctty_done(struct unotify *u, pid_t tid)
 {
 	for (struct unotify_ctty **pp = &u->cttys; *pp; pp = &(*pp)->next) {

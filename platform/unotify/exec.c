@@ -298,10 +298,10 @@ void unotify_resend_held(pid_t tid, uint64_t held)
 			syscall(SYS_tkill, tid, sig);
 }
 
-void exec_hold_signal(struct unotify_exec *x, int sig)
+void unotify_hold_signal(uint64_t *held, int sig)
 {
 	if (sig > 0 && sig <= 64)
-		x->held |= 1ull << (sig - 1);
+		*held |= 1ull << (sig - 1);
 }
 
 void exec_done(struct unotify *u, pid_t tid)

@@ -461,13 +461,8 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 								    : RESUME_CONT, 0);
 			return;
 		}
-		if (x) {
-			exec_hold_signal(x, sig);
-			resume(pid, RESUME_SYSCALL, 0);
-			return;
-		}
-		if (c) {
-			ctty_hold_signal(c, sig);
+		if (x || c) {
+			unotify_hold_signal(x ? &x->held : &c->held, sig);
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}

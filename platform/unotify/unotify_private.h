@@ -119,8 +119,9 @@ enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x);
 bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args[6], int nr);
 /* Sends again the signals held back (bit N-1 = signal N). */
 void unotify_resend_held(pid_t tid, uint64_t held);
-/* A signal for a tracee in an exec: held back. */
-void exec_hold_signal(struct unotify_exec *x, int sig);
+/* A signal for a tracee in an exec or taking a terminal: held back in
+ * *held, for unotify_resend_held. */
+void unotify_hold_signal(uint64_t *held, int sig);
 /* PTRACE_EVENT_EXEC, or the tracee died: the exec is over. */
 void exec_done(struct unotify *u, pid_t tid);
 
@@ -133,7 +134,6 @@ int ctty_start(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd
 /* The stop PTRACE_INTERRUPT asked for, and the ioctl's syscall stops. */
 enum resume ctty_event_stop(struct unotify *u, struct unotify_ctty *c);
 enum resume ctty_syscall_stop(struct unotify *u, struct unotify_ctty *c);
-void ctty_hold_signal(struct unotify_ctty *c, int sig);
 /* The steps are over, or the tracee died. */
 void ctty_done(struct unotify *u, pid_t tid);
 
