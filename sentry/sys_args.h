@@ -37,7 +37,10 @@ struct sys_fd {
 	int host_fd;    /* the sentry's fd on the same open file; sys_fd_put() */
 	bool borrowed;  /* host_fd is the platform's (cached), not to close */
 	int how;        /* its O_ACCMODE | O_PATH bits, or -1: ask fcntl */
-	struct stat st; /* fstat of host_fd */
+	/* fstat of host_fd, maybe from the platform's cache (a directory):
+	 * trust its st_dev, st_ino and type only; what a stat returns is
+	 * the VFS's (SYS_FD_VFS) or, for the program's own, never cached */
+	struct stat st;
 };
 
 void sys_fd_put(struct sys_fd *ref);
