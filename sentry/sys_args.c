@@ -84,8 +84,11 @@ int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct 
 }
 
 /* The starting point of a *at() call: NULL for AT_FDCWD or an absolute
- * path (the kernel ignores dirfd then). Directory fds are not supported
- * yet: a regular file's fd gives ENOTDIR, as in the kernel. */
+ * path (the kernel ignores dirfd then), else the VFS file the fd stands
+ * for. Any other fd (the program's own) gives ENOTDIR, as a regular
+ * file's does in the kernel; with an empty path where the call allows one
+ * (empty_ok), EOPNOTSUPP: acting on the program's own object by an empty
+ * path is not done here. */
 int sys_dirf(struct sentry *s, struct platform_call *call, int dirfd, const char *path,
 		   bool empty_ok, struct vfs_file **ret)
 {
