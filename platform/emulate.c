@@ -5,8 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +18,7 @@
 #include "base/log.h"
 #include "base/xalloc.h"
 #include "platform/landlock.h"
+#include "platform/spec_filter.h"
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
@@ -112,21 +111,16 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
 /* The spec's own seccomp programs, as the kernel backend loads them: after
- * veil's (the sentry's filter is in already), just before the exec. */
+ * veil's (the sentry's filter is in already), just before the exec, with
+ * its message when the kernel refuses one. */
 static int load_spec_seccomp(const struct spec *spec)
 {
-	for (size_t i = 0; i < spec->n_seccomp; i++) {
-		struct sock_fprog prog = {
-			.len = (unsigned short)(spec->seccomp[i].len / 8),
-			.filter = spec->seccomp[i].insns,
-		};
-		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
-			fprintf(stderr, "%s: prctl(PR_SET_SECCOMP): %s\n", log_progname,
-				strerror(errno));
-			return -1;
-		}
-	}
-	return 0;
+	_cleanup_verr_ struct veil_error *e = NULL;
+	if (spec_filter_load(spec, &e) == 0)
+		return 0;
+	_cleanup_free_ char *msg = verr_format(e);
+	fprintf(stderr, "%s: %s\n", log_progname, msg);
+	return -1;
 }
 
 static int first_task(void *arg)

@@ -36,7 +36,9 @@ struct platform_iov {
 struct platform_fd {
 	int fd;        /* the sentry's fd on the same open file description */
 	bool borrowed; /* the platform's own: the caller must not close it */
-	struct stat st; /* fstat of it */
+	/* fstat of it; from the cache, the one taken then: the identity
+	 * (st_dev, st_ino) and type hold, times, sizes and links may not */
+	struct stat st;
 	int how;       /* its O_ACCMODE | O_PATH bits, or -1 if not looked up */
 };
 

@@ -68,6 +68,13 @@ int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct 
 	const struct stat st = pf.st;
 	ret->file = s->files ? fdmap_find(s->files, st.st_dev, st.st_ino) : NULL;
 	ret->kind = ret->file ? SYS_FD_VFS : SYS_FD_OTHER;
+	if (ret->file && !sys_ctx(s, call)) {
+		/* A VFS file and no VFS to act through (the fd map and the
+		 * tasks' fs come together, so never yet): its host fd is not
+		 * the program's to act on directly. */
+		sys_fd_put(ret);
+		return -ENOSYS;
+	}
 	if (!ret->file && s->files && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
 		/* A file the sentry handed over and then lost track of (it was
 		 * in no fd table at the last sweep): acting on its host object
@@ -88,8 +95,11 @@ int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct 
 }
 
 /* The starting point of a *at() call: NULL for AT_FDCWD or an absolute
- * path (the kernel ignores dirfd then). Directory fds are not supported
- * yet: a regular file's fd gives ENOTDIR, as in the kernel. */
+ * path (the kernel ignores dirfd then), else the VFS file the fd stands
+ * for. Any other fd (the program's own) gives ENOTDIR, as a regular
+ * file's does in the kernel; with an empty path where the call allows one
+ * (empty_ok), EOPNOTSUPP: acting on the program's own object by an empty
+ * path is not done here. */
 int sys_dirf(struct sentry *s, struct platform_call *call, int dirfd, const char *path,
 		   bool empty_ok, struct vfs_file **ret)
 {

@@ -37,14 +37,19 @@ struct sys_fd {
 	int host_fd;    /* the sentry's fd on the same open file; sys_fd_put() */
 	bool borrowed;  /* host_fd is the platform's (cached), not to close */
 	int how;        /* its O_ACCMODE | O_PATH bits, or -1: ask fcntl */
-	struct stat st; /* fstat of host_fd */
+	/* fstat of host_fd, maybe from the platform's cache (a directory):
+	 * trust its st_dev, st_ino and type only; what a stat returns is
+	 * the VFS's (SYS_FD_VFS) or, for the program's own, never cached */
+	struct stat st;
 };
 
 void sys_fd_put(struct sys_fd *ref);
 /* The fd's O_ACCMODE | O_PATH bits (fixed for an open file), or -errno. */
 int sys_fd_how(struct sys_fd *ref);
 /* What tracee fd `fd` stands for: 0, or -EBADF for a VFS file the fd map
- * let go or a directory the sentry did not open, or get_fd_stat's errno. */
+ * let go or a directory the sentry did not open, -ENOSYS for a VFS file
+ * when the task has no VFS context, or get_fd_stat's errno. SYS_FD_VFS
+ * thus comes with a context (sys_ctx). */
 int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct sys_fd *ret);
 /* The starting point of a *at() call (NULL for AT_FDCWD or an absolute
  * path), as the kernel finds it: ENOTDIR for a non-directory fd. */

@@ -94,7 +94,7 @@ SYS_HANDLER(fstat)
 	if (r < 0)
 		return r;
 	struct stat st;
-	if (ref.kind == SYS_FD_VFS && c)
+	if (ref.kind == SYS_FD_VFS)
 		r = vfs_fstatat(c, ref.file, "", &st, AT_EMPTY_PATH);
 	else
 		st = ref.st;
@@ -417,9 +417,7 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 	int r = sys_resolve_fd(s, call, fd, &ref);
 	if (r < 0)
 		return r;
-	if (ref.kind == SYS_FD_VFS && !c) {
-		r = -ENOSYS; /* a VFS file and no VFS: never act on its host fd */
-	} else if (ref.kind == SYS_FD_VFS) {
+	if (ref.kind == SYS_FD_VFS) {
 		switch (op) {
 		case OP_CHMOD:
 			r = vfs_fchmodat(c, ref.file, "", a->mode, AT_EMPTY_PATH);
@@ -531,9 +529,7 @@ SYS_HANDLER(ftruncate)
 	int r = sys_resolve_fd(s, call, (int)call->args[0], &ref);
 	if (r < 0)
 		return r;
-	if (ref.kind == SYS_FD_VFS && !c) {
-		r = -ENOSYS; /* a VFS file and no VFS: never act on its host fd */
-	} else if (ref.kind == SYS_FD_VFS) {
+	if (ref.kind == SYS_FD_VFS) {
 		/* The fd's own access mode decides, as for the kernel. */
 		int how = sys_fd_how(&ref);
 		r = how < 0 ? how : (how & O_ACCMODE) == O_RDONLY ? -EINVAL

@@ -140,11 +140,7 @@ SYS_HANDLER(ioctl)
 		if (r < 0)
 			goto out;
 	}
-	if (ref.kind == SYS_FD_VFS) {
-		if (!c) {
-			r = -ENOSYS; /* a VFS file and no VFS: nothing to check it with */
-			goto out;
-		}
+	if (ref.kind == SYS_FD_VFS) { /* c is set: sys_resolve_fd says so */
 		if (t->kind != IOC_GET) {
 			r = vfs_file_may_set_flags(c, ref.file);
 			if (r < 0)

@@ -32,8 +32,8 @@ static long set_name(struct sentry *s, struct platform_call *call, char *name, s
 	struct sentry_task *t = sentry_task_find(s, call->tid);
 	if (!t || !s->uts_own || !creds_capable(&t->creds, CAP_SYS_ADMIN))
 		return -EPERM;
-	uint64_t len = call->args[1];
-	if (len > size - 1)
+	int len = (int)call->args[1]; /* the kernel's len is an int */
+	if (len < 0 || (size_t)len > size - 1)
 		return -EINVAL;
 	char buf[65] = {0};
 	int r = len ? call->ops->read_mem(call, buf, call->args[0], (size_t)len) : 0;

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "sentry/fdmap.h"
 #include "sentry/host_act.h"
 #include "sentry/sys.h"
+#include "sentry/sys_args.h"
 #include "vfs/vfs.h"
 
 #define XATTR_NAME_MAX_ 255
@@ -68,21 +68,19 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 	}
 
 	struct vfs_file *file = NULL;
+	struct sys_fd ref = {.host_fd = -1, .borrowed = true};
 	int host = -1;
 	const char *path = t->path;
 	int flags = t->flags;
 	if (t->fd >= 0) {
-		host = call->ops->get_fd(call, t->fd);
-		if (host < 0)
-			return host;
-		struct stat st;
-		if (fstat(host, &st) == 0) {
-			file = fdmap_find(s->files, st.st_dev, st.st_ino);
-			if (!file && fdmap_was_vfs(s->files, st.st_dev, st.st_ino)) {
-				close(host);
-				return -EBADF; /* see sys_resolve_fd() in sys_args.c */
-			}
-		}
+		/* What every fd handler asks: a VFS file, or the program's own
+		 * (never a lost VFS file, nor a directory from outside). */
+		int r = sys_resolve_fd(s, call, t->fd, &ref);
+		if (r < 0)
+			return r;
+		host = ref.host_fd;
+		if (ref.kind == SYS_FD_VFS)
+			file = ref.file;
 		path = "";
 		flags = AT_EMPTY_PATH;
 	}
@@ -110,8 +108,7 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 		default: r = -EINVAL; break;
 		}
 	}
-	if (host >= 0)
-		close(host);
+	sys_fd_put(&ref);
 	if (r > 0 && (op == X_GET || op == X_LIST) && size) {
 		int w = call->ops->write_mem(call, buf_addr, buf, (size_t)r);
 		if (w < 0)

@@ -400,7 +400,7 @@ static int dev_console(struct setup *st, const struct mount_op *op, struct veil_
 	if (device_console_host(&hs) < 0)
 		return 0;
 	_cleanup_free_ char *path = xasprintf("%s/console", op->dest);
-	bool identity = getuid() == 0 && !(st->spec->unshare & SPEC_NS_USER);
+	bool identity = in_initial_userns(st);
 	uid_t uid = identity ? hs.st_uid : hs.st_uid == getuid() ? st->spec->uid : 65534;
 	gid_t gid = identity ? hs.st_gid : hs.st_gid == getgid() ? st->spec->gid : 65534;
 	struct timespec times[2] = {hs.st_atim, hs.st_mtim};

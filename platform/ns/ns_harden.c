@@ -6,8 +6,6 @@
  * start of the child, so Landlock and seccomp need no privilege. */
 #include <errno.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,6 +18,7 @@
 #include "platform/ns/ns_private.h"
 #include "platform/caps.h"
 #include "platform/landlock.h"
+#include "platform/spec_filter.h"
 #include "sentry/denylist.h"
 
 #ifndef PR_CAP_AMBIENT
@@ -155,19 +154,5 @@ int ns_harden_seccomp(const struct spec *spec, struct veil_error **err)
 	 * keep the deny list out. */
 	if (load_denylist(spec, err) < 0)
 		return -1;
-	for (size_t i = 0; i < spec->n_seccomp; i++) {
-		struct sock_fprog prog = {
-			.len = (unsigned short)(spec->seccomp[i].len / 8),
-			.filter = spec->seccomp[i].insns,
-		};
-		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
-			if (errno == EINVAL)
-				return verr_set(err, 0, "Unable to set up system call filtering as "
-						"requested: prctl(PR_SET_SECCOMP) reported EINVAL. "
-						"(Hint: this requires a kernel configured with "
-						"CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER.)");
-			return verr_set(err, errno, "prctl(PR_SET_SECCOMP)");
-		}
-	}
-	return 0;
+	return spec_filter_load(spec, err);
 }

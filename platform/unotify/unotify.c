@@ -461,13 +461,8 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 								    : RESUME_CONT, 0);
 			return;
 		}
-		if (x) {
-			unotify_hold_signal(&x->held, sig);
-			resume(pid, RESUME_SYSCALL, 0);
-			return;
-		}
-		if (c) {
-			unotify_hold_signal(&c->held, sig);
+		if (x || c) {
+			unotify_hold_signal(x ? &x->held : &c->held, sig);
 			resume(pid, RESUME_SYSCALL, 0);
 			return;
 		}

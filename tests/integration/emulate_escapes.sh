@@ -53,7 +53,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..35"
+echo "1..36"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -152,6 +152,16 @@ check "an inherited host directory fd" "EBADF" \
 	"$(run python3 -c 'import os, errno
 try: print(open("secret", opener=lambda p, f: os.open(p, f, dir_fd=3)).read())
 except OSError as e: print(errno.errorcode[e.errno])' 3<"$work")"
+# The f*xattr calls on that fd: refused as every other fd call on it, not
+# run on the host directory (which would take the xattr outside any bind).
+check "xattrs of an inherited host directory fd" "EBADF EBADF none" \
+	"$(run python3 -c 'import os, errno
+out = []
+for f in (lambda: os.setxattr(3, "user.veil", b"x"), lambda: os.listxattr(3)):
+    try: f(); out.append("REACHED")
+    except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))' 3<"$work") $(python3 -c 'import os, sys
+print(os.listxattr(sys.argv[1]) and "SET" or "none")' "$work")"
 
 # An fd in flight (in a unix socket's queue, in no fd table) when the
 # sentry sweeps its fd map must not come back as "the program's own"
