@@ -169,6 +169,21 @@ static int rewrite_control(struct sentry *s, struct platform_call *call, const c
 	return 0;
 }
 
+/* Every header of `len` bytes of control data is whole, as the kernel's
+ * for_each_cmsghdr + CMSG_OK demand (ip_cmsg_send, sock_cmsg_send):
+ * 0, or -EINVAL at the first that is not. */
+static int check_control(const char *ctl, size_t len)
+{
+	for (size_t off = 0; off + sizeof(struct cmsghdr) <= len;) {
+		struct cmsghdr h;
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(h) || h.cmsg_len > len - off)
+			return -EINVAL;
+		off += CMSG_ALIGN(h.cmsg_len);
+	}
+	return 0;
+}
+
 /* Copies a msghdr's contents (`m`, itself copied) for socket `domain`/`type`. */
 static int read_msg(struct sentry *s, struct platform_call *call, const struct msghdr *m,
 		    int domain, int type, struct send_copy *sc)
@@ -212,7 +227,13 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 		return r;
 	if (domain == AF_UNIX || domain == AF_NETLINK)
 		return rewrite_control(s, call, ctl, m->msg_controllen, sc);
-	/* Other families take no fds or credentials: the kernel judges them. */
+	/* Other families take no fds or credentials: the kernel judges their
+	 * contents, but the headers are walked on the sentry's side too (by
+	 * libc's CMSG_NXTHDR, a sanitizer's interceptor): a header that lies
+	 * is the kernel's EINVAL before anything reads past the copy. */
+	r = check_control(ctl, m->msg_controllen);
+	if (r < 0)
+		return r;
 	sc->control = steal_ptr(ctl);
 	sc->controllen = m->msg_controllen;
 	return 0;

@@ -103,7 +103,8 @@ static int prepend(struct exec_args *a, size_t drop, const char *const *strs, si
 		a->own[a->n_own++] = copy;
 		v[i] = (struct platform_exec_arg){.str = copy};
 	}
-	memcpy(v + k, a->v + drop, (a->n - drop) * sizeof(*v));
+	if (a->n > drop) /* a->v is NULL for execve(path, NULL, ...) */
+		memcpy(v + k, a->v + drop, (a->n - drop) * sizeof(*v));
 	free(a->v);
 	a->v = v;
 	a->n = a->cap = n;

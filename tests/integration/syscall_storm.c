@@ -18,6 +18,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -191,8 +193,61 @@ static void socket_storm(long iters)
 	close(sp[1]);
 }
 
+/* Cases the random storm reaches only by luck (issue 18): an exec with
+ * NULL argv and envp (the sentry copied a NULL array with memcpy), and
+ * control messages whose headers lie, on families whose control data the
+ * sentry does not rewrite (it read past its copy, or spun on a zero
+ * cmsg_len). Each must get the kernel's answer, and the sentry live on. */
+static int directed(void)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		/* The kernel makes that argv {""} (Linux 5.18+): main sees it. */
+		syscall(SYS_execve, "/storm/syscall_storm", NULL, NULL);
+		_exit(127);
+	}
+	int st;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return 20;
+	int fds[] = {socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0),
+		     socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0)};
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in6 to6 = {.sin6_family = AF_INET6, .sin6_port = htons(9),
+				   .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	for (int k = 0; k < 2; k++) {
+		static const size_t lens[] = {0, 1, 15, 17, 88, 4096};
+		for (size_t l = 0; l < sizeof(lens) / sizeof(lens[0]); l++) {
+			union {
+				struct cmsghdr h;
+				char b[96];
+			} ctl;
+			memset(&ctl, 0, sizeof(ctl));
+			ctl.h.cmsg_len = lens[l];
+			ctl.h.cmsg_level = SOL_SOCKET;
+			ctl.h.cmsg_type = 0x7777;
+			char byte = 'x';
+			struct iovec v = {&byte, 1};
+			struct msghdr m = {.msg_name = k ? (void *)&to6 : (void *)&to,
+					   .msg_namelen = k ? sizeof(to6) : sizeof(to),
+					   .msg_iov = &v, .msg_iovlen = 1,
+					   .msg_control = &ctl, .msg_controllen = 88};
+			errno = 0;
+			if (sendmsg(fds[k], &m, MSG_DONTWAIT) >= 0 || errno != EINVAL) {
+				dprintf(SAFE_STDOUT, "storm: cmsg_len %zu on family %d: %s, not EINVAL\n",
+					lens[l], k ? AF_INET6 : AF_INET, strerror(errno));
+				return 21;
+			}
+		}
+		close(fds[k]);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc <= 1 && (!argc || !argv[0][0])) /* directed()'s exec with NULL argv */
+		return 0;
 	shield_inherited_fds();
 	long iters = argc > 1 ? atol(argv[1]) : 20000;
 	if (argc > 2)
@@ -250,6 +305,9 @@ int main(int argc, char **argv)
 			      nr == SYS_creat))
 			close((int)r);
 	}
+	int d = directed();
+	if (d)
+		return d;
 	socket_storm(iters / 2);
 	/* inotify_add_watch on a real instance: hostile paths and masks. */
 	int in = (int)syscall(SYS_inotify_init1, 0);
