@@ -84,7 +84,8 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 			return verr_set(err, 0, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
 		}
 	}
-	return 0;
+	/* Sources in the host's procfs (sentry/vfs_setup.c). */
+	return vfs_setup_check(spec, err);
 }
 
 /* seccomp user notification with ADDFD's SEND flag: Linux 5.14. */

@@ -8,10 +8,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -30,9 +32,35 @@
 struct setup {
 	const struct spec *spec;
 	struct sentry *sentry; /* the source of --proc's view */
+	struct vfs_mount *tree; /* the root tmpfs, the tree's root */
+	/* Walks from the sandbox's root: whatever is mounted on "/" last
+	 * (reroot), else the root tmpfs. */
 	struct vfs_ctx ctx;
+	/* Walks from the root tmpfs itself, for files outside the sandbox's
+	 * view (--bind-data's), even under a mount on "/". */
+	struct vfs_ctx base;
 	unsigned bind_data; /* --bind-data files made so far, for their names */
 };
+
+#define PROC_INSIDE_WHY                                                                   \
+	"the source is inside the host's procfs, whose files mean what they mean to "    \
+	"their opener (the sentry, not the program): not supported by "                  \
+	"--backend=emulate (bind the whole /proc, use --proc, or --backend=kernel)"
+
+/* After an op: a mount on "/" is the root later ops walk from, as the
+ * program's walks will (vfs_ctx_init), as under the kernel backend. */
+static void reroot(struct setup *st)
+{
+	struct vfs_ctx c;
+	vfs_ctx_init(&c, st->tree, &st->ctx.cred);
+	if (c.root.mnt == st->ctx.root.mnt) {
+		vfs_ctx_destroy(&c);
+		return;
+	}
+	c.umask = st->ctx.umask;
+	vfs_ctx_destroy(&st->ctx);
+	st->ctx = c;
+}
 
 /* mkdir -p of every component of `path` but the last, and of the last too
  * when `last_too` (with `last_mode`); parents get 0755 as bubblewrap's do. */
@@ -158,29 +186,117 @@ static unsigned long bind_flags(const struct mount_op *op)
 	       (op->flags & MOUNT_OP_WRITABLE ? 0 : MS_RDONLY);
 }
 
+/* Where a bind meets the host's procfs (see fs/hostfs/hostfs.h: never
+ * served, its files mean what they mean to their opener, the sentry): a
+ * source that is a procfs's root is the sandbox's own proc instead, as
+ * --proc gives (/proc/self is the caller, only the sandbox's processes);
+ * one inside a procfs is refused (vfs_setup_check). */
+static int proc_at(struct setup *st, const struct mount_op *op, const char *dest,
+		   unsigned long extra, struct veil_error **err);
+
+enum host_proc { HOST_PROC_NONE, HOST_PROC_ROOT, HOST_PROC_INSIDE };
+
+static enum host_proc host_proc_kind(const struct stat *st, const struct statfs *sf)
+{
+	if (!hostfs_refused_fs((unsigned long)sf->f_type))
+		return HOST_PROC_NONE;
+	return st->st_ino == 1 /* PROC_ROOT_INO */ && S_ISDIR(st->st_mode) ? HOST_PROC_ROOT
+									  : HOST_PROC_INSIDE;
+}
+
+/* A bind's source: its path, or the sentry's /proc/self/fd link for
+ * --bind-fd (the fd's own file, never a path that could have changed
+ * since). */
+static const char *bind_source(const struct mount_op *op, char *buf, size_t n)
+{
+	if (op->source_fd < 0)
+		return op->source;
+	snprintf(buf, n, "/proc/self/fd/%d", op->source_fd);
+	return buf;
+}
+
+static enum host_proc path_proc_kind(const char *path)
+{
+	struct stat st;
+	struct statfs sf;
+	if (stat(path, &st) < 0 || statfs(path, &sf) < 0)
+		return HOST_PROC_NONE; /* opening it reports it */
+	return host_proc_kind(&st, &sf);
+}
+
+/* The host procfs mounts a directory bind's tree holds (the host's /proc
+ * under --ro-bind / /): hostfs seals them, the sandbox's proc goes on
+ * each, with the bind's flags, in the host's mount order. One hidden
+ * under a later host mount is left sealed (statfs at its path is not a
+ * procfs's root any more). */
+static int procs_below(struct setup *st, const struct mount_op *op, const char *source,
+		       struct veil_error **err)
+{
+	_cleanup_free_ char *real = realpath(source, NULL);
+	if (!real)
+		return 0;
+	size_t n = strcmp(real, "/") == 0 ? 0 : strlen(real);
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return fail(err, -errno, op, "cannot read the host's mount table");
+	char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		char mp[PATH_MAX], type[64];
+		char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*d %*d %*u:%*u %*s %4095s", mp) != 1 ||
+		    sscanf(dash + 3, "%63s", type) != 1 || strcmp(type, "proc") != 0)
+			continue;
+		/* mountinfo escapes ' ', '\t', '\n' and '\\': such a path is
+		 * not matched and stays sealed (empty), never served. */
+		if (strncmp(mp, real, n) != 0 || (mp[n] != '/' && mp[n] != '\0') ||
+		    (n == 0 && mp[0] != '/'))
+			continue;
+		if (path_proc_kind(mp) != HOST_PROC_ROOT)
+			continue;
+		const char *rest = mp + n;
+		_cleanup_free_ char *dest =
+			*rest == '\0' || strcmp(rest, "/") == 0
+				? xstrdup(op->dest)
+				: xasprintf("%s%s", strcmp(op->dest, "/") == 0 ? "" : op->dest, rest);
+		r = proc_at(st, op, dest, bind_flags(op) & MS_RDONLY, err);
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
 static int op_bind(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	if (op->flags & MOUNT_OP_SKIPPED)
 		return 0;
-	/* --bind-fd: the fd's own file, reopened through the sentry's fd
-	 * table (never a path that could have changed since). */
 	char fdpath[64];
-	const char *source = op->source;
-	if (op->source_fd >= 0) {
-		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", op->source_fd);
-		source = fdpath;
-	}
+	const char *source = bind_source(op, fdpath, sizeof(fdpath));
 	struct stat src;
-	if (stat(source, &src) < 0)
+	struct statfs sf;
+	if (stat(source, &src) < 0 || statfs(source, &sf) < 0)
 		return fail(err, -errno, op, "cannot stat the source");
+	switch (host_proc_kind(&src, &sf)) {
+	case HOST_PROC_ROOT:
+		return proc_at(st, op, op->dest, bind_flags(op) & MS_RDONLY, err);
+	case HOST_PROC_INSIDE:
+		return fail(err, -EACCES, op, PROC_INSIDE_WHY);
+	case HOST_PROC_NONE:
+		break;
+	}
 	struct hostfs_opts o;
 	host_opts(st, source, !(op->flags & MOUNT_OP_WRITABLE), &o);
 	struct vfs_sb *sb;
 	int r = hostfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot open the source");
-	if (S_ISDIR(src.st_mode))
-		return mount_at(st, op, sb, bind_flags(op), err);
+	if (S_ISDIR(src.st_mode)) {
+		r = mount_at(st, op, sb, bind_flags(op), err);
+		if (r == 0 && op->dest[0] == '/' && op->dest[1] == '\0')
+			reroot(st); /* the host procfs mounts are below the new root */
+		return r < 0 ? r : procs_below(st, op, source, err);
+	}
 	/* A file, device, socket or fifo: a hostfs whose root is that
 	 * object, on a file mount point. */
 	r = ensure_file(st, op->dest);
@@ -191,27 +307,27 @@ static int op_bind(struct setup *st, const struct mount_op *op, struct veil_erro
 }
 
 /* --bind-data/--ro-bind-data, as the kernel backend does it: the bytes in
- * a file outside the tree (a name in the root tmpfs, unlinked once it is
- * bound), bound on the destination. */
+ * a file outside the tree (a name in the root tmpfs, even under a mount on
+ * "/", unlinked once it is bound), bound on the destination. */
 static int op_bind_data(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	char tmp[64];
 	snprintf(tmp, sizeof(tmp), "/.veil-bind-data-%u", st->bind_data++);
 	struct vfs_file *f;
-	int r = vfs_openat(&st->ctx, NULL, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW,
+	int r = vfs_openat(&st->base, NULL, tmp, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW,
 			   op->perms, &f);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the file to bind");
-	ssize_t w = op->data_len ? vfs_write(&st->ctx, f, op->data, op->data_len) : 0;
-	vfs_file_put(f);
+	ssize_t w = op->data_len ? vfs_write(&st->base, f, op->data, op->data_len) : 0;
 	if (w >= 0 && (size_t)w != op->data_len)
 		w = -ENOSPC;
-	r = w < 0 ? (int)w : vfs_fchmodat(&st->ctx, NULL, tmp, op->perms, 0);
+	r = w < 0 ? (int)w : vfs_fchmodat(&st->base, NULL, tmp, op->perms, 0);
 	if (r == 0)
 		r = ensure_file(st, op->dest);
 	if (r == 0)
-		r = vfs_bind(&st->ctx, NULL, tmp, NULL, op->dest, bind_flags(op));
-	int u = vfs_unlinkat(&st->ctx, NULL, tmp, 0);
+		r = vfs_bind_path(&st->ctx, vfs_file_path(f), NULL, op->dest, bind_flags(op));
+	vfs_file_put(f);
+	int u = vfs_unlinkat(&st->base, NULL, tmp, 0);
 	if (r == 0)
 		r = u;
 	return r < 0 ? fail(err, r, op, "cannot bind the data") : 0;
@@ -472,11 +588,13 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 	return r < 0 ? r : dev_console(st, op, err);
 }
 
-/* --proc: a private proc (fs/proc) showing the sentry's tasks. The whole
- * instance is read-only; the kernel backend's read-only binds of sys,
- * irq and bus and its masks over kcore, keys and timer_list are repeated
- * as binds, so the mount table reads the same under both backends. */
-static int op_proc(struct setup *st, const struct mount_op *op, struct veil_error **err)
+/* --proc: a private proc (fs/proc) showing the sentry's tasks, at dest
+ * with the mount flags `extra` added. The whole instance is read-only;
+ * the kernel backend's read-only binds of sys, irq and bus and its masks
+ * over kcore, keys and timer_list are repeated as binds, so the mount
+ * table reads the same under both backends. */
+static int proc_at(struct setup *st, const struct mount_op *op, const char *dest,
+		   unsigned long extra, struct veil_error **err)
 {
 	if (!st->sentry)
 		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
@@ -487,12 +605,16 @@ static int op_proc(struct setup *st, const struct mount_op *op, struct veil_erro
 	int r = procfs_new(&o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the proc instance");
-	if (mount_at(st, op, sb, MS_NOSUID | MS_NODEV | MS_NOEXEC, err) < 0)
-		return -1;
+	r = mkdir_p(st, dest, true, 0755);
+	if (r == 0)
+		r = vfs_mount(&st->ctx, NULL, dest, sb, MS_NOSUID | MS_NODEV | MS_NOEXEC | extra);
+	vfs_sb_put(sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot mount the proc instance");
 	static const char *const ro[] = {"sys", "irq", "bus", "kcore", "keys", "timer_list"};
 	for (size_t i = 0; i < sizeof(ro) / sizeof(ro[0]); i++) {
 		_cleanup_free_ char *host = xasprintf("/proc/%s", ro[i]);
-		_cleanup_free_ char *path = xasprintf("%s/%s", op->dest, ro[i]);
+		_cleanup_free_ char *path = xasprintf("%s/%s", dest, ro[i]);
 		struct stat hs;
 		if (lstat(host, &hs) < 0)
 			continue; /* as the kernel backend: only what exists */
@@ -502,6 +624,11 @@ static int op_proc(struct setup *st, const struct mount_op *op, struct veil_erro
 			return fail(err, r, op, "cannot make its read-only parts");
 	}
 	return 0;
+}
+
+static int op_proc(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	return proc_at(st, op, op->dest, 0, err);
 }
 
 static unsigned long ms_flags_of(unsigned long st_flags)
@@ -569,9 +696,35 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	return fail(err, -EINVAL, op, "unknown op");
 }
 
+int vfs_setup_check(const struct spec *spec, struct veil_error **err)
+{
+	for (size_t i = 0; i < spec->n_ops; i++) {
+		const struct mount_op *op = &spec->ops[i];
+		char fdpath[64];
+		if (op->type == MOUNT_OP_BIND && !(op->flags & MOUNT_OP_SKIPPED) &&
+		    path_proc_kind(bind_source(op, fdpath, sizeof(fdpath))) == HOST_PROC_INSIDE)
+			return fail(err, -EACCES, op, PROC_INSIDE_WHY);
+		if (op->type != MOUNT_OP_OVERLAY)
+			continue;
+		bool proc = op->overlay.upper_kind == OVERLAY_UPPER_HOST &&
+			    (path_proc_kind(op->overlay.upper) != HOST_PROC_NONE ||
+			     path_proc_kind(op->overlay.workdir) != HOST_PROC_NONE);
+		for (size_t l = 0; op->overlay.lowers && op->overlay.lowers[l]; l++)
+			proc |= path_proc_kind(op->overlay.lowers[l]) != HOST_PROC_NONE;
+		if (proc)
+			return fail(err, -EACCES, op,
+				    "a layer is in the host's procfs, whose files mean what they "
+				    "mean to their opener (the sentry, not the program): not "
+				    "supported by --backend=emulate (use --backend=kernel)");
+	}
+	return 0;
+}
+
 int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount **ret,
 		    struct veil_error **err)
 {
+	if (vfs_setup_check(spec, err) < 0)
+		return -1;
 	struct tmpfs_opts o = {.mode = 0755, .uid = spec->uid, .gid = spec->gid};
 	struct vfs_sb *sb;
 	int r = tmpfs_new(&o, &sb);
@@ -583,7 +736,7 @@ int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount 
 	if (r < 0)
 		return verr_set(err, -r, "cannot mount the sandbox's root tmpfs");
 
-	struct setup st = {.spec = spec, .sentry = s};
+	struct setup st = {.spec = spec, .sentry = s, .tree = root};
 	/* What setup creates belongs to the sandbox's user, as under the
 	 * kernel backend's user namespace. */
 	struct vfs_cred cred;
@@ -591,14 +744,19 @@ int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount 
 	cred.caps = VFS_CAPS_ALL;
 	vfs_ctx_init(&st.ctx, root, &cred);
 	st.ctx.umask = 0;
-	for (size_t i = 0; i < spec->n_ops; i++) {
-		if (apply(&st, &spec->ops[i], err) < 0) {
-			vfs_ctx_destroy(&st.ctx);
-			vfs_mount_tree_put(root);
-			return -1;
-		}
+	vfs_ctx_init(&st.base, root, &cred); /* nothing is mounted yet */
+	st.base.umask = 0;
+	r = 0;
+	for (size_t i = 0; r == 0 && i < spec->n_ops; i++) {
+		r = apply(&st, &spec->ops[i], err);
+		reroot(&st);
 	}
 	vfs_ctx_destroy(&st.ctx);
+	vfs_ctx_destroy(&st.base);
+	if (r < 0) {
+		vfs_mount_tree_put(root);
+		return -1;
+	}
 	*ret = root;
 	return 0;
 }

@@ -15,6 +15,11 @@ struct sentry;
  * cannot realise yet fails the whole setup with a message naming it.
  * `s` is what --proc shows (the sentry that will serve the tree; NULL
  * refuses --proc). */
+/* What vfs_setup_build would refuse before it starts, for --backend=auto
+ * to choose: a bind whose source is inside a host procfs (not its root,
+ * which becomes the sandbox's own proc), an overlay layer on one. */
+int vfs_setup_check(const struct spec *spec, struct veil_error **err);
+
 int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount **ret,
 		    struct veil_error **err);
 

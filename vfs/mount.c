@@ -174,6 +174,13 @@ void vfs_ctx_init(struct vfs_ctx *ctx, struct vfs_mount *mnt, const struct vfs_c
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->cred = *cred;
 	ctx->umask = 022;
+	/* What is mounted on the tree's root is the root: a walk starts at a
+	 * location and never descends into mounts on it (as Linux's), so a
+	 * root left under a mount on "/" would hide that mount from every
+	 * absolute path. This is what bubblewrap gets with pivot_root. */
+	struct vfs_mount *top;
+	while (mnt->root->mounted && (top = vfs_lookup_mnt(mnt, mnt->root)))
+		mnt = top;
 	ctx->root.mnt = mnt;
 	ctx->root.dentry = mnt->root;
 	vfs_path_get(&ctx->root);
@@ -316,29 +323,38 @@ int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, stru
 	return r;
 }
 
+int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_file *dstdirf,
+		  const char *dst, unsigned long flags)
+{
+	if (!vfs_capable(&ctx->cred, CAP_SYS_ADMIN))
+		return -EPERM;
+	struct vfs_path at;
+	int r = vfs_walk(ctx, dstdirf, dst, LOOKUP_FOLLOW, &at);
+	if (r < 0)
+		return r;
+	if (S_ISDIR(at.dentry->inode->mode) != S_ISDIR(from->dentry->inode->mode)) {
+		r = S_ISDIR(at.dentry->inode->mode) ? -ENOTDIR : -EISDIR;
+		goto out_at;
+	}
+	struct vfs_mount *m;
+	r = mount_new(from->mnt->sb, from->dentry, flags, &m);
+	if (r == 0)
+		attach(m, &at);
+out_at:
+	vfs_path_put(&at);
+	return r;
+}
+
 int vfs_bind(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	     struct vfs_file *dstdirf, const char *dst, unsigned long flags)
 {
 	if (!vfs_capable(&ctx->cred, CAP_SYS_ADMIN))
 		return -EPERM;
-	struct vfs_path from, at;
+	struct vfs_path from;
 	int r = vfs_walk(ctx, srcdirf, src, LOOKUP_FOLLOW, &from);
 	if (r < 0)
 		return r;
-	r = vfs_walk(ctx, dstdirf, dst, LOOKUP_FOLLOW, &at);
-	if (r < 0)
-		goto out_from;
-	if (S_ISDIR(at.dentry->inode->mode) != S_ISDIR(from.dentry->inode->mode)) {
-		r = S_ISDIR(at.dentry->inode->mode) ? -ENOTDIR : -EISDIR;
-		goto out_at;
-	}
-	struct vfs_mount *m;
-	r = mount_new(from.mnt->sb, from.dentry, flags, &m);
-	if (r == 0)
-		attach(m, &at);
-out_at:
-	vfs_path_put(&at);
-out_from:
+	r = vfs_bind_path(ctx, &from, dstdirf, dst, flags);
 	vfs_path_put(&from);
 	return r;
 }

@@ -84,7 +84,8 @@ struct vfs_ctx {
 
 /* --- contexts and locations ------------------------------------------- */
 
-/* Root and cwd become the root of mnt (new references). */
+/* Root and cwd become the root of mnt, or of the mount on top of what is
+ * mounted on that root (a mount on "/" is the root), new references. */
 void vfs_ctx_init(struct vfs_ctx *ctx, struct vfs_mount *mnt, const struct vfs_cred *cred);
 /* Drops the root and cwd references. */
 void vfs_ctx_destroy(struct vfs_ctx *ctx);
@@ -140,6 +141,10 @@ int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, stru
  * rooted at src's dentry) at dst. */
 int vfs_bind(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	     struct vfs_file *dstdirf, const char *dst, unsigned long flags);
+/* The same, of a location the caller holds (open_tree + move_mount): a
+ * file from another context's tree. */
+int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_file *dstdirf,
+		  const char *dst, unsigned long flags);
 /* mount(MS_REMOUNT|MS_BIND): replaces the flags of the mount whose root
  * path names; EINVAL if path is not a mount root. */
 int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, unsigned long flags);

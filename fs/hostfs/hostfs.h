@@ -56,8 +56,21 @@ void hostfs_get_stats(struct hostfs_stats *ret);
  * process pay that (sentry_watches_release). */
 int hostfs_watch_release(void);
 
+/* Host filesystems hostfs never serves: a procfs. Its files mean what
+ * they mean to their opener (/proc/self, /proc/<pid>/mem, environ, fd/
+ * and every access check there are the caller's): opened by the sentry
+ * on the program's behalf, they would be the sentry's, with its
+ * privileges (a confused deputy). An instance refuses such a source
+ * (EACCES), and a lookup that crosses into one (a host mount under the
+ * bound tree, made before or after the start) meets an empty, sealed
+ * directory that no host object stands behind (a non-directory:
+ * EACCES). The sandbox's own proc is mounted there instead
+ * (sentry/vfs_setup.c). */
+bool hostfs_refused_fs(unsigned long f_type);
+
 /* A new instance with one reference for the caller. Errnos: those of
- * opening source (ENOENT, EACCES, ENOTDIR...), ENOMEM. */
+ * opening source (ENOENT, EACCES, ENOTDIR...), EACCES for a source on a
+ * filesystem hostfs_refused_fs names, ENOMEM. */
 int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret);
 
 #endif

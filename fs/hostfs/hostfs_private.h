@@ -44,7 +44,7 @@ struct hostfs_sb {
 
 struct hostfs_inode {
 	struct vfs_inode vi;
-	int fd; /* O_PATH (or the O_TMPFILE fd) */
+	int fd; /* O_PATH (or the O_TMPFILE fd); -1: sealed (hostfs_crossing) */
 	dev_t hdev;
 	ino_t hino;
 	struct hlist_node node;
@@ -71,6 +71,11 @@ static inline struct hostfs_inode *HOSTFS_I(struct vfs_inode *i)
 int hostfs_inode_for(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
 void hostfs_fill_attrs(struct vfs_inode *inode, const struct stat *st);
 int hostfs_open_beneath(int dirfd, const char *name, int flags);
+/* The inode for an O_PATH fd (consumed) on another host filesystem than
+ * its parent's: as hostfs_inode_for, except for a procfs (see super.c):
+ * a directory there is sealed (no host fd, hostfs_sealed_iops), anything
+ * else is EACCES. */
+int hostfs_crossing(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
 
 /* watch.c */
 void hostfs_watch_init(struct hostfs_sb *sb);
@@ -94,6 +99,7 @@ extern const struct vfs_inode_ops hostfs_dir_iops;
 extern const struct vfs_inode_ops hostfs_file_iops;
 extern const struct vfs_inode_ops hostfs_symlink_iops;
 extern const struct vfs_inode_ops hostfs_special_iops;
+extern const struct vfs_inode_ops hostfs_sealed_iops;
 extern const struct vfs_file_ops hostfs_dir_fops;
 extern const struct vfs_file_ops hostfs_file_fops;
 

@@ -37,9 +37,9 @@ static bool ro(struct vfs_inode *inode)
 	return inode->sb->flags & VFS_SB_RDONLY;
 }
 
-static int lookup_fd(struct vfs_sb *sb, int dirfd, const char *name, struct vfs_inode **ret)
+static int lookup_fd(struct vfs_inode *dir, const char *name, struct vfs_inode **ret)
 {
-	int fd = hostfs_open_beneath(dirfd, name, O_PATH);
+	int fd = hostfs_open_beneath(dir_fd(dir), name, O_PATH);
 	if (fd < 0)
 		return fd == -EXDEV ? -ENOENT : fd;
 	struct stat st;
@@ -48,12 +48,17 @@ static int lookup_fd(struct vfs_sb *sb, int dirfd, const char *name, struct vfs_
 		close(fd);
 		return e;
 	}
-	return hostfs_inode_for(sb, fd, &st, ret);
+	/* Another device: a host mount crossed (openat2 crosses them), which
+	 * may be a procfs (super.c: never served). Only there can the
+	 * filesystem change, so only there is it asked. */
+	if (st.st_dev != HOSTFS_I(dir)->hdev)
+		return hostfs_crossing(dir->sb, fd, &st, ret);
+	return hostfs_inode_for(dir->sb, fd, &st, ret);
 }
 
 static int hostfs_lookup(struct vfs_inode *dir, const char *name, struct vfs_inode **ret)
 {
-	return lookup_fd(dir->sb, dir_fd(dir), name, ret);
+	return lookup_fd(dir, name, ret);
 }
 
 /* The lookup just confirmed the name (and read the attributes: of a
@@ -146,7 +151,7 @@ static void set_owner(struct vfs_inode *inode, const struct vfs_new *n)
 static int created(struct vfs_inode *dir, const char *name, const struct vfs_new *n,
 		   struct vfs_inode **ret)
 {
-	int r = lookup_fd(dir->sb, dir_fd(dir), name, ret);
+	int r = lookup_fd(dir, name, ret);
 	if (r == 0)
 		set_owner(*ret, n);
 	return r;
@@ -531,6 +536,21 @@ const struct vfs_inode_ops hostfs_special_iops = {
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
 	HOSTFS_XATTR_OPS,
+};
+
+/* A sealed directory (super.c, hostfs_crossing): no host object, no
+ * names, no changes; it only stands where the host has one, so the
+ * sandbox's own proc can be mounted on it. Its name is checked as any
+ * other's, so a host unmount there is seen. */
+static int sealed_getattr(struct vfs_inode *inode)
+{
+	(void)inode;
+	return 0; /* the attributes its name's lookup or revalidation read */
+}
+
+const struct vfs_inode_ops hostfs_sealed_iops = {
+	.revalidate = hostfs_revalidate,
+	.getattr = sealed_getattr,
 };
 
 const struct vfs_file_ops hostfs_dir_fops = {

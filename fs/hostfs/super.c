@@ -1,6 +1,7 @@
 /* hostfs instances, the inode table and attribute mapping. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,20 +78,29 @@ static const struct vfs_inode_ops *iops_for(mode_t mode, const struct vfs_file_o
 	}
 }
 
-int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+/* The instance's inode for host (dev, ino), with a new reference and its
+ * attributes from st, if it has one. */
+static struct vfs_inode *table_find(struct hostfs_sb *sb, const struct stat *st)
 {
-	struct hostfs_sb *sb = HOSTFS_SB(vsb);
 	struct hlist_node *pos;
 	hlist_for_each(pos, &sb->table[bucket(st->st_dev, st->st_ino)])
 	{
 		struct hostfs_inode *hi = container_of(pos, struct hostfs_inode, node);
 		if (hi->hdev == st->st_dev && hi->hino == st->st_ino) {
-			close(fd);
 			hostfs_fill_attrs(&hi->vi, st);
 			hi->gen = vfs_walk_gen;
-			*ret = vfs_inode_get(&hi->vi);
-			return 0;
+			return vfs_inode_get(&hi->vi);
 		}
+	}
+	return NULL;
+}
+
+int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+{
+	struct hostfs_sb *sb = HOSTFS_SB(vsb);
+	if ((*ret = table_find(sb, st))) {
+		close(fd);
+		return 0;
 	}
 	struct hostfs_inode *hi = calloc(1, sizeof(*hi));
 	if (!hi) {
@@ -114,6 +124,44 @@ int hostfs_inode_for(struct vfs_sb *vsb, int fd, const struct stat *st, struct v
 		hostfs_watch_dir(sb, hi);
 	if (S_ISREG(st->st_mode))
 		vfs_inode_set_host(&hi->vi, st->st_dev, st->st_ino);
+	*ret = &hi->vi;
+	return 0;
+}
+
+bool hostfs_refused_fs(unsigned long f_type)
+{
+	return f_type == PROC_SUPER_MAGIC;
+}
+
+int hostfs_crossing(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (!hostfs_refused_fs((unsigned long)sf.f_type))
+		return hostfs_inode_for(vsb, fd, st, ret);
+	close(fd); /* nothing of it is ever opened or looked up again */
+	if (!S_ISDIR(st->st_mode))
+		return -EACCES;
+	/* Only a crossing reaches a procfs (hostfs_new refuses one as the
+	 * root), so an inode of it in the table is a sealed one. */
+	struct hostfs_sb *sb = HOSTFS_SB(vsb);
+	if ((*ret = table_find(sb, st)))
+		return 0;
+	struct hostfs_inode *hi = calloc(1, sizeof(*hi));
+	if (!hi)
+		return -ENOMEM;
+	vfs_inode_init(&hi->vi, vsb, &hostfs_sealed_iops, NULL, st->st_mode);
+	hostfs_fill_attrs(&hi->vi, st);
+	hi->fd = -1;
+	hi->hdev = st->st_dev;
+	hi->hino = st->st_ino;
+	hi->vi.st_dev = st->st_dev;
+	hi->gen = vfs_walk_gen;
+	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
 	*ret = &hi->vi;
 	return 0;
 }
@@ -166,6 +214,10 @@ int hostfs_new(const struct hostfs_opts *opts, struct vfs_sb **ret)
 		int e = -errno;
 		close(fd);
 		return e;
+	}
+	if (hostfs_refused_fs((unsigned long)sf.f_type)) {
+		close(fd);
+		return -EACCES;
 	}
 	struct hostfs_sb *sb = calloc(1, sizeof(*sb));
 	char *src = strdup(opts->source);

@@ -370,6 +370,52 @@ static void host_mounts_are_seen(void **state)
 	vfs_ctx_destroy(&user);
 }
 
+/* A host procfs is never served (its files mean what they mean to their
+ * opener, here the sentry): not as a source, not where a lookup crosses
+ * into one, mounted before or after the name was cached. */
+static void procfs_is_never_served(void **state)
+{
+	struct hfx *h = *state;
+	struct hostfs_opts o = { .source = "/proc" };
+	struct vfs_sb *sb;
+	assert_int_equal(hostfs_new(&o, &sb), -EACCES);
+	o.source = "/proc/self/fd";
+	assert_int_equal(hostfs_new(&o, &sb), -EACCES);
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		skip();
+	sh("mkdir -p $D/tree/early $D/tree/late && mount -t proc proc $D/tree/early", h->dir);
+	vfs_ctx_destroy(&h->ctx);
+	vfs_mount_tree_put(h->root);
+	assert_int_equal(mount_host(h, false), 0);
+	struct stat st;
+	assert_int_equal(vfs_fstatat(&h->ctx, NULL, "/late", &st, 0), 0); /* cached */
+	sh("mount -t proc proc $D/tree/late && mount --bind /proc/self/status $D/tree/f", h->dir);
+	const char *const dirs[] = {"/early", "/late"};
+	for (int i = 0; i < 2; i++) {
+		char p[64];
+		assert_int_equal(vfs_fstatat(&h->ctx, NULL, dirs[i], &st, 0), 0);
+		assert_true(S_ISDIR(st.st_mode));
+		snprintf(p, sizeof(p), "%s/self", dirs[i]);
+		assert_int_equal(vfs_fstatat(&h->ctx, NULL, p, &st, AT_SYMLINK_NOFOLLOW), -ENOENT);
+		snprintf(p, sizeof(p), "%s/1", dirs[i]);
+		assert_int_equal(vfs_fstatat(&h->ctx, NULL, p, &st, 0), -ENOENT);
+		struct vfs_file *f;
+		assert_int_equal(vfs_openat(&h->ctx, NULL, dirs[i], O_RDONLY | O_DIRECTORY, 0, &f), 0);
+		char buf[4096];
+		ssize_t n = vfs_getdents64(f, buf, sizeof(buf));
+		assert_true(vfs_file_host_object(f) < 0); /* no host object behind it */
+		vfs_file_put(f);
+		assert_true(n > 0);
+		int entries = 0;
+		for (ssize_t off = 0; off < n; off += ((struct vfs_dirent64 *)(buf + off))->d_reclen)
+			entries++;
+		assert_int_equal(entries, 2); /* "." and ".." */
+	}
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&h->ctx, NULL, "/f", O_RDONLY, 0, &f), -EACCES);
+	sh("umount $D/tree/f && umount $D/tree/early && umount $D/tree/late", h->dir);
+}
+
 /* Two instances on one tree share the host's watches: the one that goes
  * first must not take them from the other (which would only make it
  * strict: the removal's IN_IGNORED reaches it). */
@@ -452,6 +498,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(host_chmod_is_seen, setup, teardown),
 		cmocka_unit_test_setup_teardown(shared_watches_outlive_an_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(host_mounts_are_seen, setup, teardown),
+		cmocka_unit_test_setup_teardown(procfs_is_never_served, setup, teardown),
 		cmocka_unit_test_setup_teardown(detached_walks_ask_the_host, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,6 +54,51 @@ static void mount_crossing_both_ways(void **state)
 	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
 }
 
+/* A mount on "/" is the root of a context made afterwards (bubblewrap's
+ * --ro-bind / /): absolute walks start in it, ".." at it stays, later
+ * mounts go on it, and the table starts with it, its parent outside. */
+static int count_mounts(void *arg, const struct vfs_mount_info *mi)
+{
+	int *n = arg;
+	if (*n == 0 && strcmp(mi->mountpoint, "/") != 0)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+static void mount_on_root_is_the_root(void **state)
+{
+	struct fixture *fx = *state;
+	fx_file(fx, "/under", 0644, NULL);
+	for (int i = 0; i < 2; i++) {
+		/* twice: the second stacks on the first */
+		struct vfs_sb *sb;
+		assert_int_equal(tmpfs_new(NULL, &sb), 0);
+		assert_int_equal(vfs_mount(&fx->ctx, NULL, "/", sb, 0), 0);
+		vfs_sb_put(sb);
+		struct vfs_ctx c;
+		vfs_ctx_init(&c, fx->root, &fx->ctx.cred);
+		vfs_ctx_destroy(&fx->ctx);
+		fx->ctx = c;
+	}
+	struct stat st, up;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/under", &st, 0), -ENOENT);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/m", 0755), 0);
+	struct vfs_sb *sb;
+	assert_int_equal(tmpfs_new(NULL, &sb), 0);
+	assert_int_equal(vfs_mount(&fx->ctx, NULL, "/m", sb, 0), 0);
+	vfs_sb_put(sb);
+	fx_file(fx, "/m/f", 0644, NULL);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/", &st, 0), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/m/../../../..", &up, 0), 0);
+	assert_int_equal(up.st_dev, st.st_dev);
+	assert_int_equal(up.st_ino, st.st_ino);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/../m/f", &up, 0), 0);
+	int n = 0;
+	assert_int_equal(vfs_mounts_foreach(&fx->ctx, count_mounts, &n), 0);
+	assert_int_equal(n, 2); /* the top "/" and /m: what is under "/" is hidden */
+}
+
 static void path_and_name_limits(void **state)
 {
 	struct fixture *fx = *state;
@@ -166,6 +211,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(dotdot_clamps_at_chroot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mount_crossing_both_ways, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(path_and_name_limits, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(mount_on_root_is_the_root, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(dirfd_relative_and_empty_path, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_limit_is_forty, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(search_permission_on_every_component, fx_setup, fx_teardown),
