@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 
 #include "sentry/denylist.h"
@@ -133,6 +134,24 @@ static int add_process_rules(scmp_filter_ctx ctx, int nr, uint32_t action)
 				SCMP_A1(SCMP_CMP_NE, 0));
 }
 
+/* unshare is refused (the table's action) except unshare(CLONE_FILES)
+ * exactly, which runs natively: the unotify platform's exec by fd makes
+ * the tracee unshare its fd table before it puts the checked file there
+ * (platform/unotify/exec.c), so that no other thread can swap that fd
+ * before the execveat. For the program it is harmless: a private copy of
+ * its own fd table, the table any clone without CLONE_FILES gets (the
+ * sentry already meets every shape of sharing). The whole register is
+ * compared: flags beyond CLONE_FILES are refused. */
+static int add_unshare_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(unshare), 1,
+				 SCMP_A0(SCMP_CMP_EQ, CLONE_FILES));
+	if (r < 0)
+		return r;
+	return seccomp_rule_add(ctx, action, SCMP_SYS(unshare), 1,
+				SCMP_A0(SCMP_CMP_NE, CLONE_FILES));
+}
+
 int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -164,6 +183,12 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 			goto out_release;
 		if (r == 0)
 			continue;
+		if (t[i].nr == SCMP_SYS(unshare)) {
+			r = add_unshare_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
 		if (t[i].nr == SCMP_SYS(fcntl)) {
 			r = add_fcntl_rules(ctx, action);
 			if (r < 0)

@@ -3,21 +3,31 @@
  *
  * Each step re-executes the tracee's `syscall` instruction (rip - 2) with
  * new registers at the previous step's syscall-exit stop, so every step is
- * an ordinary syscall that passes the seccomp filter again: mmap and close
- * and munmap are ALLOW, the carrier openat is NOTIFY (and recognised by its
- * marker arguments), execveat is TRACE (and recognised as ours).
+ * an ordinary syscall that passes the seccomp filter again: mmap, mseal,
+ * close and munmap are ALLOW, unshare is ALLOW for CLONE_FILES alone, the
+ * carrier openat is NOTIFY (and recognised by its marker arguments),
+ * execveat is TRACE (and recognised as ours).
+ *
+ * Nothing another thread of the program does between the sentry's check
+ * and the kernel's exec may change what runs (veil issue 10): the fd is
+ * put in an fd table no one else shares (UNSHARE comes before CARRIER),
+ * and the "" path is a byte no thread can write (zeropage.c). The exec
+ * event checks the image all the same (exec_check_image).
  *
  * Invariant: while a tracee has a struct unotify_exec it is resumed with
  * PTRACE_SYSCALL only, and its signals are held; exec_done() ends both. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -29,6 +39,11 @@
  * valid values are >= 0 and AT_FDCWD) and flags with bits no open takes. */
 #define CARRIER_DIRFD ((uint64_t)-7777)
 #define CARRIER_FLAGS ((uint64_t)0x5ee1000000000000ull)
+
+#ifndef SYS_mseal
+#define SYS_mseal 462
+#endif
+#define ZERO_PAGE 4096
 
 /* ptrace(2) PTRACE_GET_SYSCALL_INFO, as linux/ptrace.h has it (that header
  * cannot be included beside sys/ptrace.h). */
@@ -129,27 +144,16 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 	/* The area goes on the tracee's stack, below the red zone, when the
 	 * stack has that much mapped: no mmap, and nothing left behind in a
 	 * parent that shares the address space (vfork, posix_spawn). Else an
-	 * anonymous mapping, made by the tracee (step MMAP). */
+	 * anonymous mapping, made by the tracee (step MMAP). Either way the
+	 * first step is UNSHARE. */
 	uint64_t below = (regs->rsp - 128 - 256 - len) & ~(uint64_t)15;
-	struct user_regs_struct r = *regs;
-	if (below < regs->rsp && place_area(x, below) == 0) {
+	if (below < regs->rsp && place_area(x, below) == 0)
 		x->area_on_stack = true;
-		x->step = EXEC_CARRIER;
-		r.orig_rax = SYS_openat;
-		r.rdi = CARRIER_DIRFD;
-		r.rsi = x->area + x->empty_off;
-		r.rdx = CARRIER_FLAGS;
-		r.r10 = 0;
-	} else {
-		x->step = EXEC_MMAP;
-		r.orig_rax = SYS_mmap;
-		r.rdi = 0;
-		r.rsi = x->area_len;
-		r.rdx = PROT_READ | PROT_WRITE;
-		r.r10 = MAP_PRIVATE | MAP_ANONYMOUS;
-		r.r8 = (unsigned long long)-1;
-		r.r9 = 0;
-	}
+	x->empty = zeropage_find(u, tid);
+	x->step = EXEC_UNSHARE;
+	struct user_regs_struct r = *regs;
+	r.orig_rax = SYS_unshare;
+	r.rdi = CLONE_FILES;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0) {
 		int e = errno;
 		close(x->fd);
@@ -216,6 +220,57 @@ static enum resume unwind(struct unotify *u, struct unotify_exec *x, enum exec_s
 	return finish_failed(u, x);
 }
 
+static enum resume to_carrier(struct unotify *u, struct unotify_exec *x)
+{
+	uint64_t a[6] = {CARRIER_DIRFD, x->empty, CARRIER_FLAGS, 0, 0, 0};
+	x->step = EXEC_CARRIER;
+	if (restart_as(x->tid, SYS_openat, a) < 0) {
+		x->exec_error = -ENOMEM;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	return RESUME_SYSCALL;
+}
+
+/* The area is in place: the "" next, then the carrier. */
+static enum resume after_area(struct unotify *u, struct unotify_exec *x)
+{
+	if (x->empty)
+		return to_carrier(u, x);
+	if (u->no_mseal) {
+		/* Linux < 6.10: no byte of the tracee's is safe from its
+		 * threads; exec_check_image kills a task whose "" was turned
+		 * into a host path (its errno may still tell whether the path
+		 * exists). */
+		x->empty = x->area + x->empty_off;
+		return to_carrier(u, x);
+	}
+	uint64_t a[6] = {0, ZERO_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
+	x->step = EXEC_ZERO_MAP;
+	if (restart_as(x->tid, SYS_mmap, a) < 0) {
+		x->exec_error = -ENOMEM;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	return RESUME_SYSCALL;
+}
+
+static enum resume after_unshare(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0) {
+		x->exec_error = rval;
+		return finish_failed(u, x);
+	}
+	if (x->area_on_stack)
+		return after_area(u, x);
+	uint64_t a[6] = {0, x->area_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 (uint64_t)-1, 0};
+	x->step = EXEC_MMAP;
+	if (restart_as(x->tid, SYS_mmap, a) < 0) {
+		x->exec_error = -ENOMEM;
+		return finish_failed(u, x);
+	}
+	return RESUME_SYSCALL;
+}
+
 static enum resume after_mmap(struct unotify *u, struct unotify_exec *x, int64_t rval)
 {
 	if (rval < 0 && rval >= -4095) {
@@ -228,11 +283,64 @@ static enum resume after_mmap(struct unotify *u, struct unotify_exec *x, int64_t
 		x->exec_error = r;
 		return unwind(u, x, EXEC_MUNMAP);
 	}
-	uint64_t a[6] = {CARRIER_DIRFD, x->area + x->empty_off, CARRIER_FLAGS, 0, 0, 0};
-	x->step = EXEC_CARRIER;
-	if (restart_as(x->tid, SYS_openat, a) < 0)
+	return after_area(u, x);
+}
+
+static enum resume after_zero_map(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0 && rval >= -4095) {
+		x->exec_error = rval;
 		return unwind(u, x, EXEC_MUNMAP);
+	}
+	x->zero_mapped = (uint64_t)rval;
+	uint64_t a[6] = {x->zero_mapped, ZERO_PAGE, 0, 0, 0, 0};
+	x->step = EXEC_ZERO_SEAL;
+	if (restart_as(x->tid, SYS_mseal, a) < 0) {
+		x->exec_error = -ENOMEM;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
 	return RESUME_SYSCALL;
+}
+
+static enum resume after_zero_seal(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0) {
+		if (rval == -ENOSYS) {
+			log_warn("mseal(2) is missing (Linux < 6.10): an exec's \"\" path stays "
+				 "where the program's threads can rewrite it");
+			u->no_mseal = true;
+		} else {
+			x->exec_error = rval;
+		}
+		uint64_t a[6] = {x->zero_mapped, ZERO_PAGE, 0, 0, 0, 0};
+		x->step = EXEC_ZERO_UNMAP;
+		if (restart_as(x->tid, SYS_munmap, a) == 0)
+			return RESUME_SYSCALL;
+		x->exec_error = -ENOMEM;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	/* Sealed: whatever is there now stays for good. Another thread may
+	 * have put its own mapping there before the seal: check. */
+	uint64_t at = x->zero_mapped;
+	x->zero_mapped = 0;
+	int r = zeropage_check(x->tid, at);
+	if (r < 0) {
+		log_warn("exec by %d: the page for its \"\" path was replaced before the seal",
+			 x->tid);
+		x->exec_error = -EFAULT;
+		return unwind(u, x, EXEC_MUNMAP);
+	}
+	zeropage_add(u, x->tid, at);
+	x->empty = at;
+	return to_carrier(u, x);
+}
+
+static enum resume after_zero_unmap(struct unotify *u, struct unotify_exec *x)
+{
+	x->zero_mapped = 0;
+	if (x->exec_error)
+		return unwind(u, x, EXEC_MUNMAP);
+	return after_area(u, x);
 }
 
 static enum resume after_carrier(struct unotify *u, struct unotify_exec *x, int64_t rval)
@@ -242,8 +350,7 @@ static enum resume after_carrier(struct unotify *u, struct unotify_exec *x, int6
 		return unwind(u, x, EXEC_MUNMAP);
 	}
 	x->tracee_fd = (int)rval;
-	uint64_t a[6] = {(uint64_t)rval, x->area + x->empty_off, x->area, x->envp,
-			 AT_EMPTY_PATH, 0};
+	uint64_t a[6] = {(uint64_t)rval, x->empty, x->area, x->envp, AT_EMPTY_PATH, 0};
 	x->step = EXEC_EXEC;
 	if (restart_as(x->tid, SYS_execveat, a) < 0) {
 		x->exec_error = -ENOMEM;
@@ -261,8 +368,16 @@ enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x)
 	if (info.op != SYSCALL_INFO_EXIT)
 		return RESUME_SYSCALL; /* an entry: let it go on to the filter */
 	switch (x->step) {
+	case EXEC_UNSHARE:
+		return after_unshare(u, x, info.exit.rval);
 	case EXEC_MMAP:
 		return after_mmap(u, x, info.exit.rval);
+	case EXEC_ZERO_MAP:
+		return after_zero_map(u, x, info.exit.rval);
+	case EXEC_ZERO_SEAL:
+		return after_zero_seal(u, x, info.exit.rval);
+	case EXEC_ZERO_UNMAP:
+		return after_zero_unmap(u, x);
 	case EXEC_CARRIER:
 		return after_carrier(u, x, info.exit.rval);
 	case EXEC_EXEC:
@@ -289,6 +404,21 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
 		ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 	return true;
+}
+
+bool exec_check_image(struct unotify *u, pid_t former, pid_t tid)
+{
+	struct unotify_exec *x = exec_find(u, former);
+	if (!x)
+		x = exec_find(u, tid);
+	if (!x)
+		return false; /* every exec of the program is an exec by fd */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/exe", tid);
+	struct stat want, got;
+	if (fstat(x->fd, &want) < 0 || stat(path, &got) < 0)
+		return false;
+	return want.st_dev == got.st_dev && want.st_ino == got.st_ino;
 }
 
 void unotify_resend_held(pid_t tid, uint64_t held)

@@ -425,10 +425,19 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		unsigned long former;
 		if (ptrace(PTRACE_GETEVENTMSG, pid, 0, &former) < 0)
 			former = (unsigned long)pid;
+		/* Before the new image runs one instruction: it must be the
+		 * file the sentry chose (defence in depth, veil issue 10). */
+		if (!exec_check_image(u, (pid_t)former, pid)) {
+			log_warn("exec by %d: the kernel loaded another file than the one "
+				 "checked; killing it", (int)former);
+			kill(pid, SIGKILL);
+		}
 		exec_done(u, (pid_t)former);
 		exec_done(u, pid);
 		unotify_forget_pidfd(u, (pid_t)former);
 		unotify_forget_pidfd(u, pid);
+		zeropage_forget(u, (pid_t)former);
+		zeropage_forget(u, pid);
 		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
 			if (sentry_task_new(u->sentry, pid, (pid_t)former, SENTRY_SHARE_FS) < 0)
@@ -490,6 +499,7 @@ static void reap(struct unotify *u)
 		exec_done(u, pid);
 		ctty_done(u, pid);
 		unotify_forget_pidfd(u, pid);
+		zeropage_forget(u, pid);
 		if (pid == u->root) {
 			u->root_exited = true;
 			u->root_status = WIFEXITED(status) ? WEXITSTATUS(status)
@@ -765,6 +775,7 @@ void unotify_fini(struct unotify *u)
 	free(u->early);
 	while (u->execs)
 		exec_done(u, u->execs->tid);
+	zeropage_fini(u);
 	while (u->cttys)
 		ctty_done(u, u->cttys->tid);
 	for (size_t i = 0; i < u->cap_pidfds; i++)

@@ -49,6 +49,8 @@ struct unotify {
 	pid_t *early;   /* new tasks whose first stop came before their parent's event */
 	size_t n_early, cap_early;
 	struct unotify_exec *execs; /* tracees in the middle of an exec by fd */
+	struct zero_page *zeros;    /* sealed "" pages, one per address space (zeropage.c) */
+	bool no_mseal;              /* mseal(2) is missing: the "" stays in the area */
 	struct unotify_ctty *cttys; /* tracees taking a controlling terminal */
 	struct pidfd_slot *pidfds; /* tid -> pidfd, for taking the tracee's fds */
 	size_t n_pidfds, cap_pidfds;

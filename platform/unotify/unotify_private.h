@@ -18,16 +18,33 @@ enum resume { RESUME_CONT, RESUME_SYSCALL };
  * syscalls the sentry makes the tracee run, one after the other, at the
  * instruction of the original execve:
  *
- *   MMAP     mmap an anonymous area for the new argv and its strings,
- *            when the stack below the red zone cannot hold them
- *   CARRIER  openat with marker arguments, answered by ADDFD+SEND: the fd
- *   EXEC     execveat(fd, "", argv, envp, AT_EMPTY_PATH)
- *   CLOSE    the exec failed: close the fd ...
- *   MUNMAP   ... and unmap the area, then the tracee sees the exec's error
+ *   UNSHARE    unshare(CLONE_FILES): from here on no other thread or
+ *              process shares the fd table the carrier's fd goes into
+ *   MMAP       mmap an anonymous area for the new argv and its strings,
+ *              when the stack below the red zone cannot hold them
+ *   ZERO_MAP   mmap a read-only anonymous page for the "" path ...
+ *   ZERO_SEAL  ... and mseal it, once per address space (zeropage.c)
+ *   ZERO_UNMAP mseal failed: unmap that page again
+ *   CARRIER    openat with marker arguments, answered by ADDFD+SEND: the fd
+ *   EXEC       execveat(fd, "", argv, envp, AT_EMPTY_PATH)
+ *   CLOSE      the exec failed: close the fd ...
+ *   MUNMAP     ... and unmap the area, then the tracee sees the exec's error
  *
  * Signals that arrive meanwhile are held back and sent again when the
- * exec is done (or failed), so no handler runs between the steps. */
-enum exec_step { EXEC_MMAP, EXEC_CARRIER, EXEC_EXEC, EXEC_CLOSE, EXEC_MUNMAP };
+ * exec is done (or failed), so no handler runs between the steps. At
+ * PTRACE_EVENT_EXEC the image must be the file the sentry chose
+ * (exec_check_image), or the task is killed before it runs. */
+enum exec_step {
+	EXEC_UNSHARE,
+	EXEC_MMAP,
+	EXEC_ZERO_MAP,
+	EXEC_ZERO_SEAL,
+	EXEC_ZERO_UNMAP,
+	EXEC_CARRIER,
+	EXEC_EXEC,
+	EXEC_CLOSE,
+	EXEC_MUNMAP
+};
 
 struct unotify_exec {
 	pid_t tid;
@@ -42,7 +59,10 @@ struct unotify_exec {
 	size_t blob_len;
 	bool *own;               /* per argv entry: a pointer into the area */
 	size_t argc;
-	size_t empty_off;        /* offset of the "" (the argv array is at 0) */
+	size_t empty_off;        /* offset of a "" in the area (the argv array is at 0) */
+	uint64_t empty;          /* the "" execveat gets: the sealed zero page, or
+				    the area's when mseal is missing */
+	uint64_t zero_mapped;    /* the zero page mapped, not yet sealed, else 0 */
 	uint64_t envp;
 	long exec_error;         /* the failed step's -errno */
 	struct user_regs_struct regs; /* the tracee's registers at the execve */
@@ -121,8 +141,25 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
  * *held (bit N-1 = signal N), sent again by unotify_resend_held. */
 void unotify_hold_signal(uint64_t *held, int sig);
 void unotify_resend_held(pid_t tid, uint64_t held);
+/* At PTRACE_EVENT_EXEC of `tid` (formerly `former`): true if the image
+ * the kernel loaded is the file the sentry chose for it. */
+bool exec_check_image(struct unotify *u, pid_t former, pid_t tid);
 /* PTRACE_EVENT_EXEC, or the tracee died: the exec is over. */
 void exec_done(struct unotify *u, pid_t tid);
+
+/* zeropage.c: the sealed page whose first byte is the "" of every exec by
+ * fd in one address space. */
+/* The page's address in tid's address space, or 0 if it has none yet. */
+uint64_t zeropage_find(struct unotify *u, pid_t tid);
+/* After a successful mseal of its page: 0 if addr is the first byte of a
+ * read-only, private, anonymous, unnamed mapping of tid's and reads 0;
+ * else -EFAULT (or -errno). */
+int zeropage_check(pid_t tid, uint64_t addr);
+/* Remembers the checked page at addr for tid's address space. */
+void zeropage_add(struct unotify *u, pid_t tid, uint64_t addr);
+/* tid exited or exec'd: the entries it witnessed go. */
+void zeropage_forget(struct unotify *u, pid_t tid);
+void zeropage_fini(struct unotify *u);
 
 /* ctty.c */
 struct unotify_ctty *ctty_find(struct unotify *u, pid_t tid);

@@ -2,6 +2,7 @@
  * get their errno, unknown numbers and foreign ABIs get ENOSYS. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +25,8 @@
 #include "sentry/syscalls.h"
 
 enum probe { P_GETPID, P_MOUNT, P_TIOCSTI, P_TIOCSTI_HIGH, P_TIOCGWINSZ, P_UNKNOWN,
-	     P_X32, P_I386, P_MKDIRAT, P_SEND, P_SENDTO_ADDR, N_PROBES };
+	     P_X32, P_I386, P_MKDIRAT, P_SEND, P_SENDTO_ADDR, P_UNSHARE_FILES,
+	     P_UNSHARE_FILES_FS, P_UNSHARE_FILES_HIGH, P_UNSHARE_NEWNS, N_PROBES };
 
 static long probe(enum probe p)
 {
@@ -44,6 +46,10 @@ static long probe(enum probe p)
 		break;
 	}
 	case P_UNKNOWN: r = syscall(1000); break;
+	case P_UNSHARE_FILES: r = syscall(SYS_unshare, CLONE_FILES); break;
+	case P_UNSHARE_FILES_FS: r = syscall(SYS_unshare, CLONE_FILES | CLONE_FS); break;
+	case P_UNSHARE_FILES_HIGH: r = syscall(SYS_unshare, 0x100000000ul | CLONE_FILES); break;
+	case P_UNSHARE_NEWNS: r = syscall(SYS_unshare, CLONE_NEWNS); break;
 	case P_X32: r = syscall(0x40000000 | SYS_getpid); break;
 	case P_I386: {
 		long nr = 20; /* getpid in the i386 table */
@@ -126,6 +132,12 @@ static void filter_results(void **state)
 	/* send() runs natively; a sendto with an address is trapped */
 	assert_int_equal(res[P_SEND], 1);
 	assert_int_equal(res[P_SENDTO_ADDR], -ENOSYS);
+	/* unshare(CLONE_FILES) exactly runs natively (the exec by fd's first
+	 * step); any other flag, in any bit, is refused */
+	assert_int_equal(res[P_UNSHARE_FILES], 0);
+	assert_int_equal(res[P_UNSHARE_FILES_FS], -EPERM);
+	assert_int_equal(res[P_UNSHARE_FILES_HIGH], -EPERM);
+	assert_int_equal(res[P_UNSHARE_NEWNS], -EPERM);
 	/* a path syscall without a handler yet: refused in the kernel (once
 	 * every trapped syscall has a handler there is none to probe) */
 	if (res[P_MKDIRAT] == 2)
