@@ -3,12 +3,20 @@
 #include "platform/platform.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/kcmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #define PAGE 4096u
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL /* linux/pidfd.h, 6.9+ */
+#endif
 
 /* process_vm_readv reports a partial copy when it meets an unmapped page;
  * a short count of a read we need whole is a fault. */
@@ -87,17 +95,49 @@ int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
 	return map_errno(process_vm_writev(tid, local, n, remote, n, 0), total);
 }
 
+/* A thread-group leader's tid from /proc/<tid>/status; -1 if unknown. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	const char *t = strstr(buf, "\nTgid:");
+	return t ? (pid_t)strtol(t + 6, NULL, 10) : -1;
+}
+
+int tracee_pidfd(pid_t tid)
+{
+	/* Any thread's own pidfd (6.9+), whose pidfd_getfd reads that
+	 * thread's fd table: a thread may have one of its own. */
+	int pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (pidfd >= 0 || errno != EINVAL)
+		return pidfd >= 0 ? pidfd : -ESRCH;
+	/* An older kernel: a leader's pidfd, and for another thread its
+	 * leader's, when the two share their fd table. */
+	pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
+	if (pidfd >= 0 || errno != EINVAL)
+		return pidfd >= 0 ? pidfd : -ESRCH;
+	pid_t tgid = tgid_of(tid);
+	if (tgid <= 0 || syscall(SYS_kcmp, tid, tgid, KCMP_FILES, 0, 0) > 0)
+		return -ESRCH;
+	pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	return pidfd >= 0 ? pidfd : -ESRCH;
+}
+
 int tracee_get_fd(pid_t tid, int fd)
 {
 	if (fd < 0)
 		return -EBADF;
-	/* pidfd_open wants a thread-group leader unless PIDFD_THREAD (6.9+);
-	 * fds are per process, so any thread's pidfd would do. */
-	int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-	if (pidfd < 0 && errno == EINVAL)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+	int pidfd = tracee_pidfd(tid);
 	if (pidfd < 0)
-		return -ESRCH;
+		return pidfd;
 	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
 	int e = errno;
 	close(pidfd);

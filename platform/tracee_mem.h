@@ -16,6 +16,9 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len);
  * first that faults ends it with -EFAULT. */
 struct platform_iov;
 int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n);
+/* A pidfd (close-on-exec) whose pidfd_getfd reads thread `tid`'s fd
+ * table, or -ESRCH. */
+int tracee_pidfd(pid_t tid);
 /* The tracee's fd `fd`, duplicated into this process (pidfd_getfd). */
 int tracee_get_fd(pid_t tid, int fd);
 

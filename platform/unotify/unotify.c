@@ -137,12 +137,9 @@ int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
 	if (p) {
 		pidfd = p->pidfd;
 	} else {
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-		if (pidfd < 0 && errno == EINVAL)
-			pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+		pidfd = tracee_pidfd(tid);
 		if (pidfd < 0)
-			return tracee_get_fd(tid, fd);
-		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
+			return pidfd;
 		pidfd_insert(u, tid, pidfd);
 	}
 	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
