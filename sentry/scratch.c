@@ -15,7 +15,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/rmtree.h"
@@ -102,7 +101,7 @@ static void keep_only(int *keep)
 	close_range(lo, ~0u, 0);
 }
 
-static void __attribute__((noreturn)) reaper(int sock, int veil, const char *const *bases,
+static void __attribute__((noreturn)) reaper(int sock, pid_t veil, const char *const *bases,
 					     size_t n, const char *prefix)
 {
 	/* Nothing that a signal could cut short: only SIGKILL ends it. */
@@ -110,8 +109,17 @@ static void __attribute__((noreturn)) reaper(int sock, int veil, const char *con
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sig != SIGKILL && sig != SIGSTOP)
 			sigaction(sig, &ign, NULL);
+	/* Out of veil's session and process group: a kill of veil's group
+	 * does not reach it. */
+	setsid();
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_NAME, "veil-reaper", 0, 0, 0);
+	int pidfd = (int)syscall(SYS_pidfd_open, veil, 0);
+	if (pidfd < 0 || getppid() != veil) {
+		/* veil is gone already (or there are no pidfds): nothing made */
+		report(sock, pidfd < 0 ? -errno : -ESRCH);
+		_exit(0);
+	}
 	if (chdir("/") < 0) {
 		/* only so as not to pin a mount: no matter */
 	}
@@ -132,10 +140,10 @@ static void __attribute__((noreturn)) reaper(int sock, int veil, const char *con
 	report(sock, dir);
 	if (dir < 0)
 		_exit(0);
-	int keep[3] = {veil, parent, dir};
-	keep_only(keep); /* the socket too: veil's recvmsg ends */
+	int keep[3] = {pidfd, parent, dir};
+	keep_only(keep); /* the socket too, and veil's stdio */
 
-	struct pollfd p = {.fd = veil, .events = POLLIN};
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
 	/* veil has exited. A normal exit removed the directory already. */
@@ -156,27 +164,16 @@ int scratch_make(const char *const *bases, size_t n, const char *prefix, char *p
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
 		return -errno;
 	pid_t veil = getpid();
-	pid_t mid = fork();
-	if (mid < 0) {
+	pid_t pid = fork();
+	if (pid < 0) {
 		int e = errno;
 		close(sp[0]);
 		close(sp[1]);
 		return -e;
 	}
-	if (mid == 0) {
-		/* Out of veil's session and process group first: from the
-		 * pidfd on, nothing aimed at veil's group may stop this. */
+	if (pid == 0) {
 		close(sp[0]);
-		setsid();
-		int pidfd = (int)syscall(SYS_pidfd_open, veil, 0);
-		if (pidfd < 0 || getppid() != veil)
-			_exit(1); /* veil is gone (or no pidfd): nothing made */
-		pid_t r = fork();
-		if (r == 0)
-			reaper(sp[1], pidfd, bases, n, prefix);
-		if (r < 0)
-			report(sp[1], -errno);
-		_exit(0);
+		reaper(sp[1], veil, bases, n, prefix);
 	}
 	close(sp[1]);
 	int err = EIO;
@@ -189,8 +186,6 @@ int scratch_make(const char *const *bases, size_t n, const char *prefix, char *p
 		got = recvmsg(sp[0], &m, MSG_CMSG_CLOEXEC);
 	while (got < 0 && errno == EINTR);
 	close(sp[0]);
-	while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
-		;
 	struct cmsghdr *c = got == (ssize_t)sizeof(err) ? CMSG_FIRSTHDR(&m) : NULL;
 	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 		return -(err ? err : EIO);

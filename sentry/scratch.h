@@ -15,13 +15,13 @@
  * namespace, which the emulate backend must do without. Only something
  * that outlives veil can remove a tree veil can no longer remove.
  *
- * The reaper is forked twice away from veil (so veil's waitpid(-1) never
- * sees it) into a session and process group of its own (a kill of veil's
- * group does not reach it), ignores every signal it can, is not dumpable
- * (no ptrace, /proc/<pid>/mem, pidfd_getfd by the same uid), and holds
- * nothing but a pidfd on veil, an O_PATH fd on the directory's parent and
- * an fd on the directory: not veil's stdio, not the sandbox's terminal,
- * no fd of the program. It makes the directory itself, after its pidfd on
+ * The reaper is veil's child, in a session and process group of its own
+ * (a kill of veil's group does not reach it; veil's waitpid(-1) never
+ * sees it exit, as it outlives veil), ignores every signal it can, is not
+ * dumpable (no ptrace, /proc/<pid>/mem, pidfd_getfd by the same uid),
+ * and holds nothing but a pidfd on veil, an O_PATH fd on the directory's
+ * parent and an fd on the directory: not veil's stdio, not the sandbox's
+ * terminal, no fd of the program. It makes the directory itself, after its pidfd on
  * veil is taken, so no instant exists where the directory is there and no
  * one is bound to remove it. When the pidfd says veil has exited, it
  * empties the directory by fd (base/rmtree.c: no path resolved again, no
