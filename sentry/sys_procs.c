@@ -32,10 +32,10 @@
  * but the caller's signalled by the sentry (the receiver's si_pid is then
  * the sentry's, which the sandbox cannot see).
  *
- * fcntl's F_SETOWN and F_SETOWN_EX name a process or group too (who
- * gets the file's SIGIO): the kernel says ESRCH for a missing one, and
- * the signal would reach a host process of the uid. sys_procs_setown()
- * holds them to the same line.
+ * fcntl's F_SETOWN and F_SETOWN_EX, and ioctl's FIOSETOWN and SIOCSPGRP,
+ * name a process or group too (who gets the file's SIGIO): the kernel
+ * says ESRCH for a missing one, and the signal would reach a host process
+ * of the uid. sys_procs_setown() holds them to the same line.
  *
  * CONTINUE is sound here: the decision is made from registers alone; no
  * tracee memory is read for it and no path is involved. A pid cannot pass
@@ -44,8 +44,10 @@
  * call is being decided. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sockios.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
@@ -263,27 +265,59 @@ static long vm_rw_missing(struct platform_call *call)
 	return -ESRCH;
 }
 
+/* F_SETOWN's rule for a number: a pid of the sandbox's, or a negative
+ * one whose absolute value is a task's pid or a group's (the kernel looks
+ * up the number, not the group); 0 clears; INT_MIN is the kernel's
+ * EINVAL. */
+static bool owner_ok(struct sentry *s, int who)
+{
+	if (who > 0)
+		return sandbox_pid(s, who);
+	return who == 0 || who == INT_MIN || sandbox_pid(s, -who) || sandbox_pgrp(s, -who);
+}
+
+/* The sentry's own copy of the program's fd (the same open file) gets
+ * the owner the program asked for: `arg` is what the kernel would copy
+ * in (an int, a struct f_owner_ex), copied once and decided on. */
+static long setown_here(struct sentry *s, struct platform_call *call, bool is_ioctl,
+			unsigned cmd, void *arg)
+{
+	struct sys_fd ref;
+	int r = sys_resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	r = is_ioctl ? ioctl(ref.host_fd, cmd, arg) : fcntl(ref.host_fd, (int)cmd, arg);
+	r = r < 0 ? -errno : 0;
+	sys_fd_put(&ref);
+	return r;
+}
+
 long sys_procs_setown(struct sentry *s, struct platform_call *call)
 {
 	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
-	/* The kernel takes any pid as a group's number here (it looks up
-	 * the number, not the group): a task's pid, or a group's. */
-	if (cmd == F_SETOWN) {
+	if (call->nr == SYS_fcntl && cmd == F_SETOWN) {
 		/* A register: decided and continued, as the calls above. */
 		int who = (int)call->args[2];
-		bool ok = who > 0 ? sandbox_pid(s, who)
-				  : who == 0 || who == INT_MIN || sandbox_pid(s, -who) ||
-					    sandbox_pgrp(s, -who);
-		if (!ok) {
+		if (!owner_ok(s, who)) {
 			log_debug("F_SETOWN to %d: not the sandbox's", who);
 			return -ESRCH;
 		}
 		return sys_continue(call);
 	}
-	if (cmd != F_SETOWN_EX)
+	/* In memory: copied once, decided, and done here, never continued. */
+	if (call->nr == SYS_ioctl && (cmd == FIOSETOWN || cmd == SIOCSPGRP)) {
+		int who;
+		int r = call->ops->read_mem(call, &who, call->args[2], sizeof(who));
+		if (r < 0)
+			return r;
+		if (!owner_ok(s, who)) {
+			log_debug("ioctl %#x to %d: not the sandbox's", cmd, who);
+			return -ESRCH;
+		}
+		return setown_here(s, call, true, cmd, &who);
+	}
+	if (call->nr != SYS_fcntl || cmd != F_SETOWN_EX)
 		return -ENOSYS;
-	/* In memory: copied once, decided, and done here on the sentry's
-	 * copy of the program's fd (the same open file), never continued. */
 	struct f_owner_ex o;
 	int r = call->ops->read_mem(call, &o, call->args[2], sizeof(o));
 	if (r < 0)
@@ -304,13 +338,7 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 		log_debug("F_SETOWN_EX to %d: not the sandbox's", (int)o.pid);
 		return -ESRCH;
 	}
-	struct sys_fd ref;
-	r = sys_resolve_fd(s, call, (int)call->args[0], &ref);
-	if (r < 0)
-		return r;
-	r = fcntl(ref.host_fd, F_SETOWN_EX, &o) < 0 ? -errno : 0;
-	sys_fd_put(&ref);
-	return r;
+	return setown_here(s, call, false, F_SETOWN_EX, &o);
 }
 
 /* One handler for all of them: it checks that it was reached for one (a

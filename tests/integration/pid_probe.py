@@ -30,13 +30,17 @@ def sigqueue(nr, *a):
     return sc(nr, *a, ctypes.addressof(info))
 
 
-def setown(p, ex):
+def setown(p, how):
     import socket
     with socket.socket() as so:
-        if not ex:
+        if how == "fcntl":
             return sc(72, so.fileno(), 8, p)          # fcntl F_SETOWN
-        owner = (ctypes.c_int * 2)(1, p)              # F_OWNER_PID
-        return sc(72, so.fileno(), 15, ctypes.addressof(owner))  # F_SETOWN_EX
+        if how == "ex":
+            owner = (ctypes.c_int * 2)(1, p)          # F_OWNER_PID
+            return sc(72, so.fileno(), 15, ctypes.addressof(owner))  # F_SETOWN_EX
+        who = ctypes.c_int(p)
+        cmd = 0x8901 if how == "FIOSETOWN" else 0x8902  # SIOCSPGRP
+        return sc(16, so.fileno(), cmd, ctypes.addressof(who))
 
 
 def probes(p):
@@ -70,9 +74,11 @@ def probes(p):
         sc(141, 0, p, 0),                  # setpriority(PRIO_PROCESS, p, 0)
         sc(203, p, 128, ctypes.addressof(mask)),  # sched_setaffinity, as it is
         sc(251, 1, p, 0),                  # ioprio_set(IOPRIO_WHO_PROCESS, p, 0)
-        setown(p, False),
-        setown(-p, False),                 # a group
-        setown(p, True),
+        setown(p, "fcntl"),
+        setown(-p, "fcntl"),               # a group
+        setown(p, "ex"),
+        setown(p, "FIOSETOWN"),
+        setown(-p, "SIOCSPGRP"),
     ]
 
 

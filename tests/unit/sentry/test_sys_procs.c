@@ -5,6 +5,7 @@
  * priority, reading a user's); which calls the filter traps:
  * test_filter.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "sentry/sentry.h"
 #include "sentry/spec.h"
 #include "sentry/syscalls.h"
+#include "sentry/sys_procs.h"
 
 static int continued;
 
@@ -125,6 +127,39 @@ static void setpgid_calls(void **state)
 	assert_int_equal(served(SYS_setpgid, 0, 1 << 30), -EPERM); /* no group of it */
 }
 
+/* fcntl's F_SETOWN (a register): continued for the sandbox's own; the
+ * memory forms (F_SETOWN_EX, FIOSETOWN) need a platform that reads
+ * memory, and are in tests/integration/emulate_pids.sh. */
+static void setown_calls(void **state)
+{
+	(void)state;
+	sys_handler_fn h = sys_lookup(SYS_fcntl)->handler;
+	struct platform_call call = {.ops = &fake_ops, .tid = 100, .nr = SYS_fcntl,
+				     .args = {3, F_SETOWN, 101}};
+	continued = 0;
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	assert_int_equal(continued, 1);
+	call.args[2] = 0; /* no owner */
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	call.args[2] = (uint64_t)-101; /* a task's number as a group's */
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	assert_int_equal(continued, 3);
+	call.args[2] = 1;
+	assert_int_equal(h(&s, &call), -ESRCH);
+	call.args[2] = (uint64_t)getpid();
+	assert_int_equal(h(&s, &call), -ESRCH);
+	call.args[2] = (uint64_t)-(int64_t)(1 << 30);
+	assert_int_equal(h(&s, &call), -ESRCH);
+	assert_int_equal(continued, 3);
+	/* sys_procs_setown reached for anything else: never continued */
+	call.args[1] = F_SETFL;
+	assert_int_equal(sys_procs_setown(&s, &call), -ENOSYS);
+	call.nr = SYS_openat;
+	call.args[1] = F_SETOWN;
+	assert_int_equal(sys_procs_setown(&s, &call), -ENOSYS);
+	assert_int_equal(continued, 3);
+}
+
 static void who_calls(void **state)
 {
 	(void)state;
@@ -157,6 +192,7 @@ int main(void)
 		cmocka_unit_test(kill_calls),
 		cmocka_unit_test(two_pid_calls),
 		cmocka_unit_test(setpgid_calls),
+		cmocka_unit_test(setown_calls),
 		cmocka_unit_test(who_calls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
