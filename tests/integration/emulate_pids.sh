@@ -49,7 +49,11 @@ group=$!
 sleep 0 &
 wait $!
 missing=$!
-sleep 0.2 # the group's leader has made its group
+i=0 # until the leader has made its group (at most 10 s)
+while [ $i -lt 100 ] && [ "$(ps -o pgid= -p "$group" | tr -d ' ')" != "$group" ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
 
 native_missing=$(python3 "$work/probe.py" "$missing")
 inside=$(run python3 /probe.py "$missing" 1 $$ "$outside" "$group" 2>&1)
