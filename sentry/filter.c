@@ -83,16 +83,17 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
 	return seccomp_rule_add(ctx, action, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0));
 }
 
-/* fcntl is trapped for the OFD-lock commands only (sentry/sys_lock.c: the
- * fd cache must let go of a directory before it is locked); every other
- * command names no path and runs natively. The kernel's cmd is an
+/* fcntl is trapped for the OFD-lock commands (sentry/sys_lock.c: the
+ * fd cache must let go of a directory before it is locked) and for
+ * F_SETOWN and F_SETOWN_EX (sentry/sys_procs.c: they name a process);
+ * every other command names no path and runs natively. The kernel's cmd is an
  * unsigned int, so only its low 32 bits are compared: F_OFD_SETLK with
  * bits above set is still F_OFD_SETLK to the kernel. The native rule is
  * an always-true comparison, for the reason add_ioctl_rules says; the
  * trapped commands are trapped even when the table says ENOSYS. */
 static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
 {
-	static const unsigned trapped[] = {F_OFD_SETLK, F_OFD_SETLKW};
+	static const unsigned trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
 	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
 		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
 					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
@@ -103,26 +104,28 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
-/* The calls that act on a process by pid (sentry/sys_procs.c) run
+/* The calls that name a process by number (sentry/sys_procs.c) run
  * natively on the caller itself and are given `action` for any other
- * target: the pid (arg0) 0, or for setpriority and ioprio_set the
- * caller's own kind (arg0) with who (arg1) 0. The comparisons are of the
- * whole register, so a pid 0 with bits above the low 32 is trapped too
- * (and continued: it is the caller to the kernel). The rules do not
- * overlap, so no precedence is relied on. Returns 1 if nr is not one of
- * these calls. */
+ * target: the pid (arg0) 0, or for setpriority, getpriority, ioprio_set,
+ * ioprio_get and setpgid the caller's own kind (arg0) with id (arg1) 0.
+ * Those where no value names the caller (tgkill: its tgid is a number
+ * the filter cannot know) are trapped whatever their arguments, by the
+ * caller's ordinary rule. The comparisons are of the whole register, so
+ * a pid 0 with bits above the low 32 is trapped too (and continued: it is
+ * the caller to the kernel). The rules do not overlap, so no precedence
+ * is relied on. Returns 1 if nr needs no rules of its own here. */
 static int add_process_rules(scmp_filter_ctx ctx, int nr, uint32_t action)
 {
-	int kind = sys_procs_kind(nr);
-	if (kind == SYS_PROCS_NONE)
+	uint64_t self = 0;
+	enum sys_procs_trap trap = sys_procs_trap(nr, &self);
+	if (trap == SYS_PROCS_NONE || trap == SYS_PROCS_ALWAYS)
 		return 1;
-	if (kind == SYS_PROCS_PID) {
+	if (trap == SYS_PROCS_PID) {
 		int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, 0));
 		if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
 			return r;
 		return seccomp_rule_add(ctx, action, nr, 1, SCMP_A0(SCMP_CMP_NE, 0));
 	}
-	uint64_t self = (uint64_t)kind;
 	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2, SCMP_A0(SCMP_CMP_EQ, self),
 				 SCMP_A1(SCMP_CMP_EQ, 0));
 	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))

@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/rmtree.h"
+#include "sentry/scratch.h"
+
 struct shadow {
 	struct vfs_path loc;
 	unsigned index;
@@ -34,27 +37,23 @@ struct shadows {
 	unsigned next_socket;
 };
 
+/* Made by its reaper (scratch.c), which removes it however veil ends. */
 static int make_scratch(struct shadows *sh)
 {
-	const char *env = getenv("VEIL_SCRATCH");
-	const char *bases[] = {env, "/dev/shm", "/tmp"};
-	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
-		if (!bases[i] || !*bases[i])
-			continue;
-		snprintf(sh->path, sizeof(sh->path), "%s/veil-shadows-XXXXXX", bases[i]);
-		if (mkdtemp(sh->path)) {
-			struct stat st;
-			sh->dirfd = open(sh->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-			if (sh->dirfd >= 0 && fstat(sh->dirfd, &st) == 0) {
-				sh->dev = st.st_dev;
-				return 0;
-			}
-			if (sh->dirfd >= 0)
-				close(sh->dirfd);
-			rmdir(sh->path);
-		}
+	const char *bases[] = {getenv("VEIL_SCRATCH"), "/dev/shm", "/tmp"};
+	int fd = scratch_make(bases, sizeof(bases) / sizeof(bases[0]), "veil-shadows-", sh->path,
+			      sizeof(sh->path));
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+		close(fd); /* the reaper removes it when veil ends */
+		return -e;
 	}
-	return -errno;
+	sh->dirfd = fd;
+	sh->dev = st.st_dev;
+	return 0;
 }
 
 int shadows_new(struct shadows **ret)
@@ -93,11 +92,9 @@ void shadows_free(struct shadows *sh)
 			free(s);
 		}
 	}
-	for (unsigned i = 0; i < sh->next_socket; i++) {
-		char name[32];
-		snprintf(name, sizeof(name), "u%u", i);
-		unlinkat(sh->dirfd, name, 0);
-	}
+	/* Everything else in it too (bound sockets, their mirror roots,
+	 * data files), by fd; the reaper then finds nothing to do. */
+	rmtree_contents(sh->dirfd);
 	close(sh->dirfd);
 	rmdir(sh->path);
 	free(sh->b);

@@ -19,9 +19,11 @@
 struct shadows;
 
 /* Makes the private scratch directory (mode 0700, under $VEIL_SCRATCH,
- * /dev/shm or /tmp). 0 or -errno. */
+ * /dev/shm or /tmp), with a reaper that removes it should veil end
+ * without shadows_free (sentry/scratch.h). 0 or -errno. */
 int shadows_new(struct shadows **ret);
-/* Removes every shadow and the scratch directory. */
+/* Removes every shadow, whatever else is in the scratch directory, and
+ * the directory. */
 void shadows_free(struct shadows *sh);
 
 /* An fd (close-on-exec, the caller's) on the shadow of `loc`, created on

@@ -19,6 +19,10 @@
  * destinations are more fds) are refused with EOPNOTSUPP on writable
  * files, EROFS on read-only ones.
  *
+ * FIOSETOWN and SIOCSPGRP are trapped here too, for another reason: they
+ * are fcntl's F_SETOWN by another name, and name a process
+ * (sentry/sys_procs.c).
+ *
  * What this list cannot be is complete: a filesystem's own ioctl that
  * changes an inode through a read-only fd and is not named here still
  * reaches the host (docs/sentry.md, "The filter"). */
@@ -38,11 +42,14 @@
 #include "sentry/shadow.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
+#include "sentry/sys_procs.h"
 
 enum ioctl_kind {
 	IOC_GET,    /* reads the flags: an int out */
 	IOC_SET,    /* changes the inode: `size` bytes in */
 	IOC_REFUSE, /* changes the inode in ways not served here */
+	IOC_OWNER,  /* names the process or group that gets SIGIO: an int in
+		     * (sentry/sys_procs.c) */
 };
 
 struct ioctl_trap {
@@ -70,6 +77,8 @@ static const struct ioctl_trap traps[] = {
 	{0x50009402, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG", false},
 	{0x40309410, IOC_REFUSE, 0, "BTRFS_IOC_DEFRAG_RANGE", false},
 	{0xc0189436, IOC_REFUSE, 0, "FIDEDUPERANGE", false},
+	{0x00008901, IOC_OWNER, 4, "FIOSETOWN", false},
+	{0x00008902, IOC_OWNER, 4, "SIOCSPGRP", false},
 };
 
 size_t sys_ioctl_trapped(const uint32_t **cmds)
@@ -128,6 +137,8 @@ SYS_HANDLER(ioctl)
 	const struct ioctl_trap *t = find_trap((uint32_t)call->args[1]);
 	if (!t)
 		return -ENOSYS; /* the filter traps the listed commands only */
+	if (t->kind == IOC_OWNER)
+		return sys_procs_setown(s, call);
 	struct vfs_ctx *c = sys_ctx(s, call);
 	struct sys_fd ref;
 	int r = sys_resolve_fd(s, call, (int)call->args[0], &ref);

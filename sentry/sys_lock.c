@@ -35,6 +35,7 @@
 #include "base/log.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
+#include "sentry/sys_procs.h"
 
 static bool is_ofd_setlk(uint64_t cmd)
 {
@@ -64,10 +65,13 @@ SYS_HANDLER(flock)
 	return continue_lock(call, (int)call->args[0]);
 }
 
-/* The filter traps fcntl for the OFD-lock commands only; any other that
- * reaches here (a platform that traps more) is refused, not continued. */
+/* The filter traps fcntl for the OFD-lock commands and for F_SETOWN and
+ * F_SETOWN_EX (sentry/sys_procs.c: whose SIGIO); any other that reaches
+ * here (a platform that traps more) is refused, not continued. */
 SYS_HANDLER(fcntl)
 {
-	(void)s;
+	uint32_t cmd = (uint32_t)call->args[1];
+	if (call->nr == SYS_fcntl && (cmd == F_SETOWN || cmd == F_SETOWN_EX))
+		return sys_procs_setown(s, call);
 	return continue_lock(call, (int)call->args[0]);
 }

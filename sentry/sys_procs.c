@@ -1,28 +1,57 @@
-/* The calls that act on another process named by its pid: its resource
- * limits (prlimit64), its priority and scheduling (setpriority,
- * sched_setaffinity, sched_setscheduler, sched_setparam, sched_setattr,
- * ioprio_set), its memory placement (migrate_pages, move_pages).
+/* The calls that name another process by number: a pid, a thread id, a
+ * process group or a session.
  *
- * The emulate backend has no pid namespace, and the kernel lets a process
- * do these to any other of its uid: a program in the sandbox could set
- * RLIMIT_NOFILE of the user's shell to 1, or move their browser to one
- * CPU. Its /proc shows it only the sandbox's processes, and Landlock keeps
- * its signals in; these calls follow the same line. The filter lets a
- * call on the caller itself (pid 0) run natively and traps the rest
- * (sentry/filter.c); here a call on a task of the sandbox, or on a pid
- * no process has (the kernel's own error then), is continued, and one on
- * any other process fails with ESRCH, as in a pid namespace that does not
- * show it. The process-group and user forms of setpriority and
- * ioprio_set reach past the sandbox too and are refused (EPERM).
+ * The emulate backend has no pid namespace, and the kernel answers these
+ * for any process of the host: acting on one of the same uid (its
+ * resource limits, priority, CPU affinity, memory, signals), or telling
+ * that it exists (kill(pid, 0) says EPERM for a live process outside
+ * Landlock's signal scope and ESRCH for none; getsid, getpgid,
+ * sched_getaffinity... just answer). The sandbox's /proc shows only its
+ * own processes; every call that takes a pid follows the same line: a
+ * host pid is indistinguishable from one no process has.
  *
- * CONTINUE is sound here: the decision is the pid, a register; no tracee
- * memory is read for it and no path is involved. The pid cannot pass to
- * another process in between: a task's pid is free for reuse only once
+ * The filter lets a call on the caller itself (pid 0, or kind and id 0)
+ * run natively and traps the rest (sentry/filter.c); here a call whose
+ * numbers all name the sandbox's own tasks or groups, or no process at all
+ * (0 or negative: the caller, or the kernel's own EINVAL), is continued,
+ * and one that names anything else fails as the kernel fails for a pid no
+ * process has: ESRCH (EPERM for setpgid's group, as for a group that does
+ * not exist). sandbox_pid() is the one decision, which a pid namespace of
+ * the sentry's would turn into a translation.
+ *
+ * Groups: a process group is the sandbox's when a task of the sandbox is
+ * in it. The first task inherits veil's group and session unless
+ * --new-session, so that group is shared with host processes (veil, a
+ * pipeline's others): what reaches them through it is the kernel's
+ * business, and Landlock's signal scope keeps signals in. Setting the
+ * priority of a group or of a user reaches past the sandbox: refused
+ * (EPERM), and so is reading a user's.
+ *
+ * kill(-1, sig), "every process I may signal", is on the host every
+ * process of the uid: it is done here, as each of the sandbox's processes
+ * but the caller's signalled by the sentry (the receiver's si_pid is then
+ * the sentry's, which the sandbox cannot see).
+ *
+ * fcntl's F_SETOWN and F_SETOWN_EX, and ioctl's FIOSETOWN and SIOCSPGRP,
+ * name a process or group too (who gets the file's SIGIO): the kernel
+ * says ESRCH for a missing one, and the signal would reach a host process
+ * of the uid. sys_procs_setown() holds them to the same line.
+ *
+ * CONTINUE is sound here: the decision is made from registers alone; no
+ * tracee memory is read for it and no path is involved. A pid cannot pass
+ * to another process in between: a task's pid is free for reuse only once
  * the sentry has reaped it, which happens in this same loop, not while a
  * call is being decided. */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/sockios.h>
+#include <limits.h>
+#include <signal.h>
+#include <sys/ioctl.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sentry/sys_procs.h"
 
@@ -30,54 +59,318 @@
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
 
-int sys_procs_kind(int nr)
+enum sys_procs_trap sys_procs_trap(int nr, uint64_t *self)
 {
 	switch (nr) {
 	case SYS_setpriority:
-		return 0; /* PRIO_PROCESS; PRIO_PGRP 1, PRIO_USER 2 */
+	case SYS_getpriority:
+	case SYS_setpgid: /* (0, 0): the caller to a group of its own */
+		*self = 0; /* PRIO_PROCESS; PRIO_PGRP 1, PRIO_USER 2 */
+		return SYS_PROCS_WHO;
 	case SYS_ioprio_set:
-		return 1; /* IOPRIO_WHO_PROCESS; _PGRP 2, _USER 3 */
+	case SYS_ioprio_get:
+		*self = 1; /* IOPRIO_WHO_PROCESS; _PGRP 2, _USER 3 */
+		return SYS_PROCS_WHO;
 	case SYS_prlimit64:
 	case SYS_sched_setaffinity:
+	case SYS_sched_getaffinity:
 	case SYS_sched_setscheduler:
+	case SYS_sched_getscheduler:
 	case SYS_sched_setparam:
+	case SYS_sched_getparam:
 	case SYS_sched_setattr:
+	case SYS_sched_getattr:
+	case SYS_sched_rr_get_interval:
 	case SYS_migrate_pages:
 	case SYS_move_pages:
+	case SYS_getsid:
+	case SYS_getpgid:
+	case SYS_get_robust_list:
+	case SYS_process_vm_readv:
+	case SYS_process_vm_writev:
+	case SYS_pidfd_open:
+	case SYS_kill: /* 0: the caller's own group */
+	case SYS_tkill:
+	case SYS_rt_sigqueueinfo:
 		return SYS_PROCS_PID;
+	case SYS_tgkill: /* raise() and pthread_kill(): tgkill(getpid(), tid) */
+	case SYS_rt_tgsigqueueinfo:
+	case SYS_kcmp:
+		return SYS_PROCS_ALWAYS;
 	default:
 		return SYS_PROCS_NONE;
 	}
 }
 
-static long on_pid(struct sentry *s, struct platform_call *call, uint64_t arg)
+/* The decision: whether pid (> 0) names a process or thread of the
+ * sandbox. */
+static bool sandbox_pid(struct sentry *s, pid_t pid)
 {
-	pid_t pid = (pid_t)arg; /* the kernel's pid_t: the low 32 bits */
-	if (pid <= 0 || sentry_task_find(s, pid))
-		return sys_continue(call);
-	log_debug("syscall %d on pid %d: not a task of the sandbox", call->nr, (int)pid);
+	return sentry_task_find(s, pid) != NULL;
+}
+
+/* Whether process group g (> 0) is the sandbox's: a task of it is in it.
+ * Its leader first (a group is named after it); then every task, for a
+ * group whose leader is gone or is not the sandbox's (the one the first
+ * task inherited). */
+static bool sandbox_pgrp(struct sentry *s, pid_t g)
+{
+	if (sandbox_pid(s, g) && getpgid(g) == g)
+		return true;
+	for (size_t b = 0; b < s->n_buckets; b++)
+		for (struct sentry_task *t = s->buckets[b]; t; t = t->next)
+			if (getpgid(t->tid) == g)
+				return true;
+	return false;
+}
+
+/* 0 when a pid argument may go on: the sandbox's, or no process at all
+ * (the caller, or the kernel's own error); else -ESRCH. The kernel's
+ * pid_t is the low 32 bits of the register. */
+static int check_pid(struct sentry *s, int nr, uint64_t arg)
+{
+	pid_t pid = (pid_t)arg;
+	if (pid <= 0 || sandbox_pid(s, pid))
+		return 0;
+	log_debug("syscall %d on pid %d: not a task of the sandbox", nr, (int)pid);
 	return -ESRCH;
 }
 
+static pid_t caller_tgid(struct sentry *s, struct platform_call *call)
+{
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	return t ? sentry_task_tgid(t) : call->tid;
+}
+
+/* kill(-1, sig): each process of the sandbox but the caller's, as the
+ * kernel answers: 0 when one was there (even if it may not be signalled),
+ * ESRCH when none, else the last error other than EPERM. */
+static long kill_all(struct sentry *s, struct platform_call *call)
+{
+	int sig = (int)call->args[1];
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	pid_t self = caller_tgid(s, call);
+	pid_t *done = NULL;
+	size_t n = 0, cap = 0;
+	long ret = 0;
+	for (size_t b = 0; b < s->n_buckets; b++) {
+		for (struct sentry_task *t = s->buckets[b]; t; t = t->next) {
+			pid_t g = sentry_task_tgid(t);
+			bool seen = g == self;
+			for (size_t i = 0; i < n && !seen; i++)
+				seen = done[i] == g;
+			if (seen)
+				continue;
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				pid_t *d = realloc(done, cap * sizeof(*d));
+				if (!d) {
+					free(done);
+					return -ENOMEM;
+				}
+				done = d;
+			}
+			done[n++] = g;
+			if (kill(g, sig) < 0 && errno != EPERM && errno != ESRCH)
+				ret = -errno;
+		}
+	}
+	free(done);
+	return n ? ret : -ESRCH;
+}
+
+static long on_kill(struct sentry *s, struct platform_call *call)
+{
+	pid_t pid = (pid_t)call->args[0];
+	if (pid == -1)
+		return kill_all(s, call);
+	if (pid < -1 && pid != INT_MIN && !sandbox_pgrp(s, -pid)) {
+		log_debug("kill of group %d: not the sandbox's", (int)-pid);
+		return -ESRCH;
+	}
+	int r = check_pid(s, call->nr, call->args[0]);
+	return r < 0 ? r : sys_continue(call);
+}
+
+/* setpgid(pid, pgid): pid the caller (0) or the sandbox's; pgid 0 or the
+ * target itself (a new group), or a group of the sandbox's: the kernel's
+ * EPERM for a group that is not there otherwise. */
+static long on_setpgid(struct sentry *s, struct platform_call *call)
+{
+	int r = check_pid(s, call->nr, call->args[0]);
+	if (r < 0)
+		return r;
+	pid_t pid = (pid_t)call->args[0], pgid = (pid_t)call->args[1];
+	if (pid == 0)
+		pid = caller_tgid(s, call);
+	if (pgid > 0 && pgid != pid && !sandbox_pgrp(s, pgid)) {
+		log_debug("setpgid to group %d: not the sandbox's", (int)pgid);
+		return -EPERM;
+	}
+	return sys_continue(call);
+}
+
+/* setpriority, getpriority, ioprio_set, ioprio_get: `process` is the
+ * kind (arg0) that names one process by arg1; the next two a process
+ * group and a user. */
 static long on_who(struct sentry *s, struct platform_call *call, int process)
 {
 	int which = (int)call->args[0];
-	if (which == process)
-		return on_pid(s, call, call->args[1]);
-	if (which == process + 1 || which == process + 2) {
+	pid_t who = (pid_t)call->args[1];
+	bool set = call->nr == SYS_setpriority || call->nr == SYS_ioprio_set;
+	if (which == process) {
+		int r = check_pid(s, call->nr, call->args[1]);
+		return r < 0 ? r : sys_continue(call);
+	}
+	if ((which == process + 1 && set) || which == process + 2) {
 		log_debug("syscall %d for a process group or a user: not confined to the sandbox",
 			  call->nr);
 		return -EPERM;
 	}
-	return sys_continue(call); /* EINVAL from the kernel */
+	if (which == process + 1 && who > 0 && !sandbox_pgrp(s, who))
+		return -ESRCH;
+	return sys_continue(call); /* the caller's group, or EINVAL from the kernel */
+}
+
+/* process_vm_readv/writev on a process that is not the sandbox's: the
+ * kernel's answer for a missing pid, which it gives only after it has
+ * checked its flags and the local iovec, and not at all when that iovec
+ * moves nothing (0). Computed here from one copy of the iovecs; never
+ * continued, so no later change to them matters. */
+static long vm_rw_missing(struct platform_call *call)
+{
+	if (call->args[5] != 0)
+		return -EINVAL;
+	const unsigned long max = 1024; /* UIO_MAXIOV */
+	unsigned long n[2] = {call->args[2], call->args[4]};
+	uint64_t addr[2] = {call->args[1], call->args[3]};
+	for (int side = 0; side < 2; side++) {
+		if (n[side] > max)
+			return -EINVAL;
+		uint64_t total = 0;
+		for (unsigned long i = 0; i < n[side]; i++) {
+			uint64_t iov[2];
+			int r = call->ops->read_mem(call, iov, addr[side] + i * sizeof(iov),
+						    sizeof(iov));
+			if (r < 0)
+				return r;
+			if ((int64_t)iov[1] < 0)
+				return -EINVAL;
+			total += iov[1];
+		}
+		if (side == 0 && total == 0)
+			return 0;
+	}
+	return -ESRCH;
+}
+
+/* F_SETOWN's rule for a number: a pid of the sandbox's, or a negative
+ * one whose absolute value is a task's pid or a group's (the kernel looks
+ * up the number, not the group); 0 clears; INT_MIN is the kernel's
+ * EINVAL. */
+static bool owner_ok(struct sentry *s, int who)
+{
+	if (who > 0)
+		return sandbox_pid(s, who);
+	return who == 0 || who == INT_MIN || sandbox_pid(s, -who) || sandbox_pgrp(s, -who);
+}
+
+/* The sentry's own copy of the program's fd (the same open file) gets
+ * the owner the program asked for: `arg` is what the kernel would copy
+ * in (an int, a struct f_owner_ex), copied once and decided on. */
+static long setown_here(struct sentry *s, struct platform_call *call, bool is_ioctl,
+			unsigned cmd, void *arg)
+{
+	struct sys_fd ref;
+	int r = sys_resolve_fd(s, call, (int)call->args[0], &ref);
+	if (r < 0)
+		return r;
+	r = is_ioctl ? ioctl(ref.host_fd, cmd, arg) : fcntl(ref.host_fd, (int)cmd, arg);
+	r = r < 0 ? -errno : 0;
+	sys_fd_put(&ref);
+	return r;
+}
+
+long sys_procs_setown(struct sentry *s, struct platform_call *call)
+{
+	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
+	if (call->nr == SYS_fcntl && cmd == F_SETOWN) {
+		/* A register: decided and continued, as the calls above. */
+		int who = (int)call->args[2];
+		if (!owner_ok(s, who)) {
+			log_debug("F_SETOWN to %d: not the sandbox's", who);
+			return -ESRCH;
+		}
+		return sys_continue(call);
+	}
+	/* In memory: copied once, decided, and done here, never continued. */
+	if (call->nr == SYS_ioctl && (cmd == FIOSETOWN || cmd == SIOCSPGRP)) {
+		int who;
+		int r = call->ops->read_mem(call, &who, call->args[2], sizeof(who));
+		if (r < 0)
+			return r;
+		if (!owner_ok(s, who)) {
+			log_debug("ioctl %#x to %d: not the sandbox's", cmd, who);
+			return -ESRCH;
+		}
+		return setown_here(s, call, true, cmd, &who);
+	}
+	if (call->nr != SYS_fcntl || cmd != F_SETOWN_EX)
+		return -ENOSYS;
+	struct f_owner_ex o;
+	int r = call->ops->read_mem(call, &o, call->args[2], sizeof(o));
+	if (r < 0)
+		return r;
+	bool ok;
+	switch (o.type) {
+	case F_OWNER_TID:
+	case F_OWNER_PID:
+		ok = o.pid <= 0 || sandbox_pid(s, o.pid);
+		break;
+	case F_OWNER_PGRP:
+		ok = o.pid <= 0 || sandbox_pid(s, o.pid) || sandbox_pgrp(s, o.pid);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (!ok) {
+		log_debug("F_SETOWN_EX to %d: not the sandbox's", (int)o.pid);
+		return -ESRCH;
+	}
+	return setown_here(s, call, false, F_SETOWN_EX, &o);
 }
 
 /* One handler for all of them: it checks that it was reached for one (a
  * platform that traps more gets ENOSYS, never a continued call). */
 SYS_HANDLER(other_process)
 {
-	int kind = sys_procs_kind(call->nr);
-	if (kind == SYS_PROCS_NONE)
+	uint64_t self;
+	int r;
+	switch (sys_procs_trap(call->nr, &self)) {
+	case SYS_PROCS_NONE:
 		return -ENOSYS;
-	return kind == SYS_PROCS_PID ? on_pid(s, call, call->args[0]) : on_who(s, call, kind);
+	case SYS_PROCS_WHO:
+		if (call->nr == SYS_setpgid)
+			return on_setpgid(s, call);
+		return on_who(s, call, (int)self);
+	case SYS_PROCS_PID:
+		if (call->nr == SYS_kill)
+			return on_kill(s, call);
+		r = check_pid(s, call->nr, call->args[0]);
+		if (r < 0 && (call->nr == SYS_process_vm_readv ||
+			      call->nr == SYS_process_vm_writev))
+			return vm_rw_missing(call);
+		break;
+	case SYS_PROCS_ALWAYS:
+		/* tgkill and rt_tgsigqueueinfo: the thread decides (the
+		 * kernel says ESRCH if it is not in the group); kcmp: both. */
+		r = check_pid(s, call->nr, call->args[1]);
+		if (r == 0 && call->nr == SYS_kcmp)
+			r = check_pid(s, call->nr, call->args[0]);
+		break;
+	default:
+		return -ENOSYS;
+	}
+	return r < 0 ? r : sys_continue(call);
 }

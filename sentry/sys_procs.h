@@ -1,15 +1,30 @@
-/* The calls that act on a process by pid (sys_procs.c says why they are
- * trapped), for the filter and the handlers alike. */
+/* The calls that name a process, a thread, a process group or a session
+ * by number (sys_procs.c says why they are trapped), for the filter and
+ * the handler alike. */
 #ifndef VEIL_SENTRY_SYS_PROCS_H
 #define VEIL_SENTRY_SYS_PROCS_H
 
-#define SYS_PROCS_NONE (-2) /* not one of them */
-#define SYS_PROCS_PID (-1)  /* the pid is arg0; 0 is the caller */
+#include <stdint.h>
 
-/* For syscall nr: SYS_PROCS_NONE, SYS_PROCS_PID, or (setpriority,
- * ioprio_set) the value of arg0, the kind of target, that names one
- * process, arg1 being its pid; the next two kinds are a process group and
- * a user. */
-int sys_procs_kind(int nr);
+/* How the filter traps one of them. */
+enum sys_procs_trap {
+	SYS_PROCS_NONE,   /* not one of them */
+	SYS_PROCS_PID,    /* arg0 is a pid, 0 the caller (or its group): native */
+	SYS_PROCS_WHO,    /* arg0 says what arg1 names: native when arg0 is
+			   * *self and arg1 is 0 (the caller) */
+	SYS_PROCS_ALWAYS, /* no argument value names the caller: always trapped */
+};
+
+/* For syscall nr; *self is set for SYS_PROCS_WHO. */
+enum sys_procs_trap sys_procs_trap(int nr, uint64_t *self);
+
+struct sentry;
+struct platform_call;
+/* fcntl's F_SETOWN and F_SETOWN_EX, ioctl's FIOSETOWN and SIOCSPGRP
+ * (who gets the file's SIGIO and SIGURG), which the filter traps
+ * (sentry/filter.c) and the fcntl and ioctl handlers pass on: the
+ * sandbox's own processes and groups only. A reply value, or
+ * SYS_REPLIED; -ENOSYS for any other call. */
+long sys_procs_setown(struct sentry *s, struct platform_call *call);
 
 #endif

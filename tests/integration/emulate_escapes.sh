@@ -136,7 +136,7 @@ else
 	echo "ok $n - fchmod of an inherited host fd # SKIP needs root"
 fi
 # The sentry is the program's parent and has its uid, but is not its prey.
-check "reading the sentry's memory" "EPERM" \
+check "reading the sentry's memory" "ESRCH" \
 	"$(run python3 -c 'import ctypes, os, errno
 libc = ctypes.CDLL(None, use_errno=True)
 buf = ctypes.create_string_buffer(16)

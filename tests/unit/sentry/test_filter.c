@@ -246,7 +246,9 @@ static void inode_ioctls_trapped(void **state)
  * and are trapped for any other target (sentry/sys_procs.c). */
 enum proc_probe { R_PRLIMIT_SELF, R_PRLIMIT_PARENT, R_PRLIMIT_HIGH0, R_AFFINITY_SELF,
 		  R_AFFINITY_PARENT, R_PRIO_SELF, R_PRIO_PARENT, R_PRIO_PGRP, R_IOPRIO_SELF,
-		  R_IOPRIO_USER, N_PROC_PROBES };
+		  R_IOPRIO_USER, R_KILL_GROUP, R_KILL_PARENT, R_TGKILL_SELF, R_GETSID_SELF,
+		  R_GETSID_PARENT, R_GETPGID_SELF, R_GETPRIO_SELF, R_GETPRIO_PGRP,
+		  N_PROC_PROBES };
 
 static long proc_probe(int p)
 {
@@ -271,6 +273,14 @@ static long proc_probe(int p)
 			r = syscall(SYS_ioprio_set, 1, 0, r);
 		break;
 	case R_IOPRIO_USER: r = syscall(SYS_ioprio_set, 3, 0, 0); break;
+	case R_KILL_GROUP: r = syscall(SYS_kill, 0, 0); break;
+	case R_KILL_PARENT: r = syscall(SYS_kill, parent, 0); break;
+	case R_TGKILL_SELF: r = syscall(SYS_tgkill, getpid(), gettid(), 0); break;
+	case R_GETSID_SELF: r = syscall(SYS_getsid, 0); break;
+	case R_GETSID_PARENT: r = syscall(SYS_getsid, parent); break;
+	case R_GETPGID_SELF: r = syscall(SYS_getpgid, 0); break;
+	case R_GETPRIO_SELF: r = syscall(SYS_getpriority, PRIO_PROCESS, 0); break;
+	case R_GETPRIO_PGRP: r = syscall(SYS_getpriority, PRIO_PGRP, 0); break;
 	case N_PROC_PROBES: break;
 	}
 	return r < 0 ? -errno : 0;
@@ -291,6 +301,15 @@ static void process_calls_trapped_unless_self(void **state)
 	assert_int_equal(res[R_PRIO_PGRP], -ENOSYS);
 	assert_int_equal(res[R_IOPRIO_SELF], 0);
 	assert_int_equal(res[R_IOPRIO_USER], -ENOSYS);
+	assert_int_equal(res[R_KILL_GROUP], 0);
+	assert_int_equal(res[R_KILL_PARENT], -ENOSYS);
+	/* the caller's own tgid is a number the filter cannot know */
+	assert_int_equal(res[R_TGKILL_SELF], -ENOSYS);
+	assert_int_equal(res[R_GETSID_SELF], 0);
+	assert_int_equal(res[R_GETSID_PARENT], -ENOSYS);
+	assert_int_equal(res[R_GETPGID_SELF], 0);
+	assert_int_equal(res[R_GETPRIO_SELF], 0);
+	assert_int_equal(res[R_GETPRIO_PGRP], -ENOSYS);
 }
 
 int main(void)

@@ -1,8 +1,11 @@
-/* sentry/sys_procs.c: a call on another process by pid is continued for
- * the sandbox's own tasks (and for pids no process has), refused with
- * ESRCH for any other, EPERM for a process group or a user (which calls
- * the filter traps: test_filter.c). */
+/* sentry/sys_procs.c: a call that names another process by number is
+ * continued for the sandbox's own tasks and groups (and for numbers that
+ * name no process: the caller, the kernel's EINVAL), refused with ESRCH
+ * for any other (EPERM to join a group; setting a group's or a user's
+ * priority, reading a user's); which calls the filter traps:
+ * test_filter.c. */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include "sentry/sentry.h"
 #include "sentry/spec.h"
 #include "sentry/syscalls.h"
+#include "sentry/sys_procs.h"
 
 static int continued;
 
@@ -61,7 +65,10 @@ static void pid_calls(void **state)
 	(void)state;
 	static const int nrs[] = {SYS_prlimit64, SYS_sched_setaffinity, SYS_sched_setscheduler,
 				  SYS_sched_setparam, SYS_sched_setattr, SYS_migrate_pages,
-				  SYS_move_pages};
+				  SYS_move_pages, SYS_sched_getaffinity, SYS_sched_getscheduler,
+				  SYS_sched_getparam, SYS_sched_getattr, SYS_sched_rr_get_interval,
+				  SYS_getsid, SYS_getpgid, SYS_get_robust_list, SYS_pidfd_open,
+				  SYS_tkill, SYS_rt_sigqueueinfo};
 	for (size_t i = 0; i < sizeof(nrs) / sizeof(nrs[0]); i++) {
 		assert_int_equal(sys_lookup(nrs[i])->cls, SYS_NOTIFY);
 		assert_int_equal(served(nrs[i], 101, 0), 0);  /* a thread of the sandbox */
@@ -79,6 +86,80 @@ static void pid_calls(void **state)
 	assert_int_equal(continued, 0);
 }
 
+/* kill: a pid as the others; 0 the caller's group; a group (negative)
+ * the sandbox's only. Every task's group is asked of the host: a group
+ * number above any pid is no one's. */
+static void kill_calls(void **state)
+{
+	(void)state;
+	assert_int_equal(sys_lookup(SYS_kill)->cls, SYS_NOTIFY);
+	assert_int_equal(served(SYS_kill, 101, 0), 0);
+	assert_int_equal(served(SYS_kill, 0, 0), 0);
+	assert_int_equal(served(SYS_kill, 0x100000000ull, 0), 0);
+	assert_int_equal(served(SYS_kill, 1, 0), -ESRCH);
+	assert_int_equal(served(SYS_kill, (uint64_t)getpid(), 0), -ESRCH);
+	assert_int_equal(served(SYS_kill, (uint64_t)-(int64_t)(1 << 30), 0), -ESRCH);
+	assert_int_equal(served(SYS_kill, (uint64_t)(uint32_t)INT32_MIN, 0), 0); /* the kernel's */
+}
+
+/* tgkill and rt_tgsigqueueinfo: the thread decides; kcmp: both pids. */
+static void two_pid_calls(void **state)
+{
+	(void)state;
+	assert_int_equal(served(SYS_tgkill, 100, 101), 0);
+	assert_int_equal(served(SYS_tgkill, 1, 101), 0); /* the kernel's ESRCH */
+	assert_int_equal(served(SYS_tgkill, 100, 1), -ESRCH);
+	assert_int_equal(served(SYS_rt_tgsigqueueinfo, 100, 1), -ESRCH);
+	assert_int_equal(served(SYS_kcmp, 100, 101), 0);
+	assert_int_equal(served(SYS_kcmp, 1, 101), -ESRCH);
+	assert_int_equal(served(SYS_kcmp, 101, 1), -ESRCH);
+	/* nothing to move: the kernel answers 0 before it looks for the pid */
+	assert_int_equal(served(SYS_process_vm_readv, 101, 0), 0);
+	assert_int_equal(served(SYS_process_vm_readv, 1, 0), 0);
+}
+
+static void setpgid_calls(void **state)
+{
+	(void)state;
+	assert_int_equal(served(SYS_setpgid, 101, 0), 0);
+	assert_int_equal(served(SYS_setpgid, 101, 101), 0);
+	assert_int_equal(served(SYS_setpgid, 1, 0), -ESRCH);
+	assert_int_equal(served(SYS_setpgid, 0, 1 << 30), -EPERM); /* no group of it */
+}
+
+/* fcntl's F_SETOWN (a register): continued for the sandbox's own; the
+ * memory forms (F_SETOWN_EX, FIOSETOWN) need a platform that reads
+ * memory, and are in tests/integration/emulate_pids.sh. */
+static void setown_calls(void **state)
+{
+	(void)state;
+	sys_handler_fn h = sys_lookup(SYS_fcntl)->handler;
+	struct platform_call call = {.ops = &fake_ops, .tid = 100, .nr = SYS_fcntl,
+				     .args = {3, F_SETOWN, 101}};
+	continued = 0;
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	assert_int_equal(continued, 1);
+	call.args[2] = 0; /* no owner */
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	call.args[2] = (uint64_t)-101; /* a task's number as a group's */
+	assert_int_equal(h(&s, &call), SYS_REPLIED);
+	assert_int_equal(continued, 3);
+	call.args[2] = 1;
+	assert_int_equal(h(&s, &call), -ESRCH);
+	call.args[2] = (uint64_t)getpid();
+	assert_int_equal(h(&s, &call), -ESRCH);
+	call.args[2] = (uint64_t)-(int64_t)(1 << 30);
+	assert_int_equal(h(&s, &call), -ESRCH);
+	assert_int_equal(continued, 3);
+	/* sys_procs_setown reached for anything else: never continued */
+	call.args[1] = F_SETFL;
+	assert_int_equal(sys_procs_setown(&s, &call), -ENOSYS);
+	call.nr = SYS_openat;
+	call.args[1] = F_SETOWN;
+	assert_int_equal(sys_procs_setown(&s, &call), -ENOSYS);
+	assert_int_equal(continued, 3);
+}
+
 static void who_calls(void **state)
 {
 	(void)state;
@@ -92,12 +173,26 @@ static void who_calls(void **state)
 	assert_int_equal(served(SYS_ioprio_set, 1, 1), -ESRCH);
 	assert_int_equal(served(SYS_ioprio_set, 2, 0), -EPERM);
 	assert_int_equal(served(SYS_ioprio_set, 3, 0), -EPERM);
+	/* the reading ones: a process, the caller's group, a group of the
+	 * sandbox's; a user's is refused as for setting */
+	assert_int_equal(served(SYS_getpriority, PRIO_PROCESS, 100), 0);
+	assert_int_equal(served(SYS_getpriority, PRIO_PROCESS, 1), -ESRCH);
+	assert_int_equal(served(SYS_getpriority, PRIO_PGRP, 0), 0);
+	assert_int_equal(served(SYS_getpriority, PRIO_PGRP, 1 << 30), -ESRCH);
+	assert_int_equal(served(SYS_getpriority, PRIO_USER, 0), -EPERM);
+	assert_int_equal(served(SYS_ioprio_get, 1, 1), -ESRCH);
+	assert_int_equal(served(SYS_ioprio_get, 2, 0), 0);
+	assert_int_equal(served(SYS_ioprio_get, 3, 0), -EPERM);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pid_calls),
+		cmocka_unit_test(kill_calls),
+		cmocka_unit_test(two_pid_calls),
+		cmocka_unit_test(setpgid_calls),
+		cmocka_unit_test(setown_calls),
 		cmocka_unit_test(who_calls),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
