@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/dir_clear.h"
+
 struct shadow {
 	struct vfs_path loc;
 	unsigned index;
@@ -32,6 +34,7 @@ struct shadows {
 	size_t nb, n;
 	unsigned next_index;
 	unsigned next_socket;
+	unsigned next_data; /* data directories "t<N>" made */
 };
 
 static int make_scratch(struct shadows *sh)
@@ -97,6 +100,17 @@ void shadows_free(struct shadows *sh)
 		char name[32];
 		snprintf(name, sizeof(name), "u%u", i);
 		unlinkat(sh->dirfd, name, 0);
+	}
+	/* Before the tmpfs instances go (sentry_fini): their files first. */
+	for (unsigned i = 0; i < sh->next_data; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "t%u", i);
+		int fd = openat(sh->dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0) {
+			dir_clear(fd);
+			close(fd);
+		}
+		unlinkat(sh->dirfd, name, AT_REMOVEDIR);
 	}
 	close(sh->dirfd);
 	rmdir(sh->path);
@@ -206,6 +220,17 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
 			sh->n--;
 		}
 	}
+}
+
+int shadow_data_dir(struct shadows *sh)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "t%u", sh->next_data);
+	if (mkdirat(sh->dirfd, name, 0700) < 0)
+		return -errno;
+	sh->next_data++;
+	int fd = openat(sh->dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size)
