@@ -85,11 +85,11 @@ static int create(struct tmpfs_inode *ti, int flags)
 	char name[24];
 	name_of(ti, name);
 	/* O_EXCL: a file already there would be none of this inode's. */
-	int fd = openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			0600);
+	int fd =
+	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return -errno;
-	struct timespec ts[2] = { ti->vi.atime, ti->vi.mtime };
+	struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};
 	struct stat st;
 	if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0) {
 		int e = -errno;
@@ -116,7 +116,8 @@ int tmpfs_data_stat(struct tmpfs_inode *ti, struct stat *st)
 {
 	char name[24];
 	name_of(ti, name);
-	return fstatat(TMPFS_SB(ti->vi.sb)->data_dir, name, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	int dir = TMPFS_SB(ti->vi.sb)->data_dir;
+	return fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
 int tmpfs_data_truncate(struct tmpfs_inode *ti, off_t size)
@@ -133,8 +134,8 @@ int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2])
 {
 	char name[24];
 	name_of(ti, name);
-	return utimensat(TMPFS_SB(ti->vi.sb)->data_dir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno
-											    : 0;
+	int dir = TMPFS_SB(ti->vi.sb)->data_dir;
+	return utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
 }
 
 void tmpfs_data_remove(struct tmpfs_inode *ti)
