@@ -2,8 +2,8 @@
 #ifndef VEIL_BASE_RMTREE_H
 #define VEIL_BASE_RMTREE_H
 
-/* Empties the directory open at `dirfd` (O_RDONLY|O_DIRECTORY; it stays
- * open, the caller's): every entry below it is removed, by fd all the way
+/* Empties the directory open at `dirfd` (any open mode, O_PATH too; it
+ * stays open, the caller's): every entry below it is removed, by fd all the way
  * down. Each subdirectory is opened relative to its parent's fd with
  * O_NOFOLLOW, so no path is resolved again from the top, and a symlink
  * planted anywhere is removed, never followed. Another filesystem mounted

@@ -8,6 +8,9 @@
 #include "sentry/sentry.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/resource.h>
 #include <linux/capability.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -80,8 +83,10 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask)
 {
 	struct sentry_fs *f = malloc(sizeof(*f));
 	struct fdmap *files = fdmap_new();
-	struct shadows *shadows = NULL;
-	int r = f && files ? shadows_new(&shadows) : -ENOMEM;
+	/* The scratch directory may be there already: the VFS's tmpfs
+	 * instances keep their data in it (sentry_tmpfs_data_dir). */
+	struct shadows *shadows = s->shadows;
+	int r = !f || !files ? -ENOMEM : shadows ? 0 : shadows_new(&shadows);
 	if (r < 0) {
 		free(f);
 		fdmap_free(files);
@@ -115,6 +120,24 @@ int sentry_add_data_dir(struct sentry *s, int fd)
 	v[s->n_data_dirs++] = fd;
 	s->data_dirs = v;
 	return 0;
+}
+
+int sentry_tmpfs_data_dir(struct sentry *s)
+{
+	if (!s->shadows) {
+		int r = shadows_new(&s->shadows);
+		if (r < 0)
+			return r;
+	}
+	int fd = shadow_data_dir(s->shadows);
+	if (fd < 0)
+		return fd;
+	int r = sentry_add_data_dir(s, fd);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret)
@@ -165,7 +188,6 @@ void sentry_fini(struct sentry *s)
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);
 	sentry_sockets_free(s);
-	sentry_inotify_free(s);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
 	if (s->root)
@@ -367,6 +389,25 @@ void sentry_files_sweep(struct sentry *s)
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);
 	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
+}
+
+bool sentry_fds_low(void)
+{
+	/* The limit is the one the sentry set itself at start (emulate.c). */
+	static rlim_t limit;
+	if (!limit) {
+		struct rlimit rl;
+		limit = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : RLIM_INFINITY;
+	}
+	if (limit == RLIM_INFINITY || limit > INT_MAX)
+		return false;
+	/* The kernel hands out the lowest free number: every fd below it is
+	 * taken. */
+	int fd = open("/", O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EMFILE || errno == ENFILE;
+	close(fd);
+	return (rlim_t)fd + SENTRY_FD_RESERVE >= limit;
 }
 
 void sentry_stats_print(const struct sentry *s)

@@ -79,12 +79,11 @@ struct sentry {
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
 	size_t files_swept;           /* fdmap size after the last sweep */
 	/* Real directories holding file data the program reaches natively
-	 * (a --size tmpfs's backing mount): borrowed fds, for Landlock. */
+	 * (every tmpfs's data files: a --size tmpfs's backing mount, or a
+	 * directory in the scratch directory): borrowed fds, for Landlock. */
 	int *data_dirs;
 	size_t n_data_dirs;
 	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
-	struct vfs_file **pinned; /* tmpfs files being watched (sys_inotify.c) */
-	size_t n_pinned, cap_pinned;
 	bool uts_own;
 	char nodename[65], domainname[65];
 	/* VEIL_STATS=1: what the program made the sentry do, told at the end
@@ -114,6 +113,10 @@ int sentry_chdir_initial(struct sentry *s, const char *path);
 /* Records a data directory (borrowed: its filesystem owns the fd). 0 or
  * -ENOMEM. */
 int sentry_add_data_dir(struct sentry *s, int fd);
+/* A new directory in the sentry's scratch directory (made now if need be)
+ * for a tmpfs instance's data files, recorded as a data directory: an fd
+ * for tmpfs_opts.data_dir (which the instance then owns), or -errno. */
+int sentry_tmpfs_data_dir(struct sentry *s);
 /* Opens path as the first task would (its ids, root and cwd), for what
  * the sentry does on the program's behalf before it runs (--lock-file). */
 int sentry_open_initial(struct sentry *s, const char *path, int flags, struct vfs_file **ret);
@@ -156,10 +159,17 @@ void sentry_watches_release(void);
  * no fd holds any more does not stand for the new one. */
 void sentry_files_sweep(struct sentry *s);
 
+/* Whether fewer than SENTRY_FD_RESERVE fds are left below the sentry's
+ * RLIMIT_NOFILE. What the program holds open costs the sentry fds too (a
+ * bound host file's O_PATH inode fd, a directory's fd): past this point
+ * an open gets ENFILE (sys_open.c), so that the fds the sentry needs to serve
+ * everything else (a stat's lookup, an exec, the fd map's sweep) are
+ * always there. */
+#define SENTRY_FD_RESERVE 32
+bool sentry_fds_low(void);
+
 /* sock_addr.c: forgets the sandbox's bound unix sockets. */
 void sentry_sockets_free(struct sentry *s);
-/* sys_inotify.c: lets go of the watched tmpfs files. */
-void sentry_inotify_free(struct sentry *s);
 /* sock_wait.c: a signal is being delivered to task `tid` (its ptrace
  * signal-delivery stop, before it runs on): the kernel has dropped any
  * notification it was waiting in, so the waiters making a blocking socket

@@ -35,6 +35,7 @@ struct shadows {
 	size_t nb, n;
 	unsigned next_index;
 	unsigned next_socket;
+	unsigned next_data; /* data directories "t<N>" made */
 };
 
 /* Made by its reaper (scratch.c), which removes it however veil ends. */
@@ -203,6 +204,17 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
 			sh->n--;
 		}
 	}
+}
+
+int shadow_data_dir(struct shadows *sh)
+{
+	char name[32];
+	snprintf(name, sizeof(name), "t%u", sh->next_data);
+	if (mkdirat(sh->dirfd, name, 0700) < 0)
+		return -errno;
+	sh->next_data++;
+	int fd = openat(sh->dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
 }
 
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size)

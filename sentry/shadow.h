@@ -52,4 +52,10 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
  * directory. 0 or -errno (ENAMETOOLONG if the scratch path is too long). */
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size);
 
+/* A new directory in the scratch directory for a tmpfs instance's data
+ * files (fs/tmpfs/data.c: one file per regular file with data, opened by
+ * name when needed): an O_PATH fd on it, the caller's. Emptied and removed
+ * with the scratch directory. An fd or -errno. */
+int shadow_data_dir(struct shadows *sh);
+
 #endif

@@ -7,15 +7,23 @@
  *                       O_PATH fd the VFS holds on it: every event is the
  *                       kernel's own (a create the sentry makes on the
  *                       program's behalf is a real create)
- *   tmpfs regular file  its memfd, which the program's fds share: IN_ACCESS,
- *                       IN_MODIFY, IN_OPEN and IN_CLOSE_* come; IN_ATTRIB,
- *                       IN_MOVE_SELF and IN_DELETE_SELF never do (chmod,
- *                       rename and unlink happen in the VFS only)
+ *   tmpfs regular file  its data file, which the program's fds share: IN_ACCESS,
+ *                       IN_MODIFY, IN_OPEN and IN_CLOSE_* come; IN_ATTRIB
+ *                       and IN_MOVE_SELF never do (chmod and rename happen
+ *                       in the VFS only), IN_DELETE_SELF and IN_IGNORED
+ *                       come when the file's inode is gone from the VFS
+ *                       (its data file removed), which for a file the
+ *                       program had open is the next sweep of the fd map
+ *                       after the last close, not the unlink. The watch
+ *                       is the kernel's, on a named file: the sentry keeps
+ *                       no fd for it, so watches cost it none
  *   anything else       (tmpfs directories, whose entries exist only in the
  *                       VFS; tmpfs symlinks and special files) nothing could
  *                       deliver the events: EOPNOTSUPP rather than a watch
  *                       that stays silent, and likewise a tmpfs file watched
- *                       for none of the events its memfd delivers.
+ *                       for none of the events its data file delivers, or
+ *                       an object that would die with the sentry's fd on
+ *                       it (no name: a /proc file's snapshot).
  *
  * The kernel's order of checks: the mask, the instance (EBADF, EINVAL),
  * then the walk (IN_DONT_FOLLOW, IN_ONLYDIR) and read permission on the
@@ -46,39 +54,8 @@
 	(IN_ALL_EVENTS | IN_UNMOUNT | IN_Q_OVERFLOW | IN_IGNORED | IN_ONLYDIR |            \
 	 IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_MASK_CREATE | IN_ISDIR |       \
 	 IN_ONESHOT)
-/* What a tmpfs file's memfd can report. */
-#define MEMFD_EVENTS (IN_ACCESS | IN_MODIFY | IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)
-
-/* tmpfs files being watched, kept open so their memfd (and the kernel's
- * watch on it) stays: tmpfs drops an empty file's memfd with its last open
- * file, and the next open would make a new one nobody watches. One per
- * inode, for the sandbox's life (s->pinned); the sentry never learns of
- * inotify_rm_watch (native) or of the instance's close. */
-static int pin(struct sentry *s, struct vfs_file *f)
-{
-	for (size_t i = 0; i < s->n_pinned; i++)
-		if (vfs_file_inode(s->pinned[i]) == vfs_file_inode(f))
-			return 0;
-	if (s->n_pinned == s->cap_pinned) {
-		size_t n = s->cap_pinned ? s->cap_pinned * 2 : 16;
-		struct vfs_file **p = realloc(s->pinned, n * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		s->pinned = p;
-		s->cap_pinned = n;
-	}
-	s->pinned[s->n_pinned++] = vfs_file_get(f);
-	return 0;
-}
-
-void sentry_inotify_free(struct sentry *s)
-{
-	for (size_t i = 0; i < s->n_pinned; i++)
-		vfs_file_put(s->pinned[i]);
-	free(s->pinned);
-	s->pinned = NULL;
-	s->n_pinned = s->cap_pinned = 0;
-}
+/* What a tmpfs file's data file can report. */
+#define DATA_EVENTS (IN_ACCESS | IN_MODIFY | IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)
 
 static bool is_inotify(int host)
 {
@@ -144,20 +121,22 @@ SYS_HANDLER(inotify_add_watch)
 	}
 	struct stat st;
 	r = vfs_fstatat(c, NULL, path, &st, mask & IN_DONT_FOLLOW ? AT_SYMLINK_NOFOLLOW : 0);
-	if (r < 0 || !S_ISREG(st.st_mode) || !(mask & MEMFD_EVENTS)) {
+	if (r < 0 || !S_ISREG(st.st_mode) || !(mask & DATA_EVENTS)) {
 		ret = r < 0 ? r : -EOPNOTSUPP;
 		goto out_put;
 	}
-	/* A tmpfs file: its memfd, through a file opened for reading (which
-	 * the permission above allows). */
+	/* A tmpfs file: its data file, through a file opened for reading
+	 * (which the permission above allows). The watch outlives that fd:
+	 * the kernel keeps it on the inode, which its name keeps. */
 	struct vfs_file *rf;
 	ret = vfs_openat(c, NULL, path, O_RDONLY | O_NONBLOCK | (flags & O_NOFOLLOW), 0, &rf);
 	if (ret < 0)
 		goto out_put;
-	int memfd = vfs_file_host_fd(rf);
-	ret = memfd < 0 ? -EOPNOTSUPP : pin(s, rf);
+	int data = vfs_file_host_fd(rf);
+	struct stat dst;
+	ret = data < 0 || fstat(data, &dst) < 0 || dst.st_nlink == 0 ? -EOPNOTSUPP : 0;
 	if (ret == 0)
-		ret = call->ops->valid(call) ? add_watch(instance, memfd, mask) : -ENOENT;
+		ret = call->ops->valid(call) ? add_watch(instance, data, mask) : -ENOENT;
 	vfs_file_put(rf);
 out_put:
 	vfs_file_put(f);

@@ -63,7 +63,19 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 		if (had && vfs_file_inode(had) != vfs_file_inode(f))
 			sentry_files_sweep(s);
 	}
-	if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
+	/* Near the sentry's own fd limit: what the program has closed gives
+	 * its fds back first; if it still holds that much open, this open is
+	 * the one that fails, with ENFILE: the sandbox's open files, all its
+	 * processes' together, are the table that is full (as the kernel's
+	 * file-max), not the caller's own. */
+	bool full = map && sentry_fds_low();
+	if (full) {
+		sentry_files_sweep(s);
+		full = sentry_fds_low();
+	}
+	if (full) {
+		r = -ENFILE;
+	} else if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
 		r = -ENOMEM;
 	} else {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;

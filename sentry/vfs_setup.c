@@ -89,6 +89,21 @@ static int mkdir_p(struct setup *st, const char *path, bool last_too, mode_t las
 	}
 }
 
+/* A tmpfs instance for the sandbox: its data files in a directory of the
+ * sentry's scratch directory (fs/tmpfs/data.c), unless `o` brings its
+ * own (a --size backing mount). */
+static int new_tmpfs(struct sentry *s, struct tmpfs_opts *o, struct vfs_sb **ret)
+{
+	if (!o->has_data_dir) {
+		int dir = sentry_tmpfs_data_dir(s);
+		if (dir < 0)
+			return dir;
+		o->has_data_dir = true;
+		o->data_dir = dir;
+	}
+	return tmpfs_new(o, ret);
+}
+
 /* r is a -errno. */
 static int fail(struct veil_error **err, int r, const struct mount_op *op, const char *what)
 {
@@ -129,11 +144,12 @@ static int op_tmpfs(struct setup *st, const struct mount_op *op, struct veil_err
 			close(dir);
 			return fail(err, r, op, "cannot create the tmpfs");
 		}
+		o.has_data_dir = true;
 		o.backed = true;
-		o.backing_dir = dir;
+		o.data_dir = dir;
 	}
 	struct vfs_sb *sb;
-	int r = tmpfs_new(&o, &sb);
+	int r = new_tmpfs(st->sentry, &o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the tmpfs");
 	return mount_at(st, op, sb,
@@ -421,7 +437,7 @@ static int op_overlay(struct setup *st, const struct mount_op *op, struct veil_e
 	} else if (r == 0 && op->overlay.upper_kind == OVERLAY_UPPER_TMPFS) {
 		struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
 		what = "cannot create the upper tmpfs";
-		if ((r = tmpfs_new(&o, &sb)) == 0) {
+		if ((r = new_tmpfs(st->sentry, &o, &sb)) == 0) {
 			r = vfs_mount_root(sb, 0, &upper);
 			vfs_sb_put(sb);
 			sb = NULL;
@@ -545,7 +561,7 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
 {
 	struct tmpfs_opts o = {.mode = 0755, .uid = st->spec->uid, .gid = st->spec->gid};
 	struct vfs_sb *sb;
-	int r = tmpfs_new(&o, &sb);
+	int r = new_tmpfs(st->sentry, &o, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the tmpfs");
 	if (mount_at(st, op, sb, MS_NOSUID, err) < 0)
@@ -727,7 +743,7 @@ int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount 
 		return -1;
 	struct tmpfs_opts o = {.mode = 0755, .uid = spec->uid, .gid = spec->gid};
 	struct vfs_sb *sb;
-	int r = tmpfs_new(&o, &sb);
+	int r = new_tmpfs(s, &o, &sb);
 	if (r < 0)
 		return verr_set(err, -r, "cannot create the sandbox's root tmpfs");
 	struct vfs_mount *root;

@@ -1,61 +1,30 @@
-/* tmpfs regular files (memfd-backed), symlinks, special files: open,
- * attributes, xattrs.
+/* tmpfs regular files, symlinks, special files: open, attributes, xattrs.
  *
- * A regular file gets its memfd on first open or non-zero truncate and
- * keeps it for life: a program may hold a native fd on it at any time, so
- * it is never swapped for another. Each open file gets its own fd, a
- * reopen of /proc/self/fd/<memfd> with the file's access mode and
- * O_APPEND, so a read-only open cannot write. The memfd's (dev, ino) is
- * registered with the VFS (vfs_inode_by_host). */
+ * A regular file's data is its data file (data.c). Each open file gets its
+ * own open of it, with the file's access mode and O_APPEND, so a read-only
+ * open cannot write; that open is what the program's fd is (sentry/
+ * sys_open.c takes it over), and no other fd on it is kept. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "base/proc_fd.h"
 #include "fs/tmpfs/tmpfs_private.h"
-
-static int ensure_memfd(struct tmpfs_inode *ti)
-{
-	if (ti->memfd >= 0)
-		return 0;
-	struct tmpfs_sb *sb = TMPFS_SB(ti->vi.sb);
-	int fd = sb->opts.backed
-			 ? openat(sb->opts.backing_dir, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600)
-			 : memfd_create("veil-tmpfs", MFD_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	struct timespec ts[2] = { ti->vi.atime, ti->vi.mtime };
-	struct stat st;
-	if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	ti->memfd = fd;
-	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
-	return 0;
-}
 
 static int tmpfs_open(struct vfs_file *file)
 {
 	struct tmpfs_inode *ti = TMPFS_I(file->inode);
-	int r = ensure_memfd(ti);
-	if (r < 0)
-		return r;
 	int acc = file->flags & O_ACCMODE;
 	int flags = (acc == 3 ? O_RDWR : acc) |
-		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME)) | O_CLOEXEC;
-	int fd = proc_fd_reopen(ti->memfd, flags);
+		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME));
+	int fd = tmpfs_data_open(ti, flags);
 	if (fd < 0)
 		return fd;
 	file->host_fd = fd;
-	ti->nopen++;
 	return 0;
 }
 
@@ -64,7 +33,6 @@ static void tmpfs_release(struct vfs_file *file)
 	if (file->host_fd >= 0)
 		close(file->host_fd);
 	file->host_fd = -1;
-	TMPFS_I(file->inode)->nopen--;
 }
 
 static int tmpfs_getattr(struct vfs_inode *inode);
@@ -97,11 +65,12 @@ static ssize_t tmpfs_write_begin(struct vfs_file *file, size_t len)
 static int tmpfs_getattr(struct vfs_inode *inode)
 {
 	struct tmpfs_inode *ti = TMPFS_I(inode);
-	if (ti->memfd < 0)
+	if (!ti->data)
 		return 0;
 	struct stat st;
-	if (fstat(ti->memfd, &st) < 0)
-		return -errno;
+	int r = tmpfs_data_stat(ti, &st);
+	if (r < 0)
+		return r;
 	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
 	sb->used_bytes = sb->used_bytes - inode->size + (uint64_t)st.st_size;
 	inode->size = (uint64_t)st.st_size;
@@ -120,12 +89,10 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 	if (a->valid & VFS_ATTR_SIZE) {
 		if (!S_ISREG(inode->mode))
 			return -EINVAL;
-		if (a->size > 0 || ti->memfd >= 0) {
-			int r = ensure_memfd(ti);
+		if (a->size > 0 || ti->data) {
+			int r = tmpfs_data_truncate(ti, (off_t)a->size);
 			if (r < 0)
 				return r;
-			if (ftruncate(ti->memfd, (off_t)a->size) < 0)
-				return -errno;
 		}
 		struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
 		sb->used_bytes = sb->used_bytes - inode->size + a->size;
@@ -142,20 +109,21 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 			inode->atime = a->atime;
 		if (a->valid & VFS_ATTR_MTIME)
 			inode->mtime = a->mtime;
-		if (ti->memfd >= 0) {
+		if (ti->data) {
 			struct timespec ts[2] = { a->atime, a->mtime };
 			if (!(a->valid & VFS_ATTR_ATIME))
 				ts[0].tv_nsec = UTIME_OMIT;
 			if (!(a->valid & VFS_ATTR_MTIME))
 				ts[1].tv_nsec = UTIME_OMIT;
-			if (futimens(ti->memfd, ts) < 0)
-				return -errno;
+			int r = tmpfs_data_utimens(ti, ts);
+			if (r < 0)
+				return r;
 		}
 	}
 	if (a->valid & VFS_ATTR_CTIME)
 		inode->ctime = a->ctime;
 	/* Only a truncate changes what the inode must read back from the
-	 * memfd (its blocks); new times are the ones just set (the VFS has
+	 * data file (its blocks); new times are the ones just set (the VFS has
 	 * made UTIME_NOW a time), mode and owners live in the inode, and
 	 * every stat refreshes the rest. */
 	if (!(a->valid & VFS_ATTR_SIZE))

@@ -1,7 +1,7 @@
 /* tmpfs instances and inode lifetime.
  *
  * An inode belongs to the VFS's reference count; evict (last reference)
- * closes its memfd, frees its symlink body and xattrs and gives their
+ * removes its data file, frees its symlink body and xattrs and gives their
  * inode space back. The instance itself goes with its last reference
  * (after the VFS has dropped every dentry). */
 #include <errno.h>
@@ -20,8 +20,7 @@ static void tmpfs_evict(struct vfs_inode *inode)
 	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
 	if (S_ISREG(inode->mode))
 		sb->used_bytes -= inode->size < sb->used_bytes ? inode->size : sb->used_bytes;
-	if (ti->memfd >= 0)
-		close(ti->memfd);
+	tmpfs_data_remove(ti);
 	free(ti->symlink);
 	uint64_t space = BOGO_INODE_SIZE;
 	for (struct tmpfs_xattr *x = ti->xattrs; x; x = x->next)
@@ -33,8 +32,7 @@ static void tmpfs_evict(struct vfs_inode *inode)
 
 static void free_sb(struct tmpfs_sb *sb)
 {
-	if (sb->opts.backed)
-		close(sb->opts.backing_dir);
+	tmpfs_data_dir_fini(sb);
 	free(sb);
 }
 
@@ -55,7 +53,7 @@ static int tmpfs_statfs(struct vfs_sb *vsb, struct statfs *st)
 	if (!size && sysinfo(&si) == 0)
 		size = (uint64_t)si.totalram * si.mem_unit / 2;
 	struct statfs real;
-	if (sb->opts.backed && fstatfs(sb->opts.backing_dir, &real) == 0) {
+	if (sb->opts.backed && fstatfs(sb->data_dir, &real) == 0) {
 		/* The blocks the data really takes, as the kernel counts them. */
 		st->f_blocks = real.f_blocks;
 		st->f_bfree = real.f_bfree;
@@ -108,7 +106,7 @@ bool tmpfs_space_low(const struct vfs_inode *inode)
 		return false;
 	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
 	struct statfs st;
-	return sb->opts.backed && fstatfs(sb->opts.backing_dir, &st) == 0 &&
+	return sb->opts.backed && fstatfs(sb->data_dir, &st) == 0 &&
 	       st.f_bfree < st.f_blocks / 2;
 }
 
@@ -163,7 +161,6 @@ int tmpfs_new_inode(struct vfs_sb *vsb, const struct vfs_new *n, struct tmpfs_in
 		break;
 	}
 	vfs_inode_init(&ti->vi, vsb, iops, fops, n->mode);
-	ti->memfd = -1;
 	ti->vi.uid = n->uid;
 	ti->vi.gid = n->gid;
 	ti->vi.rdev = n->rdev;
@@ -180,14 +177,20 @@ int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
 {
 	struct tmpfs_sb *sb = calloc(1, sizeof(*sb));
 	if (!sb) {
-		if (opts && opts->backed)
-			close(opts->backing_dir);
+		if (opts && opts->has_data_dir)
+			close(opts->data_dir);
 		return -ENOMEM;
 	}
 	if (opts)
 		sb->opts = *opts;
 	else
 		sb->opts.mode = 01777;
+	sb->data_dir = -1;
+	int r = tmpfs_data_dir_init(sb, opts);
+	if (r < 0) {
+		free(sb);
+		return r;
+	}
 	sb->next_ino = 1;
 	/* The root inode needs the sb for its ops; vfs_sb_init sets the rest. */
 	sb->vsb.ops = &tmpfs_sb_ops;
@@ -197,7 +200,7 @@ int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
 		.gid = sb->opts.gid,
 	};
 	struct tmpfs_inode *root;
-	int r = tmpfs_new_inode(&sb->vsb, &n, &root);
+	r = tmpfs_new_inode(&sb->vsb, &n, &root);
 	if (r < 0) {
 		free_sb(sb);
 		return r;

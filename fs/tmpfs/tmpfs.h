@@ -1,6 +1,8 @@
 /* tmpfs: a filesystem whose metadata lives in memory (the VFS dentry tree
- * is its namespace) and whose regular files keep their data in memfds, so a
- * program gets a real fd to read, write and mmap natively. */
+ * is its namespace) and whose regular files keep their data in real files
+ * of a host directory, one per inode, named after it, so a program gets a
+ * real fd to read, write and mmap natively, while the instance itself
+ * holds no fd per file (fs/tmpfs/data.c). */
 #ifndef VEIL_FS_TMPFS_H
 #define VEIL_FS_TMPFS_H
 
@@ -19,12 +21,17 @@ struct tmpfs_opts {
 	mode_t mode;	    /* of the root directory, permission bits */
 	uid_t uid;
 	gid_t gid;
-	/* With `backed`: a directory fd on a real filesystem (a tmpfs of the
-	 * same size, so a program's native writes meet the limit too) whose
-	 * unnamed O_TMPFILE files hold the regular files' data instead of
-	 * memfds. The instance takes it over and closes it. */
+	/* Where the regular files' data lives: with `has_data_dir`, the
+	 * directory `data_dir` names (any fd on it, O_PATH will do; the
+	 * instance takes it over and closes it; the caller removes what is
+	 * left in it when the instance is gone); without, a directory the
+	 * instance makes under $VEIL_SCRATCH, /dev/shm or /tmp and removes
+	 * with itself. `backed`: data_dir is the root of a real tmpfs of
+	 * `size` of the instance's own, so a program's native writes meet the
+	 * limit too; statfs reports its blocks. */
+	bool has_data_dir;
 	bool backed;
-	int backing_dir;
+	int data_dir;
 };
 
 /* A new instance with one reference for the caller (vfs_sb_put).

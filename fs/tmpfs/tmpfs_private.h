@@ -3,11 +3,17 @@
  * Invariants:
  *   - Every tmpfs inode with nlink > 0 is named by at least one pinned
  *     dentry; the VFS tree is the only index of names.
- *   - A regular file's data and its atime/mtime live in its memfd once it
- *     has one (memfd >= 0); before that it is empty and the times live in
- *     the inode. The memfd is created on the first open or truncate and
- *     dropped again when the last open file goes while it is empty, so many
- *     empty files cost no fds.
+ *   - A regular file's data, size and atime/mtime live in its data file
+ *     once it has one (data): a file of the data directory named after
+ *     the inode number (data.c), created on the first open or non-zero
+ *     truncate and removed when the inode is evicted; before that the
+ *     file is empty and the times live in the inode. The instance holds
+ *     no fd on it: each open file gets its own open of it by name, and a
+ *     stat asks the directory by name, so the sentry's fds follow what is
+ *     open, never what is stored. Inode numbers are never reused in an
+ *     instance, so a name is never a file another inode had.
+ *   - A data file keeps its host (dev, ino) for the inode's life (it is
+ *     never replaced): the sentry's fd identity (vfs_inode_set_host).
  *   - Directory sizes follow Linux tmpfs: 20 bytes per entry plus 40.
  *   - sb->ispace counts bytes of Linux tmpfs's "inode space": 1024 per
  *     inode and per extra name, 40 + name + value per xattr; nr_inodes=N
@@ -15,6 +21,8 @@
  *     inodes exactly as they do in the kernel. */
 #ifndef VEIL_FS_TMPFS_PRIVATE_H
 #define VEIL_FS_TMPFS_PRIVATE_H
+
+#include <sys/stat.h>
 
 #include "fs/tmpfs/tmpfs.h"
 #include "vfs/fs_ops.h"
@@ -36,15 +44,16 @@ struct tmpfs_sb {
 	uint64_t ispace;
 	uint64_t next_ino;
 	uint64_t used_bytes; /* sum of cached regular sizes, for statfs/limit */
+	int data_dir;	     /* where data files live (opts.data_dir or own_dir's) */
+	char *own_dir;	     /* the path of a data directory made here, or NULL */
 };
 
 struct tmpfs_inode {
 	struct vfs_inode vi;
-	int memfd;
-	int nopen;
+	bool data; /* has its data file */
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
-	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the memfd) */
+	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the data file) */
 };
 
 static inline struct tmpfs_sb *TMPFS_SB(struct vfs_sb *sb)
@@ -63,6 +72,20 @@ int tmpfs_reserve(struct vfs_sb *sb, uint64_t bytes);
 void tmpfs_release_space(struct vfs_sb *sb, uint64_t bytes);
 uint64_t tmpfs_xattr_space(const char *name, size_t size);
 int tmpfs_new_inode(struct vfs_sb *sb, const struct vfs_new *n, struct tmpfs_inode **ret);
+
+/* data.c */
+/* The data directory: opts' or one made here. 0 or -errno. */
+int tmpfs_data_dir_init(struct tmpfs_sb *sb, const struct tmpfs_opts *opts);
+void tmpfs_data_dir_fini(struct tmpfs_sb *sb);
+/* A new open of ti's data file (made first if it has none, with the
+ * inode's times), O_CLOEXEC added: an fd or -errno. */
+int tmpfs_data_open(struct tmpfs_inode *ti, int flags);
+/* Its stat (ti->data only). 0 or -errno. */
+int tmpfs_data_stat(struct tmpfs_inode *ti, struct stat *st);
+int tmpfs_data_truncate(struct tmpfs_inode *ti, off_t size);
+int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2]);
+/* Evict: the data file goes. */
+void tmpfs_data_remove(struct tmpfs_inode *ti);
 
 /* dir.c */
 extern const struct vfs_inode_ops tmpfs_dir_iops;

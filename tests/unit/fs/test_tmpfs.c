@@ -1,6 +1,8 @@
-/* tmpfs: root options, memfd backing or a backing directory, limits,
- * statfs. */
+/* tmpfs: root options, data files in the instance's own directory or a
+ * given one, no fd per stored file, limits, statfs. */
+#include <dirent.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 
 #include "tests/unit/vfs/fixture.h"
@@ -54,7 +56,7 @@ static void data_lives_in_a_real_file(void **state)
 	assert_int_equal(st.st_size, 5);
 	assert_true(st.st_mtim.tv_sec > 200);
 	vfs_file_put(f);
-	/* a node never opened has no memfd and reads as empty */
+	/* a node never opened has no data file and reads as empty */
 	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/empty", S_IFREG | 0600, 0), 0);
 	st = fx_stat(fx, "/empty");
 	assert_int_equal(st.st_size, 0);
@@ -133,16 +135,87 @@ static void many_instances_have_their_own_dev(void **state)
 	}
 }
 
-/* A backed instance: file data in unnamed files of the backing directory
- * (here /dev/shm, a real tmpfs), whose statfs it reports; the instance
- * closes the directory with itself. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+	if (!d)
+		return -1;
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/* The instance holds no fd per stored file: more files with data than the
+ * fd limit allows open, each still there, its data file keeping one host
+ * identity across opens, and gone with the last name. */
+static void stored_files_cost_no_fds(void **state)
+{
+	struct fixture *fx = *state;
+	struct rlimit old, low = {.rlim_cur = 64};
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	low.rlim_max = old.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	int before = count_fds();
+	char p[32];
+	for (int i = 0; i < 500; i++) {
+		snprintf(p, sizeof(p), "/f%d", i);
+		fx_file(fx, p, 0644, "data");
+	}
+	assert_int_equal(count_fds(), before);
+	for (int i = 0; i < 500; i++) {
+		snprintf(p, sizeof(p), "/f%d", i);
+		assert_int_equal(fx_stat(fx, p).st_size, 4);
+	}
+	struct vfs_file *f;
+	struct stat a, b;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f7", O_RDONLY, 0, &f), 0);
+	assert_int_equal(fstat(vfs_file_host_fd(f), &a), 0);
+	vfs_file_put(f);
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f7", O_WRONLY | O_APPEND, 0, &f), 0);
+	assert_int_equal(fstat(vfs_file_host_fd(f), &b), 0);
+	assert_int_equal(a.st_dev, b.st_dev);
+	assert_int_equal(a.st_ino, b.st_ino);
+	assert_ptr_equal(vfs_inode_by_host(a.st_dev, a.st_ino), vfs_file_inode(f));
+	/* an unlinked file open somewhere keeps its data until the last close */
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/f7", 0), 0);
+	assert_int_equal(write(vfs_file_host_fd(f), "!", 1), 1);
+	assert_int_equal(fstat(vfs_file_host_fd(f), &b), 0);
+	assert_int_equal(b.st_size, 5);
+	assert_int_equal(b.st_nlink, 1);
+	int host = dup(vfs_file_host_fd(f));
+	vfs_file_put(f);
+	assert_int_equal(fstat(host, &b), 0);
+	assert_int_equal(b.st_nlink, 0);
+	close(host);
+	assert_null(vfs_inode_by_host(a.st_dev, a.st_ino));
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+}
+
+/* A backed instance: file data in files of the backing directory (here one
+ * made in /dev/shm, a real tmpfs), whose statfs it reports; the instance
+ * closes the directory with itself, and its caller removes it. */
+static char backed_path[64];
+
 static int setup_backed(void **state)
 {
-	int dir = open("/dev/shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(backed_path, sizeof(backed_path), "/dev/shm/veil-test-XXXXXX");
+	if (!mkdtemp(backed_path))
+		return -1;
+	int dir = open(backed_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		return -1;
-	struct tmpfs_opts o = {.mode = 0755, .backed = true, .backing_dir = dir};
+	struct tmpfs_opts o = {.mode = 0755, .has_data_dir = true, .backed = true, .data_dir = dir};
 	return fx_setup_opts(state, &o);
+}
+
+static int teardown_backed(void **state)
+{
+	int r = fx_teardown(state);
+	/* every data file went with its inode */
+	assert_int_equal(rmdir(backed_path), 0);
+	return r;
 }
 
 static void backed_data_lives_in_the_backing_dir(void **state)
@@ -157,6 +230,7 @@ static void backed_data_lives_in_the_backing_dir(void **state)
 	assert_int_equal(write(fd, "data", 4), 4);
 	assert_int_equal(fstat(fd, &data), 0);
 	assert_int_equal(data.st_dev, shm.st_dev); /* not a memfd's */
+	assert_int_equal(data.st_nlink, 1);	   /* named, so no fd keeps it */
 	struct stat st;
 	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/a", &st, 0), 0);
 	assert_int_equal(st.st_size, 4);
@@ -192,7 +266,7 @@ static void directory_flags(void **state)
 	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
 	assert_int_equal(fl, 0x40 | 0x80);
 	vfs_file_put(d);
-	/* a file's flags are its memfd's, not the VFS's */
+	/* a file's flags are its data file's, not the VFS's */
 	fx_file(fx, "/f", 0644, "x");
 	struct vfs_file *f;
 	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_RDONLY, 0, &f), 0);
@@ -209,8 +283,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(directory_flags, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(size_limit_gives_enospc, setup_opts, fx_teardown),
+		cmocka_unit_test_setup_teardown(stored_files_cost_no_fds, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(backed_data_lives_in_the_backing_dir, setup_backed,
-						fx_teardown),
+						teardown_backed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

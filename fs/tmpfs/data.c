@@ -1,0 +1,149 @@
+/* Where a tmpfs regular file's data lives: a real file of the instance's
+ * data directory, named after the inode number ("<ino>"), opened by name
+ * whenever a real fd is needed.
+ *
+ * Why by name and not a memfd per file: a memfd lives only as long as some
+ * fd (or mapping) holds it, so the instance had to keep one fd per stored
+ * file, and a sandbox with more files than the sentry's RLIMIT_NOFILE saw
+ * every open, stat and exec fail with EMFILE. A named file lives without
+ * an fd and keeps its host (dev, ino) for as long as it exists, which is
+ * what the sentry's fd identity needs (vfs_inode_set_host) and what an
+ * inotify watch on it needs. The names are the instance's own: rename
+ * and unlink happen in the VFS only; the file goes with the inode. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/rmtree.h"
+#include "fs/tmpfs/tmpfs_private.h"
+
+static void name_of(const struct tmpfs_inode *ti, char buf[24])
+{
+	snprintf(buf, 24, "%" PRIu64, (uint64_t)ti->vi.ino);
+}
+
+static int make_own_dir(struct tmpfs_sb *sb)
+{
+	const char *env = getenv("VEIL_SCRATCH");
+	const char *bases[] = {env, "/dev/shm", "/tmp"};
+	int e = ENOENT;
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (!bases[i] || !*bases[i])
+			continue;
+		size_t n = strlen(bases[i]) + sizeof("/veil-tmpfs-XXXXXX");
+		char *path = malloc(n);
+		if (!path)
+			return -ENOMEM;
+		snprintf(path, n, "%s/veil-tmpfs-XXXXXX", bases[i]);
+		if (!mkdtemp(path)) {
+			e = errno;
+			free(path);
+			continue;
+		}
+		sb->data_dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (sb->data_dir >= 0) {
+			sb->own_dir = path;
+			return 0;
+		}
+		e = errno;
+		rmdir(path);
+		free(path);
+	}
+	return -e;
+}
+
+int tmpfs_data_dir_init(struct tmpfs_sb *sb, const struct tmpfs_opts *opts)
+{
+	if (opts && opts->has_data_dir) {
+		sb->data_dir = opts->data_dir;
+		return 0;
+	}
+	return make_own_dir(sb);
+}
+
+void tmpfs_data_dir_fini(struct tmpfs_sb *sb)
+{
+	if (sb->own_dir) {
+		/* Data files of inodes someone still held at the end. */
+		rmtree_contents(sb->data_dir);
+		rmdir(sb->own_dir);
+		free(sb->own_dir);
+	}
+	if (sb->data_dir >= 0)
+		close(sb->data_dir);
+}
+
+/* The data file made now, with the inode's times; its identity recorded. */
+static int create(struct tmpfs_inode *ti, int flags)
+{
+	struct tmpfs_sb *sb = TMPFS_SB(ti->vi.sb);
+	char name[24];
+	name_of(ti, name);
+	/* O_EXCL: a file already there would be none of this inode's. */
+	int fd =
+	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};
+	struct stat st;
+	if (futimens(fd, ts) < 0 || fstat(fd, &st) < 0) {
+		int e = -errno;
+		close(fd);
+		unlinkat(sb->data_dir, name, 0);
+		return e;
+	}
+	ti->data = true;
+	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
+	return fd;
+}
+
+int tmpfs_data_open(struct tmpfs_inode *ti, int flags)
+{
+	if (!ti->data)
+		return create(ti, flags);
+	char name[24];
+	name_of(ti, name);
+	int fd = openat(TMPFS_SB(ti->vi.sb)->data_dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int tmpfs_data_stat(struct tmpfs_inode *ti, struct stat *st)
+{
+	char name[24];
+	name_of(ti, name);
+	int dir = TMPFS_SB(ti->vi.sb)->data_dir;
+	return fstatat(dir, name, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+int tmpfs_data_truncate(struct tmpfs_inode *ti, off_t size)
+{
+	int fd = tmpfs_data_open(ti, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	int r = ftruncate(fd, size) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2])
+{
+	char name[24];
+	name_of(ti, name);
+	int dir = TMPFS_SB(ti->vi.sb)->data_dir;
+	return utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+}
+
+void tmpfs_data_remove(struct tmpfs_inode *ti)
+{
+	if (!ti->data)
+		return;
+	char name[24];
+	name_of(ti, name);
+	unlinkat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0);
+	ti->data = false;
+}
