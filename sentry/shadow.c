@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "base/rmtree.h"
+#include "fs/hostfs/hostfs.h"
 #include "sentry/scratch.h"
 
 struct shadow {
@@ -54,6 +55,10 @@ static int make_scratch(struct shadows *sh)
 	}
 	sh->dirfd = fd;
 	sh->dev = st.st_dev;
+	/* A bind that shows its host filesystem (/dev/shm under `--ro-bind
+	 * / /`) must not lead into it: data files and shadows would alias
+	 * the VFS objects they stand for, with the host's modes. */
+	hostfs_hide(st.st_dev, st.st_ino);
 	return 0;
 }
 

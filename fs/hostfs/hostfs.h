@@ -68,6 +68,15 @@ int hostfs_watch_release(void);
  * (sentry/vfs_setup.c). */
 bool hostfs_refused_fs(unsigned long f_type);
 
+/* Hides a host directory (dev, ino) from every instance: a lookup that
+ * finds it meets a sealed, empty directory instead, as a procfs crossing
+ * does. For veil's own scratch directory (shadows, tmpfs data, bound
+ * sockets), which lives on a host filesystem a bind may show (/dev/shm
+ * under `--ro-bind / /` or `--dev-bind /dev /dev`): through it the program
+ * would reach its tmpfs files' data with the host's modes, not the
+ * sandbox's. 0, or -ENOSPC past a handful. */
+int hostfs_hide(dev_t dev, ino_t ino);
+
 /* A new instance with one reference for the caller. Errnos: those of
  * opening source (ENOENT, EACCES, ENOTDIR...), EACCES for a source on a
  * filesystem hostfs_refused_fs names, ENOMEM. */

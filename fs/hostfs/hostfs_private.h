@@ -76,6 +76,11 @@ int hostfs_open_beneath(int dirfd, const char *name, int flags);
  * a directory there is sealed (no host fd, hostfs_sealed_iops), anything
  * else is EACCES. */
 int hostfs_crossing(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
+/* A sealed directory's inode for the O_PATH fd (consumed); EACCES for
+ * anything but a directory. */
+int hostfs_sealed(struct vfs_sb *sb, int fd, const struct stat *st, struct vfs_inode **ret);
+/* Whether st is a directory hostfs_hide named. */
+bool hostfs_hidden(const struct stat *st);
 
 /* watch.c */
 void hostfs_watch_init(struct hostfs_sb *sb);

@@ -53,6 +53,8 @@ static int lookup_fd(struct vfs_inode *dir, const char *name, struct vfs_inode *
 	 * filesystem change, so only there is it asked. */
 	if (st.st_dev != HOSTFS_I(dir)->hdev)
 		return hostfs_crossing(dir->sb, fd, &st, ret);
+	if (hostfs_hidden(&st))
+		return hostfs_sealed(dir->sb, fd, &st, ret);
 	return hostfs_inode_for(dir->sb, fd, &st, ret);
 }
 

@@ -133,21 +133,38 @@ bool hostfs_refused_fs(unsigned long f_type)
 	return f_type == PROC_SUPER_MAGIC;
 }
 
-int hostfs_crossing(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+static struct {
+	dev_t dev;
+	ino_t ino;
+} hidden[4];
+static size_t n_hidden;
+
+int hostfs_hide(dev_t dev, ino_t ino)
 {
-	struct statfs sf;
-	if (fstatfs(fd, &sf) < 0) {
-		int e = -errno;
-		close(fd);
-		return e;
-	}
-	if (!hostfs_refused_fs((unsigned long)sf.f_type))
-		return hostfs_inode_for(vsb, fd, st, ret);
+	if (n_hidden == sizeof(hidden) / sizeof(hidden[0]))
+		return -ENOSPC;
+	hidden[n_hidden].dev = dev;
+	hidden[n_hidden].ino = ino;
+	n_hidden++;
+	return 0;
+}
+
+bool hostfs_hidden(const struct stat *st)
+{
+	for (size_t i = 0; i < n_hidden; i++)
+		if (hidden[i].dev == st->st_dev && hidden[i].ino == st->st_ino)
+			return S_ISDIR(st->st_mode);
+	return false;
+}
+
+int hostfs_sealed(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+{
 	close(fd); /* nothing of it is ever opened or looked up again */
 	if (!S_ISDIR(st->st_mode))
 		return -EACCES;
-	/* Only a crossing reaches a procfs (hostfs_new refuses one as the
-	 * root), so an inode of it in the table is a sealed one. */
+	/* Only a crossing or a hidden directory is sealed (hostfs_new
+	 * refuses either as the root), so its inode in the table is a
+	 * sealed one. */
 	struct hostfs_sb *sb = HOSTFS_SB(vsb);
 	if ((*ret = table_find(sb, st)))
 		return 0;
@@ -164,6 +181,19 @@ int hostfs_crossing(struct vfs_sb *vsb, int fd, const struct stat *st, struct vf
 	hlist_add_head(&hi->node, &sb->table[bucket(st->st_dev, st->st_ino)]);
 	*ret = &hi->vi;
 	return 0;
+}
+
+int hostfs_crossing(struct vfs_sb *vsb, int fd, const struct stat *st, struct vfs_inode **ret)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0) {
+		int e = -errno;
+		close(fd);
+		return e;
+	}
+	if (!hostfs_refused_fs((unsigned long)sf.f_type))
+		return hostfs_inode_for(vsb, fd, st, ret);
+	return hostfs_sealed(vsb, fd, st, ret);
 }
 
 static void hostfs_evict(struct vfs_inode *inode)

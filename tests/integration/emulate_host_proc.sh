@@ -57,7 +57,7 @@ else:
 print(" ".join(out))'
 own="python3 own-maps"
 
-echo "1..16"
+echo "1..17"
 for b in "--bind /proc /proc" "--ro-bind /proc /proc"; do
 	got=$(usr $b -- /usr/bin/python3 -c "$mem" 2>&1)
 	case "$got" in "$own no-mem" | "$own own-mem") got=safe ;; esac
@@ -121,6 +121,14 @@ ro"
 check "the common line under emulate" "$want" "$(common emulate 2>&1)"
 check "the common line under auto" "$want" "$(common auto 2>&1)"
 check "/tmp stayed private" "" "$(ls /tmp/mine 2>/dev/null)"
+
+# veil's own scratch directory (its tmpfs's data files, shadows) is on a
+# host filesystem the bind shows: the program must not find its tmpfs
+# data there (with the host's modes, aliasing the VFS's files).
+check "--ro-bind / /: the sandbox's tmpfs data is not found through the host's view" \
+	"not found" "$(VEIL_SCRATCH=$work "$veil" --backend=emulate --ro-bind / / --tmpfs /tmp -- \
+		sh -c 'echo "MARK-$$" > /tmp/f; grep -rls "MARK-$$" "$0" || echo not found' \
+		"$work" 2>&1)"
 
 # The mount table: the root line as under the kernel backend (where it
 # runs), and the binds on top of it in order.
