@@ -3,6 +3,7 @@
 #include "platform/platform.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -91,11 +92,13 @@ int tracee_get_fd(pid_t tid, int fd)
 {
 	if (fd < 0)
 		return -EBADF;
-	/* pidfd_open wants a thread-group leader unless PIDFD_THREAD (6.9+);
-	 * fds are per process, so any thread's pidfd would do. */
+	/* pidfd_open refuses a thread that leads no group (EINVAL before 6.9,
+	 * ENOENT since) unless PIDFD_THREAD (6.9+: O_EXCL, not 010, which made
+	 * every copy from a second thread fail with ESRCH); fds are per
+	 * process, so any thread's pidfd would do. */
 	int pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-	if (pidfd < 0 && errno == EINVAL)
-		pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+	if (pidfd < 0 && (errno == EINVAL || errno == ENOENT))
+		pidfd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
 	if (pidfd < 0)
 		return -ESRCH;
 	int r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);

@@ -138,8 +138,8 @@ int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
 		pidfd = p->pidfd;
 	} else {
 		pidfd = (int)syscall(SYS_pidfd_open, tid, 0);
-		if (pidfd < 0 && errno == EINVAL)
-			pidfd = (int)syscall(SYS_pidfd_open, tid, 010 /* PIDFD_THREAD */);
+		if (pidfd < 0 && (errno == EINVAL || errno == ENOENT))
+			pidfd = (int)syscall(SYS_pidfd_open, tid, O_EXCL /* PIDFD_THREAD */);
 		if (pidfd < 0)
 			return tracee_get_fd(tid, fd);
 		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
