@@ -60,6 +60,18 @@ static void on_kick(int sig)
 	(void)sig; /* only there to end the close's sleep */
 }
 
+/* Installs the kick's handler, process-wide, once. */
+static bool kick_handler(void)
+{
+	static bool installed;
+	if (!installed) {
+		struct sigaction sa = {.sa_handler = on_kick}; /* no SA_RESTART */
+		sigemptyset(&sa.sa_mask);
+		installed = sigaction(SIG_KICK, &sa, NULL) == 0;
+	}
+	return installed;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -94,14 +106,8 @@ static void *worker_main(void *arg)
  * so SIGCHLD and the forwarded signals keep going to the loop's signalfd. */
 static bool start(struct worker *w)
 {
-	static bool handler;
-	if (!handler) {
-		struct sigaction sa = {.sa_handler = on_kick}; /* no SA_RESTART */
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIG_KICK, &sa, NULL) < 0)
-			return false;
-		handler = true;
-	}
+	if (!kick_handler())
+		return false;
 	w->fd = -1;
 	if (pthread_cond_init(&w->go, NULL) != 0)
 		return false;
@@ -175,50 +181,104 @@ static void defer(int fd)
 	pthread_mutex_unlock(&lock);
 }
 
-/* Whether a socket's last close may wait: an inet stream socket lingers
- * (SO_LINGER, which the program may set at any instant, so it is not
- * asked); unix, netlink and packet sockets and inet datagram and raw ones
- * never wait. The domain and type are fixed for a socket's life. */
-static bool socket_may_wait(int fd)
+/* How a copy is closed. */
+enum how {
+	NOW,	/* its close never waits */
+	KICKED, /* on the loop, a timer kicking it out of a sleep */
+	THREAD, /* by a closer thread */
+};
+
+/* The loop's kick: a per-thread timer that sends it SIG_KICK every
+ * KICK_MS while it closes an inet stream socket. That close's only wait
+ * is the linger's interruptible sleep, which the first tick ends: a
+ * bounded close with no thread's wake-up in it (a TCP sendmsg through
+ * the sentry pays two timer_settime and two sigprocmask, ~2 us, where a
+ * closer thread cost 10-50 us). SIG_KICK stays blocked on the loop
+ * outside that close: a tick that comes after it stays pending, and is
+ * taken at the next such close's unblock, harmlessly. */
+static timer_t loop_timer;
+static enum { TIMER_NONE, TIMER_ON, TIMER_FAILED } loop_timer_state;
+
+static bool loop_timer_ready(void)
+{
+	if (loop_timer_state == TIMER_NONE) {
+		struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIG_KICK};
+		ev._sigev_un._tid = gettid();
+		sigset_t kick;
+		sigemptyset(&kick);
+		sigaddset(&kick, SIG_KICK);
+		bool ok = kick_handler() && pthread_sigmask(SIG_BLOCK, &kick, NULL) == 0 &&
+			  timer_create(CLOCK_MONOTONIC, &ev, &loop_timer) == 0;
+		loop_timer_state = ok ? TIMER_ON : TIMER_FAILED;
+	}
+	return loop_timer_state == TIMER_ON;
+}
+
+static void kicked_close(int fd)
+{
+	if (!loop_timer_ready()) {
+		defer(fd);
+		return;
+	}
+	const struct timespec tick = {0, KICK_MS * 1000000L};
+	struct itimerspec on = {.it_interval = tick, .it_value = tick}, off = {{0, 0}, {0, 0}};
+	sigset_t kick;
+	sigemptyset(&kick);
+	sigaddset(&kick, SIG_KICK);
+	timer_settime(loop_timer, 0, &on, NULL);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
+	close(fd);
+	pthread_sigmask(SIG_BLOCK, &kick, NULL);
+	timer_settime(loop_timer, 0, &off, NULL);
+}
+
+/* A socket: unix, netlink and packet sockets and inet datagram and raw
+ * ones never wait at their close; an inet stream socket (TCP, MPTCP) may
+ * linger (SO_LINGER, which the program may set at any instant, so it is
+ * not asked), interruptibly; other families are not known. The domain and
+ * type are fixed for a socket's life. */
+static enum how socket_how(int fd)
 {
 	int domain, type;
 	socklen_t l = sizeof(domain);
 	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &l) < 0)
-		return true;
+		return THREAD;
 	l = sizeof(type);
 	if (getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) < 0)
-		return true;
+		return THREAD;
 	switch (domain) {
 	case AF_UNIX:
 	case AF_NETLINK:
 	case AF_PACKET:
-		return false;
+		return NOW;
 	case AF_INET:
 	case AF_INET6:
-		return type != SOCK_DGRAM && type != SOCK_RAW;
+		return type == SOCK_DGRAM || type == SOCK_RAW ? NOW
+		       : type == SOCK_STREAM		      ? KICKED
+							      : THREAD;
 	default:
-		return true;
+		return THREAD;
 	}
 }
 
-/* Whether fd's close may wait. A regular file's does not here (but see
- * docs/sentry.md: a network filesystem's flush, a huge unlinked file's
- * last close), and closing it later would be seen (ETXTBSY, a flock still
- * held). Character devices other than the memory ones (null, zero...)
- * may be terminals; anonymous inodes and the rest are not known. */
-static bool may_wait(int fd, const struct stat *st)
+/* A regular file's close does not wait here (but see docs/sentry.md: a
+ * network filesystem's flush, a huge unlinked file's last close), and
+ * closing it later would be seen (ETXTBSY, a flock still held).
+ * Character devices other than the memory ones (null, zero...) may be
+ * terminals; anonymous inodes and the rest are not known. */
+static enum how how_to_close(int fd, const struct stat *st)
 {
 	switch (st->st_mode & S_IFMT) {
 	case S_IFDIR:
 	case S_IFREG:
 	case S_IFIFO:
-		return false;
+		return NOW;
 	case S_IFSOCK:
-		return socket_may_wait(fd);
+		return socket_how(fd);
 	case S_IFCHR:
-		return major(st->st_rdev) != 1;
+		return major(st->st_rdev) == 1 ? NOW : THREAD;
 	default:
-		return true;
+		return THREAD;
 	}
 }
 
@@ -226,10 +286,17 @@ void closer_close_st(int fd, const struct stat *st)
 {
 	if (fd < 0)
 		return;
-	if (may_wait(fd, st))
-		defer(fd);
-	else
+	switch (how_to_close(fd, st)) {
+	case NOW:
 		close(fd);
+		break;
+	case KICKED:
+		kicked_close(fd);
+		break;
+	case THREAD:
+		defer(fd);
+		break;
+	}
 }
 
 void closer_close(int fd)

@@ -10,24 +10,27 @@
  *
  * closer_close() closes at once what can never wait (a directory, a
  * regular file, a pipe or FIFO, a unix, netlink, packet or datagram
- * socket, a memory device), and hands anything else to a closer thread.
- * The caller then waits for that close, up to CLOSER_WAIT_MS, so that
- * what the program does after its call (bind the port again) finds the
- * close done, as with the kernel's own. A close that sleeps meanwhile is
- * interrupted by a signal to its thread (closer.c, "the kick"): a linger
- * or a drain ends there, and the socket goes on sending on its own, as
- * after the program's own close. A close no signal ends keeps its
- * thread: up to CLOSER_THREADS threads, each with one close at a time;
- * when all are busy, fds queue (up to CLOSER_QUEUE) for the first to
- * finish, unwaited. Near that bound closer_jammed() says so, and the
- * platform takes no new copy until closes drain: the calls that need one
- * fail with ENFILE rather than the sentry running out of fds.
+ * socket, a memory device). An inet stream socket, whose only wait is the
+ * linger's interruptible sleep, is closed on the loop too, with a timer
+ * that signals the loop out of that sleep every few ms (closer.c, "the
+ * loop's kick"): the socket goes on sending on its own, as after the
+ * program's own close, which had returned at once. Anything else (a
+ * terminal, an anonymous inode, another family) goes to a closer thread,
+ * and the caller waits for that close up to CLOSER_WAIT_MS, so that what
+ * the program does after its call finds it done, as with the kernel's
+ * own; a thread still closing is kicked the same way. A close no signal
+ * ends keeps its thread: up to CLOSER_THREADS threads, each with one close
+ * at a time; when all are busy, fds queue (up to CLOSER_QUEUE) for the
+ * first to finish, unwaited. Near that bound closer_jammed() says so, and
+ * the platform takes no new copy until closes drain: the calls that need
+ * one fail with ENFILE rather than the sentry running out of fds.
  *
  * Thread safety: closer_* may be called from the loop's thread only (one
  * caller); an fd handed over is never used by the caller again. The
  * threads block every signal but their kick (SIGRTMIN, which nothing else
- * of veil's uses) and only ever call close(). A child forked by the loop
- * must not call closer_* (a thread may hold the lock). */
+ * of veil's uses; the loop keeps it blocked but while it closes) and only
+ * ever call close(). A child forked by the loop must not call closer_* (a
+ * thread may hold the lock). */
 #ifndef VEIL_BASE_CLOSER_H
 #define VEIL_BASE_CLOSER_H
 
