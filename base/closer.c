@@ -9,7 +9,7 @@
  *
  * The kick: the waits a program can make a close wait (a socket's linger,
  * a terminal's drain) sleep interruptibly and end at a signal. A thread
- * busy with one close for KICK_MS is sent SIG_KICK (a no-op handler, no
+ * busy with one close for KICK_MS is sent KICK_SIGNAL (a no-op handler, no
  * SA_RESTART): its close returns (the socket carries on sending in the
  * background, as after the program's own close), the thread is free
  * again. A kick that lands before the thread sleeps is lost, so it is sent
@@ -17,6 +17,8 @@
  * thread is still busy. A close that no signal ends (a network
  * filesystem's flush) keeps its thread; the others and the queue go on. */
 #include "base/closer.h"
+
+#include "base/kick.h"
 
 #include <pthread.h>
 #include <signal.h>
@@ -29,9 +31,6 @@
 /* Room one call may need: a send's SCM_RIGHTS fds and its socket, and a
  * few more. */
 #define JAM_ROOM 300
-
-#define KICK_MS 5
-#define SIG_KICK SIGRTMIN
 
 struct worker {
 	bool started;
@@ -55,29 +54,12 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void on_kick(int sig)
-{
-	(void)sig; /* only there to end the close's sleep */
-}
-
-/* Installs the kick's handler, process-wide, once. */
-static bool kick_handler(void)
-{
-	static bool installed;
-	if (!installed) {
-		struct sigaction sa = {.sa_handler = on_kick}; /* no SA_RESTART */
-		sigemptyset(&sa.sa_mask);
-		installed = sigaction(SIG_KICK, &sa, NULL) == 0;
-	}
-	return installed;
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 	sigset_t kick;
 	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
+	sigaddset(&kick, KICK_SIGNAL);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	pthread_mutex_lock(&lock);
 	for (;;) {
@@ -106,7 +88,7 @@ static void *worker_main(void *arg)
  * so SIGCHLD and the forwarded signals keep going to the loop's signalfd. */
 static bool start(struct worker *w)
 {
-	if (!kick_handler())
+	if (!kick_install())
 		return false;
 	w->fd = -1;
 	if (pthread_cond_init(&w->go, NULL) != 0)
@@ -144,7 +126,7 @@ static void kick_stuck(int64_t now)
 {
 	for (size_t i = 0; i < CLOSER_THREADS; i++)
 		if (workers[i].started && workers[i].fd >= 0 && now - workers[i].since >= KICK_MS)
-			pthread_kill(workers[i].thread, SIG_KICK);
+			pthread_kill(workers[i].thread, KICK_SIGNAL);
 }
 
 static void defer(int fd)
@@ -176,7 +158,7 @@ static void defer(int fd)
 		if (pthread_cond_clockwait(&finished, &lock, CLOCK_MONOTONIC, &until) ==
 			ETIMEDOUT &&
 		    w->done < want)
-			pthread_kill(w->thread, SIG_KICK);
+			pthread_kill(w->thread, KICK_SIGNAL);
 	}
 	pthread_mutex_unlock(&lock);
 }
@@ -188,48 +170,18 @@ enum how {
 	THREAD, /* by a closer thread */
 };
 
-/* The loop's kick: a per-thread timer that sends it SIG_KICK every
- * KICK_MS while it closes an inet stream socket. That close's only wait
- * is the linger's interruptible sleep, which the first tick ends: a
- * bounded close with no thread's wake-up in it (a TCP sendmsg through
- * the sentry pays two timer_settime and two sigprocmask, ~2 us, where a
- * closer thread cost 10-50 us). SIG_KICK stays blocked on the loop
- * outside that close: a tick that comes after it stays pending, and is
- * taken at the next such close's unblock, harmlessly. */
-static timer_t loop_timer;
-static enum { TIMER_NONE, TIMER_ON, TIMER_FAILED } loop_timer_state;
-
-static bool loop_timer_ready(void)
-{
-	if (loop_timer_state == TIMER_NONE) {
-		struct sigevent ev = {.sigev_notify = SIGEV_THREAD_ID, .sigev_signo = SIG_KICK};
-		ev._sigev_un._tid = gettid();
-		sigset_t kick;
-		sigemptyset(&kick);
-		sigaddset(&kick, SIG_KICK);
-		bool ok = kick_handler() && pthread_sigmask(SIG_BLOCK, &kick, NULL) == 0 &&
-			  timer_create(CLOCK_MONOTONIC, &ev, &loop_timer) == 0;
-		loop_timer_state = ok ? TIMER_ON : TIMER_FAILED;
-	}
-	return loop_timer_state == TIMER_ON;
-}
-
+/* An inet stream socket's close, on the loop: its only wait is the
+ * linger's, which the kick ends (base/kick.h). No thread's wake-up in it:
+ * handing every TCP copy's close to a thread and waiting for it made a
+ * served TCP call 3-7x slower. */
 static void kicked_close(int fd)
 {
-	if (!loop_timer_ready()) {
+	if (!kick_begin()) {
 		defer(fd);
 		return;
 	}
-	const struct timespec tick = {0, KICK_MS * 1000000L};
-	struct itimerspec on = {.it_interval = tick, .it_value = tick}, off = {{0, 0}, {0, 0}};
-	sigset_t kick;
-	sigemptyset(&kick);
-	sigaddset(&kick, SIG_KICK);
-	timer_settime(loop_timer, 0, &on, NULL);
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	close(fd);
-	pthread_sigmask(SIG_BLOCK, &kick, NULL);
-	timer_settime(loop_timer, 0, &off, NULL);
+	kick_end();
 }
 
 /* A socket: unix, netlink and packet sockets and inet datagram and raw

@@ -12,9 +12,9 @@
  * regular file, a pipe or FIFO, a unix, netlink, packet or datagram
  * socket, a memory device). An inet stream socket, whose only wait is the
  * linger's interruptible sleep, is closed on the loop too, with a timer
- * that signals the loop out of that sleep every few ms (closer.c, "the
- * loop's kick"): the socket goes on sending on its own, as after the
- * program's own close, which had returned at once. Anything else (a
+ * that signals the loop out of that sleep every few ms (base/kick.h):
+ * the socket goes on sending on its own, as after the program's own
+ * close, which had returned at once. Anything else (a
  * terminal, an anonymous inode, another family) goes to a closer thread,
  * and the caller waits for that close up to CLOSER_WAIT_MS, so that what
  * the program does after its call finds it done, as with the kernel's
@@ -27,9 +27,8 @@
  *
  * Thread safety: closer_* may be called from the loop's thread only (one
  * caller); an fd handed over is never used by the caller again. The
- * threads block every signal but their kick (SIGRTMIN, which nothing else
- * of veil's uses; the loop keeps it blocked but while it closes) and only
- * ever call close(). A child forked by the loop must not call closer_* (a
+ * threads block every signal but the kick's (base/kick.h) and only ever
+ * call close(). A child forked by the loop must not call closer_* (a
  * thread may hold the lock). */
 #ifndef VEIL_BASE_CLOSER_H
 #define VEIL_BASE_CLOSER_H

@@ -1,7 +1,7 @@
 /* Tricks a program can play to make the sentry wait, and a second process
  * that measures meanwhile how long its trapped calls take.
  *
- *   stall_tricks TRICK SECONDS [FIFO]
+ *   stall_tricks TRICK SECONDS [PATH]
  *
  * The process forks B, which stat()s a path (a trapped call) in a loop for
  * SECONDS and prints "max N ms" (its slowest call), or "stall" as soon as
@@ -15,9 +15,15 @@
  *     the trapped call on the socket in a loop (the sentry takes a copy of
  *     the fd for it), another closes the fd: when the sentry's copy is the
  *     last reference, its close is the one that waits.
- *   fifo
- *     Opens FIFO (a named pipe on a bind) for reading and for writing, no
+ *   fifo PATH
+ *     Opens PATH (a named pipe on a bind) for reading and for writing, no
  *     partner: the kernel would make the opener wait, never the sentry.
+ *   lease PATH
+ *     Makes PATH, opens it for reading and takes a read lease on it
+ *     (F_SETLEASE, run natively; SIGIO ignored, so it never lets go), then
+ *     opens it for writing and truncates it, in a loop: each would wait
+ *     for the lease to break, 45 s (lease-break-time), and the sentry
+ *     makes those calls (a tmpfs file's memfd, a bound file).
  *   mmap-lock (not in the test: known to stall, docs/sentry.md)
  *     One thread holds the process's mmap_lock for reading for seconds
  *     (MADV_POPULATE_READ of 8 GB of zero pages), another queues for it in
@@ -27,6 +33,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -217,6 +224,33 @@ static void play_fifo(pid_t b, const char *path)
 	}
 }
 
+/* ---- A: the lease trick ---- */
+
+static void play_lease(pid_t b, const char *path)
+{
+	signal(SIGIO, SIG_IGN);
+	int w = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (w < 0 || write(w, "x", 1) != 1) {
+		perror("lease file");
+		return;
+	}
+	close(w);
+	int r = open(path, O_RDONLY);
+	if (r < 0 || fcntl(r, F_SETLEASE, F_RDLCK) < 0) {
+		perror("F_SETLEASE");
+		return;
+	}
+	while (waitpid(b, NULL, WNOHANG) == 0) {
+		int fd = open(path, O_WRONLY); /* natively: waits for the break */
+		if (fd >= 0)
+			close(fd);
+		if (truncate(path, 0) < 0 && errno != EINTR && errno != EWOULDBLOCK) {
+			perror("truncate");
+			return;
+		}
+	}
+}
+
 /* ---- A: the mmap_lock trick ---- */
 
 #ifndef MADV_POPULATE_READ
@@ -264,7 +298,8 @@ int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: %s linger-fstat|linger-getsockname|fifo|mmap-lock SECONDS [FIFO]\n",
+			"usage: %s linger-fstat|linger-getsockname|fifo|lease|mmap-lock SECONDS "
+			"[PATH]\n",
 			argv[0]);
 		return 2;
 	}
@@ -278,6 +313,8 @@ int main(int argc, char **argv)
 		play_linger(b, false);
 	else if (strcmp(argv[1], "linger-getsockname") == 0)
 		play_linger(b, true);
+	else if (strcmp(argv[1], "lease") == 0 && argc > 3)
+		play_lease(b, argv[3]);
 	else if (strcmp(argv[1], "mmap-lock") == 0)
 		play_mmap_lock(b);
 	else if (strcmp(argv[1], "fifo") == 0 && argc > 3)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # A program cannot stall the sentry: while one process of the sandbox
-# plays a trick that would make a host call wait (stall_tricks.c), a
-# second one's trapped calls keep answering (none over a second), and veil
-# still answers SIGTERM at once. TAP output.
+# plays a trick that would make a host call wait (stall_tricks.c: a
+# lingering close, a FIFO's open, a lease's break), a second one's trapped
+# calls keep answering (none over a second), and veil still answers
+# SIGTERM at once. TAP output.
 #
 #   stall_tricks.sh VEIL STALL_TRICKS
 set -u
@@ -21,9 +22,10 @@ ok() {
 }
 
 trick() {
-	out=$tmp/out.$1
+	out=$tmp/out.$1$(echo "${2:-}" | tr / _)
+	: >"$out"
 	# shellcheck disable=SC2086
-	"$veil" --backend=emulate $B -- /t/stall_tricks "$1" $SECS /w/fifo >"$out" 2>&1 &
+	"$veil" --backend=emulate $B -- /t/stall_tricks "$1" $SECS "${2:-}" >"$out" 2>&1 &
 	pid=$!
 	i=0
 	while [ $i -lt $(((SECS + 15) * 10)) ] && ! grep -q '^max\|^stall' "$out"; do
@@ -44,13 +46,15 @@ trick() {
 	max*) ms=${verdict#max }; ms=${ms% ms}; [ "$ms" -lt 1000 ]; r=$? ;;
 	*) r=1 ;;
 	esac
-	ok "$1: the other process's calls keep answering (${verdict:-no verdict})" $r
+	ok "$1${2:+ $2}: the other process's calls keep answering (${verdict:-no verdict})" $r
 	[ $status -ne 137 ]
-	ok "$1: veil answers SIGTERM meanwhile (exit $status)" $?
+	ok "$1${2:+ $2}: veil answers SIGTERM meanwhile (exit $status)" $?
 	[ $r = 0 ] || sed 's/^/# /' "$out"
 }
 
-echo "1..6"
+echo "1..10"
 trick linger-fstat
 trick linger-getsockname
-trick fifo
+trick fifo /w/fifo
+trick lease /tmp/lease
+trick lease /w/lease
