@@ -24,6 +24,10 @@
  *     opens it for writing and truncates it, in a loop: each would wait
  *     for the lease to break, 45 s (lease-break-time), and the sentry
  *     makes those calls (a tmpfs file's memfd, a bound file).
+ *   sweep
+ *     Many threads and many fds (dups of stdin), then 300 files opened and
+ *     kept, in /tmp: the fd map's sweep (at 256 entries) reads the fd
+ *     tables; once per thread, it took threads x fds fstatat()s.
  *   mmap-lock (not in the test: known to stall, docs/sentry.md)
  *     One thread holds the process's mmap_lock for reading for seconds
  *     (MADV_POPULATE_READ of 8 GB of zero pages), another queues for it in
@@ -40,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -251,6 +256,45 @@ static void play_lease(pid_t b, const char *path)
 	}
 }
 
+/* ---- A: the sweep trick ---- */
+
+static void *sleeper(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+static void play_sweep(pid_t b)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	long fds = 0, room = getrlimit(RLIMIT_NOFILE, &rl) == 0 ? (long)rl.rlim_cur - 400 : 600;
+	while (fds < 5000 && fds < room && dup(0) >= 0)
+		fds++;
+	long threads = 1500000 / (fds ? fds : 1);
+	pthread_attr_t a;
+	pthread_attr_init(&a);
+	pthread_attr_setstacksize(&a, 65536);
+	for (long i = 0; i < threads && i < 1000; i++) {
+		pthread_t t;
+		if (pthread_create(&t, &a, sleeper, NULL) != 0)
+			break;
+	}
+	for (int i = 0; i < 300 && waitpid(b, NULL, WNOHANG) == 0; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "/tmp/sweep%d", i);
+		if (open(name, O_CREAT | O_RDWR, 0644) < 0) {
+			perror("open");
+			return;
+		}
+	}
+}
+
 /* ---- A: the mmap_lock trick ---- */
 
 #ifndef MADV_POPULATE_READ
@@ -315,6 +359,8 @@ int main(int argc, char **argv)
 		play_linger(b, true);
 	else if (strcmp(argv[1], "lease") == 0 && argc > 3)
 		play_lease(b, argv[3]);
+	else if (strcmp(argv[1], "sweep") == 0)
+		play_sweep(b);
 	else if (strcmp(argv[1], "mmap-lock") == 0)
 		play_mmap_lock(b);
 	else if (strcmp(argv[1], "fifo") == 0 && argc > 3)

@@ -1,9 +1,10 @@
 #!/bin/sh
 # A program cannot stall the sentry: while one process of the sandbox
 # plays a trick that would make a host call wait (stall_tricks.c: a
-# lingering close, a FIFO's open, a lease's break), a second one's trapped
-# calls keep answering (none over a second), and veil still answers
-# SIGTERM at once. TAP output.
+# lingering close, a FIFO's open, a lease's break, a sweep of the fd
+# tables of many threads), a second one's trapped calls keep answering
+# (none over a second), and veil still answers SIGTERM at once. TAP
+# output.
 #
 #   stall_tricks.sh VEIL STALL_TRICKS
 set -u
@@ -52,9 +53,10 @@ trick() {
 	[ $r = 0 ] || sed 's/^/# /' "$out"
 }
 
-echo "1..10"
+echo "1..12"
 trick linger-fstat
 trick linger-getsockname
 trick fifo /w/fifo
 trick lease /tmp/lease
 trick lease /w/lease
+trick sweep
