@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/closer.h"
 #include "sentry/host_act.h"
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
@@ -65,7 +66,7 @@ static void send_copy_free(struct send_copy *sc)
 	free(sc->data);
 	free(sc->control);
 	for (size_t i = 0; i < sc->nfds; i++)
-		close(sc->fds[i]);
+		closer_close(sc->fds[i]);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -308,7 +309,7 @@ static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
 		return host;
 	int r = sock_kind(host, domain, type);
 	if (r < 0) {
-		close(host);
+		closer_close(host);
 		return r;
 	}
 	return host;
@@ -317,7 +318,7 @@ static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
 SYS_HANDLER(sendto)
 {
 	int domain, type;
-	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
 	if (host < 0)
 		return host;
 	_cleanup_(send_copy_free) struct send_copy sc = {.addr = {.pin = -1}};
@@ -341,7 +342,7 @@ SYS_HANDLER(sendto)
 SYS_HANDLER(sendmsg)
 {
 	int domain, type;
-	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
 	if (host < 0)
 		return host;
 	struct msghdr m;
@@ -364,7 +365,7 @@ SYS_HANDLER(sendmsg)
 SYS_HANDLER(sendmmsg)
 {
 	int domain, type;
-	_cleanup_close_ int host = socket_of(call, (int)call->args[0], &domain, &type);
+	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
 	if (host < 0)
 		return host;
 	uint64_t vec = call->args[1];

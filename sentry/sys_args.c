@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include "base/closer.h"
 #include "base/log.h"
 #include "sentry/fdmap.h"
 
@@ -39,8 +40,9 @@ long sys_continue(struct platform_call *call)
 
 void sys_fd_put(struct sys_fd *ref)
 {
+	/* A copy of the program's object: its close may wait (closer.h). */
 	if (!ref->borrowed)
-		close(ref->host_fd);
+		closer_close_st(ref->host_fd, &ref->st);
 	ref->host_fd = -1;
 }
 

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/closer.h"
 #include "sentry/host_act.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
@@ -90,7 +91,7 @@ SYS_HANDLER(inotify_add_watch)
 		return -EINVAL;
 	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
 		return -EINVAL;
-	_cleanup_close_ int instance = call->ops->get_fd(call, (int)call->args[0]);
+	_cleanup_copy_ int instance = call->ops->get_fd(call, (int)call->args[0]);
 	if (instance < 0)
 		return instance;
 	if (!is_inotify(instance))

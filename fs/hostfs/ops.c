@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/kick.h"
 #include "base/proc_fd.h"
 #include "fs/hostfs/hostfs_private.h"
 
@@ -333,8 +334,15 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 			return -errno;
 	}
 	if (a->valid & VFS_ATTR_SIZE) {
-		if (truncate(p, (off_t)a->size) < 0)
-			return -errno;
+		/* A truncate waits for a lease on the file to be let go (the
+		 * program may F_SETLEASE its own files: up to 45 s); kicked,
+		 * it waits a tick and fails with EINTR (base/kick.h). */
+		bool kicked = kick_begin();
+		int r = truncate(p, (off_t)a->size) < 0 ? -errno : 0;
+		if (kicked)
+			kick_end();
+		if (r < 0)
+			return r;
 	}
 	if (a->valid & (VFS_ATTR_ATIME | VFS_ATTR_MTIME)) {
 		struct timespec ts[2] = { a->atime, a->mtime };

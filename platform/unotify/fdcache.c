@@ -33,6 +33,8 @@ static size_t slot_of(pid_t tid, int fd)
 	return (size_t)(h >> 58) & (FDCACHE_SLOTS - 1);
 }
 
+/* Closes inline: a kept fd is always a directory's (a shadow), whose close
+ * never waits (base/closer.h). */
 static void drop(struct fdcache_slot *e)
 {
 	if (e->mine >= 0)

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/closer.h"
 #include "base/log.h"
 #include "platform/caps.h"
 #include "platform/tracee_mem.h"
@@ -132,6 +133,11 @@ int unotify_get_fd(struct unotify *u, pid_t tid, int fd)
 {
 	if (fd < 0)
 		return -EBADF;
+	/* Every closer thread is stuck in a close the program made wait, and
+	 * the copies queued behind them near the bound: take no more until
+	 * they drain (base/closer.h). */
+	if (closer_jammed())
+		return -ENFILE;
 	struct pidfd_slot *p = pidfd_lookup(u, tid);
 	int pidfd;
 	if (p) {
@@ -156,7 +162,7 @@ int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd
 	*out = (struct platform_fd){.fd = r, .how = -1};
 	if (fstat(r, &out->st) < 0) {
 		int e = errno;
-		close(r);
+		closer_close(r);
 		return -e;
 	}
 	fdcache_offer(&u->fdcache, tid, fd, out);
@@ -172,8 +178,10 @@ void unotify_keep_off(struct unotify *u, pid_t tid, int fd)
 		return; /* no such fd: the lock fails natively with EBADF */
 	struct stat st;
 	bool plain = mine >= 0 && fstat(mine, &st) == 0 && !S_ISDIR(st.st_mode);
-	if (mine >= 0)
-		close(mine);
+	if (plain)
+		closer_close_st(mine, &st);
+	else if (mine >= 0)
+		closer_close(mine);
 	if (!plain)
 		fdcache_off(&u->fdcache);
 }

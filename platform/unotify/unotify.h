@@ -4,10 +4,12 @@
  * (PTRACE_SEIZE, forks followed automatically) to learn of new and exiting
  * tasks and to assist the TRACE class (exec, chdir).
  *
- * One thread: unotify_run() is the sandbox's event loop. The process it
- * runs in has no children but the sandbox's (it reaps with waitpid(-1)),
- * and no other thread that leaves SIGCHLD unblocked (the signal must reach
- * the loop's signalfd). */
+ * One thread: unotify_run() is the sandbox's event loop, and nothing on it
+ * may wait on what the program controls (a copy's close goes through
+ * base/closer.h, whose threads only close). The process it runs in has no
+ * children but the sandbox's and the sentry's short-lived helpers (it
+ * reaps with waitpid(-1)), and no other thread that leaves SIGCHLD
+ * unblocked (the signal must reach the loop's signalfd). */
 #ifndef VEIL_PLATFORM_UNOTIFY_H
 #define VEIL_PLATFORM_UNOTIFY_H
 

@@ -1,0 +1,62 @@
+#!/bin/sh
+# A program cannot stall the sentry: while one process of the sandbox
+# plays a trick that would make a host call wait (stall_tricks.c: a
+# lingering close, a FIFO's open, a lease's break, a sweep of the fd
+# tables of many threads), a second one's trapped calls keep answering
+# (none over a second), and veil still answers SIGTERM at once. TAP
+# output.
+#
+#   stall_tricks.sh VEIL STALL_TRICKS
+set -u
+veil=$1
+prog=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkfifo "$tmp/fifo"
+B="--ro-bind /usr /usr --symlink usr/lib /lib --symlink usr/lib64 /lib64 --tmpfs /tmp
+   --ro-bind $(dirname "$prog") /t --bind $tmp /w"
+SECS=4
+n=0
+ok() {
+	n=$((n + 1))
+	if [ "$2" = 0 ]; then echo "ok $n - $1"; else echo "not ok $n - $1"; fi
+}
+
+trick() {
+	out=$tmp/out.$1$(echo "${2:-}" | tr / _)
+	: >"$out"
+	# shellcheck disable=SC2086
+	"$veil" --backend=emulate $B -- /t/stall_tricks "$1" $SECS "${2:-}" >"$out" 2>&1 &
+	pid=$!
+	i=0
+	while [ $i -lt $(((SECS + 15) * 10)) ] && ! grep -q '^max\|^stall' "$out"; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	verdict=$(grep '^max\|^stall' "$out" | head -n 1)
+	# SIGTERM is forwarded to the program, whose end ends veil: within
+	# 5 s, or a watcher kills it (137).
+	kill -TERM $pid
+	(sleep 5; kill -KILL $pid 2>/dev/null) &
+	watcher=$!
+	wait $pid
+	status=$?
+	kill $watcher 2>/dev/null
+	wait $watcher 2>/dev/null
+	case $verdict in
+	max*) ms=${verdict#max }; ms=${ms% ms}; [ "$ms" -lt 1000 ]; r=$? ;;
+	*) r=1 ;;
+	esac
+	ok "$1${2:+ $2}: the other process's calls keep answering (${verdict:-no verdict})" $r
+	[ $status -ne 137 ]
+	ok "$1${2:+ $2}: veil answers SIGTERM meanwhile (exit $status)" $?
+	[ $r = 0 ] || sed 's/^/# /' "$out"
+}
+
+echo "1..12"
+trick linger-fstat
+trick linger-getsockname
+trick fifo /w/fifo
+trick lease /tmp/lease
+trick lease /w/lease
+trick sweep
