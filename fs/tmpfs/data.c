@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/open_nowait.h"
 #include "base/rmtree.h"
 #include "fs/tmpfs/tmpfs_private.h"
 
@@ -108,8 +109,9 @@ int tmpfs_data_open(struct tmpfs_inode *ti, int flags)
 		return create(ti, flags);
 	char name[24];
 	name_of(ti, name);
-	int fd = openat(TMPFS_SB(ti->vi.sb)->data_dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	/* The program may lease its files (F_SETLEASE runs natively on its
+	 * fd, which is this file's): this open must not wait for the break. */
+	return openat_nowait(TMPFS_SB(ti->vi.sb)->data_dir, name, flags | O_NOFOLLOW | O_CLOEXEC);
 }
 
 int tmpfs_data_stat(struct tmpfs_inode *ti, struct stat *st)
