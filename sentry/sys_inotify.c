@@ -49,23 +49,47 @@
 /* What a tmpfs file's memfd can report. */
 #define MEMFD_EVENTS (IN_ACCESS | IN_MODIFY | IN_OPEN | IN_CLOSE_WRITE | IN_CLOSE_NOWRITE)
 
+/* Lets go of the pins of files that have no name left: no open can come
+ * by path any more, and an open through /proc/<pid>/fd needs an fd of the
+ * program, which keeps the file open (the fd map) and so its memfd. */
+static void unpin_unlinked(struct sentry *s)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < s->n_pinned; i++) {
+		if (vfs_file_unlinked(s->pinned[i]))
+			vfs_file_put(s->pinned[i]);
+		else
+			s->pinned[kept++] = s->pinned[i];
+	}
+	s->n_pinned = kept;
+}
+
 /* tmpfs files being watched, kept open so their memfd (and the kernel's
  * watch on it) stays: tmpfs drops an empty file's memfd with its last open
  * file, and the next open would make a new one nobody watches. One per
- * inode, for the sandbox's life (s->pinned); the sentry never learns of
- * inotify_rm_watch (native) or of the instance's close. */
+ * inode while the file has a name (s->pinned); the sentry never learns of
+ * inotify_rm_watch (native) or of the instance's close. Changed: pins
+ * lasted for the sandbox's life, so watching files that are then deleted
+ * held an fd and a file each for ever (bench/soak.sh inotify). */
 static int pin(struct sentry *s, struct vfs_file *f)
 {
 	for (size_t i = 0; i < s->n_pinned; i++)
 		if (vfs_file_inode(s->pinned[i]) == vfs_file_inode(f))
 			return 0;
+	/* Pruned when full, grown only if more than half stay: the cost
+	 * stays linear in the pins made. */
 	if (s->n_pinned == s->cap_pinned) {
-		size_t n = s->cap_pinned ? s->cap_pinned * 2 : 16;
-		struct vfs_file **p = realloc(s->pinned, n * sizeof(*p));
-		if (!p)
-			return -ENOMEM;
-		s->pinned = p;
-		s->cap_pinned = n;
+		unpin_unlinked(s);
+		if (!s->cap_pinned || s->n_pinned > s->cap_pinned / 2) {
+			size_t n = s->cap_pinned ? s->cap_pinned * 2 : 16;
+			struct vfs_file **p = realloc(s->pinned, n * sizeof(*p));
+			if (!p && s->n_pinned == s->cap_pinned)
+				return -ENOMEM;
+			if (p) {
+				s->pinned = p;
+				s->cap_pinned = n;
+			}
+		}
 	}
 	s->pinned[s->n_pinned++] = vfs_file_get(f);
 	return 0;

@@ -109,6 +109,11 @@ mode_t vfs_file_type(const struct vfs_file *f)
 	return f->inode->mode & S_IFMT;
 }
 
+bool vfs_file_unlinked(const struct vfs_file *f)
+{
+	return f->inode->nlink == 0;
+}
+
 int vfs_file_flags(const struct vfs_file *f)
 {
 	return f->flags;
