@@ -10,23 +10,26 @@
 #   env: INTERVAL (s, default SECONDS/10), BOUND_KB (default 1024)
 #
 # KINDS: files dirs stat forkexec threads sockets sendfd inotify proc
-# copyup shell (default: all). Exits 1 if any kind grew past the bound.
+# copyup (bench/churn.c; in the sandbox's tmpfs, copyup in an overlay),
+# bindfiles (files in a writable bind of a host directory under $TMPDIR),
+# shell (default: all). Exits 1 if any kind grew past the bound.
 set -u
 b=$(cd "$1" && pwd)
 secs=${2:-60}
 shift
 [ $# -gt 0 ] && shift
-kinds=${*:-files dirs stat forkexec threads sockets sendfd inotify proc copyup shell}
+kinds=${*:-files dirs stat forkexec threads sockets sendfd inotify proc copyup bindfiles shell}
 interval=${INTERVAL:-$((secs / 10 > 0 ? secs / 10 : 1))}
 bound=${BOUND_KB:-1024}
 veil=$b/cmd/veil
 lower=$(mktemp -d)
-trap 'rm -rf "$lower"' EXIT
+bound_dir=$(mktemp -d)
+trap 'rm -rf "$lower" "$bound_dir"' EXIT
 i=0
 while [ $i -lt 200 ]; do echo lower >"$lower/c$i"; i=$((i + 1)); done
 B="--backend=emulate --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
 --symlink usr/lib64 /lib64 --tmpfs /tmp --proc /proc --dev /dev
---ro-bind $b/bench /bench --overlay-src $lower --tmp-overlay /ov"
+--ro-bind $b/bench /bench --overlay-src $lower --tmp-overlay /ov --bind $bound_dir /w"
 
 rss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
 fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
@@ -43,6 +46,7 @@ for kind in $kinds; do
 				ls /tmp/d >/dev/null; rm -rf /tmp/d; n=$((n + 1)); done
 			echo "iterations $n"' sh "$secs" ;;
 	copyup) set -- env CHURN_LOWER_FILES=200 /bench/churn copyup "${secs}s" /ov ;;
+	bindfiles) set -- /bench/churn files "${secs}s" /w ;;
 	*) set -- /bench/churn "$kind" "${secs}s" ;;
 	esac
 	out=$(mktemp)
