@@ -153,6 +153,11 @@ size_t fdmap_size(const struct fdmap *m)
 	return m->live;
 }
 
+size_t fdmap_tombstones(const struct fdmap *m)
+{
+	return m->n - m->live;
+}
+
 void fdmap_mark_begin(struct fdmap *m)
 {
 	for (size_t i = 0; i < m->nb; i++)

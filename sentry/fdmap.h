@@ -38,6 +38,8 @@ struct vfs_file *fdmap_find(struct fdmap *m, dev_t dev, ino_t ino);
  * tmpfs file's private backing object is known to the VFS for as long as
  * its inode lives (vfs_host_is_private). */
 size_t fdmap_size(const struct fdmap *m);
+/* The tombstones kept: what the map holds beyond fdmap_size. */
+size_t fdmap_tombstones(const struct fdmap *m);
 /* Whether (dev, ino) is a VFS file's host object that the map no longer
  * holds: a tombstone, or a live tmpfs inode's backing object
  * (vfs_host_is_private). An fd for it can still turn up (one passed in a
