@@ -79,7 +79,7 @@ int device_console_map(struct sentry *s)
 	struct stat st;
 	r = vfs_fstatat(c, f, "", &st, AT_EMPTY_PATH);
 	if (r == 0 && st.st_dev == console.node_dev && st.st_ino == console.node_ino)
-		r = fdmap_add(s->files, console.host.st_dev, console.host.st_ino, f);
+		r = fdmap_add(s->files, console.host.st_dev, console.host.st_ino, f, 0);
 	vfs_file_put(f);
 	return r;
 }

@@ -1,6 +1,13 @@
 /* A chained hash table, grown by doubling. The program closes fds
  * natively, so the sentry does not see the last close: entries live until
- * a mark-and-sweep (driven by sentry.c) finds no fd holding them. */
+ * a mark-and-sweep (driven by sentry.c) finds no fd holding them.
+ *
+ * What the sweep keeps of an entry no fd held is bounded by what can still
+ * be reached, never by how many files the program ever opened: a
+ * tombstone only for a host object that outlives the VFS's knowledge of it
+ * (a hostfs file, a device), none for an unnamed one (a shadow, removed by
+ * the same sweep; a proc snapshot) or a tmpfs file's backing object
+ * (vfs_host_is_private, asked again when an fd on it turns up). */
 #include "sentry/fdmap.h"
 
 #include <errno.h>
@@ -15,6 +22,9 @@ struct entry {
 	dev_t dev;
 	ino_t ino;
 	bool marked;
+	/* Once the entry goes, nothing but the program's fds reaches
+	 * (dev, ino): FDMAP_UNNAMED. */
+	bool unnamed;
 	struct vfs_file *file;
 	struct entry *next;
 };
@@ -74,7 +84,9 @@ bool fdmap_was_vfs(struct fdmap *m, dev_t dev, ino_t ino)
 	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next)
 		if (e->dev == dev && e->ino == ino)
 			return e->file == NULL;
-	return false;
+	/* A tmpfs file's backing object, while its inode lives, whether or
+	 * not a sweep kept its entry. */
+	return vfs_host_is_private(dev, ino);
 }
 
 static void grow(struct fdmap *m)
@@ -97,13 +109,16 @@ static void grow(struct fdmap *m)
 	m->nb = nb;
 }
 
-int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f)
+int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f, unsigned flags)
 {
 	for (struct entry *e = m->b[slot(m, dev, ino)]; e; e = e->next) {
 		if (e->dev != dev || e->ino != ino)
 			continue;
 		if (!e->file) {
-			e->file = vfs_file_get(f); /* a tombstone comes back */
+			/* A tombstone comes back: its host object died and the
+			 * number went to a new one (no fd held the old one). */
+			e->file = vfs_file_get(f);
+			e->unnamed = flags & FDMAP_UNNAMED;
 			m->live++;
 			return 0;
 		}
@@ -124,6 +139,7 @@ int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f)
 	e->ino = ino;
 	e->file = vfs_file_get(f);
 	e->marked = false;
+	e->unnamed = flags & FDMAP_UNNAMED;
 	size_t s = slot(m, dev, ino);
 	e->next = m->b[s];
 	m->b[s] = e;
@@ -135,6 +151,11 @@ int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f)
 size_t fdmap_size(const struct fdmap *m)
 {
 	return m->live;
+}
+
+size_t fdmap_tombstones(const struct fdmap *m)
+{
+	return m->n - m->live;
 }
 
 void fdmap_mark_begin(struct fdmap *m)
@@ -151,15 +172,40 @@ void fdmap_mark(struct fdmap *m, dev_t dev, ino_t ino)
 			e->marked = true;
 }
 
+/* Whether an fd for e's host object may still turn up after e lets its
+ * file go and, taken for the program's own, would reach what the VFS
+ * guards. An unnamed object (a shadow, removed by the same sweep on the
+ * same marks; a proc snapshot) is then an empty directory or file or a
+ * sealed copy that names nothing, and a directory the sentry does not know
+ * is refused anyway. A tmpfs file's backing object is the VFS's to name
+ * while its inode lives (fdmap_was_vfs asks the VFS), and nobody's after.
+ * A hostfs file or a device can be opened again by host path for ever:
+ * its tombstone stays, until a new object takes the number (fdmap_add). */
+static bool needs_tombstone(const struct entry *e)
+{
+	return !e->unnamed && !vfs_host_is_private(e->dev, e->ino);
+}
+
 void fdmap_sweep(struct fdmap *m)
 {
 	for (size_t i = 0; i < m->nb; i++) {
-		for (struct entry *e = m->b[i]; e; e = e->next) {
-			if (e->marked || !e->file)
+		for (struct entry **pp = &m->b[i]; *pp;) {
+			struct entry *e = *pp;
+			if (e->marked || !e->file) {
+				pp = &e->next;
 				continue;
+			}
+			bool keep = needs_tombstone(e); /* before the put may evict */
 			vfs_file_put(e->file);
 			e->file = NULL;
 			m->live--;
+			if (keep) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			free(e);
+			m->n--;
 		}
 	}
 }

@@ -16,22 +16,36 @@ struct fdmap;
 
 struct fdmap *fdmap_new(void);
 void fdmap_free(struct fdmap *m);
+/* Once the entry goes, nothing but the program's fds reaches (dev, ino):
+ * a shadow (sentry/shadow.c, removed by the same sweep), a proc file's
+ * snapshot (vfs_file_is_snapshot). Such an fd holds an empty stand-in or
+ * a sealed copy that names no VFS file: no tombstone is kept for it. */
+#define FDMAP_UNNAMED 0x1
 /* Records `f` for (dev, ino) (taking a reference) unless a file is
  * recorded there already; an O_PATH file recorded there gives way to a
- * real open. 0 or -ENOMEM. */
-int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f);
+ * real open. `flags`: FDMAP_*. 0 or -ENOMEM. */
+int fdmap_add(struct fdmap *m, dev_t dev, ino_t ino, struct vfs_file *f, unsigned flags);
 /* The VFS file for (dev, ino), borrowed, or NULL. */
 struct vfs_file *fdmap_find(struct fdmap *m, dev_t dev, ino_t ino);
 
 /* Garbage collection: the program closes fds natively, so the sentry
  * learns what is still open only by looking (sentry.c). Between
  * fdmap_mark_begin() and fdmap_sweep(), fdmap_mark() the objects some fd
- * still holds; the sweep lets every other entry's VFS file go, keeping
- * only its identity (a tombstone: no fd, a few bytes). */
+ * still holds; the sweep lets every other entry's VFS file go. It keeps
+ * the identity (a tombstone: no fd, a few bytes) only of a host object the
+ * program could still reach outside the VFS (a hostfs file, a device): an
+ * unnamed object (FDMAP_UNNAMED) names nothing once the entry goes, and a
+ * tmpfs file's private backing object is known to the VFS for as long as
+ * its inode lives (vfs_host_is_private). */
 size_t fdmap_size(const struct fdmap *m);
-/* Whether (dev, ino) was a VFS file that a sweep let go. An fd for it can
- * still turn up (one passed in a unix socket's queue is in no fd table):
- * it must not then count as the program's own object. */
+/* The tombstones kept: what the map holds beyond fdmap_size. */
+size_t fdmap_tombstones(const struct fdmap *m);
+/* Whether (dev, ino) is a VFS file's host object that the map no longer
+ * holds: a tombstone, or a live tmpfs inode's backing object
+ * (vfs_host_is_private). An fd for it can still turn up (one passed in a
+ * unix socket's queue is in no fd table, one moved by another thread
+ * while the sweep read the table): it must not then count as the
+ * program's own object. */
 bool fdmap_was_vfs(struct fdmap *m, dev_t dev, ino_t ino);
 void fdmap_mark_begin(struct fdmap *m);
 void fdmap_mark(struct fdmap *m, dev_t dev, ino_t ino);

@@ -448,7 +448,8 @@ void sentry_files_sweep(struct sentry *s)
 	shadows_sweep(s->shadows, marked, s->files);
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);
-	log_debug("fd map: %zu entries kept of %zu", s->files_swept, n);
+	log_debug("fd map: %zu entries kept of %zu, %zu tombstones", s->files_swept, n,
+		  fdmap_tombstones(s->files));
 }
 
 bool sentry_fds_low(void)

@@ -609,7 +609,7 @@ static ssize_t read_dir(struct sentry *s, struct platform_call *call, int fd, ch
 			sys_fd_put(ref);
 			return r;
 		}
-		fdmap_add(s->files, ref->st.st_dev, ref->st.st_ino, d);
+		fdmap_add(s->files, ref->st.st_dev, ref->st.st_ino, d, FDMAP_UNNAMED);
 		vfs_file_put(d);
 		ref->file = fdmap_find(s->files, ref->st.st_dev, ref->st.st_ino);
 	}

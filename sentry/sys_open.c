@@ -39,6 +39,7 @@ static int keep(struct platform_call *call, int tracee_fd, int owned, const stru
 
 #define HAND_CTTY 1	 /* and make it the caller's controlling terminal */
 #define HAND_UNMAPPED 2 /* its host object is not f's (/dev/tty's terminal) */
+#define HAND_UNNAMED 4	 /* nothing else reaches host: a shadow, a snapshot (FDMAP_UNNAMED) */
 
 /* Gives the program `host` (a file's host fd taken from it, or a
  * shadow/device fd the caller opened; `owned`, closed here) standing for
@@ -75,7 +76,8 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	}
 	if (full) {
 		r = -ENFILE;
-	} else if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f) < 0)) {
+	} else if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f,
+						 (how & HAND_UNNAMED) ? FDMAP_UNNAMED : 0) < 0)) {
 		r = -ENOMEM;
 	} else {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
@@ -179,7 +181,8 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		vfs_file_put(f);
 		return -EOPNOTSUPP;
 	}
-	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL, 0);
+	return hand_over(s, call, f, host, owned, how->flags, shadow ? &shadow_st : NULL,
+			 shadow || vfs_file_is_snapshot(f) ? HAND_UNNAMED : 0);
 }
 
 SYS_HANDLER(open)

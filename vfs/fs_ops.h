@@ -56,6 +56,20 @@ struct vfs_file_ops;
  * lower layer's before copy-up): a change made through such an fd would
  * land there, not here. */
 #define VFS_SB_STACKED 0x20
+/* The host objects its inodes register (vfs_inode_set_host) are its own:
+ * made by it, named by no path the program can walk (tmpfs: a memfd, an
+ * O_TMPFILE file, or one named only in the sentry's private scratch
+ * directory and removed when the inode goes), registered for the inode's
+ * whole life under one (dev, ino), and reachable after it only through
+ * fds already open. So while the inode lives the host table alone says an
+ * fd on that object is a VFS file's (vfs_host_is_private: the fd map keeps
+ * no tombstone for it), and once it is evicted such an fd names an
+ * anonymous file and nothing in the VFS. */
+#define VFS_SB_PRIVATE_HOST 0x40
+/* Each open's host fd is an object made for that open alone (proc: a
+ * sealed memfd holding the content as of the open): nothing but that fd
+ * and its copies ever reaches it. */
+#define VFS_SB_SNAPSHOTS 0x80
 
 struct vfs_sb {
 	const struct vfs_sb_ops *ops;

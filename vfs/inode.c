@@ -76,6 +76,20 @@ struct vfs_inode *vfs_inode_by_host(dev_t dev, ino_t ino)
 	return NULL;
 }
 
+bool vfs_host_is_private(dev_t dev, ino_t ino)
+{
+	/* Not vfs_inode_by_host: an overlay's inode registers its upper
+	 * file's identity too, and may come first. */
+	struct hlist_node *pos;
+	hlist_for_each(pos, &host_table[host_hash(dev, ino)])
+	{
+		struct vfs_inode *i = container_of(pos, struct vfs_inode, host_node);
+		if (i->host_dev == dev && i->host_ino == ino && (i->sb->flags & VFS_SB_PRIVATE_HOST))
+			return true;
+	}
+	return false;
+}
+
 struct timespec vfs_now(void)
 {
 	struct timespec ts;
@@ -114,4 +128,9 @@ struct vfs_inode *vfs_path_inode(const struct vfs_path *p)
 bool vfs_file_is_foreign(const struct vfs_file *f)
 {
 	return f->inode->flags & VFS_I_FOREIGN;
+}
+
+bool vfs_file_is_snapshot(const struct vfs_file *f)
+{
+	return (f->inode->sb->flags & VFS_SB_SNAPSHOTS) && !vfs_file_is_foreign(f);
 }

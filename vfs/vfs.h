@@ -214,6 +214,9 @@ mode_t vfs_file_type(const struct vfs_file *f);
 /* Whether f stands for an object outside the VFS (fs_ops.h
  * VFS_I_FOREIGN): its host fd is handed over but names no VFS file. */
 bool vfs_file_is_foreign(const struct vfs_file *f);
+/* Whether f's host fd is an object made for this open alone (fs_ops.h
+ * VFS_SB_SNAPSHOTS: a proc file's content), named by nothing else. */
+bool vfs_file_is_snapshot(const struct vfs_file *f);
 /* The inode a location names, borrowed. */
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p);
 int vfs_file_flags(const struct vfs_file *f);
@@ -342,5 +345,9 @@ void vfs_get_stats(struct vfs_stats *ret);
  * of a program's fd shows for a tmpfs memfd or a hostfs file; NULL if none.
  * Borrowed: valid until the inode's last reference goes. */
 struct vfs_inode *vfs_inode_by_host(dev_t dev, ino_t ino);
+/* Whether (dev, ino) is the backing object of a live inode of a
+ * VFS_SB_PRIVATE_HOST filesystem (tmpfs): the host object then stands for
+ * that inode and for nothing else, as long as the inode lives. */
+bool vfs_host_is_private(dev_t dev, ino_t ino);
 
 #endif

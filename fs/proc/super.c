@@ -101,7 +101,8 @@ int procfs_new(const struct procfs_opts *opts, struct vfs_sb **ret)
 		proc_destroy(&sb->vsb);
 		return r;
 	}
-	r = vfs_sb_init(&sb->vsb, &proc_sb_ops, VFS_SB_RDONLY, PROCFS_MAGIC_NUMBER, root);
+	r = vfs_sb_init(&sb->vsb, &proc_sb_ops, VFS_SB_RDONLY | VFS_SB_SNAPSHOTS,
+			PROCFS_MAGIC_NUMBER, root);
 	if (r < 0) {
 		proc_destroy(&sb->vsb);
 		return r;

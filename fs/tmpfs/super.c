@@ -205,7 +205,8 @@ int tmpfs_new(const struct tmpfs_opts *opts, struct vfs_sb **ret)
 		free_sb(sb);
 		return r;
 	}
-	r = vfs_sb_init(&sb->vsb, &tmpfs_sb_ops, VFS_SB_PINNED | VFS_SB_OWN_PERMS, TMPFS_MAGIC_NUMBER, &root->vi);
+	r = vfs_sb_init(&sb->vsb, &tmpfs_sb_ops, VFS_SB_PINNED | VFS_SB_OWN_PERMS | VFS_SB_PRIVATE_HOST,
+			TMPFS_MAGIC_NUMBER, &root->vi);
 	if (r < 0) {
 		free_sb(sb);
 		return r;
