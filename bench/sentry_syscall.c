@@ -14,7 +14,7 @@
 
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 enum { NATIVE_GETPID, NATIVE_STAT, SENTRY_GETUID, SENTRY_GETRESUID, N_LOOPS };
 static const char *const names[] = {"native getpid", "native stat",

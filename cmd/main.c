@@ -8,7 +8,7 @@
 #include "cmd/parse.h"
 #include "platform/emulate.h"
 #include "platform/ns/ns.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 static int fail(struct veil_error *err)
 {

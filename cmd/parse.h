@@ -9,7 +9,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 enum cli_result {
 	CLI_RUN = 0,  /* spec is complete: run it */

@@ -22,7 +22,7 @@
 #include <stdio.h>
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 struct parse_state {
 	struct spec *spec;

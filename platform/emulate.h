@@ -5,7 +5,7 @@
 #define VEIL_PLATFORM_EMULATE_H
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 /* Runs spec->argv in the sandbox spec describes (spec_prepare()d).
  * Returns the program's exit status (128+N when killed by signal N), or -1

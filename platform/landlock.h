@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 /* Rights, as linux/landlock.h numbers them (the build host's header may
  * predate some). */

@@ -4,7 +4,7 @@
 #define VEIL_PLATFORM_SPEC_FILTER_H
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 /* Installs spec's programs in order, after the backend's own filter (a
  * program forbidding seccomp() must not keep veil's out). 0, or -1 with

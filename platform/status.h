@@ -5,7 +5,7 @@
 
 #include <sys/types.h>
 
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 /* The program started as `pid` with namespaces `clone_flags` (CLONE_NEW*):
  * writes the info JSON to spec->info_fd (then closes it) and the first

@@ -5,7 +5,7 @@
 #include <sched.h>
 #include <string.h>
 
-#include "sentry/denylist.h"
+#include "spec/denylist.h"
 #include "sentry/sys_ioctl.h"
 #include "sentry/sys_procs.h"
 #include "sentry/syscalls.h"

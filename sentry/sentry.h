@@ -14,7 +14,7 @@
 
 #include "platform/platform.h"
 #include "sentry/creds.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 #include "vfs/vfs.h"
 
 /* What CLONE_FS shares, as the kernel's fs_struct: root, cwd and umask.

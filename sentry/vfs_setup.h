@@ -5,7 +5,7 @@
 #define VEIL_SENTRY_VFS_SETUP_H
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 #include "vfs/vfs.h"
 
 struct sentry;

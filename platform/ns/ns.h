@@ -5,7 +5,7 @@
 #define VEIL_PLATFORM_NS_H
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 /* Runs spec->argv in a sandbox built from spec (already spec_prepare()d).
  * Returns the program's exit status (128+N when killed by signal N), or -1

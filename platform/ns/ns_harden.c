@@ -19,7 +19,7 @@
 #include "platform/caps.h"
 #include "platform/landlock.h"
 #include "platform/spec_filter.h"
-#include "sentry/denylist.h"
+#include "spec/denylist.h"
 
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47

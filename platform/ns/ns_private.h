@@ -23,7 +23,7 @@
 #include <sys/types.h>
 
 #include "base/error.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 struct ns_ctx {
 	const struct spec *spec;

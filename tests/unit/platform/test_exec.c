@@ -28,7 +28,7 @@
 #include "base/log.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 static const char *dump; /* a static program printing its argv, NUL-separated */
 static char dir[] = "/tmp/veil-exec-XXXXXX";

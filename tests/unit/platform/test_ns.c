@@ -25,7 +25,7 @@
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 #include "platform/ns/ns.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 struct fixture {
 	struct spec spec;

@@ -24,7 +24,7 @@
 
 #include "platform/unotify/unotify.h"
 #include "sentry/sentry.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 static long sc(long nr, long a, long b, long c)
 {

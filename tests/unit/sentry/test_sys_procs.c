@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "sentry/sentry.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 #include "sentry/syscalls.h"
 #include "sentry/sys_procs.h"
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "platform/platform.h"
-#include "sentry/denylist.h"
+#include "spec/denylist.h"
 #include "sentry/syscalls.h"
 
 static void sorted_and_unique(void **state)

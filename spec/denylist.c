@@ -7,7 +7,7 @@
  * (a domain cannot ptrace a process outside it), without breaking gdb and
  * strace inside. chroot is left too: bubblewrap allows it and it needs
  * CAP_SYS_CHROOT, which the program only has when it asked for it. */
-#include "sentry/denylist.h"
+#include "spec/denylist.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -1,4 +1,4 @@
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 #include <errno.h>
 #include <limits.h>

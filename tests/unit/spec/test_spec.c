@@ -10,7 +10,7 @@
 
 #include "base/cleanup.h"
 #include "base/xalloc.h"
-#include "sentry/spec.h"
+#include "spec/spec.h"
 
 static int setup(void **state)
 {

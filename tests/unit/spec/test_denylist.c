@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/denylist.h"
+#include "spec/denylist.h"
 
 static void table_is_well_formed(void **state)
 {
