@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "platform/unotify/unotify.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "spec/spec.h"
 
 enum { NATIVE_GETPID, NATIVE_STAT, SENTRY_GETUID, SENTRY_GETRESUID, N_LOOPS };

@@ -21,9 +21,9 @@
 #include "platform/spec_filter.h"
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "sentry/devices.h"
-#include "sentry/vfs_setup.h"
+#include "sentry/kernel/vfs_setup.h"
 #include "vfs/vfs.h"
 
 /* What the kernel backend does with namespaces and this backend cannot do
@@ -84,7 +84,7 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 			return verr_set(err, 0, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
 		}
 	}
-	/* Sources in the host's procfs (sentry/vfs_setup.c). */
+	/* Sources in the host's procfs (sentry/kernel/vfs_setup.c). */
 	return vfs_setup_check(spec, err);
 }
 

@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "base/proc_fd.h"
-#include "sentry/fdmap.h"
+#include "sentry/kernel/fdmap.h"
 #include "sentry/pty.h"
-#include "sentry/sentry.h"
-#include "sentry/task_stat.h"
+#include "sentry/kernel/sentry.h"
+#include "sentry/kernel/task_stat.h"
 #include "vfs/vfs.h"
 
 static const struct {

@@ -17,7 +17,7 @@
  * whose platform makes the task itself run TIOCSCTTY, which checks the
  * same conditions (platform/unotify/ctty.c). */
 #include "sentry/pty.h"
-#include "sentry/task_stat.h"
+#include "sentry/kernel/task_stat.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -13,8 +13,8 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
-#include "sentry/host_act.h"
-#include "sentry/shadow.h"
+#include "sentry/kernel/host_act.h"
+#include "sentry/kernel/shadow.h"
 #include "sentry/sock_mirror.h"
 #include "sentry/sock_wait.h"
 #include "vfs/vfs.h"

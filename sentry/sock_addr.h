@@ -24,7 +24,7 @@
 #include <sys/un.h>
 
 #include "platform/platform.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 /* A copied address: what the program passed (at most sockaddr_storage). */
 struct sock_addr {

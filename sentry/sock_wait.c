@@ -13,8 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sentry/host_act.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/host_act.h"
+#include "sentry/kernel/sentry.h"
 #include "sentry/syscalls.h"
 
 static void on_tick(int sig)

@@ -5,7 +5,7 @@
 #define VEIL_SENTRY_SYS_H
 
 #include "platform/platform.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "sentry/syscalls.h"
 
 #define SYS_HANDLER(name) long sentry_sys_##name(struct sentry *s, struct platform_call *call)

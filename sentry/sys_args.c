@@ -8,7 +8,7 @@
 
 #include "base/closer.h"
 #include "base/log.h"
-#include "sentry/fdmap.h"
+#include "sentry/kernel/fdmap.h"
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000

@@ -1,5 +1,5 @@
 /* The identity syscalls, served from the calling task's sentry credentials
- * (sentry/creds.c holds the rules). */
+ * (sentry/kernel/creds.c holds the rules). */
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>

@@ -24,7 +24,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "sentry/exec_image.h"
+#include "sentry/kernel/exec_image.h"
 #include "sentry/sys.h"
 #include "vfs/vfs.h"
 

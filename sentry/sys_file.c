@@ -23,9 +23,9 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
-#include "sentry/fdmap.h"
-#include "sentry/host_act.h"
-#include "sentry/shadow.h"
+#include "sentry/kernel/fdmap.h"
+#include "sentry/kernel/host_act.h"
+#include "sentry/kernel/shadow.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
 #include "vfs/vfs.h"

@@ -41,7 +41,7 @@
 
 #include "base/cleanup.h"
 #include "base/closer.h"
-#include "sentry/host_act.h"
+#include "sentry/kernel/host_act.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
 #include "vfs/vfs.h"

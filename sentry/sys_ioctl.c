@@ -38,8 +38,8 @@
 
 #include "base/log.h"
 #include "base/proc_fd.h"
-#include "sentry/host_act.h"
-#include "sentry/shadow.h"
+#include "sentry/kernel/host_act.h"
+#include "sentry/kernel/shadow.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
 #include "sentry/sys_procs.h"

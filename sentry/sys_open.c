@@ -16,9 +16,9 @@
 #include "base/log.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "sentry/devices.h"
-#include "sentry/fdmap.h"
+#include "sentry/kernel/fdmap.h"
 #include "sentry/pty.h"
-#include "sentry/shadow.h"
+#include "sentry/kernel/shadow.h"
 #include "sentry/sys_args.h"
 #include "vfs/vfs.h"
 

@@ -15,7 +15,7 @@
 
 #include "base/cleanup.h"
 #include "base/closer.h"
-#include "sentry/host_act.h"
+#include "sentry/kernel/host_act.h"
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
 #include "sentry/sys.h"

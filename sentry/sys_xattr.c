@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "base/cleanup.h"
-#include "sentry/host_act.h"
+#include "sentry/kernel/host_act.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
 #include "vfs/vfs.h"

@@ -65,7 +65,7 @@ int hostfs_watch_release(void);
  * bound tree, made before or after the start) meets an empty, sealed
  * directory that no host object stands behind (a non-directory:
  * EACCES). The sandbox's own proc is mounted there instead
- * (sentry/vfs_setup.c). */
+ * (sentry/kernel/vfs_setup.c). */
 bool hostfs_refused_fs(unsigned long f_type);
 
 /* Hides a host directory (dev, ino) from every instance: a lookup that

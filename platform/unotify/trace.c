@@ -11,7 +11,7 @@
 #include "base/cleanup.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 struct trace_call {
 	struct platform_call call; /* first: the sentry sees only this */

@@ -20,7 +20,7 @@
 
 #include "base/error.h"
 #include "platform/landlock.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 /* One cached directory fd of a tracee thread (fdcache.c). */
 struct fdcache_slot {

@@ -36,7 +36,7 @@
 #include "base/log.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 struct zero_page {
 	pid_t witness;

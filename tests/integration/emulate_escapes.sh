@@ -167,7 +167,7 @@ print(os.listxattr(sys.argv[1]) and "SET" or "none")' "$work")"
 # sentry sweeps its fd map must not come back as "the program's own"
 # object: fchmod on it would reach a file under a read-only bind. A tmpfs
 # file's the same: the sweep keeps no tombstone for it (the VFS knows its
-# memfd while the file lives, sentry/fdmap.c). inflight PATH OPEN_FLAGS
+# memfd while the file lives, sentry/kernel/fdmap.c). inflight PATH OPEN_FLAGS
 # prints what fchmod and fstat of the fd that comes back give, and the
 # file's mode after.
 inflight() {

@@ -2,7 +2,7 @@
 # Nothing of veil's stays on the host, however veil ends: its scratch
 # directory (shadows, bound sockets and their mirror directories) is gone
 # after a normal exit at once, and after a SIGKILL of veil or of its whole
-# process group within a short bounded wait (its reaper, sentry/scratch.h).
+# process group within a short bounded wait (its reaper, sentry/kernel/scratch.h).
 # The scratch goes where $VEIL_SCRATCH says: a directory of this test's
 # own, so other tests running beside it do not disturb the count. TAP.
 #

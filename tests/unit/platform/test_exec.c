@@ -27,7 +27,7 @@
 
 #include "base/log.h"
 #include "platform/unotify/unotify.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "spec/spec.h"
 
 static const char *dump; /* a static program printing its argv, NUL-separated */

@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "platform/unotify/unotify.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "spec/spec.h"
 
 static long sc(long nr, long a, long b, long c)

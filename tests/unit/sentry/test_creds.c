@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/creds.h"
+#include "sentry/kernel/creds.h"
 
 #define CAP_BIT(c) (1ull << (c))
 

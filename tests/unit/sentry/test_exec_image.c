@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/exec_image.h"
+#include "sentry/kernel/exec_image.h"
 
 static const char *helper; /* argv_dump's absolute path */
 static char dir[] = "/tmp/veil-exec-XXXXXX";

@@ -1,11 +1,11 @@
-/* sentry/fdmap.c: what a sweep keeps of the files no fd holds. A tmpfs
+/* sentry/kernel/fdmap.c: what a sweep keeps of the files no fd holds. A tmpfs
  * file's backing object leaves no tombstone (the VFS knows it while the
  * inode lives), nor does an unnamed object (a shadow, a /proc snapshot);
  * a host object that can be reached by path again keeps one. Before, every
  * file ever let go left a tombstone: the sentry grew with churn. */
 #include "tests/unit/vfs/fixture.h"
 
-#include "sentry/fdmap.h"
+#include "sentry/kernel/fdmap.h"
 
 /* A tmpfs file at path, open for writing, and its host identity. */
 static struct vfs_file *tmpfs_file(struct fixture *fx, const char *path, struct stat *st)

@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "spec/spec.h"
 #include "sentry/syscalls.h"
 #include "sentry/sys_procs.h"

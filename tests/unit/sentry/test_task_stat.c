@@ -1,4 +1,4 @@
-/* sentry/task_stat.c: a task's session and terminal as the host's
+/* sentry/kernel/task_stat.c: a task's session and terminal as the host's
  * /proc/<tid>/stat gives them, whatever its comm holds. */
 #include <errno.h>
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/task_stat.h"
+#include "sentry/kernel/task_stat.h"
 
 static void own_session(void **state)
 {

@@ -1,7 +1,7 @@
 /* scratch.h says why the scratch directory has a reaper and what it may
  * hold. Invariant: the reaper makes the directory only once it holds a
  * pidfd on veil; from then on every path out of it ends in the removal. */
-#include "sentry/scratch.h"
+#include "sentry/kernel/scratch.h"
 
 #include <errno.h>
 #include <fcntl.h>

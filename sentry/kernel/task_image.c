@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 void sentry_image_put(struct sentry_image *im)
 {

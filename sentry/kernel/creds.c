@@ -2,7 +2,7 @@
  *
  * Invariant: every function validates first and changes `c` only once it
  * knows the call succeeds, so a failed set*id leaves the task as it was. */
-#include "sentry/creds.h"
+#include "sentry/kernel/creds.h"
 
 #include <errno.h>
 #include <linux/capability.h>

@@ -1,4 +1,4 @@
-#include "sentry/host_act.h"
+#include "sentry/kernel/host_act.h"
 
 #include <errno.h>
 #include <linux/capability.h>

@@ -8,7 +8,7 @@
  * (a hostfs file, a device), none for an unnamed one (a shadow, removed by
  * the same sweep; a proc snapshot) or a tmpfs file's backing object
  * (vfs_host_is_private, asked again when an fd on it turns up). */
-#include "sentry/fdmap.h"
+#include "sentry/kernel/fdmap.h"
 
 #include <errno.h>
 #include <stdbool.h>

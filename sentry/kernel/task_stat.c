@@ -1,4 +1,4 @@
-#include "sentry/task_stat.h"
+#include "sentry/kernel/task_stat.h"
 
 #include <errno.h>
 #include <fcntl.h>

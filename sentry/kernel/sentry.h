@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 #include "platform/platform.h"
-#include "sentry/creds.h"
+#include "sentry/kernel/creds.h"
 #include "spec/spec.h"
 #include "vfs/vfs.h"
 
@@ -24,7 +24,7 @@ struct sentry_fs {
 	struct vfs_ctx ctx;
 };
 
-/* What a task runs, for /proc (sentry/task_image.c): set by a
+/* What a task runs, for /proc (sentry/kernel/task_image.c): set by a
  * successful exec, shared by reference between the tasks that inherit it
  * (fork, threads) and never changed once made. */
 struct sentry_image {

@@ -3,7 +3,7 @@
  * has in its namespace); the program's own context comes later.
  *
  * Messages follow the kernel backend's wording with the sandbox's paths. */
-#include "sentry/vfs_setup.h"
+#include "sentry/kernel/vfs_setup.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include "fs/devpts/devpts.h"
 #include "fs/hostfs/hostfs.h"
 #include "fs/proc/procfs.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 #include "fs/overlay/overlay.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "sentry/devices.h"

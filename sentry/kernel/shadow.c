@@ -4,7 +4,7 @@
  * reference on each shadowed location (mount, dentry), so a key is never a
  * freed pointer reused by another object. A shadow lives while some fd of
  * the program holds it (shadows_sweep, driven by the fd map's sweep). */
-#include "sentry/shadow.h"
+#include "sentry/kernel/shadow.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -18,7 +18,7 @@
 
 #include "base/rmtree.h"
 #include "fs/hostfs/hostfs.h"
-#include "sentry/scratch.h"
+#include "sentry/kernel/scratch.h"
 
 struct shadow {
 	struct vfs_path loc;

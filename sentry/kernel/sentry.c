@@ -5,7 +5,7 @@
  * call from a tid the sentry does not know is refused (EPERM), never served
  * with guessed credentials: guessing could hand a task that dropped root
  * its root back. */
-#include "sentry/sentry.h"
+#include "sentry/kernel/sentry.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -28,8 +28,8 @@
 
 #include "base/log.h"
 #include "fs/hostfs/hostfs.h"
-#include "sentry/fdmap.h"
-#include "sentry/shadow.h"
+#include "sentry/kernel/fdmap.h"
+#include "sentry/kernel/shadow.h"
 #include "sentry/syscalls.h"
 #include "vfs/vfs.h"
 

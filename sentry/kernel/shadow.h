@@ -20,7 +20,7 @@ struct shadows;
 
 /* Makes the private scratch directory (mode 0700, under $VEIL_SCRATCH,
  * /dev/shm or /tmp), with a reaper that removes it should veil end
- * without shadows_free (sentry/scratch.h). 0 or -errno. */
+ * without shadows_free (sentry/kernel/scratch.h). 0 or -errno. */
 int shadows_new(struct shadows **ret);
 /* Removes every shadow, whatever else is in the scratch directory, and
  * the directory. */

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "fs/proc/procfs.h"
-#include "sentry/fdmap.h"
-#include "sentry/host_act.h"
-#include "sentry/sentry.h"
+#include "sentry/kernel/fdmap.h"
+#include "sentry/kernel/host_act.h"
+#include "sentry/kernel/sentry.h"
 
 static int cmp_pid(const void *a, const void *b)
 {

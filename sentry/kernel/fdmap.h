@@ -17,7 +17,7 @@ struct fdmap;
 struct fdmap *fdmap_new(void);
 void fdmap_free(struct fdmap *m);
 /* Once the entry goes, nothing but the program's fds reaches (dev, ino):
- * a shadow (sentry/shadow.c, removed by the same sweep), a proc file's
+ * a shadow (sentry/kernel/shadow.c, removed by the same sweep), a proc file's
  * snapshot (vfs_file_is_snapshot). Such an fd holds an empty stand-in or
  * a sealed copy that names no VFS file: no tombstone is kept for it. */
 #define FDMAP_UNNAMED 0x1

@@ -2,7 +2,7 @@
  * the same checks, so a file the kernel would refuse is refused here with
  * the same errno. Everything is read with pread from an fd the sentry
  * holds, never from tracee memory. */
-#include "sentry/exec_image.h"
+#include "sentry/kernel/exec_image.h"
 
 #include <elf.h>
 #include <errno.h>
