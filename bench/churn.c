@@ -188,7 +188,7 @@ static void watch(unsigned long i)
 		if (in < 0)
 			die("inotify_init1");
 		/* A directory of the sandbox's tmpfs cannot be watched
-		 * (EOPNOTSUPP, sentry/sys_inotify.c); a bound host one can. */
+		 * (EOPNOTSUPP, sentry/sys/sys_inotify.c); a bound host one can. */
 		if (inotify_add_watch(in, dir, IN_CREATE | IN_DELETE) < 0 && errno != EOPNOTSUPP)
 			die("inotify_add_watch of the directory");
 	}

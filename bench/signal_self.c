@@ -1,6 +1,6 @@
 /* What a signal to oneself costs: tgkill(getpid(), gettid(), 0), which the
  * sentry's filter traps (a filter cannot know the caller's pid:
- * sentry/sys_procs.c), raise() of a handled signal (the same tgkill plus
+ * sentry/sys/sys_procs.c), raise() of a handled signal (the same tgkill plus
  * the delivery), and getppid, a native call, for scale. Run it natively
  * and inside veil and compare (docs/performance.md).
  *

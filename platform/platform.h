@@ -90,7 +90,7 @@ struct platform_ops {
 	 * get_fd_stat to answer from (`how`: its O_ACCMODE | O_PATH bits, or
 	 * -1). Only a directory is kept: a regular file's open file is the
 	 * program's alone, so that its locks and last close are its own
-	 * (sentry/sys_open.c do_open). 0 if the platform took `fd` (the
+	 * (sentry/sys/sys_open.c do_open). 0 if the platform took `fd` (the
 	 * caller must not close it), else -errno and the caller keeps it; with
 	 * `fd` -1 the platform only forgets what it had for `tracee_fd`. May
 	 * be NULL. */

@@ -35,8 +35,8 @@
 #include "sentry/kernel/host_act.h"
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 
 /* The most data one call copies: a stream send is cut to it (a short
  * count), a larger datagram could not be sent anyway (EMSGSIZE). */

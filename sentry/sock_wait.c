@@ -15,7 +15,7 @@
 
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/sentry.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/syscalls.h"
 
 static void on_tick(int sig)
 {

@@ -36,7 +36,7 @@
 #include "platform/caps.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
-#include "sentry/filter.h"
+#include "sentry/sys/filter.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)

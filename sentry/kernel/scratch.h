@@ -30,7 +30,7 @@
  * veil removes everything itself, and the reaper then finds the directory
  * already gone. The program cannot reach it: it is not in the sandbox's
  * /proc, every call that names a pid fails with ESRCH for it
- * (sentry/sys_procs.c), and Landlock's signal scope keeps signals in. */
+ * (sentry/sys/sys_procs.c), and Landlock's signal scope keeps signals in. */
 #ifndef VEIL_SENTRY_SCRATCH_H
 #define VEIL_SENTRY_SCRATCH_H
 

@@ -30,7 +30,7 @@
 #include "fs/hostfs/hostfs.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/syscalls.h"
 #include "vfs/vfs.h"
 
 static uint64_t all_caps(void)

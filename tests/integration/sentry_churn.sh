@@ -5,7 +5,7 @@
 # veil's /proc/<pid>/status, opened by the shell that execs veil). Each
 # kind once grew the sentry without bound: a tombstone per file or
 # directory the program ever opened (sentry/kernel/fdmap.c), one per /proc read,
-# an fd and a file per tmpfs file ever watched (sentry/sys_inotify.c).
+# an fd and a file per tmpfs file ever watched (sentry/sys/sys_inotify.c).
 # The full soak is bench/soak.sh. TAP output.
 #
 #   sentry_churn.sh VEIL CHURN_DIR

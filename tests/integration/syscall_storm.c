@@ -30,7 +30,7 @@ static const struct {
 	const char *cls, *handler;
 } table[] = {
 #define SYSCALL(nr_, name_, cls_, err_, handler_) {nr_, #cls_, #handler_},
-#include "sentry/syscalls.def"
+#include "sentry/sys/syscalls.def"
 #undef SYSCALL
 };
 

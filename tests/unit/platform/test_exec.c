@@ -332,7 +332,7 @@ static void exec_from_a_thread(void **state)
 static int probe_scope_then_exec(void *arg)
 {
 	bool was_root = arg != NULL;
-	/* The sentry answers first, ESRCH (sentry/sys_procs.c); Landlock's
+	/* The sentry answers first, ESRCH (sentry/sys/sys_procs.c); Landlock's
 	 * EPERM is the backstop behind it. */
 	if (kill(getppid(), 0) == 0 || (errno != EPERM && errno != ESRCH))
 		return 20;

@@ -21,8 +21,8 @@
 
 #include <cmocka.h>
 
-#include "sentry/filter.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/filter.h"
+#include "sentry/sys/syscalls.h"
 
 enum probe { P_GETPID, P_MOUNT, P_TIOCSTI, P_TIOCSTI_HIGH, P_TIOCGWINSZ, P_UNKNOWN,
 	     P_X32, P_I386, P_MKDIRAT, P_SEND, P_SENDTO_ADDR, P_UNSHARE_FILES,
@@ -195,7 +195,7 @@ static void locks_trapped_by_command(void **state)
 }
 
 /* The ioctls that change an inode through a read-only fd are trapped
- * (sentry/sys_ioctl.c), by their low 32 bits; the terminal's and every
+ * (sentry/sys/sys_ioctl.c), by their low 32 bits; the terminal's and every
  * other command stay native. Same set-up as the locks above. */
 enum ioctl_probe { I_SETFLAGS, I_SETFLAGS_HIGH, I_SETFLAGS32, I_FSSETXATTR, I_GETFLAGS,
 		   I_VERITY, I_TCGETS, I_FIONREAD, I_FIGETBSZ, N_IOCTL_PROBES };
@@ -243,7 +243,7 @@ static void inode_ioctls_trapped(void **state)
 }
 
 /* Calls on a process by pid run natively on the caller itself (pid 0)
- * and are trapped for any other target (sentry/sys_procs.c). */
+ * and are trapped for any other target (sentry/sys/sys_procs.c). */
 enum proc_probe { R_PRLIMIT_SELF, R_PRLIMIT_PARENT, R_PRLIMIT_HIGH0, R_AFFINITY_SELF,
 		  R_AFFINITY_PARENT, R_PRIO_SELF, R_PRIO_PARENT, R_PRIO_PGRP, R_IOPRIO_SELF,
 		  R_IOPRIO_USER, R_KILL_GROUP, R_KILL_PARENT, R_TGKILL_SELF, R_GETSID_SELF,

@@ -1,4 +1,4 @@
-/* sentry/sys_procs.c: a call that names another process by number is
+/* sentry/sys/sys_procs.c: a call that names another process by number is
  * continued for the sandbox's own tasks and groups (and for numbers that
  * name no process: the caller, the kernel's EINVAL), refused with ESRCH
  * for any other (EPERM to join a group; setting a group's or a user's
@@ -18,8 +18,8 @@
 
 #include "sentry/kernel/sentry.h"
 #include "spec/spec.h"
-#include "sentry/syscalls.h"
-#include "sentry/sys_procs.h"
+#include "sentry/sys/syscalls.h"
+#include "sentry/sys/sys_procs.h"
 
 static int continued;
 

@@ -14,7 +14,7 @@
 
 #include "platform/platform.h"
 #include "spec/denylist.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/syscalls.h"
 
 static void sorted_and_unique(void **state)
 {
@@ -126,7 +126,7 @@ static void status_names(void **state)
 
 /* flock and fcntl's OFD locks must reach the sentry first: a lock on a
  * directory the platform's fd cache holds would outlive the program's
- * last close (sentry/sys_lock.c). */
+ * last close (sentry/sys/sys_lock.c). */
 static void locks_are_trapped(void **state)
 {
 	(void)state;

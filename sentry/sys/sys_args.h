@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "sentry/sys.h"
+#include "sentry/sys/sys.h"
 
 struct vfs_ctx;
 struct vfs_file;

@@ -21,12 +21,12 @@
  *
  * FIOSETOWN and SIOCSPGRP are trapped here too, for another reason: they
  * are fcntl's F_SETOWN by another name, and name a process
- * (sentry/sys_procs.c).
+ * (sentry/sys/sys_procs.c).
  *
  * What this list cannot be is complete: a filesystem's own ioctl that
  * changes an inode through a read-only fd and is not named here still
  * reaches the host (docs/sentry.md, "The filter"). */
-#include "sentry/sys_ioctl.h"
+#include "sentry/sys/sys_ioctl.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -40,16 +40,16 @@
 #include "base/proc_fd.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
-#include "sentry/sys_procs.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
+#include "sentry/sys/sys_procs.h"
 
 enum ioctl_kind {
 	IOC_GET,    /* reads the flags: an int out */
 	IOC_SET,    /* changes the inode: `size` bytes in */
 	IOC_REFUSE, /* changes the inode in ways not served here */
 	IOC_OWNER,  /* names the process or group that gets SIGIO: an int in
-		     * (sentry/sys_procs.c) */
+		     * (sentry/sys/sys_procs.c) */
 };
 
 struct ioctl_trap {

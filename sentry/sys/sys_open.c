@@ -19,7 +19,7 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/pty.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
 /* Offers the platform an fd on the open file the tracee just got as

@@ -18,8 +18,8 @@
 #include "sentry/kernel/host_act.h"
 #include "sentry/sock_addr.h"
 #include "sentry/sock_wait.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 
 SYS_HANDLER(bind)
 {

@@ -42,8 +42,8 @@
 #include "base/cleanup.h"
 #include "base/closer.h"
 #include "sentry/kernel/host_act.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
 #ifndef IN_MASK_CREATE

@@ -33,9 +33,9 @@
 #include <sys/syscall.h>
 
 #include "base/log.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
-#include "sentry/sys_procs.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
+#include "sentry/sys/sys_procs.h"
 
 static bool is_ofd_setlk(uint64_t cmd)
 {
@@ -66,7 +66,7 @@ SYS_HANDLER(flock)
 }
 
 /* The filter traps fcntl for the OFD-lock commands and for F_SETOWN and
- * F_SETOWN_EX (sentry/sys_procs.c: whose SIGIO); any other that reaches
+ * F_SETOWN_EX (sentry/sys/sys_procs.c: whose SIGIO); any other that reaches
  * here (a platform that traps more) is refused, not continued. */
 SYS_HANDLER(fcntl)
 {

@@ -1,5 +1,5 @@
 /* The arguments every file handler starts with (sys_args.h). */
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys_args.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "sentry/filter.h"
+#include "sentry/sys/filter.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -6,9 +6,9 @@
 #include <string.h>
 
 #include "spec/denylist.h"
-#include "sentry/sys_ioctl.h"
-#include "sentry/sys_procs.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/sys_ioctl.h"
+#include "sentry/sys/sys_procs.h"
+#include "sentry/sys/syscalls.h"
 
 static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 {
@@ -36,7 +36,7 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
 /* ioctl is refused and trapped by argument: the deny list's entries for it
  * (TIOCSTI, TIOCLINUX: typing into the terminal outside) are refused, the
  * commands that change an inode through a read-only fd are given
- * `action` (sentry/sys_ioctl.c), and everything else runs natively.
+ * `action` (sentry/sys/sys_ioctl.c), and everything else runs natively.
  * libseccomp lets an unconditional rule for a syscall swallow the
  * conditional ones, so ioctl gets only conditional rules, the native one
  * through a comparison that always holds (`>= 0`; a mask of 0 would be
@@ -83,9 +83,9 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
 	return seccomp_rule_add(ctx, action, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0));
 }
 
-/* fcntl is trapped for the OFD-lock commands (sentry/sys_lock.c: the
+/* fcntl is trapped for the OFD-lock commands (sentry/sys/sys_lock.c: the
  * fd cache must let go of a directory before it is locked) and for
- * F_SETOWN and F_SETOWN_EX (sentry/sys_procs.c: they name a process);
+ * F_SETOWN and F_SETOWN_EX (sentry/sys/sys_procs.c: they name a process);
  * every other command names no path and runs natively. The kernel's cmd is an
  * unsigned int, so only its low 32 bits are compared: F_OFD_SETLK with
  * bits above set is still F_OFD_SETLK to the kernel. The native rule is
@@ -104,7 +104,7 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
-/* The calls that name a process by number (sentry/sys_procs.c) run
+/* The calls that name a process by number (sentry/sys/sys_procs.c) run
  * natively on the caller itself and are given `action` for any other
  * target: the pid (arg0) 0, or for setpriority, getpriority, ioprio_set,
  * ioprio_get and setpgid the caller's own kind (arg0) with id (arg1) 0.

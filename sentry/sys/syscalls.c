@@ -1,15 +1,15 @@
 /* The table itself comes from syscalls.def; this file only indexes it. */
-#include "sentry/syscalls.h"
+#include "sentry/sys/syscalls.h"
 
 #include <errno.h>
 
 #include "base/cleanup.h"
-#include "sentry/sys.h"
+#include "sentry/sys/sys.h"
 
 static const struct sys_entry table[] = {
 #define SYSCALL(nr_, name_, cls_, err_, handler_) \
 	{.nr = nr_, .name = #name_, .cls = SYS_##cls_, .err = err_, .handler = handler_},
-#include "sentry/syscalls.def"
+#include "sentry/sys/syscalls.def"
 #undef SYSCALL
 };
 

@@ -22,7 +22,7 @@ struct sentry;
 struct platform_call;
 /* fcntl's F_SETOWN and F_SETOWN_EX, ioctl's FIOSETOWN and SIOCSPGRP
  * (who gets the file's SIGIO and SIGURG), which the filter traps
- * (sentry/filter.c) and the fcntl and ioctl handlers pass on: the
+ * (sentry/sys/filter.c) and the fcntl and ioctl handlers pass on: the
  * sandbox's own processes and groups only. A reply value, or
  * SYS_REPLIED; -ENOSYS for any other call. */
 long sys_procs_setown(struct sentry *s, struct platform_call *call);

@@ -26,8 +26,8 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
 #ifndef AT_EMPTY_PATH

@@ -1,4 +1,4 @@
-/* The syscall table (sentry/syscalls.def) as data: the filter is built from
+/* The syscall table (sentry/sys/syscalls.def) as data: the filter is built from
  * it and the sentry dispatches trapped syscalls through it. */
 #ifndef VEIL_SENTRY_SYSCALLS_H
 #define VEIL_SENTRY_SYSCALLS_H

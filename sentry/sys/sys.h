@@ -1,12 +1,12 @@
 /* Syscall handlers, grouped by area (sys_<area>.c). Each takes the sentry
  * and the trapped call and returns the tracee's result, -errno, or
- * SYS_REPLIED (see sentry/syscalls.h). */
+ * SYS_REPLIED (see sentry/sys/syscalls.h). */
 #ifndef VEIL_SENTRY_SYS_H
 #define VEIL_SENTRY_SYS_H
 
 #include "platform/platform.h"
 #include "sentry/kernel/sentry.h"
-#include "sentry/syscalls.h"
+#include "sentry/sys/syscalls.h"
 
 #define SYS_HANDLER(name) long sentry_sys_##name(struct sentry *s, struct platform_call *call)
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "sentry/sys.h"
+#include "sentry/sys/sys.h"
 
 SYS_HANDLER(uname)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "base/cleanup.h"
-#include "sentry/sys.h"
+#include "sentry/sys/sys.h"
 
 static struct creds *creds_of(struct sentry *s, struct platform_call *call)
 {

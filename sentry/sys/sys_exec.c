@@ -25,7 +25,7 @@
 
 #include "base/cleanup.h"
 #include "sentry/kernel/exec_image.h"
-#include "sentry/sys.h"
+#include "sentry/sys/sys.h"
 #include "vfs/vfs.h"
 
 /* fs/exec.c: how many times a binary format may hand on to another. */

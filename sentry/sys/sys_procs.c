@@ -11,7 +11,7 @@
  * host pid is indistinguishable from one no process has.
  *
  * The filter lets a call on the caller itself (pid 0, or kind and id 0)
- * run natively and traps the rest (sentry/filter.c); here a call whose
+ * run natively and traps the rest (sentry/sys/filter.c); here a call whose
  * numbers all name the sandbox's own tasks or groups, or no process at all
  * (0 or negative: the caller, or the kernel's own EINVAL), is continued,
  * and one that names anything else fails as the kernel fails for a pid no
@@ -53,11 +53,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sentry/sys_procs.h"
+#include "sentry/sys/sys_procs.h"
 
 #include "base/log.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 
 enum sys_procs_trap sys_procs_trap(int nr, uint64_t *self)
 {

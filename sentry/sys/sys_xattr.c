@@ -12,8 +12,8 @@
 
 #include "base/cleanup.h"
 #include "sentry/kernel/host_act.h"
-#include "sentry/sys.h"
-#include "sentry/sys_args.h"
+#include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
 #define XATTR_NAME_MAX_ 255
