@@ -22,7 +22,7 @@
 #include "platform/status.h"
 #include "platform/unotify/unotify.h"
 #include "sentry/kernel/sentry.h"
-#include "sentry/devices.h"
+#include "sentry/dev/devices.h"
 #include "sentry/kernel/vfs_setup.h"
 #include "vfs/vfs.h"
 

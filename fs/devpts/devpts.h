@@ -3,7 +3,7 @@
  * program: a root directory, the ptmx node, and one node per live pty.
  *
  * The filesystem only names and describes; it owns no pty. Which ptys
- * exist is its provider's to say (the sentry's pty table, sentry/pty.c),
+ * exist is its provider's to say (the sentry's pty table, sentry/dev/pty.c),
  * asked afresh on every lookup and listing, so a pty its provider no
  * longer reports is gone from the namespace at once. Opening a node is
  * not the filesystem's business either (the VFS refuses device nodes with

@@ -25,9 +25,9 @@
 #include "sentry/kernel/sentry.h"
 #include "fs/overlay/overlay.h"
 #include "fs/tmpfs/tmpfs.h"
-#include "sentry/devices.h"
-#include "sentry/pty.h"
-#include "sentry/sized_tmpfs.h"
+#include "sentry/dev/devices.h"
+#include "sentry/dev/pty.h"
+#include "sentry/dev/sized_tmpfs.h"
 
 struct setup {
 	const struct spec *spec;
@@ -553,8 +553,8 @@ static int dev_console(struct setup *st, const struct mount_op *op, struct veil_
 }
 
 /* --dev: a tmpfs holding the host's harmless devices (as device nodes the
- * sentry opens on the host, sentry/devices.c), the usual links, shm, and
- * a devpts on pts whose ptys are the sandbox's own (sentry/pty.c). The
+ * sentry opens on the host, sentry/dev/devices.c), the usual links, shm, and
+ * a devpts on pts whose ptys are the sandbox's own (sentry/dev/pty.c). The
  * tmpfs allows devices (no nodev), since these are its whole point; every
  * other mount keeps nodev. */
 static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error **err)

@@ -2,8 +2,8 @@
  * real fd (ADDFD): a regular file's host fd whole (the sentry keeps no
  * copy: the program's locks and last close are its own), a shadow for a
  * directory or an O_PATH open (shadow.h), the host's device for the
- * device nodes veil passes through (sentry/devices.c) or a devpts node
- * (sentry/pty.c), else ENXIO. */
+ * device nodes veil passes through (sentry/dev/devices.c) or a devpts node
+ * (sentry/dev/pty.c), else ENXIO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -15,9 +15,9 @@
 
 #include "base/log.h"
 #include "fs/tmpfs/tmpfs.h"
-#include "sentry/devices.h"
+#include "sentry/dev/devices.h"
 #include "sentry/kernel/fdmap.h"
-#include "sentry/pty.h"
+#include "sentry/dev/pty.h"
 #include "sentry/kernel/shadow.h"
 #include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
@@ -96,7 +96,7 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 
 /* The VFS refuses to open device nodes itself (ENXIO, after its permission
  * and nodev checks passed): the harmless ones veil passes through are
- * opened on the host (sentry/devices.c); the node is found again as O_PATH
+ * opened on the host (sentry/dev/devices.c); the node is found again as O_PATH
  * to learn which device it is. */
 static long open_device(struct sentry *s, struct platform_call *call, struct vfs_ctx *c,
 			struct vfs_file *dirf, const char *path, const struct open_how *how)

@@ -16,8 +16,8 @@
 #include "base/cleanup.h"
 #include "base/closer.h"
 #include "sentry/kernel/host_act.h"
-#include "sentry/sock_addr.h"
-#include "sentry/sock_wait.h"
+#include "sentry/net/sock_addr.h"
+#include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 

@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/devices.h"
+#include "sentry/dev/devices.h"
 
 static struct stat node(mode_t type, unsigned maj, unsigned min, dev_t dev, ino_t ino)
 {

@@ -5,7 +5,7 @@
 #include <sys/mount.h>
 #include <sys/wait.h>
 
-#include "sentry/pty.h"
+#include "sentry/dev/pty.h"
 #include "tests/unit/vfs/fixture.h"
 
 struct pfx {

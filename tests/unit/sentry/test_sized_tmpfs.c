@@ -1,4 +1,4 @@
-/* sentry/sized_tmpfs.c: a real tmpfs of a given size, made in a user
+/* sentry/dev/sized_tmpfs.c: a real tmpfs of a given size, made in a user
  * namespace of its own and handed back detached: writes past the size
  * fail with ENOSPC, statfs says the size, the root is the caller's. */
 #include <errno.h>
@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/sized_tmpfs.h"
+#include "sentry/dev/sized_tmpfs.h"
 
 static void limit_holds_for_native_writes(void **state)
 {

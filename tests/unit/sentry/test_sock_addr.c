@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/sock_addr.h"
+#include "sentry/net/sock_addr.h"
 
 /* A tracee whose memory is this process's, below `limit`. */
 static uint64_t limit;

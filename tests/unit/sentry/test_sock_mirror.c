@@ -15,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "sentry/sock_mirror.h"
+#include "sentry/net/sock_mirror.h"
 
 static char root[64];
 

@@ -1,4 +1,4 @@
-#include "sentry/sock_mirror.h"
+#include "sentry/net/sock_mirror.h"
 
 #include <errno.h>
 #include <fcntl.h>

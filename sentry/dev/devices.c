@@ -1,4 +1,4 @@
-#include "sentry/devices.h"
+#include "sentry/dev/devices.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,7 +12,7 @@
 
 #include "base/proc_fd.h"
 #include "sentry/kernel/fdmap.h"
-#include "sentry/pty.h"
+#include "sentry/dev/pty.h"
 #include "sentry/kernel/sentry.h"
 #include "sentry/kernel/task_stat.h"
 #include "vfs/vfs.h"

@@ -1,4 +1,4 @@
-#include "sentry/sized_tmpfs.h"
+#include "sentry/dev/sized_tmpfs.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "sentry/sock_addr.h"
+#include "sentry/net/sock_addr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -15,8 +15,8 @@
 #include "base/log.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/sock_mirror.h"
-#include "sentry/sock_wait.h"
+#include "sentry/net/sock_mirror.h"
+#include "sentry/net/sock_wait.h"
 #include "vfs/vfs.h"
 
 #define SUN_OFF offsetof(struct sockaddr_un, sun_path)

@@ -16,7 +16,7 @@
  * own process, always with O_NOCTTY, so it cannot; it tells its caller,
  * whose platform makes the task itself run TIOCSCTTY, which checks the
  * same conditions (platform/unotify/ctty.c). */
-#include "sentry/pty.h"
+#include "sentry/dev/pty.h"
 #include "sentry/kernel/task_stat.h"
 
 #include <errno.h>
@@ -31,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sentry/devices.h"
+#include "sentry/dev/devices.h"
 
 #ifndef TIOCGPTPEER
 #define TIOCGPTPEER _IO('T', 0x41)

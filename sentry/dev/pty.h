@@ -54,7 +54,7 @@ struct pty_opener {
 int pty_open_node(struct vfs_inode *inode, int flags, struct pty_opener *who);
 
 /* Opens the slave of the sandbox's live pty with device number `rdev`
- * (for /dev/tty, sentry/devices.c): an fd, or -ENXIO if it has none. */
+ * (for /dev/tty, sentry/dev/devices.c): an fd, or -ENXIO if it has none. */
 int pty_open_rdev(dev_t rdev, int flags);
 
 /* The number of live ptys in t (forgetting the dead ones), and of

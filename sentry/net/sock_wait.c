@@ -1,4 +1,4 @@
-#include "sentry/sock_wait.h"
+#include "sentry/net/sock_wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
