@@ -3,7 +3,9 @@
 # host bind and through an O_PATH fd, AT_SYMLINK_NOFOLLOW on a symlink
 # (ELOOP), a script run by fd (its interpreter gets /dev/fd/N, or
 # /dev/fd/N/NAME) and by a close-on-exec fd (ENOENT: the interpreter could
-# not open it), and a program and a script held in a memfd.
+# not open it), a program and a script held in a memfd, and a static
+# program made in the tmpfs, run by name and by fd (the kernel loads it
+# itself then).
 set -u
 PATH=/usr/bin:/bin
 mkdir bin
@@ -97,7 +99,24 @@ int main(void)
 	int p[2];
 	pipe(p);
 	run("a pipe", p[0], "", AT_EMPTY_PATH);
+	fd = open("static", O_RDONLY | O_CLOEXEC);
+	run("fexecve static", fd, "", AT_EMPTY_PATH);
+	close(fd);
+	fd = memfd_of("static", MFD_CLOEXEC);
+	run("close-on-exec memfd static", fd, "", AT_EMPTY_PATH);
+	close(fd);
 	return 0;
 }
 C
+cat > static.c <<'C'
+#include <stdio.h>
+int main(int argc, char **argv)
+{
+	printf("static: argv[0] %s, %d args\n", argv[0], argc);
+	return 3;
+}
+C
+gcc -static -o static static.c
+./static a
+echo "status $?"
 gcc -o byfd byfd.c && ./byfd
