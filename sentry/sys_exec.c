@@ -26,6 +26,7 @@
 
 #include "base/cleanup.h"
 #include "sentry/exec_image.h"
+#include "sentry/host_act.h"
 #include "base/log.h"
 #include "sentry/sys.h"
 #include "sentry/sys_args.h"
@@ -155,8 +156,9 @@ static bool fd_cloexec(pid_t tid, int fd)
 
 /* The program's own regular file by fd (a memfd it made, a file it
  * inherited): the kernel's exec checks on the host object, then the
- * sentry's own read-only open of it. Another holder may rewrite it after
- * the sentry looked: the exec event checks what got loaded (docs/sentry.md
+ * sentry's own read-only open of it, both with no more privilege than
+ * the program has (host_act.h). Another holder may rewrite it after the
+ * sentry looked: the exec event checks what got loaded (docs/sentry.md
  * "Exec"). */
 static int own_open_exec(int host_fd, char *name, size_t size)
 {
@@ -168,15 +170,20 @@ static int own_open_exec(int host_fd, char *name, size_t size)
 	struct statfs sf;
 	if (fstatfs(host_fd, &sf) == 0 && (sf.f_flags & ST_NOEXEC))
 		return -EACCES;
-	if (syscall(SYS_faccessat2, host_fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
-		return -errno;
 	char link[64];
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", host_fd);
 	ssize_t n = readlink(link, name, size - 1);
 	name[n > 0 ? n : 0] = '\0';
-	int fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	struct host_privs privs;
+	host_act_begin(&privs);
+	int fd = (int)syscall(SYS_faccessat2, host_fd, "", X_OK, AT_EACCESS | AT_EMPTY_PATH);
+	if (fd == 0)
+		fd = open(link, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
-		return -errno;
+		fd = -errno;
+	host_act_end(&privs);
+	if (fd < 0)
+		return fd;
 	if (fstat(fd, &again) < 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino) {
 		close(fd);
 		return -EACCES;
@@ -184,16 +191,23 @@ static int own_open_exec(int host_fd, char *name, size_t size)
 	return fd;
 }
 
-/* The last component of a name, without the " (deleted)" d_path adds:
- * what the kernel takes a comm from. */
+/* d_path's mark of an unlinked file. */
+static const char deleted[] = " (deleted)";
+
+static bool ends_deleted(const char *name, size_t n)
+{
+	return n >= sizeof(deleted) - 1 && strcmp(name + n - (sizeof(deleted) - 1), deleted) == 0;
+}
+
+/* The last component of a name, without d_path's " (deleted)": what the
+ * kernel takes a comm from. */
 static void base_name(const char *name, char *buf, size_t size)
 {
-	static const char del[] = " (deleted)";
 	const char *b = strrchr(name, '/');
 	b = b && b[1] ? b + 1 : name;
 	size_t n = strlen(b);
-	if (n >= sizeof(del) && strcmp(b + n - (sizeof(del) - 1), del) == 0)
-		n -= sizeof(del) - 1;
+	if (ends_deleted(b, n))
+		n -= sizeof(deleted) - 1;
 	snprintf(buf, size, "%.*s", (int)n, b);
 }
 
@@ -205,14 +219,9 @@ static void base_name(const char *name, char *buf, size_t size)
 static void ldso_target(struct vfs_ctx *c, const struct vfs_path *where, const char *cur,
 			char *buf, size_t size)
 {
-	static const char del[] = " (deleted)";
-	if (c && where->mnt) {
-		int n = vfs_path_name(c, where, buf, size);
-		size_t len = n > 0 ? strlen(buf) : 0;
-		if (n > 0 && buf[0] == '/' &&
-		    !(len >= sizeof(del) && strcmp(buf + len - (sizeof(del) - 1), del) == 0))
-			return;
-	}
+	if (c && where->mnt && vfs_path_name(c, where, buf, size) > 0 && buf[0] == '/' &&
+	    !ends_deleted(buf, strlen(buf)))
+		return;
 	snprintf(buf, size, "%s%s", strchr(cur, '/') ? "" : "./", cur);
 }
 
@@ -325,15 +334,16 @@ static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 				}
 				argv0 = argv0_buf;
 			}
-			if (inaccessible && !exe_at.mnt) {
-				/* The program's own close-on-exec file: gone
-				 * before ld.so could open /dev/fd/N. */
-				log_debug("exec by %d: a dynamic program in its own "
+			ldso_target(c, &exe_at, cur, ldso_path, sizeof(ldso_path));
+			if (inaccessible && strncmp(ldso_path, "/dev/fd/", 8) == 0) {
+				/* No name but a close-on-exec fd (the program's
+				 * own memfd, an unlinked file): gone before
+				 * ld.so could open /dev/fd/N. */
+				log_debug("exec by %d: a dynamic program known only by its "
 					  "close-on-exec fd %d", call->tid, dirfd);
 				r = -ENOEXEC;
 				goto out;
 			}
-			ldso_target(c, &exe_at, cur, ldso_path, sizeof(ldso_path));
 			const char *pre[] = {img.interp, "--argv0", argv0, ldso_path};
 			ldso_at = next_at;
 			next_at = (struct vfs_path){0};
