@@ -204,6 +204,16 @@ static int set_initial_cwd(struct sentry *s, const struct spec *spec, struct vei
 
 int emulate_run(const struct spec *spec, struct veil_error **err)
 {
+	/* --die-with-parent: veil, the sentry, dies with its parent, and its
+	 * tracees with it (PTRACE_O_EXITKILL). A parent gone before the prctl
+	 * left veil an orphan already: getppid tells. */
+	if (spec->die_with_parent) {
+		pid_t parent = getppid();
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+			return verr_set(err, errno, "cannot set the parent-death signal");
+		if (getppid() != parent)
+			raise(SIGKILL);
+	}
 	bool scope;
 	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 ||
 	    landlock_check(&scope, err) < 0)

@@ -443,6 +443,31 @@ int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int
 	return vfs_openat2(ctx, dirf, path, &how, ret);
 }
 
+/* do_open_execat: the walk and the checks of execveat(2), open for
+ * reading with no read permission asked (the kernel asks MAY_EXEC alone). */
+int vfs_open_exec(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		  struct vfs_file **ret)
+{
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	struct vfs_path p;
+	int r = vfs_walk(ctx, dirf, path, vfs_at_lookup_flags(flags), &p);
+	if (r < 0)
+		return r;
+	struct vfs_inode *inode = p.dentry->inode;
+	r = vfs_refresh(inode);
+	if (r == 0 && S_ISLNK(inode->mode))
+		r = -ELOOP; /* AT_SYMLINK_NOFOLLOW on a symlink */
+	else if (r == 0 && (!S_ISREG(inode->mode) || (p.mnt->flags & MS_NOEXEC)))
+		r = -EACCES;
+	if (r == 0)
+		r = vfs_permission(&ctx->cred, inode, MAY_EXEC);
+	if (r == 0)
+		r = vfs_path_open(&p, O_RDONLY, ret);
+	vfs_path_put(&p);
+	return r;
+}
+
 /* --- data, for tests and emulated paths ------------------------------------ */
 
 ssize_t vfs_write(struct vfs_ctx *ctx, struct vfs_file *f, const void *buf, size_t n)

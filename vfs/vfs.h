@@ -186,6 +186,14 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 /* openat(2): unknown flag bits are ignored, as openat does. */
 int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
 	       mode_t mode, struct vfs_file **ret);
+/* The file execveat(2) would run: dirf and path as openat's, flags
+ * AT_EMPTY_PATH and AT_SYMLINK_NOFOLLOW (a trailing symlink is then
+ * ELOOP), EINVAL for any other. EACCES for anything not a regular file,
+ * on a noexec mount or without exec permission; the walk's errnos. *ret
+ * is open O_RDONLY whatever the read permission (an execute-only program
+ * runs), one reference. */
+int vfs_open_exec(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+		  struct vfs_file **ret);
 struct vfs_file *vfs_file_get(struct vfs_file *f);
 void vfs_file_put(struct vfs_file *f);
 

@@ -85,9 +85,11 @@ static int create(struct tmpfs_inode *ti, int flags)
 	struct tmpfs_sb *sb = TMPFS_SB(ti->vi.sb);
 	char name[24];
 	name_of(ti, name);
-	/* O_EXCL: a file already there would be none of this inode's. */
+	/* O_EXCL: a file already there would be none of this inode's. Mode
+	 * 0700: the VFS decides who may do what; the host's exec checks the
+	 * x bit when the sentry execs a static program by its data file. */
 	int fd =
-	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
 	if (fd < 0)
 		return -errno;
 	struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};

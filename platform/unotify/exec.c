@@ -406,6 +406,46 @@ bool exec_carrier(struct unotify *u, pid_t tid, uint64_t id, const uint64_t args
 	return true;
 }
 
+/* Whether the new image maps one file only, the exe (inode number
+ * `ino`, which the caller checked). The file the sentry execs is always
+ * one it read as an ELF without PT_INTERP (a static program, ld.so, a
+ * script's final interpreter), so the kernel loads nothing else; a file
+ * rewritten after the sentry read it (one the program may write: a tmpfs
+ * file, its own memfd) could name an ELF interpreter or a binfmt_misc
+ * handler that the kernel would then open on the host, which the exe link
+ * does not show. Such an interpreter may even replace every mapping of
+ * the exe (both fixed at the same address): hence the inode number. The
+ * device is only compared between lines: maps shows an overlayfs file's
+ * own device where stat may show its layer's. */
+static bool only_exe_mapped(pid_t tid, ino_t exe_ino)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	bool ok = true, seen = false;
+	unsigned first_maj = 0, first_min = 0;
+	while (ok && fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long long ino;
+		if (sscanf(line, "%*s %*s %*s %x:%x %llu", &maj, &min, &ino) != 3)
+			ok = false;
+		else if (ino != 0 && ino != (unsigned long long)exe_ino)
+			ok = false;
+		else if (ino != 0 && !seen) {
+			seen = true;
+			first_maj = maj, first_min = min;
+		} else if (ino != 0)
+			ok = maj == first_maj && min == first_min;
+		/* a path longer than the buffer: skip the rest of its line */
+		while (!strchr(line, '\n') && fgets(line, sizeof(line), f))
+			;
+	}
+	fclose(f);
+	return ok && seen;
+}
+
 bool exec_check_image(struct unotify *u, pid_t former, pid_t tid)
 {
 	struct unotify_exec *x = exec_find(u, former);
@@ -418,7 +458,9 @@ bool exec_check_image(struct unotify *u, pid_t former, pid_t tid)
 	struct stat want, got;
 	if (fstat(x->fd, &want) < 0 || stat(path, &got) < 0)
 		return false;
-	return want.st_dev == got.st_dev && want.st_ino == got.st_ino;
+	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino)
+		return false;
+	return only_exe_mapped(tid, got.st_ino);
 }
 
 void unotify_resend_held(pid_t tid, uint64_t held)

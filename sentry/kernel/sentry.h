@@ -51,13 +51,17 @@ struct sentry;
 /* How the sentry reaches the sandbox's files. The emulate backend plugs the
  * VFS in; the platform's unit tests plug in a host directory. */
 struct sentry_fs_ops {
-	/* Opens the file an exec of `path` would run, as task `t` sees it:
-	 * resolves it, checks search permission on the way, exec permission
-	 * and a mount that allows exec. Returns an fd (O_RDONLY|O_CLOEXEC) on
-	 * the backing host file, owned by the caller, or -errno: ENOENT,
-	 * ENOTDIR, ELOOP, ENAMETOOLONG, EACCES (not a regular file, no exec
-	 * permission, noexec mount)... */
-	int (*open_exec)(struct sentry *s, struct sentry_task *t, const char *path);
+	/* Opens the file execveat(dirf, path, flags) would run, as task `t`
+	 * sees it (dirf NULL: its cwd; flags AT_EMPTY_PATH and
+	 * AT_SYMLINK_NOFOLLOW): resolves it, checks search permission on the
+	 * way, exec permission and a mount that allows exec. Returns an fd
+	 * (O_RDONLY|O_CLOEXEC) on the backing host file, owned by the caller,
+	 * or -errno: ENOENT, ENOTDIR, ELOOP, ENAMETOOLONG, EACCES (not a
+	 * regular file, no exec permission, noexec mount)... `where` (may be
+	 * NULL) gets the file's location, followed, with a reference, or
+	 * {0} from a filesystem without locations. */
+	int (*open_exec)(struct sentry *s, struct sentry_task *t, struct vfs_file *dirf,
+			 const char *path, int flags, struct vfs_path *where);
 };
 
 /* open_exec through the sentry's VFS (sentry_attach_vfs). */

@@ -5,7 +5,8 @@
 # that holds the "" before the tracee seals it (exec_race.c). The host file (a
 # static program that exits 42) lies under a bind the program has, hidden
 # by a --tmpfs, so Landlock would let it run: only the sentry keeps it
-# out. Root and, with setpriv, uid 65534 (the fakeroot). TAP output.
+# out. And a program file rewritten after the sentry read it, to name the
+# host file as its ELF interpreter. Root and, with setpriv, uid 65534 (the fakeroot). TAP output.
 #
 #   emulate_exec_race.sh VEIL EXEC_RACE LEGIT MARKER [TRIES]
 set -u
@@ -24,7 +25,8 @@ run() { # mode, then extra veil options
 	shift
 	"$veil" --backend=emulate "$@" --ro-bind /usr /usr --symlink usr/lib /lib \
 		--symlink usr/lib64 /lib64 --ro-bind "$work/tree" /t --tmpfs /t/hidden -- \
-		/t/bin/exec_race "$mode" "$tries" /t/bin/legit "$work/tree/hidden/marker" 2>&1
+		/t/bin/exec_race "$mode" "$tries" /t/bin/legit "$work/tree/hidden/marker" \
+		/t/hidden 2>&1
 }
 
 n=0
@@ -41,13 +43,14 @@ check() { # name, output
 as_nobody=
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	as_nobody=1
-	echo "1..6"
+	echo "1..8"
 else
-	echo "1..3"
+	echo "1..4"
 fi
 check "fd swap between the check and the exec" "$(run fd)"
 check "the \"\" path rewritten to a host path" "$(run path)"
 check "the \"\" page replaced before its seal" "$(run seal)"
+check "the file rewritten to name a host interpreter" "$(run interp)"
 if [ -n "$as_nobody" ]; then
 	cp "$veil" "$work/veil"
 	chmod 755 "$work/veil"
@@ -56,9 +59,11 @@ if [ -n "$as_nobody" ]; then
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$veil" --backend=emulate \
 			--uid 0 --gid 0 --ro-bind /usr /usr --symlink usr/lib /lib \
 			--symlink usr/lib64 /lib64 --ro-bind "$work/tree" /t --tmpfs /t/hidden -- \
-			/t/bin/exec_race "$1" "$tries" /t/bin/legit "$work/tree/hidden/marker" 2>&1
+			/t/bin/exec_race "$1" "$tries" /t/bin/legit "$work/tree/hidden/marker" \
+			/t/hidden 2>&1
 	}
 	check "fd swap, uid 65534 with the fakeroot" "$(cd / && runu fd)"
 	check "\"\" rewritten, uid 65534 with the fakeroot" "$(cd / && runu path)"
 	check "\"\" page replaced, uid 65534 with the fakeroot" "$(cd / && runu seal)"
+	check "host interpreter, uid 65534 with the fakeroot" "$(cd / && runu interp)"
 fi

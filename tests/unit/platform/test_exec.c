@@ -35,9 +35,12 @@ static char dir[] = "/tmp/veil-exec-XXXXXX";
 static int out_pipe[2];
 
 /* The stand-in for the VFS: host paths, the kernel's exec checks. */
-static int host_open_exec(struct sentry *s, struct sentry_task *t, const char *path)
+static int host_open_exec(struct sentry *s, struct sentry_task *t, struct vfs_file *dirf,
+			  const char *path, int flags, struct vfs_path *where)
 {
-	(void)s, (void)t;
+	(void)s, (void)t, (void)dirf, (void)flags;
+	if (where)
+		*where = (struct vfs_path){0};
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

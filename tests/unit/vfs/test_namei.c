@@ -54,6 +54,59 @@ static void mount_crossing_both_ways(void **state)
 	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
 }
 
+/* execveat's walk and checks (the kernel's do_open_execat): exec
+ * permission without read permission, a regular file only, noexec, a
+ * trailing symlink followed unless AT_SYMLINK_NOFOLLOW (ELOOP), "" with
+ * AT_EMPTY_PATH is the dirfd's file. */
+static void open_exec_checks(void **state)
+{
+	struct fixture *fx = *state;
+	struct vfs_file *f, *d;
+	fx_file(fx, "/prog", 0755, "x");
+	fx_file(fx, "/noexec", 0644, "x");
+	assert_int_equal(vfs_symlinkat(&fx->ctx, "prog", NULL, "/link"), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/dir", 0755), 0);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/prog", 0, &f), 0);
+	assert_int_equal(vfs_file_flags(f) & O_ACCMODE, O_RDONLY);
+	vfs_file_put(f);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/link", 0, &f), 0);
+	vfs_file_put(f);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/link", AT_SYMLINK_NOFOLLOW, &f), -ELOOP);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/dir", 0, &f), -EACCES);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/missing", 0, &f), -ENOENT);
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/prog", AT_REMOVEDIR, &f), -EINVAL);
+	/* root needs one x bit */
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/noexec", 0, &f), -EACCES);
+	/* dirfd-relative, and the dirfd's own file by "" */
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/", O_PATH, 0, &d), 0);
+	assert_int_equal(vfs_open_exec(&fx->ctx, d, "prog", 0, &f), 0);
+	vfs_file_put(f);
+	assert_int_equal(vfs_open_exec(&fx->ctx, d, "", AT_EMPTY_PATH, &f), -EACCES);
+	vfs_file_put(d);
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/prog", O_PATH, 0, &d), 0);
+	assert_int_equal(vfs_open_exec(&fx->ctx, d, "", AT_EMPTY_PATH, &f), 0);
+	vfs_file_put(f);
+	assert_int_equal(vfs_open_exec(&fx->ctx, d, "", 0, &f), -ENOENT);
+	assert_int_equal(vfs_open_exec(&fx->ctx, d, "x", 0, &f), -ENOTDIR);
+	vfs_file_put(d);
+	/* execute-only: runs for a user without read permission */
+	fx_file(fx, "/xonly", 0711, "x");
+	assert_int_equal(vfs_fchownat(&fx->ctx, NULL, "/xonly", 1000, 1000, 0), 0);
+	assert_int_equal(vfs_fchmodat(&fx->ctx, NULL, "/xonly", 0111, 0), 0);
+	struct vfs_ctx user = fx->ctx;
+	vfs_cred_init(&user.cred, 1000, 1000);
+	assert_int_equal(vfs_open_exec(&user, NULL, "/xonly", 0, &f), 0);
+	vfs_file_put(f);
+	assert_int_equal(vfs_openat(&user, NULL, "/xonly", O_RDONLY, 0, &f), -EACCES);
+	/* noexec mount */
+	struct vfs_sb *sb;
+	assert_int_equal(tmpfs_new(NULL, &sb), 0);
+	assert_int_equal(vfs_mount(&fx->ctx, NULL, "/dir", sb, MS_NOEXEC), 0);
+	vfs_sb_put(sb);
+	fx_file(fx, "/dir/prog", 0755, "x");
+	assert_int_equal(vfs_open_exec(&fx->ctx, NULL, "/dir/prog", 0, &f), -EACCES);
+}
+
 /* A mount on "/" is the root of a context made afterwards (bubblewrap's
  * --ro-bind / /): absolute walks start in it, ".." at it stays, later
  * mounts go on it, and the table starts with it, its parent outside. */
@@ -213,6 +266,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(path_and_name_limits, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mount_on_root_is_the_root, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(dirfd_relative_and_empty_path, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(open_exec_checks, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_limit_is_forty, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(search_permission_on_every_component, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(protected_symlinks_in_sticky_dirs, fx_setup, fx_teardown),
