@@ -1,6 +1,6 @@
 #include "platform/tracee_mem.h"
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 
 #include <errno.h>
 #include <fcntl.h>

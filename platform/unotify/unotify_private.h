@@ -8,7 +8,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 #include "platform/unotify/unotify.h"
 
 /* The tracer resumes a tracee with this after a stop it handled. */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 #include "sentry/kernel/creds.h"
 #include "spec/spec.h"
 #include "vfs/vfs.h"

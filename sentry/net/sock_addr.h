@@ -23,7 +23,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 #include "sentry/kernel/sentry.h"
 
 /* A copied address: what the program passed (at most sockaddr_storage). */

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 
 #define SOCK_WAIT_TICK_MS 10
 

@@ -4,7 +4,7 @@
 #ifndef VEIL_SENTRY_SYS_H
 #define VEIL_SENTRY_SYS_H
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 #include "sentry/kernel/sentry.h"
 #include "sentry/sys/syscalls.h"
 

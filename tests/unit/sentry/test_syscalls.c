@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "platform/platform.h"
+#include "sentry/platform.h"
 #include "spec/denylist.h"
 #include "sentry/sys/syscalls.h"
 

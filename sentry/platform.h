@@ -14,8 +14,8 @@
  * - Answer exactly once: by returning a value from the handler (the sentry
  *   calls ops->reply), or by calling ops->reply_fd itself and returning
  *   SYS_REPLIED. */
-#ifndef VEIL_PLATFORM_H
-#define VEIL_PLATFORM_H
+#ifndef VEIL_SENTRY_PLATFORM_H
+#define VEIL_SENTRY_PLATFORM_H
 
 #include <stdbool.h>
 #include <stddef.h>
