@@ -32,12 +32,17 @@ struct platform_iov {
 	size_t len;
 };
 
-/* A tracee fd as the sentry sees it (ops->get_fd_stat). */
+/* A tracee fd as the sentry sees it (ops->get_fd), or an fd the sentry
+ * hands to the tracee (ops->reply_fd). */
 struct platform_fd {
 	int fd;        /* the sentry's fd on the same open file description */
-	bool borrowed; /* the platform's own: the caller must not close it */
-	/* fstat of it; from the cache, the one taken then: the identity
-	 * (st_dev, st_ino) and type hold, times, sizes and links may not */
+	/* get_fd: the fd is the platform's own, lent for this call: the
+	 * caller must not close it nor keep it. reply_fd: the fd stays the
+	 * caller's; else the caller gives it up to the platform. */
+	bool borrowed;
+	/* its fstat; from get_fd, possibly one the platform took earlier: the
+	 * identity (st_dev, st_ino) and type hold, times, sizes and links may
+	 * not */
 	struct stat st;
 	int how;       /* its O_ACCMODE | O_PATH bits, or -1 if not looked up */
 };
@@ -68,54 +73,51 @@ struct platform_ops {
 	 * after the other): 0, -EFAULT, -ESRCH. */
 	int (*write_memv)(struct platform_call *call, const struct platform_iov *iov, size_t n);
 	/* A copy of the tracee's fd `fd` for the sentry (the same open file
-	 * description, so offsets and flags are shared), close-on-exec. The
-	 * caller closes it. -EBADF when the tracee has no such fd. */
-	int (*get_fd)(struct platform_call *call, int fd);
-	/* The same, with its fstat; the platform may answer from a cache it
-	 * proves still right (a directory fd the program has not closed or
-	 * replaced since), handing out its own fd (out->borrowed). Returns 0,
-	 * or -errno as get_fd, or the fstat's. */
-	int (*get_fd_stat)(struct platform_call *call, int fd, struct platform_fd *out);
+	 * description, so offsets and flags are shared), close-on-exec, that
+	 * the caller owns and closes (an SCM_RIGHTS send passes it on). -EBADF
+	 * when the tracee has no such fd. */
+	int (*copy_fd)(struct platform_call *call, int fd);
+	/* The tracee's fd `fd` with its fstat, for the sentry to act on in
+	 * this call: a copy as copy_fd's, or an fd of the platform's own that
+	 * it proves is still that very open file (out->borrowed). The caller
+	 * closes it unless borrowed. Returns 0, or -errno as copy_fd, or the
+	 * fstat's. */
+	int (*get_fd)(struct platform_call *call, int fd, struct platform_fd *out);
 	/* Whether the call is still waiting for its answer. */
 	bool (*valid)(struct platform_call *call);
 	/* Answers with `ret` (>= 0) or an error (-errno). Returns 0, or -errno
 	 * when the tracee is gone (not an error for the sentry). */
 	int (*reply)(struct platform_call *call, long ret);
-	/* Hands the sentry's `fd` to the tracee as the syscall's result, as an
-	 * fd with `flags` (O_CLOEXEC or 0). The sentry keeps its own `fd`.
-	 * Returns the tracee's fd number, or -errno. */
-	int (*reply_fd)(struct platform_call *call, int fd, unsigned flags);
-	/* After reply_fd: offers the platform the sentry's `fd` (st its fstat),
-	 * an fd on the open file the tracee now has as `tracee_fd`, for
-	 * get_fd_stat to answer from (`how`: its O_ACCMODE | O_PATH bits, or
-	 * -1). Only a directory is kept: a regular file's open file is the
-	 * program's alone, so that its locks and last close are its own
-	 * (sentry/sys/sys_open.c do_open). 0 if the platform took `fd` (the
-	 * caller must not close it), else -errno and the caller keeps it; with
-	 * `fd` -1 the platform only forgets what it had for `tracee_fd`. May
-	 * be NULL. */
-	int (*keep_fd)(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
-		       int how);
+	/* Hands the sentry's fd->fd (fd->st its fstat, fd->how its O_ACCMODE
+	 * | O_PATH bits or -1) to the tracee as the syscall's result, as an fd
+	 * with `flags` (O_CLOEXEC or 0). With fd->borrowed the sentry keeps
+	 * its fd; else it gives it up, whatever the result, and the platform
+	 * closes it now or later: it may hold it to answer get_fd on the
+	 * tracee's new fd from (a platform that does must also see to it that
+	 * a lock the program takes on that open file, which lives as long as
+	 * the open file, is not kept alive by it: reply_continue). The sentry
+	 * gives only what it would close at once after the reply: a directory
+	 * it opened for the tracee (sentry/sys/sys_open.c hand_over), never a
+	 * regular file's open file, which is the program's alone (its locks
+	 * and last close are its own). Returns the tracee's fd number, or
+	 * -errno. */
+	int (*reply_fd)(struct platform_call *call, struct platform_fd *fd, unsigned flags);
 	/* As reply_fd, and then `fd` (a terminal) becomes the caller's
 	 * controlling terminal where an open without O_NOCTTY would make it
 	 * so: the tracee itself runs TIOCSCTTY before its call returns. NULL
 	 * where the platform cannot. */
 	int (*reply_fd_ctty)(struct platform_call *call, int fd, unsigned flags);
-	/* The program is about to lock its fd `fd` (flock, an OFD lock): such
-	 * a lock lives as long as its open file, and a kept fd is a reference
-	 * on one. If the platform keeps, or could come to keep, that open file
-	 * (a directory), it drops everything it keeps and keeps nothing from
-	 * then on, for the rest of the sandbox (get_fd_stat then takes the fd
-	 * every time, as without kcmp). In any doubt it turns keeping off.
-	 * May be NULL (a platform that keeps nothing). */
-	void (*keep_off)(struct platform_call *call, int fd);
 	/* Answers by letting the kernel run the call as the tracee made it
 	 * (SECCOMP_USER_NOTIF_FLAG_CONTINUE): a call that blocks then blocks
 	 * the tracee only. Only for a call whose every effect the kernel
 	 * decides from the registers alone: the sentry never continues a call
 	 * whose outcome depends on tracee memory it read (DESIGN), and it
-	 * continues flock and fcntl's OFD-lock commands only (sentry/
-	 * sys_lock.c). Returns 0, or -errno (-ENOENT: the tracee is gone). */
+	 * continues flock and fcntl's OFD-lock commands only (sentry/sys/
+	 * sys_lock.c). Such a lock lives as long as its open file: a platform
+	 * that holds a reference on one of the program's open files (get_fd,
+	 * reply_fd) lets go of any the lock's fd may name, before the kernel
+	 * runs the call, so the lock ends with the program's last close as it
+	 * does natively. Returns 0, or -errno (-ENOENT: the tracee is gone). */
 	int (*reply_continue)(struct platform_call *call);
 	/* For an exec call: makes the tracee exec the sentry's `fd` (a file the
 	 * sentry chose and checked) instead, with the argument vector `argv`

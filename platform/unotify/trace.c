@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
+#include <unistd.h>
 
 #include "base/cleanup.h"
 #include "platform/tracee_mem.h"
@@ -25,12 +26,12 @@ static struct trace_call *TC(struct platform_call *call)
 	return container_of(call, struct trace_call, call);
 }
 
-static int tc_get_fd(struct platform_call *call, int fd)
+static int tc_copy_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(TC(call)->u, call->tid, fd);
 }
 
-static int tc_get_fd_stat(struct platform_call *call, int fd, struct platform_fd *out)
+static int tc_get_fd(struct platform_call *call, int fd, struct platform_fd *out)
 {
 	return unotify_get_fd_stat(TC(call)->u, call->tid, fd, out);
 }
@@ -53,15 +54,15 @@ static int tc_reply(struct platform_call *call, long ret)
 	return 0;
 }
 
-static int tc_reply_fd(struct platform_call *call, int fd, unsigned flags)
+static int tc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsigned flags)
 {
-	(void)call, (void)fd, (void)flags;
-	return -ENOSYS; /* fds travel through notifications only */
-}
-
-static void tc_keep_off(struct platform_call *call, int fd)
-{
-	unotify_keep_off(TC(call)->u, call->tid, fd);
+	(void)call, (void)flags;
+	/* fds travel through notifications only; what was given is closed */
+	if (!pf->borrowed) {
+		close(pf->fd);
+		pf->fd = -1;
+	}
+	return -ENOSYS;
 }
 
 /* Resumed with its registers as they are, the syscall runs: the kernel
@@ -69,6 +70,7 @@ static void tc_keep_off(struct platform_call *call, int fd)
  * stop), and reads its arguments itself. */
 static int tc_reply_continue(struct platform_call *call)
 {
+	unotify_continue_lock(TC(call)->u, call);
 	TC(call)->resume = RESUME_CONT;
 	return 0;
 }
@@ -88,12 +90,11 @@ static const struct platform_ops trace_call_ops = {
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
 	.write_memv = tracee_ops_write_memv,
+	.copy_fd = tc_copy_fd,
 	.get_fd = tc_get_fd,
-	.get_fd_stat = tc_get_fd_stat,
 	.valid = tc_valid,
 	.reply = tc_reply,
 	.reply_fd = tc_reply_fd,
-	.keep_off = tc_keep_off,
 	.reply_continue = tc_reply_continue,
 	.exec_fd = tc_exec_fd,
 };

@@ -186,12 +186,12 @@ void unotify_keep_off(struct unotify *u, pid_t tid, int fd)
 		fdcache_off(&u->fdcache);
 }
 
-static int uc_get_fd(struct platform_call *call, int fd)
+static int uc_copy_fd(struct platform_call *call, int fd)
 {
 	return unotify_get_fd(UC(call)->u, call->tid, fd);
 }
 
-static int uc_get_fd_stat(struct platform_call *call, int fd, struct platform_fd *out)
+static int uc_get_fd(struct platform_call *call, int fd, struct platform_fd *out)
 {
 	return unotify_get_fd_stat(UC(call)->u, call->tid, fd, out);
 }
@@ -255,30 +255,45 @@ int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned ne
 	return r < 0 ? -e : r;
 }
 
-static int uc_reply_fd(struct platform_call *call, int fd, unsigned flags)
+/* The tracee's new fd `tracee_fd` (or the failed ADDFD's -errno) is on
+ * the open file of pf->fd: a directory the sentry gave up is kept for
+ * get_fd on that number (the cache's rules: fdcache_keep), anything else
+ * it gave is closed; the number's old entry, if any, goes. */
+static int keep_given(struct fdcache *c, pid_t tid, int tracee_fd, struct platform_fd *pf)
 {
-	return unotify_addfd(UC(call)->u, call->tid, UC(call)->id, fd, flags & O_CLOEXEC);
+	if (tracee_fd < 0 || pf->borrowed || !fdcache_keep(c, tid, tracee_fd, pf->fd, &pf->st, pf->how)) {
+		if (tracee_fd >= 0)
+			fdcache_forget(c, tid, tracee_fd);
+		/* the sentry's own object (a shadow, a device), not a copy of
+		 * the program's: closed as hand_over did */
+		if (!pf->borrowed)
+			close(pf->fd);
+	}
+	if (!pf->borrowed)
+		pf->fd = -1;
+	return tracee_fd;
 }
 
-static int uc_keep_fd(struct platform_call *call, int tracee_fd, int fd, const struct stat *st,
-		      int how)
+static int uc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsigned flags)
 {
-	struct fdcache *c = &UC(call)->u->fdcache;
-	if (fd >= 0 && fdcache_keep(c, call->tid, tracee_fd, fd, st, how))
-		return 0;
-	fdcache_forget(c, call->tid, tracee_fd);
-	return -EINVAL;
+	struct unotify *u = UC(call)->u;
+	int r = unotify_addfd(u, call->tid, UC(call)->id, pf->fd, flags & O_CLOEXEC);
+	return keep_given(&u->fdcache, call->tid, r, pf);
 }
 
-static void uc_keep_off(struct platform_call *call, int fd)
+void unotify_continue_lock(struct unotify *u, const struct platform_call *call)
 {
-	unotify_keep_off(UC(call)->u, call->tid, fd);
+	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
+	if (call->nr == SYS_flock ||
+	    (call->nr == SYS_fcntl && (cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)))
+		unotify_keep_off(u, call->tid, (int)call->args[0]);
 }
 
 /* The kernel then runs the syscall with the tracee's registers, which it
  * reads itself: nothing the sentry read decides what it does. */
 static int uc_reply_continue(struct platform_call *call)
 {
+	unotify_continue_lock(UC(call)->u, call);
 	struct seccomp_notif_resp resp = {.id = UC(call)->id,
 					  .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
 	if (ioctl(UC(call)->u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
@@ -303,14 +318,12 @@ static const struct platform_ops unotify_call_ops = {
 	.read_str = tracee_ops_read_str,
 	.write_mem = tracee_ops_write_mem,
 	.write_memv = tracee_ops_write_memv,
+	.copy_fd = uc_copy_fd,
 	.get_fd = uc_get_fd,
-	.get_fd_stat = uc_get_fd_stat,
 	.valid = uc_valid,
 	.reply = uc_reply,
 	.reply_fd = uc_reply_fd,
-	.keep_fd = uc_keep_fd,
 	.reply_fd_ctty = uc_reply_fd_ctty,
-	.keep_off = uc_keep_off,
 	.reply_continue = uc_reply_continue,
 	.exec_fd = uc_exec_fd,
 };

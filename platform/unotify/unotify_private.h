@@ -90,8 +90,9 @@ struct pidfd_slot {
 	pid_t tid;  /* 0: free */
 	int pidfd;
 };
+/* ops->copy_fd: a copy by pidfd_getfd. */
 int unotify_get_fd(struct unotify *u, pid_t tid, int fd);
-/* get_fd_stat: through the directory-fd cache (fdcache.c). */
+/* ops->get_fd: through the directory-fd cache (fdcache.c). */
 int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd *out);
 
 /* fdcache.c: the sentry's fds on the open files behind tracee directory
@@ -108,17 +109,24 @@ int fdcache_lookup(struct fdcache *c, pid_t tid, int fd, struct platform_fd *out
  * directory: pf->borrowed and pf->how are then set. */
 void fdcache_offer(struct fdcache *c, pid_t tid, int fd, struct platform_fd *pf);
 /* Keeps `mine`, the sentry's fd on the open file the tracee has as `fd`
- * (st its fstat, how its F_GETFL or -1), when it is a directory
- * (ops->keep_fd's rules): true if the cache now owns it. */
+ * (st its fstat, how its F_GETFL or -1), when it is a directory (an fd
+ * the sentry gave up to ops->reply_fd): true if the cache now owns it. */
 bool fdcache_keep(struct fdcache *c, pid_t tid, int fd, int mine, const struct stat *st, int how);
 /* Drops the entry for (tid, fd) if any: the number holds another file now. */
 void fdcache_forget(struct fdcache *c, pid_t tid, int fd);
 /* Drops every entry and keeps nothing from now on (a lock on a directory:
- * see ops->keep_off). */
+ * unotify_continue_lock). */
 void fdcache_off(struct fdcache *c);
-/* ops->keep_off: turns the cache off unless tracee fd `fd` is plainly not
- * a directory (the cache keeps directories only). */
+/* Turns the cache off unless tracee fd `fd` is plainly not a directory
+ * (the cache keeps directories only). */
 void unotify_keep_off(struct unotify *u, pid_t tid, int fd);
+/* Before ops->reply_continue lets the kernel run `call`: a lock it takes
+ * (flock, an OFD lock) lives as long as its open file, and a cache entry
+ * is a reference on a directory's, so the lock would outlive the
+ * program's last close. For such a call the cache drops everything and
+ * keeps nothing from then on (unotify_keep_off), before the lock is taken
+ * (sentry/sys/sys_lock.c). */
+void unotify_continue_lock(struct unotify *u, const struct platform_call *call);
 void unotify_forget_pidfd(struct unotify *u, pid_t tid);
 
 /* unotify.c: hands `fd` to the tracee as the notified call's result. */

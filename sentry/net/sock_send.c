@@ -152,7 +152,7 @@ static int rewrite_control(struct sentry *s, struct platform_call *call, const c
 				for (size_t i = 0; i < n; i++) {
 					int fd;
 					memcpy(&fd, src + i * sizeof(int), sizeof(fd));
-					int mine = call->ops->get_fd(call, fd);
+					int mine = call->ops->copy_fd(call, fd);
 					if (mine < 0)
 						return -EBADF;
 					sc->fds[sc->nfds++] = mine;
@@ -304,7 +304,7 @@ static long send_or_wait(struct platform_call *call, int host, struct send_copy 
 
 static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
 {
-	int host = call->ops->get_fd(call, fd);
+	int host = call->ops->copy_fd(call, fd);
 	if (host < 0)
 		return host;
 	int r = sock_kind(host, domain, type);

@@ -60,7 +60,7 @@ int sys_fd_how(struct sys_fd *ref)
 int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct sys_fd *ret)
 {
 	struct platform_fd pf;
-	int r = call->ops->get_fd_stat(call, fd, &pf);
+	int r = call->ops->get_fd(call, fd, &pf);
 	if (r < 0)
 		return r;
 	ret->host_fd = pf.fd;

@@ -48,7 +48,7 @@ void sys_fd_put(struct sys_fd *ref);
 int sys_fd_how(struct sys_fd *ref);
 /* What tracee fd `fd` stands for: 0, or -EBADF for a VFS file the fd map
  * let go or a directory the sentry did not open, -ENOSYS for a VFS file
- * when the task has no VFS context, or get_fd_stat's errno. SYS_FD_VFS
+ * when the task has no VFS context, or get_fd's errno. SYS_FD_VFS
  * thus comes with a context (sys_ctx). */
 int sys_resolve_fd(struct sentry *s, struct platform_call *call, int fd, struct sys_fd *ret);
 /* The starting point of a *at() call (NULL for AT_FDCWD or an absolute

@@ -91,7 +91,7 @@ SYS_HANDLER(inotify_add_watch)
 		return -EINVAL;
 	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
 		return -EINVAL;
-	_cleanup_copy_ int instance = call->ops->get_fd(call, (int)call->args[0]);
+	_cleanup_copy_ int instance = call->ops->copy_fd(call, (int)call->args[0]);
 	if (instance < 0)
 		return instance;
 	if (!is_inotify(instance))

@@ -6,12 +6,13 @@
  * the open file behind a program's directory fd (it must: kcmp's answer
  * is only sound while the file cannot be freed), so a lock on a directory
  * would outlive the program's last close and a second `flock dir` would
- * wait forever. So before such a lock is taken the platform drops what it
- * keeps and keeps nothing more if the fd is a directory (ops->keep_off),
- * and then the kernel runs the call as the program made it
- * (ops->reply_continue): a blocking lock blocks the program, never the
- * sentry's loop. One round trip; for a regular file's lock the sentry
- * only takes the fd to fstat it, and not even that once keeping is off.
+ * wait forever. So the kernel runs the call as the program made it
+ * (ops->reply_continue), and a platform that keeps such references drops
+ * them first, as reply_continue's contract says (platform/unotify: what
+ * it keeps, and keeps nothing more, if the fd is a directory): a blocking
+ * lock blocks the program, never the sentry's loop. One round trip; for
+ * a regular file's lock the platform only takes the fd to fstat it, and
+ * not even that once keeping is off.
  *
  * CONTINUE is sound here, and only here: whether the call runs and what it
  * does is decided from the registers alone (the syscall number and, for
@@ -44,7 +45,7 @@ static bool is_ofd_setlk(uint64_t cmd)
 	return c == F_OFD_SETLK || c == F_OFD_SETLKW;
 }
 
-static long continue_lock(struct platform_call *call, int fd)
+static long continue_lock(struct platform_call *call)
 {
 	if (!(call->nr == SYS_flock || (call->nr == SYS_fcntl && is_ofd_setlk(call->args[1])))) {
 		log_debug("syscall %d: not a lock, not continued", call->nr);
@@ -54,15 +55,13 @@ static long continue_lock(struct platform_call *call, int fd)
 		log_debug("locks need the platform's reply_continue");
 		return -ENOSYS;
 	}
-	if (call->ops->keep_off)
-		call->ops->keep_off(call, fd);
 	return sys_continue(call);
 }
 
 SYS_HANDLER(flock)
 {
 	(void)s;
-	return continue_lock(call, (int)call->args[0]);
+	return continue_lock(call);
 }
 
 /* The filter traps fcntl for the OFD-lock commands and for F_SETOWN and
@@ -73,5 +72,5 @@ SYS_HANDLER(fcntl)
 	uint32_t cmd = (uint32_t)call->args[1];
 	if (call->nr == SYS_fcntl && (cmd == F_SETOWN || cmd == F_SETOWN_EX))
 		return sys_procs_setown(s, call);
-	return continue_lock(call, (int)call->args[0]);
+	return continue_lock(call);
 }

@@ -22,21 +22,6 @@
 #include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
-/* Offers the platform an fd on the open file the tracee just got as
- * `tracee_fd`, so its next call on that fd needs no pidfd_getfd: a shadow
- * directory's own fd (returns -1: the platform took `owned`). A regular
- * file's open file is the program's alone (see do_open), so it is not
- * kept. Returns what the caller still has to close. */
-static int keep(struct platform_call *call, int tracee_fd, int owned, const struct stat *st)
-{
-	int mine = -1;
-	if (owned >= 0 && S_ISDIR(st->st_mode))
-		mine = owned;
-	/* mine < 0: the platform only forgets what it had for that number. */
-	bool taken = call->ops->keep_fd(call, tracee_fd, mine, st, O_RDONLY) == 0;
-	return taken && mine >= 0 ? -1 : owned;
-}
-
 #define HAND_CTTY 1	 /* and make it the caller's controlling terminal */
 #define HAND_UNMAPPED 2 /* its host object is not f's (/dev/tty's terminal) */
 #define HAND_UNNAMED 4	 /* nothing else reaches host: a shadow, a snapshot (FDMAP_UNNAMED) */
@@ -81,9 +66,20 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 		r = -ENOMEM;
 	} else {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
-		r = ctty ? call->ops->reply_fd_ctty(call, host, fl) : call->ops->reply_fd(call, host, fl);
-		if (r >= 0 && map && !ctty && call->ops->keep_fd)
-			owned = keep(call, r, owned, &st);
+		/* A shadow directory the sentry opened for the tracee and
+		 * would close now, it gives the platform, which may hold it to
+		 * serve the tracee's next call on that fd without taking it
+		 * again (opened O_RDONLY). Nothing else: a regular file's open
+		 * file is the program's alone (see do_open). */
+		bool give = map && owned >= 0 && owned == host && S_ISDIR(st.st_mode);
+		struct platform_fd pf = {.fd = host, .borrowed = !give, .st = st, .how = O_RDONLY};
+		if (ctty) {
+			r = call->ops->reply_fd_ctty(call, host, fl);
+		} else {
+			r = call->ops->reply_fd(call, &pf, fl);
+			if (!pf.borrowed)
+				owned = -1; /* the platform's now */
+		}
 		/* ENOENT: the tracee died meanwhile; nobody to answer. */
 		if (r >= 0 || r == -ENOENT)
 			r = SYS_REPLIED;

@@ -24,7 +24,7 @@
 SYS_HANDLER(bind)
 {
 	/* The kernel looks the fd up before it copies the address. */
-	_cleanup_copy_ int host = call->ops->get_fd(call, (int)call->args[0]);
+	_cleanup_copy_ int host = call->ops->copy_fd(call, (int)call->args[0]);
 	if (host < 0)
 		return host;
 	int domain, type;
@@ -72,7 +72,7 @@ SYS_HANDLER(connect)
 	int r = sock_addr_read(call, call->args[1], call->args[2], &a);
 	if (r < 0)
 		return r;
-	_cleanup_copy_ int host = call->ops->get_fd(call, (int)call->args[0]);
+	_cleanup_copy_ int host = call->ops->copy_fd(call, (int)call->args[0]);
 	if (host < 0)
 		return host;
 	int domain, type;
@@ -105,7 +105,7 @@ SYS_HANDLER(connect)
  * copied out as move_addr_to_user does. */
 static long get_name(struct sentry *s, struct platform_call *call, bool peer)
 {
-	_cleanup_copy_ int host = call->ops->get_fd(call, (int)call->args[0]);
+	_cleanup_copy_ int host = call->ops->copy_fd(call, (int)call->args[0]);
 	if (host < 0)
 		return host;
 	struct sock_addr a = {.len = sizeof(a.ss)};
