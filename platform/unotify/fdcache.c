@@ -11,11 +11,12 @@
  * identity, so a match means the tracee's fd is this open file, whatever
  * the program did in between. Only directories are kept (holding a pipe's
  * or a socket's end would keep its peer from seeing EOF; a regular file's
- * open file is the program's alone, sentry/sys/sys_file.c do_open). A
+ * open file is the program's alone, sentry/sys/sys_open.c do_open). A
  * directory's open file does live on while its entry does, and so would a
  * flock or an OFD lock on it after the program's last close: the sentry
  * traps those locks, and one on a directory turns the cache off for good
- * (fdcache_off, ops->keep_off), before the lock is taken.
+ * (fdcache_off, from ops->reply_continue: unotify_continue_lock), before
+ * the lock is taken.
  *
  * Direct-mapped by (tid, fd): a clash just replaces the older entry. */
 #include <errno.h>

@@ -169,7 +169,9 @@ int unotify_get_fd_stat(struct unotify *u, pid_t tid, int fd, struct platform_fd
 	return 0;
 }
 
-void unotify_keep_off(struct unotify *u, pid_t tid, int fd)
+/* Turns the cache off unless tracee fd `fd` is plainly not a directory
+ * (the cache keeps directories only). */
+static void keep_off(struct unotify *u, pid_t tid, int fd)
 {
 	if (u->fdcache.off)
 		return; /* the common case after the first: no syscall at all */
@@ -286,7 +288,7 @@ void unotify_continue_lock(struct unotify *u, const struct platform_call *call)
 	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
 	if (call->nr == SYS_flock ||
 	    (call->nr == SYS_fcntl && (cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW)))
-		unotify_keep_off(u, call->tid, (int)call->args[0]);
+		keep_off(u, call->tid, (int)call->args[0]);
 }
 
 /* The kernel then runs the syscall with the tracee's registers, which it

@@ -117,14 +117,12 @@ void fdcache_forget(struct fdcache *c, pid_t tid, int fd);
 /* Drops every entry and keeps nothing from now on (a lock on a directory:
  * unotify_continue_lock). */
 void fdcache_off(struct fdcache *c);
-/* Turns the cache off unless tracee fd `fd` is plainly not a directory
- * (the cache keeps directories only). */
-void unotify_keep_off(struct unotify *u, pid_t tid, int fd);
 /* Before ops->reply_continue lets the kernel run `call`: a lock it takes
  * (flock, an OFD lock) lives as long as its open file, and a cache entry
  * is a reference on a directory's, so the lock would outlive the
  * program's last close. For such a call the cache drops everything and
- * keeps nothing from then on (unotify_keep_off), before the lock is taken
+ * keeps nothing from then on, unless the lock's fd is plainly not a
+ * directory (the cache keeps directories only), before the lock is taken
  * (sentry/sys/sys_lock.c). */
 void unotify_continue_lock(struct unotify *u, const struct platform_call *call);
 void unotify_forget_pidfd(struct unotify *u, pid_t tid);
