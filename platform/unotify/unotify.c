@@ -263,16 +263,17 @@ int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned ne
  * it gave is closed; the number's old entry, if any, goes. */
 static int keep_given(struct fdcache *c, pid_t tid, int tracee_fd, struct platform_fd *pf)
 {
-	if (tracee_fd < 0 || pf->borrowed || !fdcache_keep(c, tid, tracee_fd, pf->fd, &pf->st, pf->how)) {
-		if (tracee_fd >= 0)
-			fdcache_forget(c, tid, tracee_fd);
-		/* the sentry's own object (a shadow, a device), not a copy of
-		 * the program's: closed as hand_over did */
-		if (!pf->borrowed)
+	bool kept = tracee_fd >= 0 && !pf->borrowed &&
+		    fdcache_keep(c, tid, tracee_fd, pf->fd, &pf->st, pf->how);
+	if (!kept && tracee_fd >= 0)
+		fdcache_forget(c, tid, tracee_fd);
+	if (!pf->borrowed) {
+		/* The sentry's own object (it gives only a shadow directory),
+		 * not a copy of the program's: its close never waits. */
+		if (!kept)
 			close(pf->fd);
-	}
-	if (!pf->borrowed)
 		pf->fd = -1;
+	}
 	return tracee_fd;
 }
 
