@@ -530,10 +530,10 @@ SYS_HANDLER(ftruncate)
 	if (r < 0)
 		return r;
 	if (ref.kind == SYS_FD_VFS) {
-		/* The fd's own access mode decides, as for the kernel. */
+		/* The fd's own access mode decides, as for the kernel: the
+		 * mapped VFS file may be another open's (O_RDONLY, say). */
 		int how = sys_fd_how(&ref);
-		r = how < 0 ? how : (how & O_ACCMODE) == O_RDONLY ? -EINVAL
-						 : vfs_ftruncate(c, ref.file, (off_t)call->args[1]);
+		r = how < 0 ? how : vfs_ftruncate_as(c, ref.file, how, (off_t)call->args[1]);
 	} else {
 		struct host_privs hp;
 		host_act_begin(&hp);

@@ -99,7 +99,42 @@ static int create(struct tmpfs_inode *ti, int flags)
 	}
 	ti->data = true;
 	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
+	int r = tmpfs_data_privs_set(ti);
+	if (r < 0) {
+		close(fd);
+		tmpfs_data_remove(ti);
+		return r;
+	}
 	return fd;
+}
+
+/* The bits of the file's mode its data file carries: S_ISUID, and S_ISGID
+ * with S_IXGRP (the kernel's killpriv on a write takes them off the data
+ * file for the program, which writes natively and has no CAP_FSETID).
+ * S_ISGID without group-exec is not carried: the kernel would keep it for
+ * the program (it is in the data file's group), whatever the VFS's group. */
+static mode_t privs_of(mode_t mode)
+{
+	mode_t m = mode & S_ISUID;
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		m |= S_ISGID | S_IXGRP;
+	return m;
+}
+
+int tmpfs_data_privs_set(struct tmpfs_inode *ti)
+{
+	if (!ti->data || !S_ISREG(ti->vi.mode))
+		return 0;
+	char name[24];
+	name_of(ti, name);
+	mode_t m = 0600 | privs_of(ti->vi.mode);
+	return fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, m, 0) < 0 ? -errno : 0;
+}
+
+void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
+{
+	mode_t had = privs_of(ti->vi.mode) & (S_ISUID | S_ISGID);
+	ti->vi.mode &= ~(had & ~st->st_mode);
 }
 
 int tmpfs_data_open(struct tmpfs_inode *ti, int flags)
