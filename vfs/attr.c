@@ -382,9 +382,11 @@ out:
 	return r;
 }
 
-static int truncate_checked(const struct vfs_cred *c, struct vfs_inode *inode, off_t length)
+static int truncate_checked(const struct vfs_ctx *ctx, struct vfs_inode *inode, off_t length)
 {
-	return vfs_do_truncate(c, inode, (uint64_t)length);
+	if (ctx->fsize_limited && (uint64_t)length > inode->size && (uint64_t)length > ctx->fsize_max)
+		return -EFBIG;
+	return vfs_do_truncate(&ctx->cred, inode, (uint64_t)length);
 }
 
 int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length)
@@ -404,7 +406,7 @@ int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, o
 		r = -EROFS;
 	else if ((r = vfs_refresh(inode)) == 0 &&
 		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0)
-		r = truncate_checked(&ctx->cred, inode, length);
+		r = truncate_checked(ctx, inode, length);
 	vfs_path_put(&p);
 	return r;
 }
@@ -429,7 +431,7 @@ int vfs_ftruncate_as(struct vfs_ctx *ctx, struct vfs_file *f, int how, off_t len
 	int r = vfs_refresh(f->inode);
 	if (r < 0)
 		return r;
-	return truncate_checked(&ctx->cred, f->inode, length);
+	return truncate_checked(ctx, f->inode, length);
 }
 
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret)

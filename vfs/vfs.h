@@ -80,6 +80,11 @@ struct vfs_ctx {
 	 * entry point's walk, starting no vfs_walk_gen and keeping its
 	 * vfs_walk_caller. */
 	bool nested;
+	/* RLIMIT_FSIZE for a truncate that grows a file (inode_newsize_ok):
+	 * past fsize_max it is EFBIG (the caller sends SIGXFSZ). The sentry
+	 * sets it around a truncate: the limit is the program's own. */
+	bool fsize_limited;
+	uint64_t fsize_max;
 };
 
 /* --- contexts and locations ------------------------------------------- */
