@@ -171,9 +171,10 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		 * O_PATH for the calls the sentry serves; a directory's for
 		 * reading (mode 3 is EISDIR there). */
 		bool dir = S_ISDIR(vfs_file_type(f));
-		r = shadow_open(s->shadows, vfs_file_path(f), dir,
-				dir ? O_RDONLY | O_DIRECTORY : (how->flags & O_PATH) ? O_ACCMODE : O_RDONLY,
-				&shadow_st);
+		int sflags = O_RDONLY | O_DIRECTORY;
+		if (!dir)
+			sflags = (how->flags & O_PATH) ? O_ACCMODE : O_RDONLY;
+		r = shadow_open(s->shadows, vfs_file_path(f), dir, sflags, &shadow_st);
 		if (r < 0) {
 			vfs_file_put(f);
 			return r;

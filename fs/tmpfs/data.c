@@ -98,6 +98,7 @@ static int create(struct tmpfs_inode *ti, int flags)
 		return e;
 	}
 	ti->data = true;
+	ti->data_privs = 0; /* 0600 */
 	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
 	int r = tmpfs_data_privs_set(ti);
 	if (r < 0) {
@@ -123,18 +124,23 @@ static mode_t privs_of(mode_t mode)
 
 int tmpfs_data_privs_set(struct tmpfs_inode *ti)
 {
-	if (!ti->data || !S_ISREG(ti->vi.mode))
-		return 0;
+	mode_t m = privs_of(ti->vi.mode);
+	if (!ti->data || !S_ISREG(ti->vi.mode) || m == ti->data_privs)
+		return 0; /* (the common case: no chmod per file made) */
 	char name[24];
 	name_of(ti, name);
-	mode_t m = 0600 | privs_of(ti->vi.mode);
-	return fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, m, 0) < 0 ? -errno : 0;
+	if (fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0600 | m, 0) < 0)
+		return -errno;
+	ti->data_privs = m;
+	return 0;
 }
 
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
 {
 	mode_t had = privs_of(ti->vi.mode) & (S_ISUID | S_ISGID);
 	ti->vi.mode &= ~(had & ~st->st_mode);
+	if (ti->data_privs != (mode_t)-1)
+		ti->data_privs = privs_of(ti->vi.mode);
 }
 
 int tmpfs_data_open(struct tmpfs_inode *ti, int flags)

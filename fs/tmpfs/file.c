@@ -103,6 +103,8 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		inode->mode = a->mode;
 	/* A new mode, or a truncate by the sentry (which, not root, loses
 	 * them to the kernel's killpriv whatever the VFS decided). */
+	if ((a->valid & VFS_ATTR_SIZE) && ti->data_privs)
+		ti->data_privs = (mode_t)-1;
 	if (a->valid & (VFS_ATTR_MODE | VFS_ATTR_SIZE)) {
 		int r = tmpfs_data_privs_set(ti);
 		if (r < 0)

@@ -51,6 +51,9 @@ struct tmpfs_sb {
 struct tmpfs_inode {
 	struct vfs_inode vi;
 	bool data; /* has its data file */
+	/* The bits of the mode its data file carries (data.c privs_of), as
+	 * last set or seen; (mode_t)-1: not known, set them again. */
+	mode_t data_privs;
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
 	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the data file) */
