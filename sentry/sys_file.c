@@ -535,6 +535,7 @@ static int fsize_limit(struct platform_call *call, struct vfs_ctx *c, off_t leng
 		       rl.rlim_cur != RLIM_INFINITY;
 	if (c) {
 		c->fsize_limited = limited;
+		c->fsize_hit = false;
 		c->fsize_max = limited ? rl.rlim_cur : 0;
 		return 0;
 	}
@@ -542,12 +543,14 @@ static int fsize_limit(struct platform_call *call, struct vfs_ctx *c, off_t leng
 }
 
 /* After a truncate: the limit is gone from the context, and an EFBIG it
- * caused sends SIGXFSZ, as the kernel's does. */
+ * caused (not a filesystem's maximum size) sends SIGXFSZ, as the
+ * kernel's does. */
 static int fsize_done(struct sentry *s, struct platform_call *call, struct vfs_ctx *c, int r)
 {
+	bool hit = r == -EFBIG && (!c || c->fsize_hit);
 	if (c)
-		c->fsize_limited = false;
-	pid_t tgid = r == -EFBIG ? sentry_task_tgid(sentry_task_find(s, call->tid)) : 0;
+		c->fsize_limited = c->fsize_hit = false;
+	pid_t tgid = hit ? sentry_task_tgid(sentry_task_find(s, call->tid)) : 0;
 	if (tgid > 0)
 		syscall(SYS_tgkill, tgid, call->tid, SIGXFSZ);
 	return r;

@@ -382,10 +382,13 @@ out:
 	return r;
 }
 
-static int truncate_checked(const struct vfs_ctx *ctx, struct vfs_inode *inode, off_t length)
+static int truncate_checked(struct vfs_ctx *ctx, struct vfs_inode *inode, off_t length)
 {
-	if (ctx->fsize_limited && (uint64_t)length > inode->size && (uint64_t)length > ctx->fsize_max)
+	if (ctx->fsize_limited && (uint64_t)length > inode->size &&
+	    (uint64_t)length > ctx->fsize_max) {
+		ctx->fsize_hit = true;
 		return -EFBIG;
+	}
 	return vfs_do_truncate(&ctx->cred, inode, (uint64_t)length);
 }
 

@@ -81,9 +81,11 @@ struct vfs_ctx {
 	 * vfs_walk_caller. */
 	bool nested;
 	/* RLIMIT_FSIZE for a truncate that grows a file (inode_newsize_ok):
-	 * past fsize_max it is EFBIG (the caller sends SIGXFSZ). The sentry
-	 * sets it around a truncate: the limit is the program's own. */
-	bool fsize_limited;
+	 * past fsize_max it is EFBIG and fsize_hit is set (the caller then
+	 * sends SIGXFSZ; an fs's own EFBIG, past its maximum size, sends
+	 * none). The sentry sets it around a truncate: the limit is the
+	 * program's own. */
+	bool fsize_limited, fsize_hit;
 	uint64_t fsize_max;
 };
 

@@ -2,13 +2,19 @@
 # cause 12): f*xattr on fd -1 is EBADF (not a path lookup of ""); an
 # O_PATH fd cannot be read, written, fchmod()ed, fchown()ed, ftruncate()d
 # or have its xattrs read or times set, while fstat and fstatfs work; a
-# truncate past RLIMIT_FSIZE is EFBIG (SIGXFSZ, which python ignores).
+# truncate past RLIMIT_FSIZE is EFBIG and SIGXFSZ (which python ignores).
 # Not compared, as emulate differs: mmap of an O_PATH fd (EACCES there,
 # EBADF natively), its F_GETFL (O_ACCMODE there), and getdents on an
 # O_PATH directory fd (which reads there).
+# veil: --bind $SCRATCH/u /tmp/w/h
+# native: mkdir /tmp/w/h && mount --bind $SCRATCH/u /tmp/w/h
 set -u
 PATH=/usr/bin:/bin
 echo data > f
+# SIGXFSZ comes with the limit's EFBIG, not with a filesystem's own (a
+# length past its maximum file size: ext4's, say, where the bind is).
+(ulimit -f 4; truncate -s 1M f2 2>/dev/null); echo "truncate past ulimit -f: $?"
+truncate -s 999999999999999 h/big 2>/dev/null; echo "truncate past the fs's maximum: $?"
 python3 -c '
 import os, stat, resource
 def err(fn):
