@@ -140,18 +140,21 @@ out:
 int vfs_kill_suid(const struct vfs_cred *c, struct vfs_inode *inode, struct vfs_iattr *attr)
 {
 	mode_t mode = inode->mode;
-	if (!S_ISREG(mode))
+	if (!S_ISREG(mode) || vfs_capable(c, CAP_FSETID))
 		return 0;
-	bool kill = (mode & S_ISUID) || ((mode & S_ISGID) && (mode & S_IXGRP));
-	if (!kill || vfs_capable(c, CAP_FSETID))
+	/* setattr_should_drop_suidgid (6.x): S_ISUID always; S_ISGID with
+	 * group-exec, or without it when the writer is not in the file's
+	 * group (older kernels kept that one: mandatory locking's mark). */
+	mode_t kill = mode & S_ISUID;
+	if ((mode & S_ISGID) && ((mode & S_IXGRP) || !vfs_in_group(c, inode->gid)))
+		kill |= S_ISGID;
+	if (!kill)
 		return 0;
 	if (!(attr->valid & VFS_ATTR_MODE)) {
 		attr->valid |= VFS_ATTR_MODE;
 		attr->mode = mode;
 	}
-	attr->mode &= ~S_ISUID;
-	if (mode & S_IXGRP)
-		attr->mode &= ~S_ISGID;
+	attr->mode &= ~kill;
 	return 1;
 }
 
@@ -379,9 +382,14 @@ out:
 	return r;
 }
 
-static int truncate_checked(const struct vfs_cred *c, struct vfs_inode *inode, off_t length)
+static int truncate_checked(struct vfs_ctx *ctx, struct vfs_inode *inode, off_t length)
 {
-	return vfs_do_truncate(c, inode, (uint64_t)length);
+	if (ctx->fsize_limited && (uint64_t)length > inode->size &&
+	    (uint64_t)length > ctx->fsize_max) {
+		ctx->fsize_hit = true;
+		return -EFBIG;
+	}
+	return vfs_do_truncate(&ctx->cred, inode, (uint64_t)length);
 }
 
 int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length)
@@ -401,18 +409,23 @@ int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, o
 		r = -EROFS;
 	else if ((r = vfs_refresh(inode)) == 0 &&
 		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0)
-		r = truncate_checked(&ctx->cred, inode, length);
+		r = truncate_checked(ctx, inode, length);
 	vfs_path_put(&p);
 	return r;
 }
 
 int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length)
 {
+	return vfs_ftruncate_as(ctx, f, f->flags & (O_ACCMODE | O_PATH), length);
+}
+
+int vfs_ftruncate_as(struct vfs_ctx *ctx, struct vfs_file *f, int how, off_t length)
+{
 	if (length < 0)
 		return -EINVAL;
-	if (f->flags & O_PATH)
+	if (how & O_PATH)
 		return -EBADF;
-	int acc = f->flags & O_ACCMODE;
+	int acc = how & O_ACCMODE;
 	if (!S_ISREG(f->inode->mode) || (acc != O_WRONLY && acc != O_RDWR))
 		return -EINVAL;
 	/* No walk here: a new generation, or a refresh made by the last
@@ -421,7 +434,7 @@ int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length)
 	int r = vfs_refresh(f->inode);
 	if (r < 0)
 		return r;
-	return truncate_checked(&ctx->cred, f->inode, length);
+	return truncate_checked(ctx, f->inode, length);
 }
 
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret)

@@ -92,6 +92,11 @@ struct vfs_sb {
 #define VFS_I_FOREIGN 0x4 /* stands for an object outside the VFS (a program's
 			   * pipe reached through /proc/<pid>/fd): an open of it
 			   * gives that object, which names no VFS file */
+#define VFS_I_HOST_WRITE 0x8 /* a write open gets a host object whose own
+			      * kernel checks every write (procfs's comm,
+			      * oom_score_adj): no change to the instance, so
+			      * a read-only instance (not mount) lets it be,
+			      * and O_TRUNC is the object's to ignore */
 
 struct vfs_inode {
 	const struct vfs_inode_ops *ops;

@@ -191,8 +191,9 @@ static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file *
 	/* A foreign object is no file of the mount it was reached through. */
 	bool special = S_ISCHR(inode->mode) || S_ISBLK(inode->mode) || S_ISFIFO(inode->mode) ||
 		       S_ISSOCK(inode->mode) || (inode->flags & VFS_I_FOREIGN);
-	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special &&
-	    vfs_mnt_rdonly(p->mnt))
+	bool rdonly = (inode->flags & VFS_I_HOST_WRITE) ? (p->mnt->flags & MS_RDONLY) != 0
+							 : vfs_mnt_rdonly(p->mnt);
+	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special && rdonly)
 		return -EROFS;
 	return vfs_path_open(p, flags, ret);
 }
@@ -400,8 +401,10 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	bool do_truncate = false;
 	if (created) {
 		acc = 0;
-	} else if (S_ISREG(inode->mode) && (flags & O_TRUNC) && !(inode->flags & VFS_I_FOREIGN)) {
-		/* (a foreign object is truncated by its own open) */
+	} else if (S_ISREG(inode->mode) && (flags & O_TRUNC) &&
+		   !(inode->flags & (VFS_I_FOREIGN | VFS_I_HOST_WRITE))) {
+		/* (a foreign object is truncated by its own open; a host
+		 * write object's open is what O_TRUNC goes to) */
 		if (vfs_mnt_rdonly(p.mnt)) {
 			r = -EROFS;
 			goto out_p;

@@ -80,6 +80,13 @@ struct vfs_ctx {
 	 * entry point's walk, starting no vfs_walk_gen and keeping its
 	 * vfs_walk_caller. */
 	bool nested;
+	/* RLIMIT_FSIZE for a truncate that grows a file (inode_newsize_ok):
+	 * past fsize_max it is EFBIG and fsize_hit is set (the caller then
+	 * sends SIGXFSZ; an fs's own EFBIG, past its maximum size, sends
+	 * none). The sentry sets it around a truncate: the limit is the
+	 * program's own. */
+	bool fsize_limited, fsize_hit;
+	uint64_t fsize_max;
 };
 
 /* --- contexts and locations ------------------------------------------- */
@@ -294,6 +301,11 @@ int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		  const struct timespec times[2], int flags);
 int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, off_t length);
 int vfs_ftruncate(struct vfs_ctx *ctx, struct vfs_file *f, off_t length);
+/* The same for an open of f's object whose own access mode (O_ACCMODE and
+ * O_PATH bits) is `how`: one VFS file may stand for several opens with
+ * different modes (the sentry's fd map keeps one per host object), and
+ * the caller's open is the one the kernel asks about. */
+int vfs_ftruncate_as(struct vfs_ctx *ctx, struct vfs_file *f, int how, off_t length);
 /* What the kernel asks before an ioctl changes an inode's flags through
  * an open file (FS_IOC_SETFLAGS, FS_IOC_FSSETXATTR: mnt_want_write_file,
  * then inode_owner_or_capable): EROFS on a read-only mount, EPERM unless

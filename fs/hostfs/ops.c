@@ -304,6 +304,35 @@ static int hostfs_getattr(struct vfs_inode *inode)
 	return refresh_now(inode);
 }
 
+/* The VFS has already decided an open or truncate may be made (its
+ * permission check, or the open that created the file, which may write
+ * it whatever its new mode says); the host then asks again, of the
+ * sentry's own uid. A regular file the sentry owns whose mode denies the
+ * owner that access (created 0444 or under umask 0277 by a non-root
+ * sentry; opened by fakeroot's root) gets the owner bits `need` for that
+ * one call and its mode back after: the owner could chmod it anyway, and
+ * the sentry runs one VFS call at a time, so the program sees the mode
+ * change only through a native fstat in that instant. 1 if the bits
+ * were lent (*old: the mode to put back), 0 if that would not help. */
+static int lend_owner_bits(int fd, mode_t need, mode_t *old)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & need) == need)
+		return 0;
+	char p[64];
+	proc_path(p, sizeof(p), fd);
+	*old = st.st_mode & 07777;
+	return chmod(p, *old | need) == 0;
+}
+
+static void take_back_bits(int fd, mode_t old)
+{
+	char p[64];
+	proc_path(p, sizeof(p), fd);
+	chmod(p, old);
+}
+
 static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 {
 	if (ro(inode))
@@ -339,6 +368,11 @@ static int hostfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		 * it waits a tick and fails with EINTR (base/kick.h). */
 		bool kicked = kick_begin();
 		int r = truncate(p, (off_t)a->size) < 0 ? -errno : 0;
+		mode_t old;
+		if (r == -EACCES && lend_owner_bits(fd, S_IWUSR, &old)) {
+			r = truncate(p, (off_t)a->size) < 0 ? -errno : 0;
+			take_back_bits(fd, old);
+		}
 		if (kicked)
 			kick_end();
 		if (r < 0)
@@ -414,7 +448,15 @@ static int hostfs_host_object(struct vfs_inode *inode)
 
 static int reopen(struct vfs_inode *inode, int flags)
 {
-	return proc_fd_reopen(HOSTFS_I(inode)->fd, flags | O_CLOEXEC);
+	int fd = proc_fd_reopen(HOSTFS_I(inode)->fd, flags | O_CLOEXEC);
+	int acc = flags & O_ACCMODE;
+	mode_t old, need = (acc != O_WRONLY ? S_IRUSR : 0) | (acc != O_RDONLY ? S_IWUSR : 0);
+	if (fd != -EACCES || (flags & O_DIRECTORY) ||
+	    !lend_owner_bits(HOSTFS_I(inode)->fd, need, &old))
+		return fd;
+	fd = proc_fd_reopen(HOSTFS_I(inode)->fd, flags | O_CLOEXEC);
+	take_back_bits(HOSTFS_I(inode)->fd, old);
+	return fd;
 }
 
 static int hostfs_open(struct vfs_file *file)

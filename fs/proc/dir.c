@@ -112,8 +112,11 @@ static int entry_inode(struct vfs_sb *vsb, struct proc_inode *dir, const struct 
 		       const char *rel, struct vfs_inode **ret)
 {
 	int r = proc_new_inode(vsb, e->kind, mode_of(e) | e->mode, dir->tgid, dir->tid, rel, ret);
-	if (r == 0)
+	if (r == 0) {
 		PROC_I(*ret)->ent = e;
+		if (e->host_write)
+			(*ret)->flags |= VFS_I_HOST_WRITE;
+	}
 	return r;
 }
 

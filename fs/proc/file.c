@@ -186,9 +186,33 @@ static int to_memfd(const struct proc_gen *g)
 	return fd;
 }
 
+/* A write open of a task's writable file: the host's own, opened by the
+ * source with the program's privilege; the kernel then checks each write
+ * against the writer, the program itself (comm of its own thread group
+ * only, oom_score_adj lowered only with CAP_SYS_RESOURCE). */
+static int open_host_write(struct vfs_file *file)
+{
+	struct proc_sb *sb = PROC_SB(file->inode->sb);
+	struct proc_inode *pi = PROC_I(file->inode);
+	char path[PATH_MAX];
+	if (!sb->opts.ops->open_as_program)
+		return -EROFS;
+	int r = proc_host_path(sb, path, sizeof(path), "%d/%s", (int)pi->tid, pi->ent->name);
+	if (r < 0)
+		return r;
+	int fd = sb->opts.ops->open_as_program(sb->opts.src, pi->tid, path, file->flags);
+	if (fd < 0)
+		return fd;
+	file->host_fd = fd;
+	return 0;
+}
+
 static int proc_file_open(struct vfs_file *file)
 {
 	struct proc_inode *pi = PROC_I(file->inode);
+	int acc = file->flags & O_ACCMODE;
+	if (pi->kind == PK_TASK_FILE && pi->ent->host_write && acc != O_RDONLY)
+		return open_host_write(file);
 	if (pi->kind == PK_FD_OBJECT) {
 		struct proc_sb *sb = PROC_SB(file->inode->sb);
 		int fd = sb->opts.ops->fd_reopen(sb->opts.src, pi->tid, pi->fd, file->flags);

@@ -66,6 +66,9 @@ struct proc_entry {
 	/* PK_TASK_FILE: fills g. PK_TASK_LINK: which link (name). */
 	int (*gen)(struct proc_gen *g);
 	const char *target; /* PK_LINK */
+	/* PK_TASK_FILE the kernel lets a task write (comm, oom_score_adj):
+	 * a write open gets the host's own file (file.c), VFS_I_HOST_WRITE. */
+	bool host_write;
 };
 
 struct proc_inode {

@@ -11,7 +11,10 @@
  * umask, paths). The parent shown is the host's parent when that is a
  * task of the sandbox, else 0 (as for a pid namespace's init). A file's content is generated at open into a sealed
  * memfd reopened read-only (a snapshot, as a seq_file read from offset 0):
- * the program never gets a host procfs fd. */
+ * the program never gets a host procfs fd but for a write open of the
+ * few files a task may write (comm, oom_adj, oom_score_adj), which gets
+ * the host's own file of that task, opened with the program's privilege
+ * (the kernel checks each write against the writer). */
 #ifndef VEIL_FS_PROCFS_H
 #define VEIL_FS_PROCFS_H
 
@@ -71,6 +74,12 @@ struct procfs_source_ops {
 	 * access mode and O_APPEND/O_NONBLOCK/O_TRUNC of `flags`; only pipes and
 	 * regular files (ENXIO otherwise), never more than the program may. */
 	int (*fd_reopen)(void *src, pid_t tid, int fd, int flags);
+	/* For a write open of a task's writable file (comm, oom_score_adj):
+	 * the host file `path` (the host's /proc/<tid>/...) opened with the
+	 * access mode of `flags` and no more privilege than the program has,
+	 * close-on-exec; -ESRCH unless tid is a task of the sandbox. May be
+	 * NULL: such opens are then EROFS. */
+	int (*open_as_program)(void *src, pid_t tid, const char *path, int flags);
 	/* For maps: the sandbox path of the host file (dev, ino) task tid
 	 * maps. -ENOENT if it is no file of the sandbox's. */
 	int (*host_file)(void *src, pid_t tid, dev_t dev, ino_t ino, char *buf, size_t size);

@@ -101,8 +101,49 @@ static int create(struct tmpfs_inode *ti, int flags)
 		return e;
 	}
 	ti->data = true;
+	ti->data_privs = 0; /* 0600 */
 	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
+	int r = tmpfs_data_privs_set(ti);
+	if (r < 0) {
+		close(fd);
+		tmpfs_data_remove(ti);
+		return r;
+	}
 	return fd;
+}
+
+/* The bits of the file's mode its data file carries: S_ISUID, and S_ISGID
+ * with S_IXGRP (the kernel's killpriv on a write takes them off the data
+ * file for the program, which writes natively and has no CAP_FSETID).
+ * S_ISGID without group-exec is not carried: the kernel would keep it for
+ * the program (it is in the data file's group), whatever the VFS's group. */
+static mode_t privs_of(mode_t mode)
+{
+	mode_t m = mode & S_ISUID;
+	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
+		m |= S_ISGID | S_IXGRP;
+	return m;
+}
+
+int tmpfs_data_privs_set(struct tmpfs_inode *ti)
+{
+	mode_t m = privs_of(ti->vi.mode);
+	if (!ti->data || !S_ISREG(ti->vi.mode) || m == ti->data_privs)
+		return 0; /* (the common case: no chmod per file made) */
+	char name[24];
+	name_of(ti, name);
+	if (fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0600 | m, 0) < 0)
+		return -errno;
+	ti->data_privs = m;
+	return 0;
+}
+
+void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
+{
+	mode_t had = privs_of(ti->vi.mode) & (S_ISUID | S_ISGID);
+	ti->vi.mode &= ~(had & ~st->st_mode);
+	if (ti->data_privs != (mode_t)-1)
+		ti->data_privs = privs_of(ti->vi.mode);
 }
 
 int tmpfs_data_open(struct tmpfs_inode *ti, int flags)

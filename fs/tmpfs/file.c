@@ -73,6 +73,7 @@ static int tmpfs_getattr(struct vfs_inode *inode)
 		return r;
 	struct tmpfs_sb *sb = TMPFS_SB(inode->sb);
 	sb->used_bytes = sb->used_bytes - inode->size + (uint64_t)st.st_size;
+	tmpfs_data_privs_get(ti, &st);
 	inode->size = (uint64_t)st.st_size;
 	inode->blocks = (uint64_t)st.st_blocks;
 	inode->atime = st.st_atim;
@@ -100,6 +101,15 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 	}
 	if (a->valid & VFS_ATTR_MODE)
 		inode->mode = a->mode;
+	/* A new mode, or a truncate by the sentry (which, not root, loses
+	 * them to the kernel's killpriv whatever the VFS decided). */
+	if ((a->valid & VFS_ATTR_SIZE) && ti->data_privs)
+		ti->data_privs = (mode_t)-1;
+	if (a->valid & (VFS_ATTR_MODE | VFS_ATTR_SIZE)) {
+		int r = tmpfs_data_privs_set(ti);
+		if (r < 0)
+			return r;
+	}
 	if (a->valid & VFS_ATTR_UID)
 		inode->uid = a->uid;
 	if (a->valid & VFS_ATTR_GID)

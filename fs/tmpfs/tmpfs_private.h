@@ -51,6 +51,9 @@ struct tmpfs_sb {
 struct tmpfs_inode {
 	struct vfs_inode vi;
 	bool data; /* has its data file */
+	/* The bits of the mode its data file carries (data.c privs_of), as
+	 * last set or seen; (mode_t)-1: not known, set them again. */
+	mode_t data_privs;
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
 	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the data file) */
@@ -84,6 +87,13 @@ int tmpfs_data_open(struct tmpfs_inode *ti, int flags);
 int tmpfs_data_stat(struct tmpfs_inode *ti, struct stat *st);
 int tmpfs_data_truncate(struct tmpfs_inode *ti, off_t size);
 int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2]);
+/* The data file's mode carries the file's S_ISUID (and S_ISGID with
+ * S_IXGRP), so the kernel's own killpriv clears them when the program
+ * writes natively without CAP_FSETID; set writes them there (0 or
+ * -errno), get takes back what a write cleared into ti's mode (from the
+ * data file's stat). */
+int tmpfs_data_privs_set(struct tmpfs_inode *ti);
+void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st);
 /* Evict: the data file goes. */
 void tmpfs_data_remove(struct tmpfs_inode *ti);
 

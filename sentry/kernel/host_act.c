@@ -45,3 +45,11 @@ void host_act_end(const struct host_privs *saved)
 	caps_set(d);
 	errno = e;
 }
+
+uint64_t host_permitted_caps(void)
+{
+	struct __user_cap_data_struct d[2];
+	if (caps_get(d) < 0)
+		return 0;
+	return d[0].permitted | (uint64_t)d[1].permitted << 32;
+}

@@ -18,5 +18,7 @@ struct host_privs {
 void host_act_begin(struct host_privs *saved);
 /* Gives them back. */
 void host_act_end(const struct host_privs *saved);
+/* The sentry's own permitted capabilities (the caller's, at the start). */
+uint64_t host_permitted_caps(void);
 
 #endif

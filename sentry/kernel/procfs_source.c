@@ -200,6 +200,20 @@ static int src_fd_reopen(void *src, pid_t tid, int fd, int flags)
 	return h;
 }
 
+static int src_open_as_program(void *src, pid_t tid, const char *path, int flags)
+{
+	/* A task of the sandbox is traced by the sentry, so its tid cannot
+	 * name another process until the sentry has seen it exit. */
+	if (!sentry_task_find(src, tid))
+		return -ESRCH;
+	struct host_privs saved;
+	host_act_begin(&saved);
+	int h = open(path, (flags & (O_ACCMODE | O_APPEND)) | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	int e = errno;
+	host_act_end(&saved);
+	return h < 0 ? (e == ENOENT ? -ESRCH : -e) : h;
+}
+
 static bool same_inode(const struct vfs_path *p, dev_t dev, ino_t ino)
 {
 	struct vfs_inode *i = vfs_inode_by_host(dev, ino);
@@ -234,5 +248,6 @@ const struct procfs_source_ops sentry_procfs_source_ops = {
 	.fd_file = src_fd_file,
 	.fd_name = src_fd_name,
 	.fd_reopen = src_fd_reopen,
+	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
 };

@@ -29,6 +29,7 @@
 #include "base/log.h"
 #include "fs/hostfs/hostfs.h"
 #include "sentry/kernel/fdmap.h"
+#include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
 #include "sentry/sys/syscalls.h"
 #include "vfs/vfs.h"
@@ -48,6 +49,13 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	if (!s->buckets)
 		return -ENOMEM;
 	uint64_t bounding = spec->caps_set ? spec->caps : all_caps();
+	/* Run by root, the program's root is the caller's, and never holds a
+	 * capability the caller lacks (a container's bounding set may omit
+	 * CAP_SYS_RESOURCE, say): what the kernel backend keeps for the same
+	 * command line (platform/ns ns_harden_kept_caps). Otherwise --uid 0
+	 * is the fakeroot, whose capabilities act on the VFS only. */
+	if (geteuid() == 0)
+		bounding &= host_permitted_caps();
 	creds_init(&s->initial, spec->uid, spec->gid, bounding);
 	/* A uts namespace of its own starts as a copy of the host's names. */
 	s->uts_own = spec->unshare & SPEC_NS_UTS;

@@ -53,6 +53,11 @@ int sys_fd_how(struct sys_fd *ref)
 		if (fl < 0)
 			return -errno;
 		ref->how = fl & (O_ACCMODE | O_PATH);
+		/* An O_PATH open of a regular file is its shadow opened with
+		 * access mode 3 (sys_open.c): nothing else the sentry hands
+		 * over has it (tmpfs and hostfs open mode 3 as O_RDWR). */
+		if (ref->how == O_ACCMODE && ref->kind == SYS_FD_VFS && S_ISREG(ref->st.st_mode))
+			ref->how = O_PATH;
 	}
 	return ref->how;
 }

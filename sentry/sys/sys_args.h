@@ -44,7 +44,8 @@ struct sys_fd {
 };
 
 void sys_fd_put(struct sys_fd *ref);
-/* The fd's O_ACCMODE | O_PATH bits (fixed for an open file), or -errno. */
+/* The fd's O_ACCMODE | O_PATH bits (fixed for an open file), or -errno.
+ * A VFS file's O_PATH open is O_PATH here though its host fd is not. */
 int sys_fd_how(struct sys_fd *ref);
 /* What tracee fd `fd` stands for: 0, or -EBADF for a VFS file the fd map
  * let go or a directory the sentry did not open, -ENOSYS for a VFS file

@@ -13,10 +13,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <linux/openat2.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -409,14 +412,21 @@ struct fd_op_args {
 	struct statfs *sf;
 };
 
+/* `raw`: an O_PATH fd will do (the *at calls with AT_EMPTY_PATH, fstatfs),
+ * as the kernel's fdget_raw; else it is EBADF (fchmod, fchown, futimens). */
 static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_op op,
-		  const struct fd_op_args *a)
+		  const struct fd_op_args *a, bool raw)
 {
 	struct vfs_ctx *c = sys_ctx(s, call);
 	struct sys_fd ref;
 	int r = sys_resolve_fd(s, call, fd, &ref);
 	if (r < 0)
 		return r;
+	int how = raw ? 0 : sys_fd_how(&ref);
+	if (how < 0 || (how & O_PATH)) {
+		sys_fd_put(&ref);
+		return how < 0 ? how : -EBADF;
+	}
 	if (ref.kind == SYS_FD_VFS) {
 		switch (op) {
 		case OP_CHMOD:
@@ -459,20 +469,20 @@ static long fd_op(struct sentry *s, struct platform_call *call, int fd, enum fd_
 SYS_HANDLER(fchmod)
 {
 	struct fd_op_args a = {.mode = call->args[1] & 07777};
-	return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a);
+	return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a, false);
 }
 
 SYS_HANDLER(fchown)
 {
 	struct fd_op_args a = {.uid = (uid_t)call->args[1], .gid = (gid_t)call->args[2]};
-	return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a);
+	return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a, false);
 }
 
 SYS_HANDLER(fstatfs)
 {
 	struct statfs sf;
 	struct fd_op_args a = {.sf = &sf};
-	long r = fd_op(s, call, (int)call->args[0], OP_STATFS, &a);
+	long r = fd_op(s, call, (int)call->args[0], OP_STATFS, &a, true);
 	return r < 0 ? r : call->ops->write_mem(call, call->args[1], &sf, sizeof(sf));
 }
 
@@ -487,7 +497,7 @@ SYS_HANDLER(fchmodat2)
 		return r;
 	if (path[0] == '\0' && (flags & AT_EMPTY_PATH)) {
 		struct fd_op_args a = {.mode = call->args[2] & 07777};
-		return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a);
+		return fd_op(s, call, (int)call->args[0], OP_CHMOD, &a, true);
 	}
 	struct vfs_file *dirf;
 	r = sys_dirf(s, call, (int)call->args[0], path, false, &dirf);
@@ -507,11 +517,43 @@ SYS_HANDLER(fchownat)
 		if (path[0] == '\0') {
 			struct fd_op_args a = {.uid = (uid_t)call->args[2],
 					       .gid = (gid_t)call->args[3]};
-			return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a);
+			return fd_op(s, call, (int)call->args[0], OP_CHOWN, &a, true);
 		}
 	}
 	PATH_AT(p, (int)call->args[0], 1);
 	return vfs_fchownat(c, p_dir, p, (uid_t)call->args[2], (gid_t)call->args[3], flags);
+}
+
+/* The caller's RLIMIT_FSIZE (the program's own: setrlimit runs natively),
+ * for a truncate that would grow a file past it (inode_newsize_ok): into
+ * the VFS context, or, for the program's own fd (size given), decided
+ * here. */
+static int fsize_limit(struct platform_call *call, struct vfs_ctx *c, off_t length, off_t size)
+{
+	struct rlimit rl;
+	bool limited = prlimit(call->tid, RLIMIT_FSIZE, NULL, &rl) == 0 &&
+		       rl.rlim_cur != RLIM_INFINITY;
+	if (c) {
+		c->fsize_limited = limited;
+		c->fsize_hit = false;
+		c->fsize_max = limited ? rl.rlim_cur : 0;
+		return 0;
+	}
+	return limited && length > size && (rlim_t)length > rl.rlim_cur ? -EFBIG : 0;
+}
+
+/* After a truncate: the limit is gone from the context, and an EFBIG it
+ * caused (not a filesystem's maximum size) sends SIGXFSZ, as the
+ * kernel's does. */
+static int fsize_done(struct sentry *s, struct platform_call *call, struct vfs_ctx *c, int r)
+{
+	bool hit = r == -EFBIG && (!c || c->fsize_hit);
+	if (c)
+		c->fsize_limited = c->fsize_hit = false;
+	pid_t tgid = hit ? sentry_task_tgid(sentry_task_find(s, call->tid)) : 0;
+	if (tgid > 0)
+		syscall(SYS_tgkill, tgid, call->tid, SIGXFSZ);
+	return r;
 }
 
 SYS_HANDLER(truncate)
@@ -519,7 +561,8 @@ SYS_HANDLER(truncate)
 	struct vfs_ctx *c = sys_ctx(s, call);
 	NEED_VFS(c);
 	PATH_AT(p, AT_FDCWD, 0);
-	return vfs_truncate(c, p_dir, p, (off_t)call->args[1]);
+	fsize_limit(call, c, 0, 0);
+	return fsize_done(s, call, c, vfs_truncate(c, p_dir, p, (off_t)call->args[1]));
 }
 
 SYS_HANDLER(ftruncate)
@@ -530,10 +573,16 @@ SYS_HANDLER(ftruncate)
 	if (r < 0)
 		return r;
 	if (ref.kind == SYS_FD_VFS) {
-		/* The fd's own access mode decides, as for the kernel. */
+		/* The fd's own access mode decides, as for the kernel: the
+		 * mapped VFS file may be another open's (O_RDONLY, say). */
 		int how = sys_fd_how(&ref);
-		r = how < 0 ? how : (how & O_ACCMODE) == O_RDONLY ? -EINVAL
-						 : vfs_ftruncate(c, ref.file, (off_t)call->args[1]);
+		fsize_limit(call, c, 0, 0);
+		r = how < 0 ? how : vfs_ftruncate_as(c, ref.file, how, (off_t)call->args[1]);
+		r = fsize_done(s, call, c, r);
+	} else if (S_ISREG(ref.st.st_mode) && (off_t)call->args[1] >= 0 &&
+		   (r = fsize_limit(call, NULL, (off_t)call->args[1], ref.st.st_size)) < 0) {
+		/* the program's own file (an inherited one, its memfd) */
+		fsize_done(s, call, NULL, r);
 	} else {
 		struct host_privs hp;
 		host_act_begin(&hp);
@@ -561,7 +610,7 @@ SYS_HANDLER(utimensat)
 		if (call->args[3] & ~AT_EMPTY_PATH)
 			return -EINVAL;
 		struct fd_op_args a = {.times = times};
-		return fd_op(s, call, (int)call->args[0], OP_UTIMENS, &a);
+		return fd_op(s, call, (int)call->args[0], OP_UTIMENS, &a, false);
 	}
 	PATH_AT(p, (int)call->args[0], 1);
 	return vfs_utimensat(c, p_dir, p, times, (int)call->args[3]);

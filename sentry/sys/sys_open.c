@@ -161,12 +161,18 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 	if (host == -EISDIR || (how->flags & O_PATH)) {
 		/* No host fd for a directory or an O_PATH open: a shadow.
 		 * SECCOMP_IOCTL_NOTIF_ADDFD cannot pass an O_PATH file (the
-		 * kernel's fget() refuses them): an O_PATH open gets the shadow
-		 * opened for reading, which names the same object; what it may
-		 * do is still the VFS's to say. */
+		 * kernel's fget() refuses them): an O_PATH open gets the shadow,
+		 * which names the same object; what it may do is still the
+		 * VFS's to say. A file's is opened with access mode 3, neither
+		 * read nor write (read, write and mmap fail natively, as on an
+		 * O_PATH fd: EBADF, mmap EACCES), which sys_fd_how reads as
+		 * O_PATH for the calls the sentry serves; a directory's for
+		 * reading (mode 3 is EISDIR there). */
 		bool dir = S_ISDIR(vfs_file_type(f));
-		r = shadow_open(s->shadows, vfs_file_path(f), dir,
-				dir ? O_RDONLY | O_DIRECTORY : O_RDONLY, &shadow_st);
+		int sflags = O_RDONLY | O_DIRECTORY;
+		if (!dir)
+			sflags = (how->flags & O_PATH) ? O_ACCMODE : O_RDONLY;
+		r = shadow_open(s->shadows, vfs_file_path(f), dir, sflags, &shadow_st);
 		if (r < 0) {
 			vfs_file_put(f);
 			return r;

@@ -2,6 +2,7 @@
  * file the sentry handed over through the VFS too, on the program's own
  * fds directly on the sentry's copy of the fd. */
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -24,7 +25,8 @@ enum xop { X_GET, X_SET, X_LIST, X_REMOVE };
 
 /* Where the call points: a path (flags 0 or AT_SYMLINK_NOFOLLOW), or an fd. */
 struct xtarget {
-	int fd; /* -1 for a path */
+	bool by_fd; /* fd, else path and flags */
+	int fd;
 	char path[PATH_MAX];
 	int flags;
 };
@@ -72,12 +74,18 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 	int host = -1;
 	const char *path = t->path;
 	int flags = t->flags;
-	if (t->fd >= 0) {
+	if (t->by_fd) {
 		/* What every fd handler asks: a VFS file, or the program's own
 		 * (never a lost VFS file, nor a directory from outside). */
 		int r = sys_resolve_fd(s, call, t->fd, &ref);
 		if (r < 0)
 			return r;
+		/* The f*xattr calls take a real open (fdget): not O_PATH. */
+		int how = sys_fd_how(&ref);
+		if (how < 0 || (how & O_PATH)) {
+			sys_fd_put(&ref);
+			return how < 0 ? how : -EBADF;
+		}
 		host = ref.host_fd;
 		if (ref.kind == SYS_FD_VFS)
 			file = ref.file;
@@ -85,7 +93,7 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 		flags = AT_EMPTY_PATH;
 	}
 	long r;
-	if (t->fd >= 0 && !file) {
+	if (t->by_fd && !file) {
 		/* the program's own fd: the kernel's answer on the same file,
 		 * with no privilege the program lacks */
 		struct host_privs hp;
@@ -119,7 +127,7 @@ static long xattr_call(struct sentry *s, struct platform_call *call, const struc
 
 static long by_path(struct sentry *s, struct platform_call *call, enum xop op, int flags)
 {
-	struct xtarget t = {.fd = -1, .flags = flags};
+	struct xtarget t = {.flags = flags};
 	if (call->args[0] == 0)
 		return -EFAULT;
 	ssize_t n = call->ops->read_str(call, t.path, call->args[0], sizeof(t.path));
@@ -130,7 +138,8 @@ static long by_path(struct sentry *s, struct platform_call *call, enum xop op, i
 
 static long by_fd(struct sentry *s, struct platform_call *call, enum xop op)
 {
-	struct xtarget t = {.fd = (int)call->args[0]};
+	/* Any number, -1 too: EBADF is sys_resolve_fd's to say. */
+	struct xtarget t = {.by_fd = true, .fd = (int)call->args[0]};
 	return xattr_call(s, call, &t, op);
 }
 

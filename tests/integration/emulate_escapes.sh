@@ -53,7 +53,7 @@ check() { # name, then the command's output must not hold the secret and must ma
 	fi
 }
 
-echo "1..37"
+echo "1..38"
 check "the host path itself" "ENOENT" \
 	"$(run python3 -c 'import os
 try: open(os.environ["SECRET"]).read(); print("READ")
@@ -247,6 +247,29 @@ out = []
 for p in ("/proc/sys/kernel/core_pattern", "/proc/sys/vm/drop_caches"):
     try: os.open(p, os.O_WRONLY); out.append("OPENED")
     except OSError as e: out.append(errno.errorcode[e.errno])
+print(" ".join(out))')"
+# The few per-task files a task may write get the host's own file of that
+# task (fs/proc/file.c), opened with the program's privilege: the fd leads
+# nowhere else, another user's task is refused, and lowering oom_score_adj
+# takes the writer's own CAP_SYS_RESOURCE, which the program never has
+# (the sentry's is not lent).
+check "a task's writable /proc files" "ENOTDIR EACCES EACCES" \
+	"$(runp python3 -c 'import os, errno
+out = []
+fd = os.open("/proc/self/comm", os.O_WRONLY)
+try: os.open("..", os.O_RDONLY, dir_fd=fd); out.append("OPENED")
+except OSError as e: out.append(errno.errorcode[e.errno])
+parent = os.getpid()
+r, w = os.pipe()
+if os.fork() == 0:
+    os.setuid(1000)
+    try: os.write(os.open("/proc/%d/oom_score_adj" % parent, os.O_WRONLY), b"900"); res = "WRITTEN"
+    except OSError as e: res = errno.errorcode[e.errno]
+    os.write(w, res.encode()); os._exit(0)
+os.wait()
+out.append(os.read(r, 100).decode())
+try: os.write(os.open("/proc/self/oom_score_adj", os.O_WRONLY), b"-500"); out.append("LOWERED")
+except OSError as e: out.append(errno.errorcode[e.errno])
 print(" ".join(out))')"
 # The sentry never waits for the program: reopening a named fifo that has
 # no writer (an inherited one) must not block it; the fd is blocking as asked.
