@@ -268,6 +268,7 @@ const struct vfs_inode_ops tmpfs_symlink_iops = {
 
 const struct vfs_inode_ops tmpfs_special_iops = {
 	.setattr = tmpfs_setattr,
+	.fifo_node = tmpfs_fifo_node,
 	.getxattr = tmpfs_getxattr,
 	.setxattr = tmpfs_setxattr,
 	.listxattr = tmpfs_listxattr,

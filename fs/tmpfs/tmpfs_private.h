@@ -86,6 +86,9 @@ int tmpfs_data_truncate(struct tmpfs_inode *ti, off_t size);
 int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2]);
 /* Evict: the data file goes. */
 void tmpfs_data_remove(struct tmpfs_inode *ti);
+/* ->fifo_node: the FIFO's node in the data directory, named as a data
+ * file and removed with the inode as one (tmpfs_data_remove). */
+int tmpfs_fifo_node(struct vfs_inode *inode);
 
 /* dir.c */
 extern const struct vfs_inode_ops tmpfs_dir_iops;
