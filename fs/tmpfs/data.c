@@ -163,8 +163,12 @@ int tmpfs_fifo_node(struct vfs_inode *inode)
 		 * node only names it, so it costs no fd while no one does. */
 		if (mkfifoat(dir, name, 0600) < 0)
 			return -errno;
+		/* From here its times are the node's, which the pipe's reads
+		 * and writes move on (tmpfs_getattr), as natively. */
+		struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};
 		struct stat st;
-		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			int e = -errno;
 			unlinkat(dir, name, 0);
 			return e;
