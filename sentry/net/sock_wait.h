@@ -14,7 +14,11 @@
  * and exits, which interrupts its call as the signal would have. Sooner:
  * the platform reports the task's signal-delivery stop (sentry_task_signal)
  * and the waiters for that task are killed before it runs on. So there are
- * never more waiters than program threads blocked in a socket call. */
+ * never more waiters than program threads blocked in a socket call.
+ *
+ * A FIFO's open that waits for a partner uses the same waiters
+ * (sentry_waiter_fork; sentry/sys/sys_open.c open_fifo), answering with
+ * the fd it opened (ADDFD). */
 #ifndef VEIL_SENTRY_SOCK_WAIT_H
 #define VEIL_SENTRY_SOCK_WAIT_H
 

@@ -153,18 +153,22 @@ static long open_fifo(struct sentry *s, struct platform_call *call, struct vfs_f
 		vfs_file_put(f);
 		return node;
 	}
+	/* Only ever a FIFO reopened: a device or a file there instead
+	 * (which no inode's type allows) would be opened on the host. */
+	struct stat st;
+	long r = fstat(node, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISFIFO(st.st_mode))
+		r = -ENXIO;
 	int hflags = (int)(flags & FIFO_FLAGS);
-	if ((hflags & O_NONBLOCK) || (hflags & O_ACCMODE) == O_RDWR) {
+	if (r == 0 && ((hflags & O_NONBLOCK) || (hflags & O_ACCMODE) == O_RDWR)) {
 		int host = proc_fd_reopen(node, hflags);
 		close(node);
 		if (host < 0) {
 			vfs_file_put(f);
 			return host;
 		}
-		return hand_over(s, call, f, host, host, flags, NULL, 0);
+		return hand_over(s, call, f, host, host, flags, &st, 0);
 	}
-	struct stat st;
-	long r = fstat(node, &st) < 0 ? -errno : 0;
 	if (r == 0)
 		r = map_file(s, f, st.st_dev, st.st_ino, 0);
 	vfs_file_put(f); /* the fd map holds it from here */
