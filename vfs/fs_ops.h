@@ -305,6 +305,14 @@ struct vfs_inode_ops {
 	 * fd (hostfs: its O_PATH fd), for watching it with inotify. NULL: the
 	 * object exists only in the VFS (tmpfs). */
 	int (*host_object)(struct vfs_inode *inode);
+	/* A FIFO's host FIFO, the one kernel pipe every opener of the inode
+	 * shares: a new O_PATH fd on it, the caller's to close. Made on first
+	 * use where the FIFO lives only in the VFS (tmpfs: a FIFO node of its
+	 * data directory, with the inode's host identity set). Never opened
+	 * here: a FIFO's open may wait for a partner, and where that wait
+	 * happens is the caller's to decide (sentry/sys/sys_fifo.c). NULL:
+	 * EOPNOTSUPP. */
+	int (*fifo_node)(struct vfs_inode *inode);
 };
 
 /* Emits one directory entry: returns false when the caller's buffer is

@@ -99,6 +99,15 @@ int vfs_file_host_object(const struct vfs_file *f)
 	return f->inode->ops->host_object(f->inode);
 }
 
+int vfs_file_fifo_node(const struct vfs_file *f)
+{
+	if (!S_ISFIFO(f->inode->mode))
+		return -EINVAL;
+	if (!f->inode->ops->fifo_node)
+		return -EOPNOTSUPP;
+	return f->inode->ops->fifo_node(f->inode);
+}
+
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f)
 {
 	return f->inode;

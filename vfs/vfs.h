@@ -220,6 +220,10 @@ int vfs_file_take_host_fd(struct vfs_file *f);
  * lives only in the VFS (tmpfs; its regular files' data is in the memfd
  * vfs_file_host_fd gives). */
 int vfs_file_host_object(const struct vfs_file *f);
+/* For an open FIFO (O_PATH or not): a new O_PATH fd on the host FIFO
+ * behind it (the inode's ->fifo_node), the caller's; -EOPNOTSUPP where
+ * there is none, -EINVAL for a file that is no FIFO. */
+int vfs_file_fifo_node(const struct vfs_file *f);
 /* The file's location (borrowed) and open flags. */
 const struct vfs_path *vfs_file_path(const struct vfs_file *f);
 struct vfs_inode *vfs_file_inode(const struct vfs_file *f);

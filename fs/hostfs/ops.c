@@ -436,6 +436,14 @@ static int hostfs_host_object(struct vfs_inode *inode)
 	return HOSTFS_I(inode)->fd;
 }
 
+/* The FIFO is the host's own node: every opener, in the sandbox or out,
+ * shares its pipe. */
+static int hostfs_fifo_node(struct vfs_inode *inode)
+{
+	int fd = fcntl(HOSTFS_I(inode)->fd, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 /* xattrs, and the host object (every kind has one) */
 #define HOSTFS_XATTR_OPS                       \
 	.getxattr = hostfs_getxattr,           \
@@ -587,6 +595,7 @@ const struct vfs_inode_ops hostfs_special_iops = {
 	.revalidate = hostfs_revalidate,
 	.getattr = hostfs_getattr,
 	.setattr = hostfs_setattr,
+	.fifo_node = hostfs_fifo_node,
 	HOSTFS_XATTR_OPS,
 };
 

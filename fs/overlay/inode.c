@@ -164,7 +164,16 @@ const struct vfs_inode_ops ovl_symlink_iops = {
 	OVL_ATTR_OPS,
 };
 
+/* The real layer's FIFO, as overlayfs opens the real inode's: no copy-up
+ * (a FIFO's open changes nothing stored). */
+static int ovl_fifo_node(struct vfs_inode *inode)
+{
+	struct vfs_inode *ri = ovl_real_inode(OVL_I(inode));
+	return ri->ops->fifo_node ? ri->ops->fifo_node(ri) : -EOPNOTSUPP;
+}
+
 const struct vfs_inode_ops ovl_special_iops = {
+	.fifo_node = ovl_fifo_node,
 	OVL_ATTR_OPS,
 };
 

@@ -192,3 +192,31 @@ void tmpfs_data_remove(struct tmpfs_inode *ti)
 	unlinkat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0);
 	ti->data = false;
 }
+
+int tmpfs_fifo_node(struct vfs_inode *inode)
+{
+	struct tmpfs_inode *ti = TMPFS_I(inode);
+	int dir = TMPFS_SB(inode->sb)->data_dir;
+	char name[24];
+	name_of(ti, name);
+	if (!ti->data) {
+		/* The kernel's pipe lives as long as some opener holds it; the
+		 * node only names it, so it costs no fd while no one does. */
+		if (mkfifoat(dir, name, 0600) < 0)
+			return -errno;
+		/* From here its times are the node's, which the pipe's reads
+		 * and writes move on (tmpfs_getattr), as natively. */
+		struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};
+		struct stat st;
+		if (utimensat(dir, name, ts, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			int e = -errno;
+			unlinkat(dir, name, 0);
+			return e;
+		}
+		ti->data = true;
+		vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
+	}
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}

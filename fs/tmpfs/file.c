@@ -277,7 +277,9 @@ const struct vfs_inode_ops tmpfs_symlink_iops = {
 };
 
 const struct vfs_inode_ops tmpfs_special_iops = {
+	.getattr = tmpfs_getattr, /* a FIFO's times, once it has its node */
 	.setattr = tmpfs_setattr,
+	.fifo_node = tmpfs_fifo_node,
 	.getxattr = tmpfs_getxattr,
 	.setxattr = tmpfs_setxattr,
 	.listxattr = tmpfs_listxattr,

@@ -96,6 +96,9 @@ int tmpfs_data_privs_set(struct tmpfs_inode *ti);
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st);
 /* Evict: the data file goes. */
 void tmpfs_data_remove(struct tmpfs_inode *ti);
+/* ->fifo_node: the FIFO's node in the data directory, named as a data
+ * file and removed with the inode as one (tmpfs_data_remove). */
+int tmpfs_fifo_node(struct vfs_inode *inode);
 
 /* dir.c */
 extern const struct vfs_inode_ops tmpfs_dir_iops;

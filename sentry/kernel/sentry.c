@@ -31,6 +31,7 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
+#include "sentry/net/sock_wait.h"
 #include "sentry/sys/syscalls.h"
 #include "vfs/vfs.h"
 
@@ -453,6 +454,7 @@ void sentry_files_sweep(struct sentry *s)
 	size_t n = fdmap_size(s->files);
 	fdmap_mark_begin(s->files);
 	mark_all(s);
+	sentry_waiters_mark(s->files); /* a FIFO a waiter is still opening */
 	shadows_sweep(s->shadows, marked, s->files);
 	fdmap_sweep(s->files);
 	s->files_swept = fdmap_size(s->files);

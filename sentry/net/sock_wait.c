@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/sentry.h"
 #include "sentry/sys/syscalls.h"
@@ -41,14 +42,14 @@ static long send_timeout_ms(int host)
 	return tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-static void __attribute__((noreturn)) waiter(struct platform_call *call, const struct sock_wait *w,
-					     pid_t parent)
+/* A waiter's start, in the child: it dies with the sentry, and SIGALRM
+ * every SOCK_WAIT_TICK_MS interrupts its blocking call (no SA_RESTART),
+ * so that it looks whether the notification is still there. */
+static void waiter_setup(pid_t parent)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
-	struct host_privs hp;
-	host_act_begin(&hp); /* for good: this process only acts for the program */
 	struct sigaction sa = {.sa_handler = on_tick}; /* no SA_RESTART */
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGALRM, &sa, NULL);
@@ -59,6 +60,19 @@ static void __attribute__((noreturn)) waiter(struct platform_call *call, const s
 	struct itimerval it = {.it_interval = {0, SOCK_WAIT_TICK_MS * 1000},
 			       .it_value = {0, SOCK_WAIT_TICK_MS * 1000}};
 	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+void sentry_waiter_untick(void)
+{
+	struct itimerval it;
+	memset(&it, 0, sizeof(it));
+	setitimer(ITIMER_REAL, &it, NULL);
+}
+
+static void __attribute__((noreturn)) waiter(struct platform_call *call, const struct sock_wait *w)
+{
+	struct host_privs hp;
+	host_act_begin(&hp); /* for good: this process only acts for the program */
 	long timeout = send_timeout_ms(w->host);
 	long deadline = timeout ? now_ms() + timeout : 0;
 	long r;
@@ -83,8 +97,7 @@ static void __attribute__((noreturn)) waiter(struct platform_call *call, const s
 		if (r == -EALREADY)
 			pause(); /* until the next tick */
 	}
-	memset(&it, 0, sizeof(it));
-	setitimer(ITIMER_REAL, &it, NULL);
+	sentry_waiter_untick();
 	if (r >= 0 && w->mmsg_len) {
 		unsigned len = (unsigned)r;
 		r = call->ops->write_mem(call, w->mmsg_len, &len, sizeof(len)) < 0 ? -EFAULT : 1;
@@ -111,6 +124,8 @@ long sock_reply_epipe(struct platform_call *call, int flags)
 struct waiter {
 	pid_t tid;
 	int pidfd;
+	dev_t dev; /* the object it opens for the program (sentry_waiters_mark), */
+	ino_t ino; /* or 0, 0 */
 };
 static struct waiter *waiters;
 static size_t n_waiters, cap_waiters;
@@ -137,7 +152,7 @@ static void prune(void)
 			i++;
 }
 
-long sock_wait_start(struct platform_call *call, const struct sock_wait *w)
+pid_t sentry_waiter_fork(struct platform_call *call, dev_t dev, ino_t ino)
 {
 	prune();
 	if (n_waiters == cap_waiters) {
@@ -152,17 +167,38 @@ long sock_wait_start(struct platform_call *call, const struct sock_wait *w)
 	pid_t pid = fork();
 	if (pid < 0)
 		return errno == EAGAIN ? -EAGAIN : -ENOMEM;
-	if (pid == 0)
-		waiter(call, w, parent);
+	if (pid == 0) {
+		waiter_setup(parent);
+		return 0;
+	}
 	/* Reaped by the platform's waitpid(-1) like any child that is no
 	 * task; until then (a zombie) the pidfd names it. Without a pidfd
 	 * the ticks alone end it. */
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0) {
 		fcntl(pidfd, F_SETFD, FD_CLOEXEC);
-		waiters[n_waiters++] = (struct waiter){.tid = call->tid, .pidfd = pidfd};
+		waiters[n_waiters++] =
+		    (struct waiter){.tid = call->tid, .pidfd = pidfd, .dev = dev, .ino = ino};
 	}
+	return pid;
+}
+
+long sock_wait_start(struct platform_call *call, const struct sock_wait *w)
+{
+	pid_t pid = sentry_waiter_fork(call, 0, 0);
+	if (pid < 0)
+		return pid;
+	if (pid == 0)
+		waiter(call, w);
 	return SYS_REPLIED;
+}
+
+void sentry_waiters_mark(struct fdmap *m)
+{
+	prune();
+	for (size_t i = 0; i < n_waiters; i++)
+		if (waiters[i].dev || waiters[i].ino)
+			fdmap_mark(m, waiters[i].dev, waiters[i].ino);
 }
 
 void sentry_task_signal(struct sentry *s, pid_t tid)

@@ -14,12 +14,17 @@
  * and exits, which interrupts its call as the signal would have. Sooner:
  * the platform reports the task's signal-delivery stop (sentry_task_signal)
  * and the waiters for that task are killed before it runs on. So there are
- * never more waiters than program threads blocked in a socket call. */
+ * never more waiters than program threads blocked in a socket call.
+ *
+ * A FIFO's open that waits for a partner uses the same waiters
+ * (sentry_waiter_fork; sentry/sys/sys_open.c open_fifo), answering with
+ * the fd it opened (ADDFD). */
 #ifndef VEIL_SENTRY_SOCK_WAIT_H
 #define VEIL_SENTRY_SOCK_WAIT_H
 
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "sentry/platform.h"
 
@@ -46,6 +51,22 @@ long sock_reply_epipe(struct platform_call *call, int flags);
 /* Hands the call to a waiter. Returns SYS_REPLIED (the waiter answers), or
  * -errno if none could be started. */
 long sock_wait_start(struct platform_call *call, const struct sock_wait *w);
+
+struct fdmap;
+
+/* Forks a waiter for `call` (which any waiter answers by itself): in the
+ * child, 0, with the ticks running (no capability dropped: the caller
+ * decides); in the sentry, the child's pid, recorded so the task's signal
+ * ends it (sentry_task_signal); or -errno. (dev, ino), unless 0: the
+ * host object the waiter will hand the program, whose fd map entry the
+ * caller made; sweeps keep it while the waiter lives
+ * (sentry_waiters_mark). */
+pid_t sentry_waiter_fork(struct platform_call *call, dev_t dev, ino_t ino);
+/* In a waiter, its blocking call done: no more ticks. */
+void sentry_waiter_untick(void);
+/* Marks, in a sweep of the fd map, the objects live waiters will hand
+ * over. */
+void sentry_waiters_mark(struct fdmap *m);
 
 /* Kills every waiter (the sandbox is over). */
 void sentry_sockets_waiters_free(void);

@@ -3,10 +3,12 @@
  * copy: the program's locks and last close are its own), a shadow for a
  * directory or an O_PATH open (shadow.h), the host's device for the
  * device nodes veil passes through (sentry/dev/devices.c) or a devpts node
- * (sentry/dev/pty.c), else ENXIO. */
+ * (sentry/dev/pty.c), the kernel pipe behind a FIFO (open_fifo), else
+ * ENXIO. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <linux/openat2.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,11 +16,13 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/proc_fd.h"
 #include "fs/tmpfs/tmpfs.h"
 #include "sentry/dev/devices.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/dev/pty.h"
 #include "sentry/kernel/shadow.h"
+#include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
 
@@ -31,40 +35,52 @@
  * VFS file `f`, which the fd map keeps. `known` is host's fstat when the
  * caller has it, else NULL; `how` HAND_* bits. Consumes the caller's
  * reference on f. */
+/* Records VFS file `f` (borrowed) in the fd map for the host object
+ * (dev, ino) the program is about to get: 0, -ENFILE when the sandbox's
+ * open files fill the sentry's fd table, or -ENOMEM. */
+static int map_file(struct sentry *s, struct vfs_file *f, dev_t dev, ino_t ino, unsigned how)
+{
+	sentry_files_gc(s);
+	struct vfs_file *had = fdmap_find(s->files, dev, ino);
+	if (had && vfs_file_inode(had) != vfs_file_inode(f))
+		sentry_files_sweep(s);
+	/* Near the sentry's own fd limit: what the program has closed gives
+	 * its fds back first; if it still holds that much open, this open is
+	 * the one that fails, with ENFILE: the sandbox's open files, all its
+	 * processes' together, are the table that is full (as the kernel's
+	 * file-max), not the caller's own. */
+	if (sentry_fds_low()) {
+		sentry_files_sweep(s);
+		if (sentry_fds_low())
+			return -ENFILE;
+	}
+	return fdmap_add(s->files, dev, ino, f, (how & HAND_UNNAMED) ? FDMAP_UNNAMED : 0) < 0
+		       ? -ENOMEM
+		       : 0;
+}
+
+/* Gives the program `host` (a file's host fd taken from it, or a
+ * shadow/device fd the caller opened; `owned`, closed here) standing for
+ * VFS file `f`, which the fd map keeps. `known` is host's fstat when the
+ * caller has it, else NULL; `how` HAND_* bits. Consumes the caller's
+ * reference on f. */
 static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_file *f, int host,
 		      int owned, uint64_t flags, const struct stat *known, unsigned how)
 {
 	struct stat st;
 	int r;
 	bool ctty = how & HAND_CTTY;
-	sentry_files_gc(s);
 	/* The program's own object reopened through /proc/<pid>/fd (a pipe,
 	 * an inherited file or device) is its own again, no VFS file to map. */
 	bool map = !vfs_file_is_foreign(f) && !(how & HAND_UNMAPPED);
 	if (known)
 		st = *known;
 	bool have = known || fstat(host, &st) == 0;
-	if (have && map) {
-		struct vfs_file *had = fdmap_find(s->files, st.st_dev, st.st_ino);
-		if (had && vfs_file_inode(had) != vfs_file_inode(f))
-			sentry_files_sweep(s);
-	}
-	/* Near the sentry's own fd limit: what the program has closed gives
-	 * its fds back first; if it still holds that much open, this open is
-	 * the one that fails, with ENFILE: the sandbox's open files, all its
-	 * processes' together, are the table that is full (as the kernel's
-	 * file-max), not the caller's own. */
-	bool full = map && sentry_fds_low();
-	if (full) {
-		sentry_files_sweep(s);
-		full = sentry_fds_low();
-	}
-	if (full) {
-		r = -ENFILE;
-	} else if (!have || (map && fdmap_add(s->files, st.st_dev, st.st_ino, f,
-						 (how & HAND_UNNAMED) ? FDMAP_UNNAMED : 0) < 0)) {
+	if (!have)
 		r = -ENOMEM;
-	} else {
+	else
+		r = map ? map_file(s, f, st.st_dev, st.st_ino, how) : 0;
+	if (r == 0) {
 		unsigned fl = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
 		/* A shadow directory the sentry opened for the tracee and
 		 * would close now, it gives the platform, which may hold it to
@@ -87,6 +103,79 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 	if (owned >= 0)
 		close(owned);
 	vfs_file_put(f);
+	return r;
+}
+
+/* The flags a FIFO's host open takes from the program's. */
+#define FIFO_FLAGS (O_ACCMODE | O_NONBLOCK | O_APPEND | O_SYNC | O_DSYNC)
+
+/* In a waiter (sock_wait.h): the FIFO's open that waits for a partner,
+ * made as the program's would be, then handed to the program by the
+ * waiter itself. Each tick interrupts the open to look whether the
+ * program still waits: a signal to it ends the wait (EINTR, or a
+ * restart) as natively, and a wait nobody is left for ends too. */
+static void __attribute__((noreturn)) fifo_waiter(struct platform_call *call, int node, int flags,
+						   unsigned fdflags)
+{
+	char p[32];
+	snprintf(p, sizeof(p), "/proc/self/fd/%d", node);
+	int fd;
+	while ((fd = open(p, flags | O_CLOEXEC)) < 0) {
+		if (errno != EINTR) {
+			call->ops->reply(call, -errno);
+			_exit(0);
+		}
+		if (!call->ops->valid(call))
+			_exit(0);
+	}
+	sentry_waiter_untick();
+	struct platform_fd pf = {.fd = fd, .borrowed = true, .how = -1};
+	int r = call->ops->reply_fd(call, &pf, fdflags);
+	if (r < 0 && r != -ENOENT)
+		call->ops->reply(call, r);
+	_exit(0);
+}
+
+/* A FIFO: the kernel pipe behind it (vfs_file_fifo_node) opened as the
+ * program asked. An open that cannot wait (O_NONBLOCK: ENXIO for a
+ * writer without a reader; O_RDWR: its own partner) is made here; one
+ * that waits for a partner goes to a waiter, and the loop goes on. The
+ * program's fd is the host FIFO's, mapped to `f` as any handed-over file
+ * is. Consumes the reference on f. */
+static long open_fifo(struct sentry *s, struct platform_call *call, struct vfs_file *f,
+		      uint64_t flags)
+{
+	int node = vfs_file_fifo_node(f);
+	if (node < 0) {
+		vfs_file_put(f);
+		return node;
+	}
+	/* Only ever a FIFO reopened: a device or a file there instead
+	 * (which no inode's type allows) would be opened on the host. */
+	struct stat st;
+	long r = fstat(node, &st) < 0 ? -errno : 0;
+	if (r == 0 && !S_ISFIFO(st.st_mode))
+		r = -ENXIO;
+	int hflags = (int)(flags & FIFO_FLAGS);
+	if (r == 0 && ((hflags & O_NONBLOCK) || (hflags & O_ACCMODE) == O_RDWR)) {
+		int host = proc_fd_reopen(node, hflags);
+		close(node);
+		if (host < 0) {
+			vfs_file_put(f);
+			return host;
+		}
+		return hand_over(s, call, f, host, host, flags, &st, 0);
+	}
+	if (r == 0)
+		r = map_file(s, f, st.st_dev, st.st_ino, 0);
+	vfs_file_put(f); /* the fd map holds it from here */
+	if (r == 0) {
+		pid_t pid = sentry_waiter_fork(call, st.st_dev, st.st_ino);
+		if (pid == 0)
+			fifo_waiter(call, node, hflags, (flags & O_CLOEXEC) ? O_CLOEXEC : 0);
+		r = pid < 0 ? pid : SYS_REPLIED;
+	}
+	close(node);
 	return r;
 }
 
@@ -149,6 +238,10 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 		return open_device(s, call, c, dirf, path, how);
 	if (r < 0)
 		return r;
+	/* A FIFO the VFS opened without a host object (the program's own
+	 * reopened through /proc/<pid>/fd comes with its host file). */
+	if (S_ISFIFO(vfs_file_type(f)) && vfs_file_host_fd(f) == -ENXIO)
+		return open_fifo(s, call, f, how->flags);
 	if ((how->flags & O_ACCMODE) != O_RDONLY && tmpfs_space_low(vfs_file_inode(f)))
 		sentry_files_sweep(s); /* removed files no fd holds give their space back */
 	/* A regular file's open file goes to the program whole: the file the

@@ -299,6 +299,13 @@ int main(int argc, char **argv)
 			a[1] |= LOCK_NB;
 		if (nr == SYS_fcntl)
 			a[1] = (next() % 2 ? next() << 32 : 0) | F_OFD_SETLK;
+		/* Nor do opens: a FIFO's open waits for a partner (a random
+		 * creat of a FIFO the storm made would wait forever, natively
+		 * too), so the storm makes none. */
+		if (nr == SYS_mknod && (a[1] & S_IFMT) == S_IFIFO)
+			a[1] &= ~(uint64_t)S_IFMT;
+		if (nr == SYS_mknodat && (a[2] & S_IFMT) == S_IFIFO)
+			a[2] &= ~(uint64_t)S_IFMT;
 		long r = syscall(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
 		/* an fd we got by chance: do not let them pile up */
 		if (r > 2 && (nr == SYS_open || nr == SYS_openat || nr == SYS_openat2 ||

@@ -150,6 +150,53 @@ static int count_fds(void)
 /* The instance holds no fd per stored file: more files with data than the
  * fd limit allows open, each still there, its data file keeping one host
  * identity across opens, and gone with the last name. */
+/* A FIFO's pipe is a FIFO node the instance makes at the first ask, the
+ * same node for every opener, holding no fd while no one asks, removed
+ * with the inode; its times follow the node's. */
+static void fifo_has_one_host_node(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mknodat(&fx->ctx, NULL, "/p", S_IFIFO | 0640, 0), 0);
+	int before = count_fds();
+	struct vfs_file *f, *g;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/p", O_RDONLY, 0, &f), 0);
+	assert_int_equal(vfs_file_host_fd(f), -ENXIO); /* the VFS opens no pipe */
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/p", O_PATH, 0, &g), 0);
+	int a = vfs_file_fifo_node(f), b = vfs_file_fifo_node(g);
+	assert_true(a >= 0 && b >= 0);
+	struct stat sa, sb;
+	assert_int_equal(fstat(a, &sa), 0);
+	assert_int_equal(fstat(b, &sb), 0);
+	assert_true(S_ISFIFO(sa.st_mode));
+	assert_int_equal(sa.st_ino, sb.st_ino);
+	assert_ptr_equal(vfs_inode_by_host(sa.st_dev, sa.st_ino), vfs_file_inode(f));
+	/* a write through the node moves the FIFO's mtime */
+	struct timespec ts[2] = {{100, 0}, {200, 0}};
+	assert_int_equal(vfs_utimensat(&fx->ctx, NULL, "/p", ts, 0), 0);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", a);
+	int rw = open(path, O_RDWR | O_CLOEXEC);
+	assert_true(rw >= 0);
+	assert_int_equal(write(rw, "x", 1), 1);
+	close(rw);
+	struct stat st = fx_stat(fx, "/p");
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_true(st.st_mtim.tv_sec > 200);
+	close(a);
+	close(b);
+	assert_int_equal(count_fds(), before);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/p", 0), 0);
+	vfs_file_put(f);
+	vfs_file_put(g);
+	assert_null(vfs_inode_by_host(sa.st_dev, sa.st_ino));
+	/* not a FIFO: no node */
+	fx_file(fx, "/r", 0644, "");
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/r", O_RDONLY, 0, &f), 0);
+	assert_int_equal(vfs_file_fifo_node(f), -EINVAL);
+	vfs_file_put(f);
+}
+
 static void stored_files_cost_no_fds(void **state)
 {
 	struct fixture *fx = *state;
@@ -279,6 +326,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(root_takes_the_options, setup_opts, fx_teardown),
 		cmocka_unit_test_setup_teardown(data_lives_in_a_real_file, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(fifo_has_one_host_node, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(symlink_and_special_sizes, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(directory_flags, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(many_instances_have_their_own_dev, fx_setup, fx_teardown),
