@@ -315,8 +315,9 @@ static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 	return 0;
 }
 
-static int h_backend(struct parse_state *st, const struct cli_flag *f,
-		     char **args, struct veil_error **err)
+/* WHAT names where VALUE came from, for the message. */
+static int set_backend(struct spec *spec, const char *what, const char *value,
+		       struct veil_error **err)
 {
 	static const char *const names[] = {
 		[SPEC_BACKEND_AUTO] = "auto",
@@ -324,12 +325,18 @@ static int h_backend(struct parse_state *st, const struct cli_flag *f,
 		[SPEC_BACKEND_KERNEL] = "kernel",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(args[0], names[i]) == 0) {
-			st->spec->backend = (enum spec_backend)i;
+		if (strcmp(value, names[i]) == 0) {
+			spec->backend = (enum spec_backend)i;
 			return 0;
 		}
 	return verr_set(err, 0, "Invalid %s value: %s (expected emulate, kernel or auto)",
-			f->name, args[0]);
+			what, value);
+}
+
+static int h_backend(struct parse_state *st, const struct cli_flag *f,
+		     char **args, struct veil_error **err)
+{
+	return set_backend(st->spec, f->name, args[0], err);
 }
 
 static int h_platform(struct parse_state *st, const struct cli_flag *f,
@@ -715,7 +722,14 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	};
 	int used = 0, r = 0;
 
-	if (argc > 1)
+	/* VEIL_BACKEND picks the backend where no option can be added: veil
+	 * run as `bwrap` by a tool, or nested by its own program (the
+	 * environment is inherited). --backend still wins. */
+	const char *env_backend = getenv("VEIL_BACKEND");
+	if (env_backend && *env_backend)
+		r = set_backend(spec, "VEIL_BACKEND", env_backend, err);
+
+	if (argc > 1 && r == 0)
 		r = parse_recurse(&st, argc - 1, argv + 1, false, &used, err);
 	if (r == 0)
 		r = finish(&st, argc > 1 ? argc - 1 - used : 0, argv + 1 + used, err);

@@ -356,6 +356,28 @@ static void backend_platform(void **state)
 	assert_int_equal(fx->spec.platform, SPEC_PLATFORM_AUTO);
 }
 
+/* VEIL_BACKEND chooses the backend where no option can be passed (veil run
+ * as bwrap by a tool); --backend still wins. */
+static void backend_from_environment(void **state)
+{
+	struct fx *fx = *state;
+	setenv("VEIL_BACKEND", "kernel", 1);
+	assert_int_equal(parse_as(fx, "bwrap", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_KERNEL);
+	assert_int_equal(parse(fx, "--backend=emulate", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_EMULATE);
+	setenv("VEIL_BACKEND", "emulate", 1);
+	assert_int_equal(parse(fx, "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_EMULATE);
+	setenv("VEIL_BACKEND", "", 1);
+	assert_int_equal(parse(fx, "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_AUTO);
+	setenv("VEIL_BACKEND", "ptrace", 1);
+	assert_int_equal(parse(fx, "x", NULL), -1);
+	assert_err(fx, "Invalid VEIL_BACKEND value: ptrace (expected emulate, kernel or auto)");
+	unsetenv("VEIL_BACKEND");
+}
+
 /* ---- mount ops ------------------------------------------------------------ */
 
 static void seccomp_programs(void **state)
@@ -589,6 +611,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kept_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(backend_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(backend_from_environment, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd, setup, teardown),
