@@ -105,13 +105,16 @@ static int h_bool(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-static int h_ignore(struct parse_state *st, const struct cli_flag *f,
-		    char **args, struct veil_error **err)
+/* From here on, messages carry their syslog level (base/log.h); as in
+ * bubblewrap, a warning printed before the option has none. */
+static int h_level_prefix(struct parse_state *st, const struct cli_flag *f,
+			  char **args, struct veil_error **err)
 {
 	(void)st;
 	(void)f;
 	(void)args;
 	(void)err;
+	log_level_prefix = 1;
 	return 0;
 }
 
@@ -425,7 +428,7 @@ static const struct cli_flag flags[] = {
 	{ "--version", 0, 0, NULL, NULL, SPECIAL_VERSION },
 	{ "--args", 1, 0, NULL, NULL, SPECIAL_ARGS },
 	{ "--argv0", 1, 0, "--argv0 takes one argument", h_argv0, 0 },
-	{ "--level-prefix", 0, 0, NULL, h_ignore, 0 },
+	{ "--level-prefix", 0, 0, NULL, h_level_prefix, 0 },
 	{ "--unshare-all", 0, 0, NULL, h_unshare_all, 0 },
 	{ "--unshare-user", 0, 0, NULL, h_unshare, SPEC_NS_USER },
 	{ "--unshare-user-try", 0, 0, NULL, h_unshare_try, SPEC_NS_USER },
@@ -612,7 +615,7 @@ static int parse_recurse(struct parse_state *st, int argc, char **argv,
 		if (f->handle) {
 			r = f->handle(st, f, args, err);
 		} else if (f->arg == SPECIAL_HELP) {
-			cli_usage(st->out, st->bwrap ? "bwrap" : "veil");
+			cli_usage(st->out, st->argv0, st->bwrap);
 			return CLI_EXIT;
 		} else if (f->arg == SPECIAL_VERSION) {
 			cli_version(st->out, st->bwrap);
@@ -672,7 +675,7 @@ static int finish(struct parse_state *st, int argc, char **argv,
 
 	if (argc <= 0) {
 		/* bubblewrap prints its usage to stderr and exits 1. */
-		cli_usage(stderr, st->bwrap ? "bwrap" : "veil");
+		cli_usage(stderr, st->argv0, st->bwrap);
 		return verr_set(err, 0, "No command specified");
 	}
 
@@ -715,6 +718,7 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 		.spec = spec,
 		.out = out,
 		.bwrap = invoked_as_bwrap(argc, argv),
+		.argv0 = argc >= 1 && argv[0] ? argv[0] : "veil",
 		.total_args = argc > 1 ? (size_t)argc - 1 : 0,
 		.next_perms = -1,
 		.seccomp_fd = -1,

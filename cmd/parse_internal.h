@@ -28,6 +28,7 @@ struct parse_state {
 	struct spec *spec;
 	FILE *out;
 	bool bwrap; /* invoked as "bwrap": bubblewrap's usage and version text */
+	const char *argv0; /* as invoked, for the usage line */
 
 	/* bubblewrap's MAX_ARGS guard: argv plus every --args string. */
 	size_t total_args;

@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "config.h"
 #include "tests/unit/cmd/parse_fixture.h"
 
@@ -107,6 +108,32 @@ static void no_command(void **state)
 	close(saved);
 }
 
+/* --level-prefix: later messages start with their syslog level, as
+ * bubblewrap's test-run.sh checks with a repeated --chdir warning. */
+static void level_prefix(void **state)
+{
+	struct fx *fx = *state;
+	int saved = dup(2);
+	int cap = memfd_create("stderr", 0);
+	assert_true(saved >= 0 && cap >= 0);
+	log_level_prefix = 0; /* a test before may have set it */
+	fflush(stderr);
+	dup2(cap, 2);
+	int r = parse_as(fx, "bwrap", "--chdir", "/", "--chdir", "/", "--level-prefix",
+			 "--chdir", "/", "true", NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	log_level_prefix = 0;
+	assert_int_equal(r, CLI_RUN);
+	char buf[256] = { 0 };
+	assert_true(pread(cap, buf, sizeof(buf) - 1, 0) > 0);
+	/* The first warning came before --level-prefix. */
+	assert_string_equal(buf, "veil: Only the last --chdir option will take effect\n"
+				 "<4>veil: Only the last --chdir option will take effect\n");
+	close(cap);
+	close(saved);
+}
+
 static void too_many_args(void **state)
 {
 	struct fx *fx = *state;
@@ -141,7 +168,9 @@ static void help_and_version(void **state)
 
 	reset_out(fx);
 	assert_int_equal(parse_as(fx, "/usr/local/bin/bwrap", "--help", NULL), CLI_EXIT);
-	assert_true(strncmp(fx->outbuf, "usage: bwrap [OPTIONS...]", 25) == 0);
+	/* argv[0] as invoked, as bubblewrap prints it (its test-run.sh
+	 * checks "usage: ${BWRAP}" with BWRAP a full path). */
+	assert_true(strncmp(fx->outbuf, "usage: /usr/local/bin/bwrap [OPTIONS...]", 40) == 0);
 	assert_null(strstr(fx->outbuf, "--backend"));
 	/* bubblewrap 0.11's last line closes its usage text. */
 	const char *last = "    --chmod OCTAL PATH           Change permissions of PATH (must already exist)\n";
@@ -612,6 +641,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(backend_platform, setup, teardown),
 		cmocka_unit_test_setup_teardown(backend_from_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(level_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd, setup, teardown),
