@@ -225,7 +225,7 @@ static int h_seccomp(struct parse_state *st, const struct cli_flag *f,
 {
 	int fd;
 
-	if (st->spec->n_seccomp)
+	if (st->n_add_seccomp_fds)
 		return verr_set(err, 0, "--seccomp cannot be combined with --add-seccomp-fd");
 	if (st->seccomp_fd != -1)
 		log_warn("Only the last %s option will take effect", f->name);
@@ -237,8 +237,8 @@ static int h_seccomp(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-static int add_seccomp(struct parse_state *st, const char *flag, int fd,
-		       struct veil_error **err)
+/* Reads one program: the checks bubblewrap makes as it reads (its text). */
+static int read_seccomp(int fd, struct spec_bpf *prog, struct veil_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
@@ -251,22 +251,41 @@ static int add_seccomp(struct parse_state *st, const char *flag, int fd,
 				"Invalid seccomp data from fd %d: more than %d instructions",
 				fd, MAX_SECCOMP_INSNS);
 	if (r < 0)
-		return verr_set(err, -r, "Can't read %s data from fd %d", flag, fd);
+		return verr_set(err, -r, "Can't read seccomp data");
 	close(fd);
 	if (len % 8 != 0)
 		return verr_set(err, 0, "Invalid seccomp data, must be multiple of 8");
-	if (len == 0)
-		return verr_set(err, 0, "Invalid seccomp data from fd %d: empty program", fd);
-	if (len > MAX_SECCOMP_DATA)
-		return verr_set(err, 0,
-				"Invalid seccomp data from fd %d: more than %d instructions",
-				fd, MAX_SECCOMP_INSNS);
+	prog->insns = steal_ptr(data);
+	prog->len = len;
+	return 0;
+}
+
+/* The programs of --seccomp or every --add-seccomp-fd, read once every
+ * option is known, as bubblewrap does: "--seccomp cannot be combined with
+ * --add-seccomp-fd" wins over anything the data holds, and every fd is read
+ * before an empty program is refused (bubblewrap finds that at prctl). */
+static int read_seccomp_programs(struct parse_state *st, const int *fds, size_t n,
+				 struct veil_error **err)
+{
 	struct spec *spec = st->spec;
-	spec->seccomp = xreallocarray(spec->seccomp, spec->n_seccomp + 1,
-				      sizeof(*spec->seccomp));
-	spec->seccomp[spec->n_seccomp].insns = steal_ptr(data);
-	spec->seccomp[spec->n_seccomp].len = len;
-	spec->n_seccomp++;
+	size_t base = spec->n_seccomp;
+	if (n == 0)
+		return 0;
+	spec->seccomp = xreallocarray(spec->seccomp, base + n, sizeof(*spec->seccomp));
+	for (size_t i = 0; i < n; i++) {
+		if (read_seccomp(fds[i], &spec->seccomp[spec->n_seccomp], err) < 0)
+			return -1;
+		spec->n_seccomp++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (spec->seccomp[base + i].len == 0)
+			return verr_set(err, 0, "Invalid seccomp data from fd %d: empty program",
+					fds[i]);
+		if (spec->seccomp[base + i].len > MAX_SECCOMP_DATA)
+			return verr_set(err, 0,
+					"Invalid seccomp data from fd %d: more than %d instructions",
+					fds[i], MAX_SECCOMP_INSNS);
+	}
 	return 0;
 }
 
@@ -275,11 +294,15 @@ static int h_add_seccomp(struct parse_state *st, const struct cli_flag *f,
 {
 	int fd;
 
+	(void)f;
 	if (st->seccomp_fd != -1)
 		return verr_set(err, 0, "--add-seccomp-fd cannot be combined with --seccomp");
 	if (cli_parse_fd(args[0], &fd, err) < 0)
 		return -1;
-	return add_seccomp(st, f->name, fd, err);
+	st->add_seccomp_fds = xreallocarray(st->add_seccomp_fds, st->n_add_seccomp_fds + 1,
+					    sizeof(*st->add_seccomp_fds));
+	st->add_seccomp_fds[st->n_add_seccomp_fds++] = fd;
+	return 0;
 }
 
 static int parse_cap(const char *name, cap_value_t *ret,
@@ -694,8 +717,9 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	if (spec->as_pid_1 && spec->lock_files)
 		return verr_set(err, 0, "Specifying --as-pid-1 and --lock-file is not permitted");
 
-	if (st->seccomp_fd != -1 &&
-	    add_seccomp(st, "--seccomp", take_fd(st->seccomp_fd), err) < 0)
+	if (st->seccomp_fd != -1 && read_seccomp_programs(st, &st->seccomp_fd, 1, err) < 0)
+		return -1;
+	if (read_seccomp_programs(st, st->add_seccomp_fds, st->n_add_seccomp_fds, err) < 0)
 		return -1;
 
 	spec->argv = strv_copy(argv);
@@ -741,6 +765,7 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	for (size_t i = 0; i < st.n_data_fds; i++)
 		close(st.data_fds[i]);
 	free(st.data_fds);
+	free(st.add_seccomp_fds);
 	strv_free(st.env);
 	strv_free(st.overlay_srcs);
 	return r < 0 ? -1 : r;

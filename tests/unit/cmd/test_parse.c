@@ -476,11 +476,29 @@ static void seccomp_errors(void **state)
 	assert_int_equal(parse(fx, "--seccomp", CLOSED_FD, "--add-seccomp-fd", CLOSED_FD, "x", NULL), -1);
 	assert_err(fx, "--add-seccomp-fd cannot be combined with --seccomp");
 
+	/* bubblewrap's text, which its test-seccomp.py checks. */
 	assert_int_equal(parse(fx, "--seccomp", CLOSED_FD, "x", NULL), -1);
-	assert_err(fx, "Can't read --seccomp data from fd " CLOSED_FD ": Bad file descriptor");
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
 	assert_int_equal(fx->err->errnum, EBADF);
 	assert_int_equal(parse(fx, "--add-seccomp-fd", CLOSED_FD, "x", NULL), -1);
-	assert_err(fx, "Can't read --add-seccomp-fd data from fd " CLOSED_FD ": Bad file descriptor");
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
+
+	/* test-seccomp.py's test_seccomp_invalid: the data is read once every
+	 * option is known, so the combination is refused whatever an earlier
+	 * --add-seccomp-fd holds (here nothing)... */
+	fd = data_fd("", 0);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--seccomp", CLOSED_FD, "x", NULL), -1);
+	assert_err(fx, "--seccomp cannot be combined with --add-seccomp-fd");
+	close(fd);
+	/* ...the same fd twice is read once, then closed... */
+	fd = data_fd("12345678", 8);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--add-seccomp-fd", fdstr(fd), "x", NULL), -1);
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
+	/* ...and every program is read before an empty one is refused. */
+	fd = data_fd("", 0);
+	int odd = data_fd("\x01", 1);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--add-seccomp-fd", fdstr(odd), "x", NULL), -1);
+	assert_err(fx, "Invalid seccomp data, must be multiple of 8");
 }
 
 /* ---- --args ------------------------------------------------------------- */
