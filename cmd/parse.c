@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/capability.h>
 #include <sys/capability.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -315,8 +317,21 @@ static int parse_cap(const char *name, cap_value_t *ret,
 	return 0;
 }
 
-/* bubblewrap's model: one requested set, starting empty; ALL fills or
- * empties it, a name adds or removes one bit. */
+/* The caller's effective set, where bubblewrap's requested set starts for
+ * uid 0 ("default to inheriting all caps; the caller can drop them"). */
+static uint64_t effective_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return 0;
+	return (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
+}
+
+/* bubblewrap's model: one requested set, starting empty (or, for uid 0,
+ * as the caller's effective set: `--cap-drop X` as root drops X only); ALL
+ * fills or empties it, a name adds or removes one bit. */
 static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 		 struct veil_error **err)
 {
@@ -324,6 +339,8 @@ static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 	struct spec *spec = st->spec;
 	cap_value_t cap;
 
+	if (!spec->caps_set && getuid() == 0)
+		spec->caps = effective_caps();
 	spec->caps_set = true;
 	if (strcasecmp(args[0], "ALL") == 0) {
 		int max = cap_max_bits();
