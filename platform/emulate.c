@@ -111,6 +111,11 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
+/* The write end of a close-on-exec pipe: the first task writes a byte
+ * there when its exec fails, so no exit code goes to --json-status-fd
+ * (bubblewrap reports one only for a program that started). */
+static int exec_failed_fd = -1;
+
 /* The spec's own seccomp programs, as the kernel backend loads them: after
  * veil's (the sentry's filter is in already), just before the exec, with
  * its message when the kernel refuses one. */
@@ -153,7 +158,11 @@ static int first_task(void *arg)
 	if (spec->argv0)
 		argv[0] = spec->argv0;
 	execvp(file, argv);
-	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(errno));
+	int e = errno;
+	if (exec_failed_fd >= 0 && write(exec_failed_fd, "x", 1) < 0) {
+		/* then the exit code is reported: no worse than before */
+	}
+	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(e));
 	return 1;
 }
 
@@ -289,7 +298,14 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol};
 	struct unotify u;
+	int exec_failed[2] = {-1, -1};
+	if (spec->json_status_fd >= 0 && pipe2(exec_failed, O_CLOEXEC | O_NONBLOCK) == 0)
+		exec_failed_fd = exec_failed[1];
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
+	/* Only the first task may hold the write end: EOF once it exec'd. */
+	if (exec_failed[1] >= 0)
+		close(exec_failed[1]);
+	exec_failed_fd = -1;
 	landlock_policy_free(&pol);
 	int status = -1;
 	if (r == 0) {
@@ -301,8 +317,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		status_write_info(spec, u.root, 0);
 		status = unotify_run(&u);
-		status_write_exit(spec, status);
+		char b;
+		if (exec_failed[0] < 0 || read(exec_failed[0], &b, 1) != 1)
+			status_write_exit(spec, status);
 	}
+	if (exec_failed[0] >= 0)
+		close(exec_failed[0]);
 	unotify_fini(&u);
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);

@@ -137,6 +137,8 @@ struct mount_op *spec_add_op(struct spec *spec, enum mount_op_type type);
 /* The op as one readable line, as setup errors name it:
  * `bind "/usr" on "/usr" flags 0x0`. The caller frees it. */
 char *spec_op_describe(const struct mount_op *op);
+/* The mode every backend gives the parents it creates for `op`. */
+mode_t spec_op_parent_mode(const struct mount_op *op);
 const char *spec_op_type_name(enum mount_op_type type);
 /* Ops compare equal by value. */
 bool spec_op_equal(const struct mount_op *a, const struct mount_op *b);

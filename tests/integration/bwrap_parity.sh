@@ -1,0 +1,73 @@
+#!/bin/sh
+# What bubblewrap's own test suite (tests/external/bubblewrap.sh) found
+# veil doing differently, checked under both backends: --dir on an existing
+# directory, the parents --perms narrows, --symlink onto another symlink,
+# --json-status-fd after a failed exec, the usage line, --level-prefix and
+# VEIL_BACKEND. TAP output.
+#
+#   bwrap_parity.sh VEIL
+set -u
+veil=$(realpath "$1")
+n=0
+check() {
+	n=$((n + 1))
+	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
+}
+dir=$(mktemp -d /var/tmp/veil-parity.XXXXXX)
+trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
+# /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
+B="--bind / / --tmpfs /tmp"
+echo "1..16"
+for b in kernel emulate; do
+	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
+	# bound host directory: a chmod would change the host).
+	mkdir "$dir/e-$b" "$dir/e2-$b"
+	chmod 0710 "$dir/e-$b"
+	chmod 0754 "$dir/e2-$b"
+	# shellcheck disable=SC2086
+	"$veil" --backend=$b $B --dir "$dir/e-$b" --perms 0741 --dir "$dir/e2-$b" true
+	check "$b: --dir on an existing directory keeps its mode" "710 754" \
+		"$(stat -c %a "$dir/e-$b") $(stat -c %a "$dir/e2-$b")"
+	# Parents lose group/other access the op's perms deny.
+	# shellcheck disable=SC2086
+	"$veil" --backend=$b $B --perms 0750 --dir "$dir/p-$b/a/d" \
+		--perms 0604 --dir "$dir/q-$b/d" --perms 0000 --dir "$dir/r-$b/d" true
+	check "$b: parents of --perms --dir are narrowed as bubblewrap's" "750 750 705 700" \
+		"$(stat -c %a "$dir/p-$b" "$dir/p-$b/a" "$dir/q-$b" "$dir/r-$b" | tr '\n' ' ' | sed 's/ $//')"
+	ln -s /dev/null "$dir/l-$b"
+	# shellcheck disable=SC2086
+	check "$b: --symlink onto a different symlink: bubblewrap's message" \
+		"veil: Can't make symlink at $dir/l-$b: existing destination is /dev/null" \
+		"$("$veil" --backend=$b $B --symlink /dev/full "$dir/l-$b" true 2>&1)"
+	# shellcheck disable=SC2086
+	check "$b: --symlink onto the same symlink is fine" "0" \
+		"$("$veil" --backend=$b $B --symlink /dev/null "$dir/l-$b" true 2>&1; echo $?)"
+	# A program that never started has no exit code to report.
+	# shellcheck disable=SC2086
+	"$veil" --backend=$b $B --json-status-fd 9 / 9>"$dir/js-$b" 2>/dev/null
+	check "$b: no exit-code on --json-status-fd after a failed exec" "child-pid yes, exit-code no" \
+		"child-pid $(grep -q '"child-pid": [0-9]' "$dir/js-$b" && echo yes || echo no), exit-code $(grep -q exit-code "$dir/js-$b" && echo yes || echo no)"
+	# shellcheck disable=SC2086
+	"$veil" --backend=$b $B --json-status-fd 9 sh -c 'exit 3' 9>"$dir/js-$b"
+	check "$b: an exit code after a program that ran" '{ "exit-code": 3 }' "$(tail -n 1 "$dir/js-$b")"
+	# VEIL_BACKEND picks the backend (the kernel's has its own mount
+	# namespace), --backend still wins.
+	host_mnt=$(readlink /proc/self/ns/mnt)
+	# shellcheck disable=SC2086
+	in_mnt=$(VEIL_BACKEND=$b "$veil" $B readlink /proc/self/ns/mnt)
+	[ "$in_mnt" = "$host_mnt" ] && got=emulate || got=kernel
+	other=emulate
+	[ $b = emulate ] && other=kernel
+	# shellcheck disable=SC2086
+	in_mnt=$(VEIL_BACKEND=$other "$veil" --backend=$b $B readlink /proc/self/ns/mnt)
+	[ "$in_mnt" = "$host_mnt" ] && got="$got emulate" || got="$got kernel"
+	check "$b: VEIL_BACKEND=$b picks it, --backend=$b wins over VEIL_BACKEND=$other" "$b $b" "$got"
+done
+# The usage line names the program as invoked, as bubblewrap's does.
+ln -s "$veil" "$dir/bwrap"
+check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
+	"$("$dir/bwrap" --help | head -n 1)"
+# shellcheck disable=SC2086
+check "--level-prefix: a warning's level" "<4>bwrap: Only the last --chdir option will take effect" \
+	"$("$dir/bwrap" $B --level-prefix --chdir / --chdir / true 2>&1)"
