@@ -116,6 +116,9 @@ static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
  * (bubblewrap reports one only for a program that started). */
 static int exec_failed_fd = -1;
 
+/* The program's environment: the spec's, with PWD naming its cwd. */
+static char **program_envp;
+
 /* The spec's own seccomp programs, as the kernel backend loads them: after
  * veil's (the sentry's filter is in already), just before the exec, with
  * its message when the kernel refuses one. */
@@ -152,7 +155,7 @@ static int first_task(void *arg)
 	if (load_spec_seccomp(spec) < 0)
 		return 1;
 	extern char **environ;
-	environ = spec->envp;
+	environ = program_envp ? program_envp : spec->envp;
 	char **argv = spec->argv;
 	const char *file = argv[0];
 	if (spec->argv0)
@@ -195,19 +198,27 @@ static int take_locks(struct sentry *s, const struct spec *spec, int **ret, size
 }
 
 /* bubblewrap's cwd: --chdir's, which must work; else the caller's, when
- * it exists inside; else $HOME (from the program's environment); else /. */
-static int set_initial_cwd(struct sentry *s, const struct spec *spec, struct veil_error **err)
+ * it exists inside; else $HOME (from the program's environment); else /.
+ * *pwd is set to the one taken: the program's PWD, as bubblewrap sets it
+ * (after --clearenv too). */
+static int set_initial_cwd(struct sentry *s, const struct spec *spec, const char **pwd,
+			   struct veil_error **err)
 {
+	static char cwd[PATH_MAX];
 	if (spec->chdir) {
 		int r = sentry_chdir_initial(s, spec->chdir);
+		*pwd = spec->chdir;
 		return r < 0 ? verr_set(err, -r, "Can't chdir to %s", spec->chdir) : 0;
 	}
-	char cwd[PATH_MAX];
+	*pwd = cwd;
 	if (getcwd(cwd, sizeof(cwd)) && sentry_chdir_initial(s, cwd) == 0)
 		return 0;
 	for (char **e = spec->envp; e && *e; e++)
-		if (strncmp(*e, "HOME=", 5) == 0 && sentry_chdir_initial(s, *e + 5) == 0)
+		if (strncmp(*e, "HOME=", 5) == 0 && sentry_chdir_initial(s, *e + 5) == 0) {
+			*pwd = *e + 5;
 			return 0;
+		}
+	*pwd = "/";
 	return 0; /* the root */
 }
 
@@ -262,10 +273,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		sentry_fini(&s);
 		return verr_set(err, -r, "cannot start the sentry");
 	}
-	if (set_initial_cwd(&s, spec, err) < 0) {
+	const char *pwd;
+	if (set_initial_cwd(&s, spec, &pwd, err) < 0) {
 		sentry_fini(&s);
 		return -1;
 	}
+
 	/* The program's fds on the terminal stand for /dev/console. */
 	r = device_console_map(&s);
 	if (r < 0) {
@@ -299,6 +312,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	struct unotify_opts opts = {.landlock = &pol};
 	struct unotify u;
 	int exec_failed[2] = {-1, -1};
+	program_envp = strv_copy(spec->envp);
+	strv_setenv(&program_envp, "PWD", pwd);
 	if (spec->json_status_fd >= 0 && pipe2(exec_failed, O_CLOEXEC | O_NONBLOCK) == 0)
 		exec_failed_fd = exec_failed[1];
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
@@ -329,5 +344,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	/* veil exits next: its inotify instance must not make it wait. */
 	sentry_watches_release();
 	sentry_fini(&s);
+	strv_free(program_envp);
+	program_envp = NULL;
 	return status;
 }

@@ -18,7 +18,8 @@ dir=$(mktemp -d /var/tmp/veil-parity.XXXXXX)
 trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
-echo "1..16"
+dir=$(realpath "$dir")
+echo "1..18"
 for b in kernel emulate; do
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
@@ -63,6 +64,10 @@ for b in kernel emulate; do
 	in_mnt=$(VEIL_BACKEND=$other "$veil" --backend=$b $B readlink /proc/self/ns/mnt)
 	[ "$in_mnt" = "$host_mnt" ] && got="$got emulate" || got="$got kernel"
 	check "$b: VEIL_BACKEND=$b picks it, --backend=$b wins over VEIL_BACKEND=$other" "$b $b" "$got"
+	# PWD names the cwd taken, after --clearenv too.
+	# shellcheck disable=SC2086
+	check "$b: --clearenv leaves PWD, the cwd" "PWD=$dir" \
+		"$(cd "$dir" && FOO=1 "$veil" --backend=$b $B --clearenv /usr/bin/env 2>&1)"
 done
 # The usage line names the program as invoked, as bubblewrap's does.
 ln -s "$veil" "$dir/bwrap"
