@@ -5,9 +5,10 @@
 # --json-status-fd after a failed exec, the usage line, --level-prefix and
 # VEIL_BACKEND. TAP output.
 #
-#   bwrap_parity.sh VEIL
+#   bwrap_parity.sh VEIL MKBPF
 set -u
 veil=$(realpath "$1")
+MKBPF=$2
 n=0
 check() {
 	n=$((n + 1))
@@ -19,7 +20,7 @@ trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
-echo "1..18"
+echo "1..19"
 for b in kernel emulate; do
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
@@ -69,6 +70,16 @@ for b in kernel emulate; do
 	check "$b: --clearenv leaves PWD, the cwd" "PWD=$dir" \
 		"$(cd "$dir" && FOO=1 "$veil" --backend=$b $B --clearenv /usr/bin/env 2>&1)"
 done
+# A setup syscall that fails unexpectedly stops the sandbox before exec (so
+# no exit-code is reported, bubblewrap's check 33): here a caller's filter
+# fails the bounding-set read of capability 36 (PR_CAPBSET_READ is 23),
+# which the kernel backend took for the last capability and so left 36..40
+# in the bounding set after --cap-drop ALL.
+"$MKBPF" --run 38 prctl:0=23:1=36 -- "$veil" --backend=kernel $B --cap-drop ALL \
+	--json-status-fd 9 sh -c 'grep CapBnd /proc/self/status' 9>"$dir/js-capread" >"$dir/capread" 2>&1
+check "kernel: a failed capability read stops the setup" \
+	"veil: Reading the capability bounding set failed: Function not implemented, exit-code no" \
+	"$(cat "$dir/capread"), exit-code $(grep -q exit-code "$dir/js-capread" && echo yes || echo no)"
 # The usage line names the program as invoked, as bubblewrap's does.
 ln -s "$veil" "$dir/bwrap"
 check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
