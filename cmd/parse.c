@@ -198,8 +198,8 @@ static int h_lock_file(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-/* --userns, --userns2, --pidns: joining existing namespaces is not built
- * yet. Refusing is the only honest answer: ignoring the flag would run the
+/* --userns2: switching user namespace after setup is not built yet
+ * (--userns and --pidns are, by the kernel backend). Refusing is the only honest answer: ignoring the flag would run the
  * program somewhere the caller did not ask for. */
 static int h_unsupported_ns(struct parse_state *st, const struct cli_flag *f,
 			    char **args, struct veil_error **err)
@@ -515,9 +515,9 @@ static const struct cli_flag flags[] = {
 	{ "--json-status-fd", 1, 0, NULL, h_keep_fd, SPEC_OFF(json_status_fd) },
 	{ "--seccomp", 1, 0, NULL, h_seccomp, 0 },
 	{ "--add-seccomp-fd", 1, 0, NULL, h_add_seccomp, 0 },
-	{ "--userns", 1, 0, NULL, h_unsupported_ns, 0 },
+	{ "--userns", 1, 0, NULL, h_keep_fd, SPEC_OFF(userns_fd) },
 	{ "--userns2", 1, 0, NULL, h_unsupported_ns, 0 },
-	{ "--pidns", 1, 0, NULL, h_unsupported_ns, 0 },
+	{ "--pidns", 1, 0, NULL, h_keep_fd, SPEC_OFF(pidns_fd) },
 	{ "--clearenv", 0, 0, NULL, h_clearenv, 0 },
 	{ "--setenv", 2, 0, NULL, h_setenv, 0 },
 	{ "--unsetenv", 1, 0, NULL, h_unsetenv, 0 },
@@ -702,7 +702,14 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	spec->unshare = st->ns_hard | st->ns_try;
 	spec->unshare_try = st->ns_try & ~st->ns_hard;
 
-	bool userns = (st->ns_hard & SPEC_NS_USER) || getuid() != 0;
+	if (spec->userns_fd != -1 && (st->ns_hard & SPEC_NS_USER))
+		return verr_set(err, 0, "--userns not compatible --unshare-user");
+	if (spec->userns_fd != -1 && (st->ns_try & SPEC_NS_USER))
+		return verr_set(err, 0, "--userns not compatible --unshare-user-try");
+	/* Joining a user namespace (--userns) replaces the one an
+	 * unprivileged caller would get. */
+	bool userns = (st->ns_hard & SPEC_NS_USER) ||
+		      (getuid() != 0 && spec->userns_fd == -1);
 	if (spec->userns_block_fd != -1 && !userns)
 		return verr_set(err, 0, "--userns-block-fd requires --unshare-user");
 	if (spec->userns_block_fd != -1 && spec->info_fd == -1)
@@ -722,7 +729,7 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	/* --unshare-user-try counts: bubblewrap turns it into a user
 	 * namespace whenever the kernel offers one, and a backend that
 	 * cannot will fail on the uid then. */
-	userns = userns || (st->ns_try & SPEC_NS_USER);
+	userns = userns || (st->ns_try & SPEC_NS_USER) || spec->userns_fd != -1;
 	if (!userns && spec->uid_set && spec->uid != getuid())
 		return verr_set(err, 0, "Specifying --uid requires --unshare-user or --userns");
 	if (!userns && spec->gid_set && spec->gid != getgid())

@@ -50,6 +50,12 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	if (spec->userns_block_fd >= 0)
 		return verr_set(err, 0, "--userns-block-fd: --backend=emulate has no user "
 				"namespace; use --backend=kernel");
+	if (spec->userns_fd >= 0)
+		return verr_set(err, 0, "--userns: --backend=emulate has no user namespace; "
+				"use --backend=kernel");
+	if (spec->pidns_fd >= 0)
+		return verr_set(err, 0, "--pidns: --backend=emulate has no pid namespace; "
+				"use --backend=kernel");
 	if (spec->disable_userns || spec->assert_userns_disabled)
 		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
 				"namespace already; the flag is not supported");

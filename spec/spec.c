@@ -19,6 +19,8 @@ void spec_init(struct spec *spec)
 	spec->sync_fd = -1;
 	spec->block_fd = -1;
 	spec->userns_block_fd = -1;
+	spec->userns_fd = -1;
+	spec->pidns_fd = -1;
 }
 
 static void op_free(struct mount_op *op)

@@ -121,6 +121,8 @@ struct spec {
 	int sync_fd;
 	int block_fd;
 	int userns_block_fd;
+	int userns_fd;        /* --userns: join this user namespace (kernel backend) */
+	int pidns_fd;         /* --pidns: start in this pid namespace (kernel backend) */
 	char **lock_files;    /* --lock-file paths inside the sandbox */
 
 	enum spec_backend backend;

@@ -20,7 +20,7 @@ trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
-echo "1..19"
+echo "1..21"
 for b in kernel emulate; do
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
@@ -80,6 +80,27 @@ done
 check "kernel: a failed capability read stops the setup" \
 	"veil: Reading the capability bounding set failed: Function not implemented, exit-code no" \
 	"$(cat "$dir/capread"), exit-code $(grep -q exit-code "$dir/js-capread" && echo yes || echo no)"
+# --userns and --pidns (bubblewrap's test-specifying-*.sh): a second
+# sandbox joins the first one's user and pid namespaces.
+mkfifo "$dir/fifo"
+# shellcheck disable=SC2086
+timeout 20 "$veil" --backend=kernel $B --unshare-user --unshare-pid --info-fd 8 \
+	sh -c 'readlink /proc/self/ns/user /proc/self/ns/pid > "$0/ns1"; cat "$0/fifo"' "$dir" \
+	8>"$dir/info1" >/dev/null 2>&1 &
+i=0
+while [ ! -s "$dir/ns1" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+pid1=$(sed -n 's/.*"child-pid": \([0-9]*\).*/\1/p' "$dir/info1")
+# shellcheck disable=SC2086
+ns2=$(timeout 20 "$veil" $B --userns 7 --pidns 6 readlink /proc/self/ns/user /proc/self/ns/pid \
+	7<"/proc/$pid1/ns/user" 6<"/proc/$pid1/ns/pid" 2>&1)
+echo done > "$dir/fifo"
+wait
+check "--userns --pidns join another sandbox's namespaces (auto takes the kernel)" \
+	"$(cat "$dir/ns1")" "$ns2"
+# shellcheck disable=SC2086
+check "--userns: emulate refuses it by name" \
+	"veil: --userns: --backend=emulate has no user namespace; use --backend=kernel" \
+	"$("$veil" --backend=emulate $B --userns 7 true 7</proc/self/ns/user 2>&1)"
 # The usage line names the program as invoked, as bubblewrap's does.
 ln -s "$veil" "$dir/bwrap"
 check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \

@@ -648,6 +648,27 @@ static void args_fd_junk(void **state)
 
 /* The rules bubblewrap applies only without a user namespace, which it
  * always creates unless run as root. */
+/* --userns and --pidns keep their fds for the kernel backend; a joined
+ * user namespace stands for --unshare-user in the --uid rule, and
+ * replaces the one an unprivileged caller would get. */
+static void join_namespaces(void **state)
+{
+	struct fx *fx = *state;
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	char r[16], w[16];
+	snprintf(r, sizeof(r), "%d", p[0]);
+	snprintf(w, sizeof(w), "%d", p[1]);
+	assert_int_equal(parse(fx, "--userns", r, "--pidns", w, "--uid", "5", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.userns_fd, p[0]);
+	assert_int_equal(fx->spec.pidns_fd, p[1]);
+	assert_true(fx->spec.uid_set);
+	assert_int_equal(parse(fx, "--userns", r, "--disable-userns", "x", NULL), -1);
+	assert_err(fx, "--disable-userns requires --unshare-user");
+	close(p[0]);
+	close(p[1]);
+}
+
 static void userns_requirements(void **state)
 {
 	struct fx *fx = *state;
@@ -688,6 +709,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(args_fd_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd_junk, setup, teardown),
 		cmocka_unit_test_setup_teardown(userns_requirements, setup, teardown),
+		cmocka_unit_test_setup_teardown(join_namespaces, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
