@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -28,6 +31,33 @@
 
 /* What the kernel backend does with namespaces and this backend cannot do
  * without them: refused by name, never silently ignored. */
+/* Whether an outer sandbox disabled user namespaces for us (bubblewrap's
+ * or veil's --disable-userns: the limit is used up in the user namespace
+ * we run in, and creating one fails with ENOSPC). Only inside a user
+ * namespace: a host whose limit is 0 disabled them for its own reasons,
+ * and the emulate backend needs none. */
+static bool userns_disabled_here(void)
+{
+	char map[64] = "";
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	if (f) {
+		if (!fgets(map, sizeof(map), f))
+			map[0] = '\0';
+		fclose(f);
+	}
+	unsigned long inside, outside, count;
+	if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+	    outside == 0 && count == 4294967295ul)
+		return false; /* the initial user namespace */
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == ENOSPC ? 1 : 2);
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
 static int check_supported(const struct spec *spec, struct veil_error **err)
 {
 	static const struct {
@@ -59,6 +89,13 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	if (spec->disable_userns || spec->assert_userns_disabled)
 		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
 				"namespace already; the flag is not supported");
+	/* --unshare-user is emulated, but a sandbox that asked for no nested
+	 * user namespaces gets none, as under bubblewrap (whose words these
+	 * are: the kernel backend's for the same failure). */
+	if ((spec->unshare & SPEC_NS_USER) && !(spec->unshare_try & SPEC_NS_USER) &&
+	    userns_disabled_here())
+		return verr_set(err, 0, "Creating new namespace failed: nesting depth or "
+				"/proc/sys/user/max_*_namespaces exceeded (ENOSPC)");
 	return 0;
 }
 

@@ -77,10 +77,12 @@ const struct denylist_entry denylist[] = {
 	  "TIOCSTI pushes input into the caller's terminal" },
 	{ "ioctl", EPERM, 1, 0xffffffffu, TIOCLINUX, DENYLIST_ALWAYS,
 	  "TIOCLINUX can paste into the caller's console" },
-	/* --disable-userns: the kernel limit is the real barrier, these the backstop. */
-	{ "unshare", EPERM, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
+	/* --disable-userns: the kernel limit is the real barrier, these the backstop,
+	 * failing as the limit does (ENOSPC), so a nested veil tells "user
+	 * namespaces are disabled here" the same way behind either. */
+	{ "unshare", ENOSPC, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
 	  "would create a user namespace" },
-	{ "clone", EPERM, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
+	{ "clone", ENOSPC, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
 	  "would create a user namespace" },
 	{ "clone3", ENOSYS, ANY, DENYLIST_NO_USERNS,
 	  "its flags are in memory a filter cannot read; ENOSYS makes libc fall back to clone" },

@@ -20,7 +20,7 @@ trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
-echo "1..21"
+echo "1..23"
 for b in kernel emulate; do
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
@@ -101,6 +101,19 @@ check "--userns --pidns join another sandbox's namespaces (auto takes the kernel
 check "--userns: emulate refuses it by name" \
 	"veil: --userns: --backend=emulate has no user namespace; use --backend=kernel" \
 	"$("$veil" --backend=emulate $B --userns 7 true 7</proc/self/ns/user 2>&1)"
+# Under --disable-userns a nested veil asked for --unshare-user refuses,
+# as a nested bubblewrap does, even under the emulate backend (which only
+# emulates one); without --disable-userns it runs.
+# shellcheck disable=SC2086
+check "a nested emulate --unshare-user under --disable-userns refuses" \
+	"veil: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)|exit 1" \
+	"$("$veil" --backend=kernel --unshare-user --disable-userns --dev-bind / / -- \
+		sh -c '"$0" --backend=emulate --unshare-user --dev-bind / / true 2>&1; echo "exit $?"' "$veil" 2>&1 |
+		tr '\n' '|' | sed 's/|$//')"
+# shellcheck disable=SC2086
+check "a nested emulate --unshare-user runs without --disable-userns" "exit 0" \
+	"$("$veil" --backend=kernel --unshare-user --dev-bind / / -- \
+		sh -c '"$0" --backend=emulate --unshare-user --dev-bind / / true 2>&1; echo "exit $?"' "$veil" 2>&1)"
 # The usage line names the program as invoked, as bubblewrap's does.
 ln -s "$veil" "$dir/bwrap"
 check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
