@@ -20,7 +20,7 @@ trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
-echo "1..23"
+echo "1..24"
 for b in kernel emulate; do
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
@@ -114,6 +114,17 @@ check "a nested emulate --unshare-user under --disable-userns refuses" \
 check "a nested emulate --unshare-user runs without --disable-userns" "exit 0" \
 	"$("$veil" --backend=kernel --unshare-user --dev-bind / / -- \
 		sh -c '"$0" --backend=emulate --unshare-user --dev-bind / / true 2>&1; echo "exit $?"' "$veil" 2>&1)"
+# chroot under the emulate backend: the kernel's checks on the path first
+# (bubblewrap's test-seccomp.py wants EFAULT for chroot(1)), then EPERM.
+# shellcheck disable=SC2086
+check "emulate: chroot checks its path as the kernel, then EPERM" "EFAULT ENOENT ENOTDIR EPERM" \
+	"$("$veil" --backend=emulate $B /usr/bin/python3 -c 'import ctypes, errno
+libc = ctypes.CDLL(None, use_errno=True)
+out = []
+for p in [ctypes.c_void_p(1), b"/nonexistent", b"/etc/passwd", b"/usr"]:
+    r = libc.chroot(p)
+    out.append(errno.errorcode[ctypes.get_errno()] if r else "ok")
+print(" ".join(out))' 2>&1)"
 # The usage line names the program as invoked, as bubblewrap's does.
 ln -s "$veil" "$dir/bwrap"
 check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
