@@ -100,14 +100,24 @@ count() {
 	echo "$p/$s/$f"
 }
 
+# Runs "$@" as uid $1 under `timeout $2`, which leads a process group of
+# its own: what a script leaves behind (test-specifying-*.sh's first
+# sandbox waits on a fifo forever when the second one fails) is killed
+# with the group once the script is done.
 run_as() {
-	local uid=$1
-	shift
+	local uid=$1 limit=$2 pid rc
+	shift 2
 	if [ "$uid" = 0 ]; then
-		"$@"
+		timeout -k 5 "$limit" "$@" &
 	else
-		setpriv --reuid="$uid" --regid="$uid" --clear-groups "$@"
+		setpriv --reuid="$uid" --regid="$uid" --clear-groups \
+			timeout -k 5 "$limit" "$@" &
 	fi
+	pid=$!
+	wait "$pid"
+	rc=$?
+	kill -KILL -- "-$pid" 2>/dev/null
+	return $rc
 }
 
 for backend in $backends; do
@@ -124,10 +134,10 @@ for backend in $backends; do
 			# test-specifying-* wait forever for a sandbox that never starts.
 			limit=$per_run_timeout
 			[ "$t" != test-run.sh ] && limit=60
-			run_as "$uid" timeout -k 5 "$limit" "${envs[@]}" \
+			run_as "$uid" "$limit" "${envs[@]}" \
 				bash "$work/src/tests/$t" > "$log/$t.tap" 2> "$log/$t.err" < /dev/null
 		done
-		run_as "$uid" timeout -k 5 "$per_run_timeout" "${envs[@]}" \
+		run_as "$uid" "$per_run_timeout" "${envs[@]}" \
 			"$py" "$work/seccomp-tap.py" "$work/src/tests/test-seccomp.py" \
 			> "$log/test-seccomp.py.tap" 2> "$log/test-seccomp.py.err" < /dev/null
 		printf 'backend=%s uid=%s test-run.sh=%s test-specifying-userns.sh=%s test-specifying-pidns.sh=%s test-seccomp.py=%s\n' \
