@@ -17,6 +17,7 @@ check() {
 }
 dir=$(mktemp -d /var/tmp/veil-parity.XXXXXX)
 trap 'chmod -R u+rwx "$dir"; rm -rf "$dir"' EXIT
+trap 'exit 1' INT TERM
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
