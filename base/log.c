@@ -7,6 +7,7 @@
 
 const char *log_progname = "veil";
 int log_debug_enabled;
+int log_level_prefix;
 
 void log_init(const char *argv0)
 {
@@ -18,18 +19,31 @@ void log_init(const char *argv0)
 	log_debug_enabled = d && *d && strcmp(d, "0") != 0;
 }
 
-static void __attribute__((format(printf, 1, 0))) vlog(const char *fmt, va_list ap)
+/* Syslog levels, spelt out: <syslog.h> would bring its LOG_ names in. */
+enum { LEVEL_ERR = 3, LEVEL_WARNING = 4, LEVEL_DEBUG = 7 };
+
+static void __attribute__((format(printf, 2, 0))) vlog(int level, const char *fmt, va_list ap)
 {
+	if (log_level_prefix)
+		fprintf(stderr, "<%d>", level);
 	fprintf(stderr, "%s: ", log_progname);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+}
+
+void log_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(LEVEL_ERR, fmt, ap);
+	va_end(ap);
 }
 
 void log_warn(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(LEVEL_WARNING, fmt, ap);
 	va_end(ap);
 }
 
@@ -39,6 +53,6 @@ void log_debug(const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vlog(fmt, ap);
+	vlog(LEVEL_DEBUG, fmt, ap);
 	va_end(ap);
 }

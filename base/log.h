@@ -6,8 +6,12 @@
 
 extern const char *log_progname;
 extern int log_debug_enabled;
+/* --level-prefix: each line starts with its syslog level, "<3>" for an
+ * error, "<4>" for a warning, "<7>" for debug, as bubblewrap's do. */
+extern int log_level_prefix;
 
 void log_init(const char *argv0);
+void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -101,6 +101,20 @@ void strv_push(char ***v, const char *s)
 	(*v)[n + 1] = NULL;
 }
 
+void strv_setenv(char ***v, const char *name, const char *value)
+{
+	size_t len = strlen(name);
+	char *entry = xasprintf("%s=%s", name, value);
+	for (size_t i = 0; *v && (*v)[i]; i++)
+		if (strncmp((*v)[i], name, len) == 0 && (*v)[i][len] == '=') {
+			free((*v)[i]);
+			(*v)[i] = entry;
+			return;
+		}
+	strv_push(v, entry);
+	free(entry);
+}
+
 void strv_free(char **v)
 {
 	for (size_t i = 0; v && v[i]; i++)

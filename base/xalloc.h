@@ -23,5 +23,8 @@ size_t strv_length(char *const *v);
 char **strv_copy(char *const *v);
 /* Appends a copy of s; *v may be NULL. */
 void strv_push(char ***v, const char *s);
+/* An environment vector: NAME=VALUE replaces the first NAME= entry, or is
+ * appended. */
+void strv_setenv(char ***v, const char *name, const char *value);
 
 #endif

@@ -13,7 +13,7 @@
 static int fail(struct veil_error *err)
 {
 	_cleanup_free_ char *msg = verr_format(err);
-	fprintf(stderr, "%s: %s\n", log_progname, msg);
+	log_error("%s", msg);
 	return err->status ? err->status : 1;
 }
 

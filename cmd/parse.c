@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <linux/capability.h>
 #include <sys/capability.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -105,13 +107,16 @@ static int h_bool(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-static int h_ignore(struct parse_state *st, const struct cli_flag *f,
-		    char **args, struct veil_error **err)
+/* From here on, messages carry their syslog level (base/log.h); as in
+ * bubblewrap, a warning printed before the option has none. */
+static int h_level_prefix(struct parse_state *st, const struct cli_flag *f,
+			  char **args, struct veil_error **err)
 {
 	(void)st;
 	(void)f;
 	(void)args;
 	(void)err;
+	log_level_prefix = 1;
 	return 0;
 }
 
@@ -193,8 +198,8 @@ static int h_lock_file(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-/* --userns, --userns2, --pidns: joining existing namespaces is not built
- * yet. Refusing is the only honest answer: ignoring the flag would run the
+/* --userns2: switching user namespace after setup is not built yet
+ * (--userns and --pidns are, by the kernel backend). Refusing is the only honest answer: ignoring the flag would run the
  * program somewhere the caller did not ask for. */
 static int h_unsupported_ns(struct parse_state *st, const struct cli_flag *f,
 			    char **args, struct veil_error **err)
@@ -222,7 +227,7 @@ static int h_seccomp(struct parse_state *st, const struct cli_flag *f,
 {
 	int fd;
 
-	if (st->spec->n_seccomp)
+	if (st->n_add_seccomp_fds)
 		return verr_set(err, 0, "--seccomp cannot be combined with --add-seccomp-fd");
 	if (st->seccomp_fd != -1)
 		log_warn("Only the last %s option will take effect", f->name);
@@ -234,8 +239,8 @@ static int h_seccomp(struct parse_state *st, const struct cli_flag *f,
 	return 0;
 }
 
-static int add_seccomp(struct parse_state *st, const char *flag, int fd,
-		       struct veil_error **err)
+/* Reads one program: the checks bubblewrap makes as it reads (its text). */
+static int read_seccomp(int fd, struct spec_bpf *prog, struct veil_error **err)
 {
 	_cleanup_free_ char *data = NULL;
 	size_t len;
@@ -248,22 +253,41 @@ static int add_seccomp(struct parse_state *st, const char *flag, int fd,
 				"Invalid seccomp data from fd %d: more than %d instructions",
 				fd, MAX_SECCOMP_INSNS);
 	if (r < 0)
-		return verr_set(err, -r, "Can't read %s data from fd %d", flag, fd);
+		return verr_set(err, -r, "Can't read seccomp data");
 	close(fd);
 	if (len % 8 != 0)
 		return verr_set(err, 0, "Invalid seccomp data, must be multiple of 8");
-	if (len == 0)
-		return verr_set(err, 0, "Invalid seccomp data from fd %d: empty program", fd);
-	if (len > MAX_SECCOMP_DATA)
-		return verr_set(err, 0,
-				"Invalid seccomp data from fd %d: more than %d instructions",
-				fd, MAX_SECCOMP_INSNS);
+	prog->insns = steal_ptr(data);
+	prog->len = len;
+	return 0;
+}
+
+/* The programs of --seccomp or every --add-seccomp-fd, read once every
+ * option is known, as bubblewrap does: "--seccomp cannot be combined with
+ * --add-seccomp-fd" wins over anything the data holds, and every fd is read
+ * before an empty program is refused (bubblewrap finds that at prctl). */
+static int read_seccomp_programs(struct parse_state *st, const int *fds, size_t n,
+				 struct veil_error **err)
+{
 	struct spec *spec = st->spec;
-	spec->seccomp = xreallocarray(spec->seccomp, spec->n_seccomp + 1,
-				      sizeof(*spec->seccomp));
-	spec->seccomp[spec->n_seccomp].insns = steal_ptr(data);
-	spec->seccomp[spec->n_seccomp].len = len;
-	spec->n_seccomp++;
+	size_t base = spec->n_seccomp;
+	if (n == 0)
+		return 0;
+	spec->seccomp = xreallocarray(spec->seccomp, base + n, sizeof(*spec->seccomp));
+	for (size_t i = 0; i < n; i++) {
+		if (read_seccomp(fds[i], &spec->seccomp[spec->n_seccomp], err) < 0)
+			return -1;
+		spec->n_seccomp++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (spec->seccomp[base + i].len == 0)
+			return verr_set(err, 0, "Invalid seccomp data from fd %d: empty program",
+					fds[i]);
+		if (spec->seccomp[base + i].len > MAX_SECCOMP_DATA)
+			return verr_set(err, 0,
+					"Invalid seccomp data from fd %d: more than %d instructions",
+					fds[i], MAX_SECCOMP_INSNS);
+	}
 	return 0;
 }
 
@@ -272,11 +296,15 @@ static int h_add_seccomp(struct parse_state *st, const struct cli_flag *f,
 {
 	int fd;
 
+	(void)f;
 	if (st->seccomp_fd != -1)
 		return verr_set(err, 0, "--add-seccomp-fd cannot be combined with --seccomp");
 	if (cli_parse_fd(args[0], &fd, err) < 0)
 		return -1;
-	return add_seccomp(st, f->name, fd, err);
+	st->add_seccomp_fds = xreallocarray(st->add_seccomp_fds, st->n_add_seccomp_fds + 1,
+					    sizeof(*st->add_seccomp_fds));
+	st->add_seccomp_fds[st->n_add_seccomp_fds++] = fd;
+	return 0;
 }
 
 static int parse_cap(const char *name, cap_value_t *ret,
@@ -289,8 +317,21 @@ static int parse_cap(const char *name, cap_value_t *ret,
 	return 0;
 }
 
-/* bubblewrap's model: one requested set, starting empty; ALL fills or
- * empties it, a name adds or removes one bit. */
+/* The caller's effective set, where bubblewrap's requested set starts for
+ * uid 0 ("default to inheriting all caps; the caller can drop them"). */
+static uint64_t effective_caps(void)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) != 0)
+		return 0;
+	return (uint64_t)data[0].effective | (uint64_t)data[1].effective << 32;
+}
+
+/* bubblewrap's model: one requested set, starting empty (or, for uid 0,
+ * as the caller's effective set: `--cap-drop X` as root drops X only); ALL
+ * fills or empties it, a name adds or removes one bit. */
 static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 		 struct veil_error **err)
 {
@@ -298,6 +339,8 @@ static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 	struct spec *spec = st->spec;
 	cap_value_t cap;
 
+	if (!spec->caps_set && getuid() == 0)
+		spec->caps = effective_caps();
 	spec->caps_set = true;
 	if (strcasecmp(args[0], "ALL") == 0) {
 		int max = cap_max_bits();
@@ -315,8 +358,9 @@ static int h_cap(struct parse_state *st, const struct cli_flag *f, char **args,
 	return 0;
 }
 
-static int h_backend(struct parse_state *st, const struct cli_flag *f,
-		     char **args, struct veil_error **err)
+/* WHAT names where VALUE came from, for the message. */
+static int set_backend(struct spec *spec, const char *what, const char *value,
+		       struct veil_error **err)
 {
 	static const char *const names[] = {
 		[SPEC_BACKEND_AUTO] = "auto",
@@ -324,12 +368,18 @@ static int h_backend(struct parse_state *st, const struct cli_flag *f,
 		[SPEC_BACKEND_KERNEL] = "kernel",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
-		if (strcmp(args[0], names[i]) == 0) {
-			st->spec->backend = (enum spec_backend)i;
+		if (strcmp(value, names[i]) == 0) {
+			spec->backend = (enum spec_backend)i;
 			return 0;
 		}
 	return verr_set(err, 0, "Invalid %s value: %s (expected emulate, kernel or auto)",
-			f->name, args[0]);
+			what, value);
+}
+
+static int h_backend(struct parse_state *st, const struct cli_flag *f,
+		     char **args, struct veil_error **err)
+{
+	return set_backend(st->spec, f->name, args[0], err);
 }
 
 static int h_platform(struct parse_state *st, const struct cli_flag *f,
@@ -418,7 +468,7 @@ static const struct cli_flag flags[] = {
 	{ "--version", 0, 0, NULL, NULL, SPECIAL_VERSION },
 	{ "--args", 1, 0, NULL, NULL, SPECIAL_ARGS },
 	{ "--argv0", 1, 0, "--argv0 takes one argument", h_argv0, 0 },
-	{ "--level-prefix", 0, 0, NULL, h_ignore, 0 },
+	{ "--level-prefix", 0, 0, NULL, h_level_prefix, 0 },
 	{ "--unshare-all", 0, 0, NULL, h_unshare_all, 0 },
 	{ "--unshare-user", 0, 0, NULL, h_unshare, SPEC_NS_USER },
 	{ "--unshare-user-try", 0, 0, NULL, h_unshare_try, SPEC_NS_USER },
@@ -465,9 +515,9 @@ static const struct cli_flag flags[] = {
 	{ "--json-status-fd", 1, 0, NULL, h_keep_fd, SPEC_OFF(json_status_fd) },
 	{ "--seccomp", 1, 0, NULL, h_seccomp, 0 },
 	{ "--add-seccomp-fd", 1, 0, NULL, h_add_seccomp, 0 },
-	{ "--userns", 1, 0, NULL, h_unsupported_ns, 0 },
+	{ "--userns", 1, 0, NULL, h_keep_fd, SPEC_OFF(userns_fd) },
 	{ "--userns2", 1, 0, NULL, h_unsupported_ns, 0 },
-	{ "--pidns", 1, 0, NULL, h_unsupported_ns, 0 },
+	{ "--pidns", 1, 0, NULL, h_keep_fd, SPEC_OFF(pidns_fd) },
 	{ "--clearenv", 0, 0, NULL, h_clearenv, 0 },
 	{ "--setenv", 2, 0, NULL, h_setenv, 0 },
 	{ "--unsetenv", 1, 0, NULL, h_unsetenv, 0 },
@@ -605,7 +655,7 @@ static int parse_recurse(struct parse_state *st, int argc, char **argv,
 		if (f->handle) {
 			r = f->handle(st, f, args, err);
 		} else if (f->arg == SPECIAL_HELP) {
-			cli_usage(st->out, st->bwrap ? "bwrap" : "veil");
+			cli_usage(st->out, st->argv0, st->bwrap);
 			return CLI_EXIT;
 		} else if (f->arg == SPECIAL_VERSION) {
 			cli_version(st->out, st->bwrap);
@@ -652,7 +702,14 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	spec->unshare = st->ns_hard | st->ns_try;
 	spec->unshare_try = st->ns_try & ~st->ns_hard;
 
-	bool userns = (st->ns_hard & SPEC_NS_USER) || getuid() != 0;
+	if (spec->userns_fd != -1 && (st->ns_hard & SPEC_NS_USER))
+		return verr_set(err, 0, "--userns not compatible --unshare-user");
+	if (spec->userns_fd != -1 && (st->ns_try & SPEC_NS_USER))
+		return verr_set(err, 0, "--userns not compatible --unshare-user-try");
+	/* Joining a user namespace (--userns) replaces the one an
+	 * unprivileged caller would get. */
+	bool userns = (st->ns_hard & SPEC_NS_USER) ||
+		      (getuid() != 0 && spec->userns_fd == -1);
 	if (spec->userns_block_fd != -1 && !userns)
 		return verr_set(err, 0, "--userns-block-fd requires --unshare-user");
 	if (spec->userns_block_fd != -1 && spec->info_fd == -1)
@@ -665,14 +722,14 @@ static int finish(struct parse_state *st, int argc, char **argv,
 
 	if (argc <= 0) {
 		/* bubblewrap prints its usage to stderr and exits 1. */
-		cli_usage(stderr, st->bwrap ? "bwrap" : "veil");
+		cli_usage(stderr, st->argv0, st->bwrap);
 		return verr_set(err, 0, "No command specified");
 	}
 
 	/* --unshare-user-try counts: bubblewrap turns it into a user
 	 * namespace whenever the kernel offers one, and a backend that
 	 * cannot will fail on the uid then. */
-	userns = userns || (st->ns_try & SPEC_NS_USER);
+	userns = userns || (st->ns_try & SPEC_NS_USER) || spec->userns_fd != -1;
 	if (!userns && spec->uid_set && spec->uid != getuid())
 		return verr_set(err, 0, "Specifying --uid requires --unshare-user or --userns");
 	if (!userns && spec->gid_set && spec->gid != getgid())
@@ -684,8 +741,9 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	if (spec->as_pid_1 && spec->lock_files)
 		return verr_set(err, 0, "Specifying --as-pid-1 and --lock-file is not permitted");
 
-	if (st->seccomp_fd != -1 &&
-	    add_seccomp(st, "--seccomp", take_fd(st->seccomp_fd), err) < 0)
+	if (st->seccomp_fd != -1 && read_seccomp_programs(st, &st->seccomp_fd, 1, err) < 0)
+		return -1;
+	if (read_seccomp_programs(st, st->add_seccomp_fds, st->n_add_seccomp_fds, err) < 0)
 		return -1;
 
 	spec->argv = strv_copy(argv);
@@ -708,6 +766,7 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 		.spec = spec,
 		.out = out,
 		.bwrap = invoked_as_bwrap(argc, argv),
+		.argv0 = argc >= 1 && argv[0] ? argv[0] : "veil",
 		.total_args = argc > 1 ? (size_t)argc - 1 : 0,
 		.next_perms = -1,
 		.seccomp_fd = -1,
@@ -715,7 +774,14 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	};
 	int used = 0, r = 0;
 
-	if (argc > 1)
+	/* VEIL_BACKEND picks the backend where no option can be added: veil
+	 * run as `bwrap` by a tool, or nested by its own program (the
+	 * environment is inherited). --backend still wins. */
+	const char *env_backend = getenv("VEIL_BACKEND");
+	if (env_backend && *env_backend)
+		r = set_backend(spec, "VEIL_BACKEND", env_backend, err);
+
+	if (argc > 1 && r == 0)
 		r = parse_recurse(&st, argc - 1, argv + 1, false, &used, err);
 	if (r == 0)
 		r = finish(&st, argc > 1 ? argc - 1 - used : 0, argv + 1 + used, err);
@@ -723,6 +789,7 @@ int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	for (size_t i = 0; i < st.n_data_fds; i++)
 		close(st.data_fds[i]);
 	free(st.data_fds);
+	free(st.add_seccomp_fds);
 	strv_free(st.env);
 	strv_free(st.overlay_srcs);
 	return r < 0 ? -1 : r;

@@ -6,6 +6,7 @@
 #ifndef VEIL_CMD_PARSE_H
 #define VEIL_CMD_PARSE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "base/error.h"
@@ -22,7 +23,8 @@ enum cli_result {
 int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	      struct veil_error **err);
 
-/* The usage text; `prog` is "veil" or "bwrap" as invoked. */
-void cli_usage(FILE *out, const char *prog);
+/* The usage text: "usage: ARGV0 ..." with argv[0] as invoked, as
+ * bubblewrap prints it; veil's own options unless invoked as bwrap. */
+void cli_usage(FILE *out, const char *argv0, bool bwrap);
 
 #endif

@@ -28,6 +28,7 @@ struct parse_state {
 	struct spec *spec;
 	FILE *out;
 	bool bwrap; /* invoked as "bwrap": bubblewrap's usage and version text */
+	const char *argv0; /* as invoked, for the usage line */
 
 	/* bubblewrap's MAX_ARGS guard: argv plus every --args string. */
 	size_t total_args;
@@ -41,6 +42,8 @@ struct parse_state {
 	unsigned ns_hard, ns_try;
 
 	int seccomp_fd; /* --seccomp: read at the end, only the last counts */
+	int *add_seccomp_fds; /* --add-seccomp-fd, read at the end, in order */
+	size_t n_add_seccomp_fds;
 	bool argv0_seen, chdir_seen, hostname_seen;
 	bool uid_seen, gid_seen;
 

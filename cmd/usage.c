@@ -87,11 +87,11 @@ static const char veil_options[] =
 	"    --platform=unotify|ptrace|auto\n"
 	"                                 How the emulate backend traps system calls (default: auto)\n";
 
-void cli_usage(FILE *out, const char *prog)
+void cli_usage(FILE *out, const char *argv0, bool bwrap)
 {
-	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", prog);
+	fprintf(out, "usage: %s [OPTIONS...] [--] COMMAND [ARGS...]\n\n", argv0);
 	fputs(bwrap_options, out);
-	if (strcmp(prog, "bwrap") != 0)
+	if (!bwrap)
 		fputs(veil_options, out);
 }
 

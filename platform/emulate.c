@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -28,6 +31,33 @@
 
 /* What the kernel backend does with namespaces and this backend cannot do
  * without them: refused by name, never silently ignored. */
+/* Whether an outer sandbox disabled user namespaces for us (bubblewrap's
+ * or veil's --disable-userns: the limit is used up in the user namespace
+ * we run in, and creating one fails with ENOSPC). Only inside a user
+ * namespace: a host whose limit is 0 disabled them for its own reasons,
+ * and the emulate backend needs none. */
+static bool userns_disabled_here(void)
+{
+	char map[64] = "";
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	if (f) {
+		if (!fgets(map, sizeof(map), f))
+			map[0] = '\0';
+		fclose(f);
+	}
+	unsigned long inside, outside, count;
+	if (sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
+	    outside == 0 && count == 4294967295ul)
+		return false; /* the initial user namespace */
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER) == 0 ? 0 : errno == ENOSPC ? 1 : 2);
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return false;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 1;
+}
+
 static int check_supported(const struct spec *spec, struct veil_error **err)
 {
 	static const struct {
@@ -50,9 +80,22 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 	if (spec->userns_block_fd >= 0)
 		return verr_set(err, 0, "--userns-block-fd: --backend=emulate has no user "
 				"namespace; use --backend=kernel");
+	if (spec->userns_fd >= 0)
+		return verr_set(err, 0, "--userns: --backend=emulate has no user namespace; "
+				"use --backend=kernel");
+	if (spec->pidns_fd >= 0)
+		return verr_set(err, 0, "--pidns: --backend=emulate has no pid namespace; "
+				"use --backend=kernel");
 	if (spec->disable_userns || spec->assert_userns_disabled)
 		return verr_set(err, 0, "--disable-userns: --backend=emulate refuses every "
 				"namespace already; the flag is not supported");
+	/* --unshare-user is emulated, but a sandbox that asked for no nested
+	 * user namespaces gets none, as under bubblewrap (whose words these
+	 * are: the kernel backend's for the same failure). */
+	if ((spec->unshare & SPEC_NS_USER) && !(spec->unshare_try & SPEC_NS_USER) &&
+	    userns_disabled_here())
+		return verr_set(err, 0, "Creating new namespace failed: nesting depth or "
+				"/proc/sys/user/max_*_namespaces exceeded (ENOSPC)");
 	return 0;
 }
 
@@ -111,6 +154,14 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
+/* The write end of a close-on-exec pipe: the first task writes a byte
+ * there when its exec fails, so no exit code goes to --json-status-fd
+ * (bubblewrap reports one only for a program that started). */
+static int exec_failed_fd = -1;
+
+/* The program's environment: the spec's, with PWD naming its cwd. */
+static char **program_envp;
+
 /* The spec's own seccomp programs, as the kernel backend loads them: after
  * veil's (the sentry's filter is in already), just before the exec, with
  * its message when the kernel refuses one. */
@@ -147,13 +198,17 @@ static int first_task(void *arg)
 	if (load_spec_seccomp(spec) < 0)
 		return 1;
 	extern char **environ;
-	environ = spec->envp;
+	environ = program_envp ? program_envp : spec->envp;
 	char **argv = spec->argv;
 	const char *file = argv[0];
 	if (spec->argv0)
 		argv[0] = spec->argv0;
 	execvp(file, argv);
-	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(errno));
+	int e = errno;
+	if (exec_failed_fd >= 0 && write(exec_failed_fd, "x", 1) < 0) {
+		/* then the exit code is reported: no worse than before */
+	}
+	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(e));
 	return 1;
 }
 
@@ -186,19 +241,27 @@ static int take_locks(struct sentry *s, const struct spec *spec, int **ret, size
 }
 
 /* bubblewrap's cwd: --chdir's, which must work; else the caller's, when
- * it exists inside; else $HOME (from the program's environment); else /. */
-static int set_initial_cwd(struct sentry *s, const struct spec *spec, struct veil_error **err)
+ * it exists inside; else $HOME (from the program's environment); else /.
+ * *pwd is set to the one taken: the program's PWD, as bubblewrap sets it
+ * (after --clearenv too). */
+static int set_initial_cwd(struct sentry *s, const struct spec *spec, const char **pwd,
+			   struct veil_error **err)
 {
+	static char cwd[PATH_MAX];
 	if (spec->chdir) {
 		int r = sentry_chdir_initial(s, spec->chdir);
+		*pwd = spec->chdir;
 		return r < 0 ? verr_set(err, -r, "Can't chdir to %s", spec->chdir) : 0;
 	}
-	char cwd[PATH_MAX];
+	*pwd = cwd;
 	if (getcwd(cwd, sizeof(cwd)) && sentry_chdir_initial(s, cwd) == 0)
 		return 0;
 	for (char **e = spec->envp; e && *e; e++)
-		if (strncmp(*e, "HOME=", 5) == 0 && sentry_chdir_initial(s, *e + 5) == 0)
+		if (strncmp(*e, "HOME=", 5) == 0 && sentry_chdir_initial(s, *e + 5) == 0) {
+			*pwd = *e + 5;
 			return 0;
+		}
+	*pwd = "/";
 	return 0; /* the root */
 }
 
@@ -253,10 +316,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		sentry_fini(&s);
 		return verr_set(err, -r, "cannot start the sentry");
 	}
-	if (set_initial_cwd(&s, spec, err) < 0) {
+	const char *pwd;
+	if (set_initial_cwd(&s, spec, &pwd, err) < 0) {
 		sentry_fini(&s);
 		return -1;
 	}
+
 	/* The program's fds on the terminal stand for /dev/console. */
 	r = device_console_map(&s);
 	if (r < 0) {
@@ -289,7 +354,16 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol};
 	struct unotify u;
+	int exec_failed[2] = {-1, -1};
+	program_envp = strv_copy(spec->envp);
+	strv_setenv(&program_envp, "PWD", pwd);
+	if (spec->json_status_fd >= 0 && pipe2(exec_failed, O_CLOEXEC | O_NONBLOCK) == 0)
+		exec_failed_fd = exec_failed[1];
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
+	/* Only the first task may hold the write end: EOF once it exec'd. */
+	if (exec_failed[1] >= 0)
+		close(exec_failed[1]);
+	exec_failed_fd = -1;
 	landlock_policy_free(&pol);
 	int status = -1;
 	if (r == 0) {
@@ -301,13 +375,19 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		status_write_info(spec, u.root, 0);
 		status = unotify_run(&u);
-		status_write_exit(spec, status);
+		char b;
+		if (exec_failed[0] < 0 || read(exec_failed[0], &b, 1) != 1)
+			status_write_exit(spec, status);
 	}
+	if (exec_failed[0] >= 0)
+		close(exec_failed[0]);
 	unotify_fini(&u);
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);
 	/* veil exits next: its inotify instance must not make it wait. */
 	sentry_watches_release();
 	sentry_fini(&s);
+	strv_free(program_envp);
+	program_envp = NULL;
 	return status;
 }

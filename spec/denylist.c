@@ -68,15 +68,21 @@ const struct denylist_entry denylist[] = {
 	{ "uselib", EPERM, ANY, DENYLIST_ALWAYS, "obsolete loader interface" },
 	{ "iopl", EPERM, ANY, DENYLIST_ALWAYS, "raw I/O port access" },
 	{ "ioperm", EPERM, ANY, DENYLIST_ALWAYS, "raw I/O port access" },
-	/* The terminal outside (CVE-2017-5226): typing into it runs commands there. */
-	{ "ioctl", EPERM, 1, 0xffffffffu, TIOCSTI, DENYLIST_ALWAYS,
+	/* The terminal outside (CVE-2017-5226): typing into it runs commands there.
+	 * EBADF: what the kernel answers the usual probe, ioctl(-1, TIOCSTI)
+	 * (it checks the fd before the command; a filter cannot), and what
+	 * bubblewrap's test-seccomp.py expects of an unfiltered sandbox; on a
+	 * real terminal the push fails either way. */
+	{ "ioctl", EBADF, 1, 0xffffffffu, TIOCSTI, DENYLIST_ALWAYS,
 	  "TIOCSTI pushes input into the caller's terminal" },
 	{ "ioctl", EPERM, 1, 0xffffffffu, TIOCLINUX, DENYLIST_ALWAYS,
 	  "TIOCLINUX can paste into the caller's console" },
-	/* --disable-userns: the kernel limit is the real barrier, these the backstop. */
-	{ "unshare", EPERM, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
+	/* --disable-userns: the kernel limit is the real barrier, these the backstop,
+	 * failing as the limit does (ENOSPC), so a nested veil tells "user
+	 * namespaces are disabled here" the same way behind either. */
+	{ "unshare", ENOSPC, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
 	  "would create a user namespace" },
-	{ "clone", EPERM, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
+	{ "clone", ENOSPC, 0, CLONE_NEWUSER, CLONE_NEWUSER, DENYLIST_NO_USERNS,
 	  "would create a user namespace" },
 	{ "clone3", ENOSYS, ANY, DENYLIST_NO_USERNS,
 	  "its flags are in memory a filter cannot read; ENOSYS makes libc fall back to clone" },

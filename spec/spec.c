@@ -19,6 +19,8 @@ void spec_init(struct spec *spec)
 	spec->sync_fd = -1;
 	spec->block_fd = -1;
 	spec->userns_block_fd = -1;
+	spec->userns_fd = -1;
+	spec->pidns_fd = -1;
 }
 
 static void op_free(struct mount_op *op)
@@ -209,4 +211,33 @@ int spec_prepare(struct spec *spec, struct veil_error **err)
 		}
 	}
 	return 0;
+}
+
+/* Parents of an op's destination are created 0755, without group or
+ * other access when the op's own perms deny it (least astonishment, as
+ * bubblewrap). */
+mode_t spec_op_parent_mode(const struct mount_op *op)
+{
+	mode_t mode = 0755;
+	switch (op->type) {
+	case MOUNT_OP_TMPFS:
+	case MOUNT_OP_DIR:
+	case MOUNT_OP_FILE:
+	case MOUNT_OP_BIND_DATA:
+		if ((op->perms & 0070) == 0)
+			mode &= ~0050u;
+		if ((op->perms & 0007) == 0)
+			mode &= ~0005u;
+		break;
+	case MOUNT_OP_BIND:
+	case MOUNT_OP_OVERLAY:
+	case MOUNT_OP_PROC:
+	case MOUNT_OP_DEV:
+	case MOUNT_OP_MQUEUE:
+	case MOUNT_OP_SYMLINK:
+	case MOUNT_OP_REMOUNT_RO:
+	case MOUNT_OP_CHMOD:
+		break;
+	}
+	return mode;
 }

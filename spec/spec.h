@@ -121,6 +121,8 @@ struct spec {
 	int sync_fd;
 	int block_fd;
 	int userns_block_fd;
+	int userns_fd;        /* --userns: join this user namespace (kernel backend) */
+	int pidns_fd;         /* --pidns: start in this pid namespace (kernel backend) */
 	char **lock_files;    /* --lock-file paths inside the sandbox */
 
 	enum spec_backend backend;
@@ -137,6 +139,8 @@ struct mount_op *spec_add_op(struct spec *spec, enum mount_op_type type);
 /* The op as one readable line, as setup errors name it:
  * `bind "/usr" on "/usr" flags 0x0`. The caller frees it. */
 char *spec_op_describe(const struct mount_op *op);
+/* The mode every backend gives the parents it creates for `op`. */
+mode_t spec_op_parent_mode(const struct mount_op *op);
 const char *spec_op_type_name(enum mount_op_type type);
 /* Ops compare equal by value. */
 bool spec_op_equal(const struct mount_op *a, const struct mount_op *b);

@@ -174,18 +174,7 @@ static int enter_cwd(struct ns_ctx *ctx, char ***envp, struct veil_error **err)
 		else if (chdir("/") != 0)
 			return verr_set(err, errno, "Can't chdir to /");
 	}
-	_cleanup_free_ char *pwd = xasprintf("PWD=%s", cwd);
-	char **env = *envp;
-	size_t i = 0;
-	for (; env && env[i]; i++)
-		if (strncmp(env[i], "PWD=", 4) == 0)
-			break;
-	if (env && env[i]) {
-		free(env[i]);
-		env[i] = steal_ptr(pwd);
-	} else {
-		strv_push(envp, pwd);
-	}
+	strv_setenv(envp, "PWD", cwd);
 	return 0;
 }
 

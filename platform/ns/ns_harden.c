@@ -26,17 +26,27 @@
 #define PR_CAP_AMBIENT_RAISE 2
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
 #endif
+/* The highest capability the kernel knows: the first the bounding set
+ * refuses with EINVAL is past it. Any other failure (a caller's seccomp
+ * filter, an injected fault) is -errno: taken as the end, it would leave
+ * the capabilities above it in the bounding set. */
 static int last_cap(void)
 {
 	int cap = 0;
-	while (cap < 63 && prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) >= 0)
+	while (cap < 63) {
+		if (prctl(PR_CAPBSET_READ, cap + 1, 0, 0, 0) < 0) {
+			if (errno != EINVAL)
+				return -errno;
+			break;
+		}
 		cap++;
+	}
 	return cap;
 }
 
-static uint64_t all_caps(void)
+/* Every capability up to `last`. */
+static uint64_t caps_upto(int last)
 {
-	int last = last_cap();
 	return last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
 }
 
@@ -51,11 +61,11 @@ static uint64_t permitted_caps(void)
 	return (uint64_t)data[0].permitted | (uint64_t)data[1].permitted << 32;
 }
 
-uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx)
+uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx, int last)
 {
 	const struct spec *spec = ctx->spec;
 	/* Never a capability root on the host did not hold itself. */
-	uint64_t mask = all_caps() & (ctx->real_uid == 0 ? ctx->caller_caps : ~0ULL);
+	uint64_t mask = caps_upto(last) & (ctx->real_uid == 0 ? ctx->caller_caps : ~0ULL);
 	if (spec->caps_set)
 		return spec->caps & mask;
 	/* bubblewrap (0.8, measured): all when root runs it as uid 0 in the
@@ -87,8 +97,10 @@ static int set_caps(uint64_t keep, uint64_t inheritable, struct veil_error **err
 int ns_harden_drop_caps(const struct ns_ctx *ctx, struct veil_error **err)
 {
 	uid_t sandbox_uid = ctx->spec->uid;
-	uint64_t keep = ns_harden_kept_caps(ctx) & permitted_caps();
 	int last = last_cap();
+	if (last < 0)
+		return verr_set(err, -last, "Reading the capability bounding set failed");
+	uint64_t keep = ns_harden_kept_caps(ctx, last) & permitted_caps();
 	for (int cap = 0; cap <= last; cap++) {
 		if (keep & (1ULL << cap))
 			continue;

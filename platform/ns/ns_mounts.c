@@ -458,40 +458,11 @@ out_unlink:
 	return ret;
 }
 
-/* Parents of an op's destination are created 0755, without group or
- * other access when the op's own perms deny it (least astonishment, as
- * bubblewrap). */
-static mode_t parent_mode(const struct mount_op *op)
-{
-	mode_t mode = 0755;
-	switch (op->type) {
-	case MOUNT_OP_TMPFS:
-	case MOUNT_OP_DIR:
-	case MOUNT_OP_FILE:
-	case MOUNT_OP_BIND_DATA:
-		if ((op->perms & 0070) == 0)
-			mode &= ~0050u;
-		if ((op->perms & 0007) == 0)
-			mode &= ~0005u;
-		break;
-	case MOUNT_OP_BIND:
-	case MOUNT_OP_OVERLAY:
-	case MOUNT_OP_PROC:
-	case MOUNT_OP_DEV:
-	case MOUNT_OP_MQUEUE:
-	case MOUNT_OP_SYMLINK:
-	case MOUNT_OP_REMOUNT_RO:
-	case MOUNT_OP_CHMOD:
-		break;
-	}
-	return mode;
-}
-
 static int apply_one(struct ns_ctx *ctx, const struct roots *r, size_t idx,
 		     const struct mount_op *op, struct veil_error **err)
 {
 	const char *rel = rel_of(op->dest);
-	if (op->type != MOUNT_OP_CHMOD && mkdir_parents(r->newroot, rel, parent_mode(op)) != 0)
+	if (op->type != MOUNT_OP_CHMOD && mkdir_parents(r->newroot, rel, spec_op_parent_mode(op)) != 0)
 		return verr_set(err, errno, "Can't mkdir parents for %s", op->dest);
 
 	switch (op->type) {

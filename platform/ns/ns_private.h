@@ -78,7 +78,8 @@ int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err);
 int ns_harden_landlock(struct veil_error **err);
 int ns_harden_seccomp(const struct spec *spec, struct veil_error **err);
 /* The caps the program keeps: spec->caps, or the default. */
-uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx);
+/* What the program keeps of the capabilities 0..last. */
+uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx, int last);
 /* The caller's permitted set, read by the parent before clone(). */
 uint64_t ns_harden_caller_caps(void);
 

@@ -94,12 +94,16 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 	     read_sysctl_is_zero("/proc/sys/user/max_user_namespaces")))
 		ctx->userns = false;
 	/* Without privilege there is no other way; bubblewrap does the same. */
-	if (ctx->real_uid != 0 && spec->userns_block_fd < 0)
+	if (ctx->real_uid != 0 && spec->userns_block_fd < 0 && spec->userns_fd < 0)
 		ctx->userns = true;
 
-	if (!ctx->userns && spec->uid != ctx->real_uid)
+	/* --userns: the joined namespace's maps are its creator's business;
+	 * the ids inside are whatever the caller's map to. */
+	if (spec->userns_fd >= 0 && (spec->uid != ctx->real_uid || spec->gid != ctx->real_gid))
+		return verr_set(err, 0, "Specifying --uid or --gid with --userns is not supported by veil yet");
+	if (!ctx->userns && spec->userns_fd < 0 && spec->uid != ctx->real_uid)
 		return verr_set(err, 0, "Specifying --uid requires --unshare-user or --userns");
-	if (!ctx->userns && spec->gid != ctx->real_gid)
+	if (!ctx->userns && spec->userns_fd < 0 && spec->gid != ctx->real_gid)
 		return verr_set(err, 0, "Specifying --gid requires --unshare-user or --userns");
 	if (spec->hostname && !(want & SPEC_NS_UTS))
 		return verr_set(err, 0, "Specifying --hostname requires --unshare-uts");
@@ -119,7 +123,8 @@ static int plan(const struct spec *spec, struct ns_ctx *ctx, struct veil_error *
 	ctx->clone_flags = CLONE_NEWNS;
 	if (ctx->userns)
 		ctx->clone_flags |= CLONE_NEWUSER;
-	if (want & SPEC_NS_PID)
+	/* --pidns: the program starts in that pid namespace instead. */
+	if ((want & SPEC_NS_PID) && spec->pidns_fd < 0)
 		ctx->clone_flags |= CLONE_NEWPID;
 	if ((want & SPEC_NS_NET) && !spec->share_net)
 		ctx->clone_flags |= CLONE_NEWNET;
@@ -233,6 +238,33 @@ static int wait_child(pid_t pid)
 	return ns_exit_status(wstatus);
 }
 
+/* --userns and --pidns, as bubblewrap joins them: before the clone, so
+ * the sandbox's namespaces belong to that user namespace (joining it gives
+ * us every capability there) and its first process starts in that pid
+ * namespace (setns on a pid namespace moves only our children). The fds
+ * are closed then: the program must not hold them. */
+static int join_namespaces(const struct spec *spec, struct veil_error **err)
+{
+	if (spec->userns_fd >= 0) {
+		int r = setns(spec->userns_fd, CLONE_NEWUSER);
+		int e = errno;
+		close(spec->userns_fd);
+		if (r != 0 && e == EINVAL)
+			return verr_set(err, 0, "Joining the specified user namespace failed, it "
+					"might not be a descendant of the current user namespace.");
+		if (r != 0)
+			return verr_set(err, e, "Joining specified user namespace failed");
+	}
+	if (spec->pidns_fd >= 0) {
+		int r = setns(spec->pidns_fd, CLONE_NEWPID);
+		int e = errno;
+		close(spec->pidns_fd);
+		if (r != 0)
+			return verr_set(err, e, "Setting pidns failed");
+	}
+	return 0;
+}
+
 int ns_run(const struct spec *spec, struct veil_error **err)
 {
 	struct ns_ctx ctx = { .spec = spec, .report_fd = -1, .go_fd = -1, .proc_fd = -1 };
@@ -241,7 +273,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	sigset_t fwd_set, old_mask;
 	int status = -1;
 
-	if (plan(spec, &ctx, err) < 0)
+	if (plan(spec, &ctx, err) < 0 || join_namespaces(spec, err) < 0)
 		return -1;
 	ctx.old_cwd = getcwd(NULL, 0);
 	if (isatty(1) && ttyname(1))

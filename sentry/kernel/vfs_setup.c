@@ -40,6 +40,7 @@ struct setup {
 	 * view (--bind-data's), even under a mount on "/". */
 	struct vfs_ctx base;
 	unsigned bind_data; /* --bind-data files made so far, for their names */
+	mode_t parent_mode; /* for the parents the op being applied creates */
 };
 
 #define PROC_INSIDE_WHY                                                                   \
@@ -63,7 +64,8 @@ static void reroot(struct setup *st)
 }
 
 /* mkdir -p of every component of `path` but the last, and of the last too
- * when `last_too` (with `last_mode`); parents get 0755 as bubblewrap's do. */
+ * when `last_too` (with `last_mode`); parents get st->parent_mode, 0755
+ * narrowed by the op's perms (spec_op_parent_mode), as bubblewrap's do. */
 static int mkdir_p(struct setup *st, const char *path, bool last_too, mode_t last_mode)
 {
 	_cleanup_free_ char *p = xstrdup(path);
@@ -72,7 +74,7 @@ static int mkdir_p(struct setup *st, const char *path, bool last_too, mode_t las
 			*s = '\0';
 		else if (!last_too)
 			return 0;
-		int r = vfs_mkdirat(&st->ctx, NULL, p, s ? 0755 : last_mode);
+		int r = vfs_mkdirat(&st->ctx, NULL, p, s ? st->parent_mode : last_mode);
 		if (r < 0 && r != -EEXIST)
 			return r;
 		if (r == -EEXIST) {
@@ -482,17 +484,42 @@ static int op_file(struct setup *st, const struct mount_op *op, struct veil_erro
 	return r < 0 ? fail(err, r, op, "cannot set its mode") : 0;
 }
 
+/* bubblewrap's mkdir: an existing directory keeps its mode (--dir on a
+ * bound host directory must not chmod it); a new one gets exactly the
+ * op's perms, whatever the umask. */
+static int op_dir(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	struct stat sb;
+	int r = vfs_fstatat(&st->ctx, NULL, op->dest, &sb, 0);
+	if (r == 0 && S_ISDIR(sb.st_mode))
+		return 0;
+	r = mkdir_p(st, op->dest, true, op->perms);
+	if (r == 0)
+		r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
+	return r < 0 ? fail(err, r, op, "cannot create the directory") : 0;
+}
+
 static int op_symlink(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	int r = mkdir_p(st, op->dest, false, 0);
 	if (r == 0)
 		r = vfs_symlinkat(&st->ctx, op->source, NULL, op->dest);
 	if (r == -EEXIST) {
-		/* bubblewrap accepts an existing link with the same target. */
+		/* bubblewrap accepts an existing link with the same target,
+		 * and refuses anything else with its words. */
 		char buf[PATH_MAX];
 		ssize_t n = vfs_readlinkat(&st->ctx, NULL, op->dest, buf, sizeof(buf) - 1);
-		if (n >= 0 && (size_t)n == strlen(op->source) && memcmp(buf, op->source, n) == 0)
-			r = 0;
+		if (n == -EINVAL)
+			return verr_set(err, 0, "Can't make symlink at %s: destination exists "
+					"and is not a symlink", op->dest);
+		if (n < 0)
+			return verr_set(err, (int)-n, "Can't make symlink at %s: destination exists, "
+					"and cannot read symlink target", op->dest);
+		buf[n] = '\0';
+		if (strcmp(buf, op->source) == 0)
+			return 0;
+		return verr_set(err, 0, "Can't make symlink at %s: existing destination is %s",
+				op->dest, buf);
 	}
 	return r < 0 ? fail(err, r, op, "cannot create the symlink") : 0;
 }
@@ -679,16 +706,14 @@ static int op_remount_ro(struct setup *st, const struct mount_op *op, struct vei
 static int apply(struct setup *st, const struct mount_op *op, struct veil_error **err)
 {
 	int r;
+	st->parent_mode = spec_op_parent_mode(op);
 	switch (op->type) {
 	case MOUNT_OP_BIND:
 		return op_bind(st, op, err);
 	case MOUNT_OP_TMPFS:
 		return op_tmpfs(st, op, err);
 	case MOUNT_OP_DIR:
-		r = mkdir_p(st, op->dest, true, op->perms);
-		if (r == 0)
-			r = vfs_fchmodat(&st->ctx, NULL, op->dest, op->perms, 0);
-		return r < 0 ? fail(err, r, op, "cannot create the directory") : 0;
+		return op_dir(st, op, err);
 	case MOUNT_OP_SYMLINK:
 		return op_symlink(st, op, err);
 	case MOUNT_OP_FILE:
@@ -752,7 +777,7 @@ int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount 
 	if (r < 0)
 		return verr_set(err, -r, "cannot mount the sandbox's root tmpfs");
 
-	struct setup st = {.spec = spec, .sentry = s, .tree = root};
+	struct setup st = {.spec = spec, .sentry = s, .tree = root, .parent_mode = 0755};
 	/* What setup creates belongs to the sandbox's user, as under the
 	 * kernel backend's user namespace. */
 	struct vfs_cred cred;

@@ -52,6 +52,7 @@ SYS_HANDLER(newfstatat);
 SYS_HANDLER(fstat);
 SYS_HANDLER(statx);
 SYS_HANDLER(access);
+SYS_HANDLER(chroot);
 SYS_HANDLER(faccessat);
 SYS_HANDLER(faccessat2);
 SYS_HANDLER(readlink);

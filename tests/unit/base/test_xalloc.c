@@ -26,6 +26,23 @@ static void strv_push_copy_free(void **state)
 	assert_string_equal(c[0], "a");
 }
 
+/* NAME=VALUE replaces NAME's entry (not one of a longer name), or is
+ * appended; a NULL vector works. */
+static void strv_setenv_replaces(void **state)
+{
+	(void)state;
+	_cleanup_strv_free_ char **v = NULL;
+	strv_setenv(&v, "PWD", "/a");
+	assert_int_equal(strv_length(v), 1);
+	assert_string_equal(v[0], "PWD=/a");
+	strv_push(&v, "PWDX=1");
+	strv_setenv(&v, "PWDX", "2");
+	strv_setenv(&v, "PWD", "/b");
+	assert_int_equal(strv_length(v), 2);
+	assert_string_equal(v[0], "PWD=/b");
+	assert_string_equal(v[1], "PWDX=2");
+}
+
 static void asprintf_formats(void **state)
 {
 	(void)state;
@@ -52,6 +69,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(strv_push_copy_free),
+		cmocka_unit_test(strv_setenv_replaces),
 		cmocka_unit_test(asprintf_formats),
 		cmocka_unit_test(steal_and_take_empty_the_source),
 	};

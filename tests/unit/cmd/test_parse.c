@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/log.h"
 #include "config.h"
 #include "tests/unit/cmd/parse_fixture.h"
 
@@ -107,6 +108,32 @@ static void no_command(void **state)
 	close(saved);
 }
 
+/* --level-prefix: later messages start with their syslog level, as
+ * bubblewrap's test-run.sh checks with a repeated --chdir warning. */
+static void level_prefix(void **state)
+{
+	struct fx *fx = *state;
+	int saved = dup(2);
+	int cap = memfd_create("stderr", 0);
+	assert_true(saved >= 0 && cap >= 0);
+	log_level_prefix = 0; /* a test before may have set it */
+	fflush(stderr);
+	dup2(cap, 2);
+	int r = parse_as(fx, "bwrap", "--chdir", "/", "--chdir", "/", "--level-prefix",
+			 "--chdir", "/", "true", NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	log_level_prefix = 0;
+	assert_int_equal(r, CLI_RUN);
+	char buf[256] = { 0 };
+	assert_true(pread(cap, buf, sizeof(buf) - 1, 0) > 0);
+	/* The first warning came before --level-prefix. */
+	assert_string_equal(buf, "veil: Only the last --chdir option will take effect\n"
+				 "<4>veil: Only the last --chdir option will take effect\n");
+	close(cap);
+	close(saved);
+}
+
 static void too_many_args(void **state)
 {
 	struct fx *fx = *state;
@@ -141,7 +168,9 @@ static void help_and_version(void **state)
 
 	reset_out(fx);
 	assert_int_equal(parse_as(fx, "/usr/local/bin/bwrap", "--help", NULL), CLI_EXIT);
-	assert_true(strncmp(fx->outbuf, "usage: bwrap [OPTIONS...]", 25) == 0);
+	/* argv[0] as invoked, as bubblewrap prints it (its test-run.sh
+	 * checks "usage: ${BWRAP}" with BWRAP a full path). */
+	assert_true(strncmp(fx->outbuf, "usage: /usr/local/bin/bwrap [OPTIONS...]", 40) == 0);
 	assert_null(strstr(fx->outbuf, "--backend"));
 	/* bubblewrap 0.11's last line closes its usage text. */
 	const char *last = "    --chmod OCTAL PATH           Change permissions of PATH (must already exist)\n";
@@ -320,13 +349,31 @@ static void kept_fds(void **state)
 	close(p[1]);
 }
 
+/* The set uid 0 starts from: its effective set (bubblewrap's rule). */
+static uint64_t start_caps(void)
+{
+	if (getuid() != 0)
+		return 0;
+	cap_t now = cap_get_proc();
+	assert_non_null(now);
+	uint64_t set = 0;
+	for (int c = 0; c < 64 && CAP_IS_SUPPORTED(c); c++) {
+		cap_flag_value_t v;
+		if (cap_get_flag(now, c, CAP_EFFECTIVE, &v) == 0 && v == CAP_SET)
+			set |= 1ULL << c;
+	}
+	cap_free(now);
+	return set;
+}
+
 static void caps(void **state)
 {
 	struct fx *fx = *state;
+	uint64_t start = start_caps();
 	assert_int_equal(parse(fx, "--cap-add", "CAP_NET_RAW", "--cap-add", "cap_chown", "--cap-add", "40", "x", NULL),
 			 CLI_RUN);
 	assert_true(fx->spec.caps_set);
-	assert_int_equal(fx->spec.caps, (1ULL << CAP_NET_RAW) | (1ULL << CAP_CHOWN) | (1ULL << 40));
+	assert_int_equal(fx->spec.caps, start | (1ULL << CAP_NET_RAW) | (1ULL << CAP_CHOWN) | (1ULL << 40));
 
 	assert_int_equal(parse(fx, "--cap-add", "ALL", "--cap-drop", "CAP_SYS_ADMIN", "x", NULL), CLI_RUN);
 	int max = cap_max_bits();
@@ -337,9 +384,13 @@ static void caps(void **state)
 	assert_true(fx->spec.caps_set);
 	assert_int_equal(fx->spec.caps, 0);
 
+	/* As uid 0, --cap-drop X drops X only (test-run.sh check 39: root
+	 * keeps cap_net_bind_service after --cap-drop CAP_KILL). */
 	assert_int_equal(parse(fx, "--cap-drop", "CAP_KILL", "x", NULL), CLI_RUN);
 	assert_true(fx->spec.caps_set);
-	assert_int_equal(fx->spec.caps, 0);
+	assert_int_equal(fx->spec.caps, start & ~(1ULL << CAP_KILL));
+	if (getuid() == 0)
+		assert_true(fx->spec.caps & (1ULL << CAP_NET_BIND_SERVICE));
 }
 
 static void backend_platform(void **state)
@@ -354,6 +405,28 @@ static void backend_platform(void **state)
 	assert_int_equal(parse(fx, "--backend=emulate", "--backend=auto", "--platform", "auto", "x", NULL), CLI_RUN);
 	assert_int_equal(fx->spec.backend, SPEC_BACKEND_AUTO);
 	assert_int_equal(fx->spec.platform, SPEC_PLATFORM_AUTO);
+}
+
+/* VEIL_BACKEND chooses the backend where no option can be passed (veil run
+ * as bwrap by a tool); --backend still wins. */
+static void backend_from_environment(void **state)
+{
+	struct fx *fx = *state;
+	setenv("VEIL_BACKEND", "kernel", 1);
+	assert_int_equal(parse_as(fx, "bwrap", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_KERNEL);
+	assert_int_equal(parse(fx, "--backend=emulate", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_EMULATE);
+	setenv("VEIL_BACKEND", "emulate", 1);
+	assert_int_equal(parse(fx, "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_EMULATE);
+	setenv("VEIL_BACKEND", "", 1);
+	assert_int_equal(parse(fx, "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.backend, SPEC_BACKEND_AUTO);
+	setenv("VEIL_BACKEND", "ptrace", 1);
+	assert_int_equal(parse(fx, "x", NULL), -1);
+	assert_err(fx, "Invalid VEIL_BACKEND value: ptrace (expected emulate, kernel or auto)");
+	unsetenv("VEIL_BACKEND");
 }
 
 /* ---- mount ops ------------------------------------------------------------ */
@@ -425,11 +498,29 @@ static void seccomp_errors(void **state)
 	assert_int_equal(parse(fx, "--seccomp", CLOSED_FD, "--add-seccomp-fd", CLOSED_FD, "x", NULL), -1);
 	assert_err(fx, "--add-seccomp-fd cannot be combined with --seccomp");
 
+	/* bubblewrap's text, which its test-seccomp.py checks. */
 	assert_int_equal(parse(fx, "--seccomp", CLOSED_FD, "x", NULL), -1);
-	assert_err(fx, "Can't read --seccomp data from fd " CLOSED_FD ": Bad file descriptor");
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
 	assert_int_equal(fx->err->errnum, EBADF);
 	assert_int_equal(parse(fx, "--add-seccomp-fd", CLOSED_FD, "x", NULL), -1);
-	assert_err(fx, "Can't read --add-seccomp-fd data from fd " CLOSED_FD ": Bad file descriptor");
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
+
+	/* test-seccomp.py's test_seccomp_invalid: the data is read once every
+	 * option is known, so the combination is refused whatever an earlier
+	 * --add-seccomp-fd holds (here nothing)... */
+	fd = data_fd("", 0);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--seccomp", CLOSED_FD, "x", NULL), -1);
+	assert_err(fx, "--seccomp cannot be combined with --add-seccomp-fd");
+	close(fd);
+	/* ...the same fd twice is read once, then closed... */
+	fd = data_fd("12345678", 8);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--add-seccomp-fd", fdstr(fd), "x", NULL), -1);
+	assert_err(fx, "Can't read seccomp data: Bad file descriptor");
+	/* ...and every program is read before an empty one is refused. */
+	fd = data_fd("", 0);
+	int odd = data_fd("\x01", 1);
+	assert_int_equal(parse(fx, "--add-seccomp-fd", fdstr(fd), "--add-seccomp-fd", fdstr(odd), "x", NULL), -1);
+	assert_err(fx, "Invalid seccomp data, must be multiple of 8");
 }
 
 /* ---- --args ------------------------------------------------------------- */
@@ -557,6 +648,27 @@ static void args_fd_junk(void **state)
 
 /* The rules bubblewrap applies only without a user namespace, which it
  * always creates unless run as root. */
+/* --userns and --pidns keep their fds for the kernel backend; a joined
+ * user namespace stands for --unshare-user in the --uid rule, and
+ * replaces the one an unprivileged caller would get. */
+static void join_namespaces(void **state)
+{
+	struct fx *fx = *state;
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	char r[16], w[16];
+	snprintf(r, sizeof(r), "%d", p[0]);
+	snprintf(w, sizeof(w), "%d", p[1]);
+	assert_int_equal(parse(fx, "--userns", r, "--pidns", w, "--uid", "5", "x", NULL), CLI_RUN);
+	assert_int_equal(fx->spec.userns_fd, p[0]);
+	assert_int_equal(fx->spec.pidns_fd, p[1]);
+	assert_true(fx->spec.uid_set);
+	assert_int_equal(parse(fx, "--userns", r, "--disable-userns", "x", NULL), -1);
+	assert_err(fx, "--disable-userns requires --unshare-user");
+	close(p[0]);
+	close(p[1]);
+}
+
 static void userns_requirements(void **state)
 {
 	struct fx *fx = *state;
@@ -589,12 +701,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(kept_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(caps, setup, teardown),
 		cmocka_unit_test_setup_teardown(backend_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(backend_from_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(level_prefix, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_programs, setup, teardown),
 		cmocka_unit_test_setup_teardown(seccomp_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(args_fd_junk, setup, teardown),
 		cmocka_unit_test_setup_teardown(userns_requirements, setup, teardown),
+		cmocka_unit_test_setup_teardown(join_namespaces, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -156,9 +156,11 @@ static const struct err_row error_rows[] = {
 	{ { "--cap-add", "", "y" }, "unknown cap: " },
 	{ { "--exec-label", "system_u:foo", "y" }, "labeling not supported on this system" },
 	{ { "--file-label", "x", "y" }, "labeling not supported on this system" },
-	{ { "--userns", "3", "y" }, "--userns is not supported by veil yet" },
+	{ { "--userns", "2", "--unshare-user", "y" }, "--userns not compatible --unshare-user" },
+	{ { "--unshare-user-try", "--userns", "2", "y" }, "--userns not compatible --unshare-user-try" },
+	{ { "--userns", CLOSED_FD, "y" }, "Invalid fd for --userns: " CLOSED_FD ": Bad file descriptor" },
+	{ { "--pidns", CLOSED_FD, "y" }, "Invalid fd for --pidns: " CLOSED_FD ": Bad file descriptor" },
 	{ { "--userns2", "3", "y" }, "--userns2 is not supported by veil yet" },
-	{ { "--pidns", "3", "y" }, "--pidns is not supported by veil yet" },
 	{ { "--setenv", "A=B", "v", "y" }, "setenv failed" },
 	{ { "--setenv", "", "v", "y" }, "setenv failed" },
 	{ { "--unsetenv", "A=B", "y" }, "unsetenv failed" },
@@ -283,6 +285,7 @@ static void same_words_as_bwrap(void **state)
 		{ "--cap-add", "FOO", "true", NULL },
 		{ "--hostname", "h", "true", NULL },
 		{ "--as-pid-1", "true", NULL },
+		{ "--userns", "2", "--unshare-user", "true", NULL },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		_cleanup_free_ char *theirs = bwrap_says(cases[i]);
