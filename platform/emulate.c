@@ -17,6 +17,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "platform/exec_fail.h"
 #include "platform/landlock.h"
 #include "platform/spec_filter.h"
 #include "platform/status.h"
@@ -108,6 +109,9 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 	return 0;
 }
 
+/* The first task's failed exec, told to the sentry (exec_fail.h). */
+static struct exec_fail *program_exec_fail;
+
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
@@ -136,8 +140,7 @@ static int first_task(void *arg)
 	/* --sync-fd is the sentry's to hold (its close says the sandbox is
 	 * gone), not the program's; --block-fd: wait for a byte, as the
 	 * kernel backend's child does, after --info-fd has been written. */
-	if (spec->sync_fd >= 0)
-		close(spec->sync_fd);
+	status_close_fd(spec->sync_fd);
 	if (spec->block_fd >= 0) {
 		char b;
 		while (read(spec->block_fd, &b, 1) < 0 && errno == EINTR)
@@ -153,8 +156,8 @@ static int first_task(void *arg)
 	if (spec->argv0)
 		argv[0] = spec->argv0;
 	execvp(file, argv);
-	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(errno));
-	return 1;
+	/* The spec's filters are in: nothing here may need a syscall. */
+	exec_fail_die(program_exec_fail, errno);
 }
 
 /* --lock-file, as the kernel backend takes them: each file opened as the
@@ -289,6 +292,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol};
 	struct unotify u;
+	program_exec_fail = exec_fail_new();
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
 	landlock_policy_free(&pol);
 	int status = -1;
@@ -299,11 +303,22 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		 * before, had to be seizable; its exec makes it dumpable again,
 		 * so the sentry can still read it. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		status_write_info(spec, u.root, 0);
-		status = unotify_run(&u);
-		status_write_exit(spec, status);
+		if (status_write_info(spec, u.root, 0, err) < 0) {
+			/* bubblewrap's program never starts then: ours is
+			 * stopped before it can do anything. */
+			kill(u.root, SIGKILL);
+			unotify_run(&u);
+		} else {
+			status = unotify_run(&u);
+			if (exec_fail_check(program_exec_fail, spec, err) < 0)
+				status = -1;
+			else
+				status_write_exit(spec, status);
+		}
 	}
 	unotify_fini(&u);
+	exec_fail_free(program_exec_fail);
+	program_exec_fail = NULL;
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);
 	/* veil exits next: its inotify instance must not make it wait. */

@@ -29,6 +29,8 @@
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 #include "platform/ns/ns_private.h"
+#include "platform/exec_fail.h"
+#include "platform/status.h"
 
 extern char **environ;
 
@@ -232,26 +234,27 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 	const struct spec *spec = ctx->spec;
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		return verr_set(err, errno, "prctl");
-	if (!spec->as_pid_1 && spec->sync_fd >= 0)
-		close(spec->sync_fd);
+	if (!spec->as_pid_1)
+		status_close_fd(spec->sync_fd);
 	if (ctx->proc_fd >= 0)
 		close(ctx->proc_fd);
 	if (ns_harden_drop_caps(ctx, err) < 0 ||
 	    (ctx->landlock_scope && ns_harden_landlock(err) < 0))
 		return -1;
-	/* The last thing before exec, so the filters see nothing of ours. */
-	if (ns_harden_seccomp(spec, err) < 0)
-		return -1;
-
 	_cleanup_strv_free_ char **argv = strv_copy(spec->argv);
 	if (spec->argv0) {
 		free(argv[0]);
 		argv[0] = xstrdup(spec->argv0);
 	}
+	/* The last thing before exec, so the filters see nothing of ours;
+	 * after them, nothing may need a syscall to succeed (they may fail
+	 * every one): the report goes first, a failed exec through memory. */
 	ns_report_exec(ctx->report_fd);
+	if (ns_harden_seccomp(spec, err) < 0)
+		return -1;
 	environ = envp;
 	execvp(spec->argv[0], argv);
-	return verr_set(err, errno, "execvp %s", spec->argv[0]);
+	exec_fail_die(ctx->exec_fail, errno);
 }
 
 static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
@@ -261,10 +264,8 @@ static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
 		return verr_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		return verr_set(err, errno, "prctl");
-	if (spec->info_fd >= 0)
-		close(spec->info_fd);
-	if (spec->json_status_fd >= 0)
-		close(spec->json_status_fd);
+	status_close_fd(spec->info_fd);
+	status_close_fd(spec->json_status_fd);
 	if (spec->userns_block_fd >= 0)
 		close(spec->userns_block_fd);
 

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Bad input to veil's fds and filters (veil issue 18), under each backend:
+# a status fd whose reader is gone, status fds given as 2, one fd given to
+# --file and --info-fd, a --seccomp program that fails every syscall. veil
+# must say what went wrong, never die silently, never close the program's
+# stderr. TAP output.
+#
+#   bad_input.sh VEIL
+set -u
+veil=$1
+T=$(mktemp -d /tmp/veil-badin.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+B="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --tmpfs /tmp"
+n=0
+check() {
+	n=$((n + 1))
+	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
+		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
+}
+has() { grep -q "$2" "$1" && echo yes || echo "no: $(head -c 300 "$1")"; }
+# A seccomp program of one instruction: BPF_RET|BPF_K with the action given
+# (little-endian k), so every syscall gets it.
+ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
+ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
+ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
+ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
+echo "1..18"
+for b in kernel emulate; do
+	# shellcheck disable=SC2086
+	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
+
+	# --info-fd on a pipe whose reader is gone: bubblewrap's message,
+	# not a silent SIGPIPE.
+	# (A FIFO opened both ways, then its read end closed: no race with
+	# a reader's exit.)
+	rm -f "$T/fifo"; mkfifo "$T/fifo"
+	{ exec 5<&-; run --info-fd 3 true 2>"$T/err"; } 5<>"$T/fifo" 3>"$T/fifo"
+	check "$b: --info-fd to a pipe with no reader: message" yes "$(has "$T/err" 'Write to info_fd')"
+
+	# A status fd given as 2 leaves the program's stderr (and veil's) open.
+	for f in --info-fd --json-status-fd --sync-fd; do
+		run $f 2 sh -c 'echo prog-err >&2' 2>"$T/err" >/dev/null
+		check "$b: $f 2 keeps stderr" yes "$(has "$T/err" prog-err)"
+	done
+
+	# One fd as --file's data and as --info-fd: refused with a message.
+	printf hello >"$T/data"
+	run --file 3 /tmp/x --info-fd 3 true 3<"$T/data" 2>"$T/err"
+	check "$b: one fd for --file and --info-fd: status" 1 "$?"
+	check "$b: one fd for --file and --info-fd: message" yes "$(has "$T/err" 'also given as a data fd')"
+
+	# A filter failing every syscall: the program never runs, and veil
+	# says so with its own status, not 139 as if the program crashed.
+	for a in errno notif trace; do
+		run --seccomp 3 true 3<"$T/$a.bpf" 2>"$T/err"
+		rc=$?
+		check "$b: --seccomp failing every syscall ($a): status and message" "1 yes" \
+			"$rc $(has "$T/err" 'seccomp')"
+	done
+done
