@@ -24,7 +24,7 @@ ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
 ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
 ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
 ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
-echo "1..18"
+echo "1..19"
 for b in kernel emulate; do
 	# shellcheck disable=SC2086
 	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
@@ -58,3 +58,14 @@ for b in kernel emulate; do
 			"$rc $(has "$T/err" 'seccomp')"
 	done
 done
+
+# A long VEIL_SCRATCH (more than sun_path's 108 bytes with its own
+# names) must not fail every unix socket bind under emulate.
+long="$T/$(printf 'd%.0s' $(seq 1 120))"
+mkdir -p "$long"
+out=$(VEIL_SCRATCH=$long timeout 20 "$veil" --backend=emulate $B -- python3 -c '
+import socket
+s = socket.socket(socket.AF_UNIX); s.bind("/tmp/s"); s.listen(1)
+c = socket.socket(socket.AF_UNIX); c.connect("/tmp/s")
+a, _ = s.accept(); c.send(b"hi"); print(a.recv(2).decode(), s.getsockname())' 2>&1)
+check "emulate: unix socket bind with a long VEIL_SCRATCH" "hi /tmp/s" "$out"
