@@ -24,7 +24,7 @@ ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
 ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
 ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
 ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
-echo "1..19"
+echo "1..21"
 for b in kernel emulate; do
 	# shellcheck disable=SC2086
 	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
@@ -69,3 +69,11 @@ s = socket.socket(socket.AF_UNIX); s.bind("/tmp/s"); s.listen(1)
 c = socket.socket(socket.AF_UNIX); c.connect("/tmp/s")
 a, _ = s.accept(); c.send(b"hi"); print(a.recv(2).decode(), s.getsockname())' 2>&1)
 check "emulate: unix socket bind with a long VEIL_SCRATCH" "hi /tmp/s" "$out"
+
+# What a message quotes is capped and escaped: NUL-less --args of 1 MiB,
+# an argument with an escape sequence.
+head -c 1048576 /dev/zero | tr '\0' a >"$T/args"
+"$veil" --args 3 3<"$T/args" 2>"$T/err"
+check "--args data quoted: message capped" yes "$([ "$(wc -c <"$T/err")" -le 1100 ] && echo yes || wc -c <"$T/err")"
+"$veil" "$(printf -- '--x\033[31mred')" 2>"$T/err"
+check "control bytes in a message: escaped" "veil: Unknown option --x\\x1b[31mred" "$(cat "$T/err")"
