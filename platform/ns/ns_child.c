@@ -12,6 +12,7 @@
  * into the caller's code (which may be a test runner). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -191,11 +192,34 @@ static int enter_cwd(struct ns_ctx *ctx, char ***envp, struct veil_error **err)
 	return 0;
 }
 
+/* Opens a lock file as the program could: without the effective
+ * capabilities setup still holds (CAP_DAC_OVERRIDE would open a planted
+ * symlink to another user's 0600 file, which bubblewrap, having dropped
+ * them, refuses), and without blocking (a FIFO with no writer would hang
+ * setup forever). -1 with errno set on failure. */
+static int open_lock_file(const char *path)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct saved[2], none[2];
+	bool lowered = syscall(SYS_capget, &hdr, saved) == 0;
+	if (lowered) {
+		memcpy(none, saved, sizeof(none));
+		none[0].effective = none[1].effective = 0;
+		lowered = syscall(SYS_capset, &hdr, none) == 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int e = errno;
+	if (lowered)
+		syscall(SYS_capset, &hdr, saved);
+	errno = e;
+	return fd;
+}
+
 static int take_locks(struct ns_ctx *ctx, int *fds, size_t *n, struct veil_error **err)
 {
 	char **files = ctx->spec->lock_files;
 	for (size_t i = 0; files && files[i]; i++) {
-		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		int fd = open_lock_file(files[i]);
 		if (fd < 0)
 			return verr_set(err, errno, "Unable to open lock file %s", files[i]);
 		/* An open-file-description lock: a classic POSIX lock would be

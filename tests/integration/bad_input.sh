@@ -24,7 +24,7 @@ ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
 ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
 ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
 ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
-echo "1..21"
+echo "1..24"
 for b in kernel emulate; do
 	# shellcheck disable=SC2086
 	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
@@ -77,3 +77,22 @@ head -c 1048576 /dev/zero | tr '\0' a >"$T/args"
 check "--args data quoted: message capped" yes "$([ "$(wc -c <"$T/err")" -le 1100 ] && echo yes || wc -c <"$T/err")"
 "$veil" "$(printf -- '--x\033[31mred')" 2>"$T/err"
 check "control bytes in a message: escaped" "veil: Unknown option --x\\x1b[31mred" "$(cat "$T/err")"
+
+# Kernel backend: --ro-bind-fd on the root is no race.
+out=$(timeout 20 "$veil" --backend=kernel --ro-bind-fd 3 / /bin/sh -c 'echo root-bound' 3</usr 2>&1)
+check "kernel: --ro-bind-fd DIR /" "root-bound" "$out"
+# --lock-file on a FIFO no one writes: locked, not a setup that hangs.
+mkfifo "$T/fifo2"
+timeout 20 "$veil" --backend=kernel $B --ro-bind "$T" "$T" --lock-file "$T/fifo2" true 2>"$T/err"
+check "kernel: --lock-file on a FIFO does not block" 0 "$?"
+# --lock-file opened without setup's capabilities: a symlink planted to
+# another user's 0600 file is refused, as by bubblewrap.
+if [ "$(id -u)" = 0 ]; then
+	echo secret >"$T/other"; chown 65534 "$T/other"; chmod 600 "$T/other"
+	chmod 755 "$T"; ln -s "$T/other" "$T/planted"
+	timeout 20 "$veil" --backend=kernel $B --ro-bind "$T" "$T" --lock-file "$T/planted" true 2>"$T/err"
+	check "kernel: --lock-file to another user's 0600 file: refused" "1 yes" \
+		"$? $(has "$T/err" "Unable to open lock file $T/planted: Permission denied")"
+else
+	n=$((n + 1)); echo "ok $n # SKIP needs root"
+fi
