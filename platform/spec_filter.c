@@ -14,12 +14,19 @@ int spec_filter_load(const struct spec *spec, struct veil_error **err)
 			.filter = spec->seccomp[i].insns,
 		};
 		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) != 0) {
+			/* The backend's own filter went in just before, so the
+			 * kernel has seccomp filters: EINVAL is this program's
+			 * fault (a bad opcode, a jump out of range, a load
+			 * outside struct seccomp_data, no return at the end). */
 			if (errno == EINVAL)
 				return verr_set(err, 0, "Unable to set up system call filtering as "
-						"requested: prctl(PR_SET_SECCOMP) reported EINVAL. "
-						"(Hint: this requires a kernel configured with "
-						"CONFIG_SECCOMP and CONFIG_SECCOMP_FILTER.)");
-			return verr_set(err, errno, "prctl(PR_SET_SECCOMP)");
+						"requested: the kernel refused seccomp program %zu of %zu "
+						"(--seccomp / --add-seccomp-fd, in the order given) as "
+						"invalid classic BPF (prctl(PR_SET_SECCOMP): EINVAL)",
+						i + 1, spec->n_seccomp);
+			return verr_set(err, errno, "Unable to load seccomp program %zu of %zu "
+					"(--seccomp / --add-seccomp-fd): prctl(PR_SET_SECCOMP)",
+					i + 1, spec->n_seccomp);
 		}
 	}
 	return 0;

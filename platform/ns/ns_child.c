@@ -281,6 +281,25 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 	exec_fail_die(ctx->exec_fail, errno);
 }
 
+/* --userns-block-fd: the caller writes our maps, then the byte. With a
+ * map left empty every id is unmapped and setup would fail far from the
+ * cause (mkdir's EOVERFLOW): say which map is missing instead. */
+static int check_maps_written(const struct spec *spec, struct veil_error **err)
+{
+	static const char *const maps[] = { "/proc/self/uid_map", "/proc/self/gid_map" };
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+		char buf[64];
+		_cleanup_close_ int fd = open(maps[i], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (n == 0)
+			return verr_set(err, 0, "--userns-block-fd %d: %s is empty: the user "
+					"namespace's maps must be written (for the \"child-pid\" "
+					"of --info-fd) before the byte on that fd",
+					spec->userns_block_fd, maps[i]);
+	}
+	return 0;
+}
+
 static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
 {
 	const struct spec *spec = ctx->spec;
@@ -302,6 +321,8 @@ static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
 	if (n != 1)
 		_exit(1);
 	close(ctx->go_fd);
+	if (spec->userns_block_fd >= 0 && check_maps_written(spec, err) < 0)
+		return -1;
 
 	ctx->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->proc_fd < 0)

@@ -24,7 +24,7 @@ ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
 ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
 ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
 ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
-echo "1..24"
+echo "1..27"
 for b in kernel emulate; do
 	# shellcheck disable=SC2086
 	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
@@ -96,3 +96,18 @@ if [ "$(id -u)" = 0 ]; then
 else
 	n=$((n + 1)); echo "ok $n # SKIP needs root"
 fi
+
+# Messages that name the flag and what is wrong (issue 18 item 6).
+printf '\025\000\000\000\000\000\000\000' >"$T/bad.bpf" # a jump with no return
+for b in kernel emulate; do
+	timeout 20 "$veil" --backend=$b $B --seccomp 3 true 3<"$T/bad.bpf" 2>"$T/err"
+	check "$b: malformed --seccomp program: named, not CONFIG_SECCOMP" yes \
+		"$(has "$T/err" 'refused seccomp program 1 of 1 (--seccomp')"
+done
+rm -f "$T/ub"; mkfifo "$T/ub"
+(sleep 0.2; echo x >"$T/ub") &
+timeout 20 "$veil" --backend=kernel --unshare-user $B --info-fd 4 --userns-block-fd 3 true \
+	3<"$T/ub" 4>/dev/null 2>"$T/err"
+check "kernel: --userns-block-fd with no maps written: named" yes \
+	"$(has "$T/err" 'userns-block-fd 3: /proc/self/uid_map is empty')"
+wait
