@@ -115,19 +115,6 @@ static struct exec_fail *program_exec_fail;
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
-/* The spec's own seccomp programs, as the kernel backend loads them: after
- * veil's (the sentry's filter is in already), just before the exec, with
- * its message when the kernel refuses one. */
-static int load_spec_seccomp(const struct spec *spec)
-{
-	_cleanup_verr_ struct veil_error *e = NULL;
-	if (spec_filter_load(spec, &e) == 0)
-		return 0;
-	_cleanup_free_ char *msg = verr_format(e);
-	fprintf(stderr, "%s: %s\n", log_progname, msg);
-	return -1;
-}
-
 static int first_task(void *arg)
 {
 	const struct spec *spec = arg;
@@ -147,8 +134,9 @@ static int first_task(void *arg)
 			;
 		close(spec->block_fd);
 	}
-	if (load_spec_seccomp(spec) < 0)
-		return 1;
+	/* The spec's seccomp programs are loaded by the exec's last step
+	 * (unotify_opts.filters): loaded here, they would bind the steps
+	 * the sentry has this task run for the exec too. */
 	extern char **environ;
 	environ = spec->envp;
 	char **argv = spec->argv;
@@ -290,7 +278,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	/* The filesystem backstop needs Landlock at all; without it (waived
 	 * above) the sentry's filter is the only wall. */
 	pol.fs = landlock_abi() >= 1;
-	struct unotify_opts opts = {.landlock = &pol};
+	struct unotify_opts opts = {.landlock = &pol, .filters = spec->seccomp,
+				    .n_filters = spec->n_seccomp};
 	struct unotify u;
 	program_exec_fail = exec_fail_new();
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
@@ -310,8 +299,12 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 			unotify_run(&u);
 		} else {
 			status = unotify_run(&u);
-			if (exec_fail_check(program_exec_fail, spec, err) < 0)
+			if (u.filter_failed) {
+				spec_filter_error(spec, u.filter_failed - 1, u.filter_errno, err);
 				status = -1;
+			} else if (exec_fail_check(program_exec_fail, spec, err) < 0) {
+				status = -1;
+			}
 			else
 				status_write_exit(spec, status);
 		}

@@ -118,12 +118,18 @@ enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 	unsigned long data = 0;
 	if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &data) < 0)
 		return RESUME_CONT; /* gone */
-	if (data != FILTER_TRACE_ASSIST)
-		return foreign_trace(tid);
-	/* Ours: the execveat of an exec by fd, the only TRACE-class syscall a
-	 * tracee makes while it runs those steps (its signals are held). */
-	if (exec_find(u, tid))
+	bool ours = data == FILTER_TRACE_ASSIST;
+	/* A tracee in the steps of an exec by fd is resumed to its syscall's
+	 * exit, where the steps go on (exec.c): ours is the execveat, the only
+	 * TRACE-class syscall of those steps (its signals are held); a step
+	 * the --seccomp programs trace fails as with no tracer. */
+	if (exec_find(u, tid)) {
+		if (!ours)
+			foreign_trace(tid);
 		return RESUME_SYSCALL;
+	}
+	if (!ours)
+		return foreign_trace(tid);
 	struct trace_call tc = {.u = u, .resume = RESUME_CONT};
 	if (ptrace(PTRACE_GETREGS, tid, 0, &tc.regs) < 0)
 		return RESUME_CONT; /* gone */

@@ -5,9 +5,10 @@
 # must say what went wrong, never die silently, never close the program's
 # stderr. TAP output.
 #
-#   bad_input.sh VEIL
+#   bad_input.sh VEIL MKBPF
 set -u
 veil=$1
+mkbpf=$2
 T=$(mktemp -d /tmp/veil-badin.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 B="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --tmpfs /tmp"
@@ -24,7 +25,9 @@ ret_all() { printf '\006\000\000\000%b' "$1" >"$T/$2.bpf"; }
 ret_all '\001\000\005\000' errno   # SECCOMP_RET_ERRNO | EPERM
 ret_all '\000\000\300\177' notif   # SECCOMP_RET_USER_NOTIF, no listener
 ret_all '\000\000\360\177' trace   # SECCOMP_RET_TRACE, no tracer
-echo "1..27"
+"$mkbpf" 1 openat >"$T/openat.bpf"
+"$mkbpf" trace chdir >"$T/chdir.bpf"
+echo "1..31"
 for b in kernel emulate; do
 	# shellcheck disable=SC2086
 	run() { timeout 20 "$veil" --backend=$b $B "$@"; }
@@ -57,6 +60,17 @@ for b in kernel emulate; do
 		check "$b: --seccomp failing every syscall ($a): status and message" "1 yes" \
 			"$rc $(has "$T/err" 'seccomp')"
 	done
+
+	# The program's filter binds the program, not veil's own steps to
+	# start it: denying openat, the program starts (and its loader fails).
+	run --seccomp 3 /bin/true 3<"$T/openat.bpf" 2>"$T/err"
+	check "$b: --seccomp denying openat: the program starts" "yes" \
+		"$(grep -q execvp "$T/err" && echo "no: $(cat "$T/err")" || has "$T/err" 'shared')"
+	# A TRACE of the program's own filter fails the call as with no
+	# tracer, even for a syscall the sentry traces itself (chdir).
+	out=$(run --seccomp 3 /bin/sh -c 'cd /usr && echo moved' 3<"$T/chdir.bpf" 2>&1)
+	check "$b: --seccomp tracing chdir: the call fails" yes \
+		"$(echo "$out" | grep -q "can't cd" && echo yes || echo "no: $out")"
 done
 
 # A long VEIL_SCRATCH (more than sun_path's 108 bytes with its own
