@@ -146,6 +146,7 @@ static int first_task(void *arg)
 	execvp(file, argv);
 	/* The spec's filters are in: nothing here may need a syscall. */
 	exec_fail_die(program_exec_fail, errno);
+	return 1; /* not reached */
 }
 
 /* --lock-file, as the kernel backend takes them: each file opened as the

@@ -22,7 +22,8 @@ void exec_fail_free(struct exec_fail *f)
 		munmap(f, sizeof(*f));
 }
 
-void exec_fail_die(struct exec_fail *f, int errnum)
+__attribute__((no_sanitize("address", "undefined"))) void exec_fail_die(struct exec_fail *f,
+									  int errnum)
 {
 	if (f)
 		f->errnum = errnum ? errnum : -1;

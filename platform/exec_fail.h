@@ -19,8 +19,10 @@ struct exec_fail *exec_fail_new(void);
 void exec_fail_free(struct exec_fail *f);
 
 /* In the child, after execvp returned errnum: needs no syscall to succeed
- * and never returns. */
-__attribute__((noreturn)) void exec_fail_die(struct exec_fail *f, int errnum);
+ * and never returns. Not declared noreturn: a sanitizer's runtime runs
+ * before every call to a noreturn function (its stack unpoisoning calls
+ * sigaltstack, and loops in its death path when that fails). */
+void exec_fail_die(struct exec_fail *f, int errnum);
 
 /* In veil, once the child is gone: -1 with *err set ("execvp PROG: ...")
  * when its exec failed, else 0. */

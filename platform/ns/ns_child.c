@@ -279,6 +279,7 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 	environ = envp;
 	execvp(spec->argv[0], argv);
 	exec_fail_die(ctx->exec_fail, errno);
+	return -1; /* not reached */
 }
 
 /* --userns-block-fd: the caller writes our maps, then the byte. With a
