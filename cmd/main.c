@@ -5,15 +5,21 @@
 #include "base/cleanup.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "base/printable.h"
 #include "cmd/parse.h"
 #include "platform/emulate.h"
 #include "platform/ns/ns.h"
 #include "spec/spec.h"
 
+/* What a message quotes is the caller's input (an argument, --args data):
+ * printed escaped and at most this long. */
+#define MAX_MESSAGE 1024
+
 static int fail(struct veil_error *err)
 {
 	_cleanup_free_ char *msg = verr_format(err);
-	log_error("%s", msg);
+	_cleanup_free_ char *safe = printable(msg, MAX_MESSAGE);
+	log_error("%s", safe);
 	return err->status ? err->status : 1;
 }
 

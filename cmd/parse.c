@@ -681,6 +681,39 @@ static int parse_recurse(struct parse_state *st, int argc, char **argv,
 	return 0;
 }
 
+/* An fd veil keeps to write to or wait on (--info-fd, --sync-fd ...) may
+ * not be one it reads data from and closes (--file, --bind-data,
+ * --seccomp): once closed, its number is reused by veil's own fds, and
+ * the status would be written into them. */
+static int check_kept_fds(const struct parse_state *st, struct veil_error **err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} kept[] = {
+		{ "--sync-fd", SPEC_OFF(sync_fd) },
+		{ "--block-fd", SPEC_OFF(block_fd) },
+		{ "--userns-block-fd", SPEC_OFF(userns_block_fd) },
+		{ "--info-fd", SPEC_OFF(info_fd) },
+		{ "--json-status-fd", SPEC_OFF(json_status_fd) },
+	};
+	for (size_t k = 0; k < ARRAY_SIZE(kept); k++) {
+		int fd = *(const int *)((const char *)st->spec + kept[k].off);
+		if (fd < 0)
+			continue;
+		bool read = fd == st->seccomp_fd;
+		for (size_t i = 0; i < st->n_add_seccomp_fds && !read; i++)
+			read = st->add_seccomp_fds[i] == fd;
+		for (size_t i = 0; i < st->n_data_fds && !read; i++)
+			read = st->data_fds[i] == fd;
+		if (read)
+			return verr_set(err, 0, "%s %d: fd %d is also given as a data fd "
+					"(--file, --bind-data, --seccomp or --add-seccomp-fd), which is read and closed",
+					kept[k].name, fd, fd);
+	}
+	return 0;
+}
+
 /* What bubblewrap checks in main() once the options are read, in its order.
  * Without privilege (any uid but 0) bubblewrap always creates a user
  * namespace, so the "requires --unshare-user" rules only bite for root. */
@@ -741,6 +774,8 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	if (spec->as_pid_1 && spec->lock_files)
 		return verr_set(err, 0, "Specifying --as-pid-1 and --lock-file is not permitted");
 
+	if (check_kept_fds(st, err) < 0)
+		return -1;
 	if (st->seccomp_fd != -1 && read_seccomp_programs(st, &st->seccomp_fd, 1, err) < 0)
 		return -1;
 	if (read_seccomp_programs(st, st->add_seccomp_fds, st->n_add_seccomp_fds, err) < 0)

@@ -8,8 +8,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -56,9 +58,21 @@ int cli_read_fd(int fd, size_t max, char **ret, size_t *ret_len)
 	_cleanup_free_ char *buf = NULL;
 	size_t len = 0, cap = 0;
 
+	/* A regular file says its size: too big is refused unread. */
+	struct stat st;
+	off_t pos;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (pos = lseek(fd, 0, SEEK_CUR)) >= 0 &&
+	    st.st_size > pos && (uintmax_t)(st.st_size - pos) > max)
+		return -EFBIG;
 	for (;;) {
-		if (cap - len < 4096) {
-			cap = cap ? cap * 2 : 16384;
+		/* The buffer never grows past max + 1 bytes: one more than
+		 * allowed tells "too big" (/dev/zero stops there, not at an
+		 * allocation twice the cap). */
+		if (len == cap) {
+			if (cap > max)
+				return -EFBIG;
+			size_t want = cap ? cap * 2 : 16384;
+			cap = want > max ? max + 1 : want;
 			buf = xrealloc(buf, cap + 1);
 		}
 		ssize_t n = read(fd, buf + len, cap - len);

@@ -20,6 +20,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "platform/exec_fail.h"
 #include "platform/landlock.h"
 #include "platform/spec_filter.h"
 #include "platform/status.h"
@@ -151,29 +152,14 @@ int emulate_check(const struct spec *spec, struct veil_error **err)
 	return 0;
 }
 
+/* The first task's failed exec, told to the sentry (exec_fail.h). */
+static struct exec_fail *program_exec_fail;
+
 /* The program's own RLIMIT_NOFILE, given back before it execs. */
 static struct rlimit program_nofile = {RLIM_INFINITY, RLIM_INFINITY};
 
-/* The write end of a close-on-exec pipe: the first task writes a byte
- * there when its exec fails, so no exit code goes to --json-status-fd
- * (bubblewrap reports one only for a program that started). */
-static int exec_failed_fd = -1;
-
 /* The program's environment: the spec's, with PWD naming its cwd. */
 static char **program_envp;
-
-/* The spec's own seccomp programs, as the kernel backend loads them: after
- * veil's (the sentry's filter is in already), just before the exec, with
- * its message when the kernel refuses one. */
-static int load_spec_seccomp(const struct spec *spec)
-{
-	_cleanup_verr_ struct veil_error *e = NULL;
-	if (spec_filter_load(spec, &e) == 0)
-		return 0;
-	_cleanup_free_ char *msg = verr_format(e);
-	fprintf(stderr, "%s: %s\n", log_progname, msg);
-	return -1;
-}
 
 static int first_task(void *arg)
 {
@@ -187,16 +173,16 @@ static int first_task(void *arg)
 	/* --sync-fd is the sentry's to hold (its close says the sandbox is
 	 * gone), not the program's; --block-fd: wait for a byte, as the
 	 * kernel backend's child does, after --info-fd has been written. */
-	if (spec->sync_fd >= 0)
-		close(spec->sync_fd);
+	status_close_fd(spec->sync_fd);
 	if (spec->block_fd >= 0) {
 		char b;
 		while (read(spec->block_fd, &b, 1) < 0 && errno == EINTR)
 			;
 		close(spec->block_fd);
 	}
-	if (load_spec_seccomp(spec) < 0)
-		return 1;
+	/* The spec's seccomp programs are loaded by the exec's last step
+	 * (unotify_opts.filters): loaded here, they would bind the steps
+	 * the sentry has this task run for the exec too. */
 	extern char **environ;
 	environ = program_envp ? program_envp : spec->envp;
 	char **argv = spec->argv;
@@ -204,12 +190,9 @@ static int first_task(void *arg)
 	if (spec->argv0)
 		argv[0] = spec->argv0;
 	execvp(file, argv);
-	int e = errno;
-	if (exec_failed_fd >= 0 && write(exec_failed_fd, "x", 1) < 0) {
-		/* then the exit code is reported: no worse than before */
-	}
-	fprintf(stderr, "%s: execvp %s: %s\n", log_progname, file, strerror(e));
-	return 1;
+	/* The spec's filters are in: nothing here may need a syscall. */
+	exec_fail_die(program_exec_fail, errno);
+	return 1; /* not reached */
 }
 
 /* --lock-file, as the kernel backend takes them: each file opened as the
@@ -352,18 +335,13 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	/* The filesystem backstop needs Landlock at all; without it (waived
 	 * above) the sentry's filter is the only wall. */
 	pol.fs = landlock_abi() >= 1;
-	struct unotify_opts opts = {.landlock = &pol};
+	struct unotify_opts opts = {.landlock = &pol, .filters = spec->seccomp,
+				    .n_filters = spec->n_seccomp};
 	struct unotify u;
-	int exec_failed[2] = {-1, -1};
 	program_envp = strv_copy(spec->envp);
 	strv_setenv(&program_envp, "PWD", pwd);
-	if (spec->json_status_fd >= 0 && pipe2(exec_failed, O_CLOEXEC | O_NONBLOCK) == 0)
-		exec_failed_fd = exec_failed[1];
+	program_exec_fail = exec_fail_new();
 	r = unotify_spawn(&u, &s, &opts, first_task, (void *)spec, err);
-	/* Only the first task may hold the write end: EOF once it exec'd. */
-	if (exec_failed[1] >= 0)
-		close(exec_failed[1]);
-	exec_failed_fd = -1;
 	landlock_policy_free(&pol);
 	int status = -1;
 	if (r == 0) {
@@ -373,15 +351,26 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		 * before, had to be seizable; its exec makes it dumpable again,
 		 * so the sentry can still read it. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-		status_write_info(spec, u.root, 0);
-		status = unotify_run(&u);
-		char b;
-		if (exec_failed[0] < 0 || read(exec_failed[0], &b, 1) != 1)
-			status_write_exit(spec, status);
+		if (status_write_info(spec, u.root, 0, err) < 0) {
+			/* bubblewrap's program never starts then: ours is
+			 * stopped before it can do anything. */
+			kill(u.root, SIGKILL);
+			unotify_run(&u);
+		} else {
+			status = unotify_run(&u);
+			if (u.filter_failed) {
+				spec_filter_error(spec, u.filter_failed - 1, u.filter_errno, err);
+				status = -1;
+			} else if (exec_fail_check(program_exec_fail, spec, err) < 0) {
+				status = -1;
+			}
+			else
+				status_write_exit(spec, status);
+		}
 	}
-	if (exec_failed[0] >= 0)
-		close(exec_failed[0]);
 	unotify_fini(&u);
+	exec_fail_free(program_exec_fail);
+	program_exec_fail = NULL;
 	for (size_t i = 0; i < n_locks; i++)
 		close(locks[i]);
 	/* veil exits next: its inotify instance must not make it wait. */

@@ -11,4 +11,7 @@
  * *err set in bubblewrap's words. */
 int spec_filter_load(const struct spec *spec, struct veil_error **err);
 
+/* The message for program i (0-based) refused with errnum; returns -1. */
+int spec_filter_error(const struct spec *spec, size_t i, int errnum, struct veil_error **err);
+
 #endif

@@ -10,6 +10,7 @@
  * it lists the mount namespace the program shares with the host. */
 #include <errno.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,21 +34,38 @@ static const struct {
 	{ "net", CLONE_NEWNET },       { "pid", CLONE_NEWPID }, { "uts", CLONE_NEWUTS },
 };
 
-static void dump(int fd, const char *s)
+void status_close_fd(int fd)
 {
+	if (fd > 2)
+		close(fd);
+}
+
+/* 0, or -errno. SIGPIPE is ignored while veil writes: a pipe whose reader
+ * is gone is an error to report ("Write to info_fd", as bubblewrap says),
+ * not a silent death of veil. The signal is raised synchronously in the
+ * writing thread, so ignoring it for the write alone is enough. */
+static int dump(int fd, const char *s)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	sigaction(SIGPIPE, &ign, &old);
 	size_t len = strlen(s);
+	int r = 0;
 	while (len > 0) {
 		ssize_t n = write(fd, s, len);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return;
+		if (n <= 0) {
+			r = n < 0 ? -errno : -EIO;
+			break;
+		}
 		s += n;
 		len -= (size_t)n;
 	}
+	sigaction(SIGPIPE, &old, NULL);
+	return r;
 }
 
-static void write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
+static int write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
 		if (ns_names[i].flag && !(clone_flags & ns_names[i].flag))
@@ -59,25 +77,38 @@ static void write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
 		_cleanup_free_ char *out = xasprintf(",%s\"%s-namespace\": %ju",
 						     in_json ? " " : "\n    ",
 						     ns_names[i].name, (uintmax_t)st.st_ino);
-		dump(fd, out);
+		int r = dump(fd, out);
+		if (r < 0)
+			return r;
 	}
+	return 0;
 }
 
-void status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags)
+int status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags,
+		      struct veil_error **err)
 {
 	if (spec->info_fd >= 0) {
 		_cleanup_free_ char *out = xasprintf("{\n    \"child-pid\": %i", (int)pid);
-		dump(spec->info_fd, out);
-		write_ns_ids(clone_flags, pid, spec->info_fd, false);
-		dump(spec->info_fd, "\n}\n");
-		close(spec->info_fd);
+		int r = dump(spec->info_fd, out);
+		if (r == 0)
+			r = write_ns_ids(clone_flags, pid, spec->info_fd, false);
+		if (r == 0)
+			r = dump(spec->info_fd, "\n}\n");
+		status_close_fd(spec->info_fd);
+		if (r < 0)
+			return verr_set(err, -r, "Write to info_fd");
 	}
 	if (spec->json_status_fd >= 0) {
 		_cleanup_free_ char *out = xasprintf("{ \"child-pid\": %i", (int)pid);
-		dump(spec->json_status_fd, out);
-		write_ns_ids(clone_flags, pid, spec->json_status_fd, true);
-		dump(spec->json_status_fd, " }\n");
+		int r = dump(spec->json_status_fd, out);
+		if (r == 0)
+			r = write_ns_ids(clone_flags, pid, spec->json_status_fd, true);
+		if (r == 0)
+			r = dump(spec->json_status_fd, " }\n");
+		if (r < 0)
+			return verr_set(err, -r, "Write to json_status_fd");
 	}
+	return 0;
 }
 
 void status_write_exit(const struct spec *spec, int exit_code)
@@ -85,5 +116,5 @@ void status_write_exit(const struct spec *spec, int exit_code)
 	if (spec->json_status_fd < 0)
 		return;
 	_cleanup_free_ char *out = xasprintf("{ \"exit-code\": %i }\n", exit_code);
-	dump(spec->json_status_fd, out);
+	(void)dump(spec->json_status_fd, out); /* the program ran: its status wins */
 }

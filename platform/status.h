@@ -5,12 +5,21 @@
 
 #include <sys/types.h>
 
+#include "base/error.h"
 #include "spec/spec.h"
 
 /* The program started as `pid` with namespaces `clone_flags` (CLONE_NEW*):
  * writes the info JSON to spec->info_fd (then closes it) and the first
- * status JSON to spec->json_status_fd. */
-void status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags);
+ * status JSON to spec->json_status_fd. 0, or -1 with *err set when a
+ * write fails (e.g. a pipe with no reader): the caller stops the sandbox,
+ * as bubblewrap does. */
+int status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags,
+		      struct veil_error **err);
+
+/* Closes a status fd veil was handed (--info-fd, --json-status-fd,
+ * --sync-fd), unless it is 0, 1 or 2: those are the program's stdio and
+ * veil's own messages too, which a status fd given as 2 must not close. */
+void status_close_fd(int fd);
 /* The program exited: the last status JSON. */
 void status_write_exit(const struct spec *spec, int exit_code);
 

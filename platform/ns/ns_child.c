@@ -12,6 +12,7 @@
  * into the caller's code (which may be a test runner). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -29,6 +30,8 @@
 #include "base/cleanup.h"
 #include "base/xalloc.h"
 #include "platform/ns/ns_private.h"
+#include "platform/exec_fail.h"
+#include "platform/status.h"
 
 extern char **environ;
 
@@ -178,11 +181,34 @@ static int enter_cwd(struct ns_ctx *ctx, char ***envp, struct veil_error **err)
 	return 0;
 }
 
+/* Opens a lock file as the program could: without the effective
+ * capabilities setup still holds (CAP_DAC_OVERRIDE would open a planted
+ * symlink to another user's 0600 file, which bubblewrap, having dropped
+ * them, refuses), and without blocking (a FIFO with no writer would hang
+ * setup forever). -1 with errno set on failure. */
+static int open_lock_file(const char *path)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct saved[2], none[2];
+	bool lowered = syscall(SYS_capget, &hdr, saved) == 0;
+	if (lowered) {
+		memcpy(none, saved, sizeof(none));
+		none[0].effective = none[1].effective = 0;
+		lowered = syscall(SYS_capset, &hdr, none) == 0;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	int e = errno;
+	if (lowered)
+		syscall(SYS_capset, &hdr, saved);
+	errno = e;
+	return fd;
+}
+
 static int take_locks(struct ns_ctx *ctx, int *fds, size_t *n, struct veil_error **err)
 {
 	char **files = ctx->spec->lock_files;
 	for (size_t i = 0; files && files[i]; i++) {
-		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		int fd = open_lock_file(files[i]);
 		if (fd < 0)
 			return verr_set(err, errno, "Unable to open lock file %s", files[i]);
 		/* An open-file-description lock: a classic POSIX lock would be
@@ -221,26 +247,47 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 	const struct spec *spec = ctx->spec;
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		return verr_set(err, errno, "prctl");
-	if (!spec->as_pid_1 && spec->sync_fd >= 0)
-		close(spec->sync_fd);
+	if (!spec->as_pid_1)
+		status_close_fd(spec->sync_fd);
 	if (ctx->proc_fd >= 0)
 		close(ctx->proc_fd);
 	if (ns_harden_drop_caps(ctx, err) < 0 ||
 	    (ctx->landlock_scope && ns_harden_landlock(err) < 0))
 		return -1;
-	/* The last thing before exec, so the filters see nothing of ours. */
-	if (ns_harden_seccomp(spec, err) < 0)
-		return -1;
-
 	_cleanup_strv_free_ char **argv = strv_copy(spec->argv);
 	if (spec->argv0) {
 		free(argv[0]);
 		argv[0] = xstrdup(spec->argv0);
 	}
+	/* The last thing before exec, so the filters see nothing of ours;
+	 * after them, nothing may need a syscall to succeed (they may fail
+	 * every one): the report goes first, a failed exec through memory. */
 	ns_report_exec(ctx->report_fd);
+	if (ns_harden_seccomp(spec, err) < 0)
+		return -1;
 	environ = envp;
 	execvp(spec->argv[0], argv);
-	return verr_set(err, errno, "execvp %s", spec->argv[0]);
+	exec_fail_die(ctx->exec_fail, errno);
+	return -1; /* not reached */
+}
+
+/* --userns-block-fd: the caller writes our maps, then the byte. With a
+ * map left empty every id is unmapped and setup would fail far from the
+ * cause (mkdir's EOVERFLOW): say which map is missing instead. */
+static int check_maps_written(const struct spec *spec, struct veil_error **err)
+{
+	static const char *const maps[] = { "/proc/self/uid_map", "/proc/self/gid_map" };
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+		char buf[64];
+		_cleanup_close_ int fd = open(maps[i], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (n == 0)
+			return verr_set(err, 0, "--userns-block-fd %d: %s is empty: the user "
+					"namespace's maps must be written (for the \"child-pid\" "
+					"of --info-fd) before the byte on that fd",
+					spec->userns_block_fd, maps[i]);
+	}
+	return 0;
 }
 
 static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
@@ -250,10 +297,8 @@ static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
 		return verr_set(err, errno, "prctl(PR_SET_NO_NEW_PRIVS) failed");
 	if (spec->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		return verr_set(err, errno, "prctl");
-	if (spec->info_fd >= 0)
-		close(spec->info_fd);
-	if (spec->json_status_fd >= 0)
-		close(spec->json_status_fd);
+	status_close_fd(spec->info_fd);
+	status_close_fd(spec->json_status_fd);
 	if (spec->userns_block_fd >= 0)
 		close(spec->userns_block_fd);
 
@@ -266,6 +311,8 @@ static int child_setup(struct ns_ctx *ctx, struct veil_error **err)
 	if (n != 1)
 		_exit(1);
 	close(ctx->go_fd);
+	if (spec->userns_block_fd >= 0 && check_maps_written(spec, err) < 0)
+		return -1;
 
 	ctx->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (ctx->proc_fd < 0)

@@ -213,7 +213,10 @@ static int op_bind(struct ns_ctx *ctx, const struct roots *r, size_t idx,
 		/* The fd was resolved to a path before the pivot: make sure
 		 * that path still named the fd's file when it was mounted. */
 		struct stat fd_st, mount_st;
-		_cleanup_close_ int mounted = resolve(r->newroot, rel, O_PATH, 0);
+		/* On the root itself ("/"), r->newroot is the directory the
+		 * mount now covers: the mount is what /newroot names now. */
+		_cleanup_close_ int mounted = strcmp(rel, ".") != 0 ? resolve(r->newroot, rel, O_PATH, 0)
+					: open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (fstat(op->source_fd, &fd_st) != 0)
 			return verr_set(err, errno, "Can't stat fd %d", op->source_fd);
 		if (mounted < 0 || fstat(mounted, &mount_st) != 0)

@@ -25,6 +25,8 @@
 #include "base/error.h"
 #include "spec/spec.h"
 
+struct exec_fail;
+
 struct ns_ctx {
 	const struct spec *spec;
 
@@ -44,6 +46,7 @@ struct ns_ctx {
 	char *host_tty;          /* ttyname(1) or NULL, for /dev/console */
 
 	int report_fd;           /* child -> parent: ns_report records */
+	struct exec_fail *exec_fail; /* child -> parent: the program's exec failed */
 	int go_fd;               /* parent -> child: maps are written */
 	int proc_fd;             /* the host's /proc, O_PATH, in the child */
 	int tmp_overlay_count;   /* next index of a --tmp-overlay upper */

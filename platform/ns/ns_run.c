@@ -26,6 +26,7 @@
 #include "base/xalloc.h"
 #include "platform/ns/ns.h"
 #include "platform/ns/ns_private.h"
+#include "platform/exec_fail.h"
 #include "platform/status.h"
 
 #ifndef CLONE_NEWCGROUP
@@ -275,6 +276,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 
 	if (plan(spec, &ctx, err) < 0 || join_namespaces(spec, err) < 0)
 		return -1;
+	ctx.exec_fail = exec_fail_new();
 	ctx.old_cwd = getcwd(NULL, 0);
 	if (isatty(1) && ttyname(1))
 		ctx.host_tty = xstrdup(ttyname(1));
@@ -330,7 +332,11 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 		wait_child(pid);
 		goto out_signals;
 	}
-	status_write_info(spec, pid, ctx.clone_flags);
+	if (status_write_info(spec, pid, ctx.clone_flags, err) < 0) {
+		kill(pid, SIGKILL);
+		wait_child(pid);
+		goto out_signals;
+	}
 	if (spec->userns_block_fd >= 0) {
 		char b;
 		while (read(spec->userns_block_fd, &b, 1) < 0 && errno == EINTR)
@@ -339,7 +345,7 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	}
 	/* The sandbox now owns these; keeping our copies would hide its end
 	 * of them (e.g. EOF on --sync-fd) from whoever watches. */
-	close_fd(spec->sync_fd);
+	status_close_fd(spec->sync_fd);
 	close_fd(spec->block_fd);
 
 	/* MSG_NOSIGNAL: a child that died already is told by its status,
@@ -354,12 +360,12 @@ int ns_run(const struct spec *spec, struct veil_error **err)
 	bool exec_reached;
 	int failed = ns_report_read(report[0], &exec_reached, err);
 	status = wait_child(pid);
-	if (failed) {
+	if (failed || exec_fail_check(ctx.exec_fail, spec, err) < 0) {
 		status = -1;
 	} else if (exec_reached) {
 		status_write_exit(spec, status);
 	}
-	close_fd(spec->json_status_fd);
+	status_close_fd(spec->json_status_fd);
 
 out_signals:
 	forward_pid = 0;
@@ -373,5 +379,6 @@ out_close:
 	close_fd(go[1]);
 	free(ctx.old_cwd);
 	free(ctx.host_tty);
+	exec_fail_free(ctx.exec_fail);
 	return status;
 }

@@ -18,6 +18,7 @@
  * PTRACE_SYSCALL only, and its signals are held; exec_done() ends both. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -77,15 +78,20 @@ static int place_area(struct unotify_exec *x, uint64_t at)
 	 * the first placement): move them to `at`, and back on failure. */
 	uint64_t *slot = x->blob;
 	uint64_t old = x->area;
+	struct sock_fprog *progs = (struct sock_fprog *)((char *)x->blob + x->filt_off);
 	for (size_t i = 0; i < x->argc; i++)
 		if (x->own[i])
 			slot[i] = slot[i] - old + at;
+	for (size_t i = 0; i < x->n_filt; i++)
+		progs[i].filter = (struct sock_filter *)((uintptr_t)progs[i].filter - old + at);
 	x->area = at;
 	int r = tracee_write(x->tid, at, x->blob, x->blob_len);
 	if (r < 0) {
 		for (size_t i = 0; i < x->argc; i++)
 			if (x->own[i])
 				slot[i] = slot[i] - at + old;
+		for (size_t i = 0; i < x->n_filt; i++)
+			progs[i].filter = (struct sock_filter *)((uintptr_t)progs[i].filter - at + old);
 		x->area = old;
 	}
 	return r;
@@ -102,6 +108,15 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 			len += strlen(argv[i].str) + 1;
 	if (len > (64u << 20))
 		return -E2BIG;
+	/* The first task's first exec: then the spec's sock_fprogs and their
+	 * instructions, 8-aligned, after the "". */
+	size_t n_filt = tid == u->root ? u->n_filters : 0;
+	size_t filt_off = (len + 7) & ~(size_t)7;
+	if (n_filt) {
+		len = filt_off + n_filt * sizeof(struct sock_fprog);
+		for (size_t i = 0; i < n_filt; i++)
+			len += (u->filters[i].len + 7) & ~(size_t)7;
+	}
 	struct unotify_exec *x = calloc(1, sizeof(*x));
 	if (!x)
 		return -ENOMEM;
@@ -133,7 +148,20 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 		str += n;
 	}
 	x->argc = argc;
-	x->empty_off = len - 1;
+	x->empty_off = (size_t)(str - (char *)x->blob); /* calloc'd: a "" */
+	x->filt_off = filt_off;
+	x->n_filt = n_filt;
+	if (n_filt) {
+		/* Filter pointers are offsets until placed, as the strings. */
+		struct sock_fprog *progs = (struct sock_fprog *)((char *)x->blob + filt_off);
+		size_t at = filt_off + n_filt * sizeof(struct sock_fprog);
+		for (size_t i = 0; i < n_filt; i++) {
+			memcpy((char *)x->blob + at, u->filters[i].insns, u->filters[i].len);
+			progs[i].len = (unsigned short)(u->filters[i].len / 8);
+			progs[i].filter = (struct sock_filter *)(uintptr_t)at;
+			at += (u->filters[i].len + 7) & ~(size_t)7;
+		}
+	}
 	x->area_len = (len + 4095) & ~(size_t)4095;
 	x->blob_len = len;
 	x->tid = tid;
@@ -343,6 +371,9 @@ static enum resume after_zero_unmap(struct unotify *u, struct unotify_exec *x)
 	return after_area(u, x);
 }
 
+/* The next --seccomp program, or the execveat once all are in. */
+static enum resume to_filter_or_exec(struct unotify *u, struct unotify_exec *x);
+
 static enum resume after_carrier(struct unotify *u, struct unotify_exec *x, int64_t rval)
 {
 	if (rval < 0) {
@@ -350,7 +381,41 @@ static enum resume after_carrier(struct unotify *u, struct unotify_exec *x, int6
 		return unwind(u, x, EXEC_MUNMAP);
 	}
 	x->tracee_fd = (int)rval;
-	uint64_t a[6] = {(uint64_t)rval, x->empty, x->area, x->envp, AT_EMPTY_PATH, 0};
+	return to_filter_or_exec(u, x);
+}
+
+/* A --seccomp program refused: the exec fails with the kernel's errno,
+ * and veil tells which program (emulate.c reads u->filter_failed). The
+ * steps that undo the exec may be refused by the programs loaded before:
+ * then the tracee keeps its fd and area, and dies all the same (its
+ * first exec failed). */
+static enum resume after_filter(struct unotify *u, struct unotify_exec *x, int64_t rval)
+{
+	if (rval < 0) {
+		u->filter_failed = x->next_filt + 1;
+		u->filter_errno = (int)-rval;
+		x->exec_error = rval;
+		return unwind(u, x, EXEC_CLOSE);
+	}
+	x->next_filt++;
+	return to_filter_or_exec(u, x);
+}
+
+static enum resume to_filter_or_exec(struct unotify *u, struct unotify_exec *x)
+{
+	if (x->next_filt < x->n_filt) {
+		uint64_t a[6] = {SECCOMP_SET_MODE_FILTER, 0,
+				 x->area + x->filt_off + x->next_filt * sizeof(struct sock_fprog)};
+		x->step = EXEC_FILTER;
+		if (restart_as(x->tid, SYS_seccomp, a) < 0) {
+			x->exec_error = -ENOMEM;
+			return unwind(u, x, EXEC_CLOSE);
+		}
+		return RESUME_SYSCALL;
+	}
+	if (x->n_filt)
+		u->n_filters = 0; /* in: the program may run */
+	uint64_t a[6] = {(uint64_t)x->tracee_fd, x->empty, x->area, x->envp, AT_EMPTY_PATH, 0};
 	x->step = EXEC_EXEC;
 	if (restart_as(x->tid, SYS_execveat, a) < 0) {
 		x->exec_error = -ENOMEM;
@@ -380,6 +445,8 @@ enum resume exec_syscall_stop(struct unotify *u, struct unotify_exec *x)
 		return after_zero_unmap(u, x);
 	case EXEC_CARRIER:
 		return after_carrier(u, x, info.exit.rval);
+	case EXEC_FILTER:
+		return after_filter(u, x, info.exit.rval);
 	case EXEC_EXEC:
 		/* A successful exec reports PTRACE_EVENT_EXEC instead. */
 		x->exec_error = info.exit.rval;

@@ -13,6 +13,7 @@
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/sentry.h"
+#include "sentry/sys/filter.h"
 
 struct trace_call {
 	struct platform_call call; /* first: the sentry sees only this */
@@ -99,12 +100,37 @@ static const struct platform_ops trace_call_ops = {
 	.exec_fd = tc_exec_fd,
 };
 
+/* A stop from a SECCOMP_RET_TRACE of the program's own --seccomp program
+ * (its data is not ours): the kernel with no tracer fails the syscall
+ * with ENOSYS, and so does the sentry, which is no tracer of the user's. */
+static enum resume foreign_trace(pid_t tid)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0)
+		return RESUME_CONT; /* gone */
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)-ENOSYS;
+	ptrace(PTRACE_SETREGS, tid, 0, &regs);
+	return RESUME_CONT;
+}
+
 enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 {
-	/* Ours: the execveat of an exec by fd, the only TRACE-class syscall a
-	 * tracee makes while it runs those steps (its signals are held). */
-	if (exec_find(u, tid))
+	unsigned long data = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &data) < 0)
+		return RESUME_CONT; /* gone */
+	bool ours = data == FILTER_TRACE_ASSIST;
+	/* A tracee in the steps of an exec by fd is resumed to its syscall's
+	 * exit, where the steps go on (exec.c): ours is the execveat, the only
+	 * TRACE-class syscall of those steps (its signals are held); a step
+	 * the --seccomp programs trace fails as with no tracer. */
+	if (exec_find(u, tid)) {
+		if (!ours)
+			foreign_trace(tid);
 		return RESUME_SYSCALL;
+	}
+	if (!ours)
+		return foreign_trace(tid);
 	struct trace_call tc = {.u = u, .resume = RESUME_CONT};
 	if (ptrace(PTRACE_GETREGS, tid, 0, &tc.regs) < 0)
 		return RESUME_CONT; /* gone */

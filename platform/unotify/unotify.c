@@ -453,6 +453,12 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 				 "checked; killing it", (int)former);
 			kill(pid, SIGKILL);
 		}
+		/* The program never runs without its --seccomp programs. */
+		if (pid == u->root && u->n_filters) {
+			log_warn("exec by %d before its seccomp programs were loaded; killing it",
+				 (int)pid);
+			kill(pid, SIGKILL);
+		}
 		exec_done(u, (pid_t)former);
 		exec_done(u, pid);
 		unotify_forget_pidfd(u, (pid_t)former);
@@ -699,6 +705,10 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 {
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
+	if (opts) {
+		u->filters = opts->filters;
+		u->n_filters = opts->n_filters;
+	}
 	u->listener = u->sigfd = -1;
 	fdcache_init(&u->fdcache);
 

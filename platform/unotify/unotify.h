@@ -21,6 +21,7 @@
 #include "base/error.h"
 #include "platform/landlock.h"
 #include "sentry/kernel/sentry.h"
+#include "spec/spec.h"
 
 /* One cached directory fd of a tracee thread (fdcache.c). */
 struct fdcache_slot {
@@ -57,12 +58,26 @@ struct unotify {
 	struct pidfd_slot *pidfds; /* tid -> pidfd, for taking the tracee's fds */
 	size_t n_pidfds, cap_pidfds;
 	struct fdcache fdcache;
+	/* The spec's seccomp programs, until the first task's exec has
+	 * loaded them all (exec.c, step FILTER); filter_failed: the 1-based
+	 * index of the one the kernel refused, filter_errno its errno. */
+	const struct spec_bpf *filters;
+	size_t n_filters;
+	size_t filter_failed;
+	int filter_errno;
 };
 
 struct unotify_opts {
 	/* Landlock for the sandbox (scoping, and the filesystem backstop), or
 	 * NULL for none (the platform's own unit tests). */
 	const struct landlock_policy *landlock;
+	/* --seccomp / --add-seccomp-fd programs: the first task loads them
+	 * as the last step of its first exec, just before the execveat, so
+	 * they apply to the program (and to that execveat, as bubblewrap
+	 * loads them before execve) but not to the steps the sentry has the
+	 * tracee run. The program never runs without them. */
+	const struct spec_bpf *filters;
+	size_t n_filters;
 };
 
 /* Starts `fn(arg)` as the sandbox's first task: a child that drops every

@@ -26,6 +26,10 @@ enum resume { RESUME_CONT, RESUME_SYSCALL };
  *   ZERO_SEAL  ... and mseal it, once per address space (zeropage.c)
  *   ZERO_UNMAP mseal failed: unmap that page again
  *   CARRIER    openat with marker arguments, answered by ADDFD+SEND: the fd
+ *   FILTER     the first task's first exec only: seccomp(SET_MODE_FILTER)
+ *              once per --seccomp program (their sock_fprogs are in the
+ *              area), so they bind the program and the execveat after,
+ *              none of the steps before
  *   EXEC       execveat(fd, "", argv, envp, AT_EMPTY_PATH)
  *   CLOSE      the exec failed: close the fd ...
  *   MUNMAP     ... and unmap the area, then the tracee sees the exec's error
@@ -41,6 +45,7 @@ enum exec_step {
 	EXEC_ZERO_SEAL,
 	EXEC_ZERO_UNMAP,
 	EXEC_CARRIER,
+	EXEC_FILTER,
 	EXEC_EXEC,
 	EXEC_CLOSE,
 	EXEC_MUNMAP
@@ -60,6 +65,9 @@ struct unotify_exec {
 	bool *own;               /* per argv entry: a pointer into the area */
 	size_t argc;
 	size_t empty_off;        /* offset of a "" in the area (the argv array is at 0) */
+	size_t filt_off;         /* offset of the spec's sock_fprogs in the area ... */
+	size_t n_filt;           /* ... how many (0: not the first task's first exec) */
+	size_t next_filt;        /* the next one step FILTER loads */
 	uint64_t empty;          /* the "" execveat gets: the sealed zero page, or
 				    the area's when mseal is missing */
 	uint64_t zero_mapped;    /* the zero page mapped, not yet sealed, else 0 */

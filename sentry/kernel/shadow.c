@@ -225,6 +225,11 @@ int shadow_data_dir(struct shadows *sh)
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size)
 {
 	int n = snprintf(buf, size, "%s/u%u", sh->path, sh->next_socket);
+	/* A long VEIL_SCRATCH: the same place through the sentry's own fd
+	 * on the directory, short whatever the path (the sentry, and the
+	 * children it forks with its fd table, are the only users). */
+	if (n < 0 || (size_t)n >= size)
+		n = snprintf(buf, size, "/proc/self/fd/%d/u%u", sh->dirfd, sh->next_socket);
 	if (n < 0 || (size_t)n >= size)
 		return -ENAMETOOLONG;
 	sh->next_socket++;

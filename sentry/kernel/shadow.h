@@ -48,8 +48,10 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
 
 /* A fresh path in the scratch directory for a unix socket the sentry binds
  * on the program's behalf (the kernel needs a real path); `buf` gets it
- * (at most 108 bytes, sun_path's size). Removed with the scratch
- * directory. 0 or -errno (ENAMETOOLONG if the scratch path is too long). */
+ * (at most 108 bytes, sun_path's size: when the scratch directory's path
+ * is too long for that, a /proc/self/fd path through its fd, valid in the
+ * sentry's process and the children it forks). Removed with the scratch
+ * directory. 0 or -errno (ENAMETOOLONG if `size` is too small even so). */
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size);
 
 /* A new directory in the scratch directory for a tmpfs instance's data

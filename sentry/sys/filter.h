@@ -11,9 +11,12 @@ enum filter_trap {
 	FILTER_TRAP_TRACE,  /* NOTIFY syscalls use SECCOMP_RET_TRACE (ptrace platform) */
 };
 
-/* SECCOMP_RET_TRACE data values, so a ptrace stop tells why it stopped. */
-#define FILTER_TRACE_ASSIST 0 /* TRACE class: exec, chdir */
-#define FILTER_TRACE_EMULATE 1 /* NOTIFY class under the ptrace platform */
+/* SECCOMP_RET_TRACE data values, so a ptrace stop tells why it stopped.
+ * Not 0: a --seccomp program's own SECCOMP_RET_TRACE (data 0, most often)
+ * outranks ours when both trace a syscall, and must get what the kernel
+ * gives with no tracer, ENOSYS, rather than the sentry's service. */
+#define FILTER_TRACE_ASSIST 0x7e11 /* TRACE class: exec, chdir */
+#define FILTER_TRACE_EMULATE 0x7e12 /* NOTIFY class under the ptrace platform */
 
 /* Builds the filter into *ret (a new libseccomp context; the caller
  * releases it with seccomp_release). Returns 0 or -errno. */

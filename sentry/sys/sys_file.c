@@ -1,7 +1,7 @@
 /* The path syscalls for files but the open family (sys_open.c): the stat
  * family, access, readlink, getcwd/chdir/umask, and the namespace changes
  * (mkdir, unlink, rename, link, symlink, chmod, chown, truncate,
- * utimensat, statfs), each a thin translation to its VFS entry point,
+ * utimensat and the older utime, utimes, futimesat, statfs), each a thin translation to its VFS entry point,
  * which has the syscall's semantics and errnos.
  *
  * Copy once: every path is read once into the sentry's memory and only
@@ -22,6 +22,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/statfs.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
@@ -617,10 +618,25 @@ SYS_HANDLER(ftruncate)
 	return r;
 }
 
-SYS_HANDLER(utimensat)
+/* utimensat's work once its times are read: a NULL path names the fd
+ * itself (futimens, and futimesat with a NULL path). */
+static long utimens_at(struct sentry *s, struct platform_call *call, int dirfd, int path_idx,
+		       const struct timespec *times, int flags)
 {
 	struct vfs_ctx *c = sys_ctx(s, call);
 	NEED_VFS(c);
+	if (call->args[path_idx] == 0) {
+		if (flags & ~AT_EMPTY_PATH)
+			return -EINVAL;
+		struct fd_op_args a = {.times = times};
+		return fd_op(s, call, dirfd, OP_UTIMENS, &a, false);
+	}
+	PATH_AT(p, dirfd, path_idx);
+	return vfs_utimensat(c, p_dir, p, times, flags);
+}
+
+SYS_HANDLER(utimensat)
+{
 	struct timespec ts[2];
 	const struct timespec *times = NULL;
 	if (call->args[2]) {
@@ -629,15 +645,68 @@ SYS_HANDLER(utimensat)
 			return r;
 		times = ts;
 	}
-	if (call->args[1] == 0) {
-		/* futimens(fd): utimensat with no path works on the fd itself. */
-		if (call->args[3] & ~AT_EMPTY_PATH)
+	return utimens_at(s, call, (int)call->args[0], 1, times, (int)call->args[3]);
+}
+
+/* utimes and futimesat take microseconds (struct timeval[2]), checked as
+ * the kernel checks them; NULL means now. Returns 0, 1 (times NULL: *ret
+ * untouched) or -errno. */
+static int read_timevals(struct platform_call *call, uint64_t addr, struct timespec ret[2])
+{
+	if (!addr)
+		return 1;
+	struct timeval tv[2];
+	int r = call->ops->read_mem(call, tv, addr, sizeof(tv));
+	if (r < 0)
+		return r;
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
 			return -EINVAL;
-		struct fd_op_args a = {.times = times};
-		return fd_op(s, call, (int)call->args[0], OP_UTIMENS, &a, false);
+		ret[i] = (struct timespec){.tv_sec = tv[i].tv_sec, .tv_nsec = tv[i].tv_usec * 1000};
 	}
-	PATH_AT(p, (int)call->args[0], 1);
-	return vfs_utimensat(c, p_dir, p, times, (int)call->args[3]);
+	return 0;
+}
+
+SYS_HANDLER(utime)
+{
+	/* struct utimbuf: whole seconds, access then modification. */
+	struct timespec ts[2];
+	const struct timespec *times = NULL;
+	if (call->args[1]) {
+		int64_t ub[2];
+		int r = call->ops->read_mem(call, ub, call->args[1], sizeof(ub));
+		if (r < 0)
+			return r;
+		ts[0] = (struct timespec){.tv_sec = ub[0]};
+		ts[1] = (struct timespec){.tv_sec = ub[1]};
+		times = ts;
+	}
+	if (call->args[0] == 0)
+		return -EFAULT; /* no fd form: the kernel reads the NULL name */
+	return utimens_at(s, call, AT_FDCWD, 0, times, 0);
+}
+
+SYS_HANDLER(utimes)
+{
+	struct timespec ts[2];
+	int r = read_timevals(call, call->args[1], ts);
+	if (r < 0)
+		return r;
+	if (call->args[0] == 0)
+		return -EFAULT;
+	return utimens_at(s, call, AT_FDCWD, 0, r == 1 ? NULL : ts, 0);
+}
+
+SYS_HANDLER(futimesat)
+{
+	struct timespec ts[2];
+	int r = read_timevals(call, call->args[2], ts);
+	if (r < 0)
+		return r;
+	/* A NULL name works on the dirfd itself, AT_FDCWD excepted. */
+	if (call->args[1] == 0 && (int)call->args[0] == AT_FDCWD)
+		return -EFAULT;
+	return utimens_at(s, call, (int)call->args[0], 1, r == 1 ? NULL : ts, 0);
 }
 
 SYS_HANDLER(statfs)

@@ -6,7 +6,8 @@
  *   mkbpf ERRNO SYSCALL[:A=V...]... > prog.bpf
  * With --run, loads the filter and runs a command under it instead (a
  * caller's filter, for how veil itself copes with failing syscalls):
- *   mkbpf --run ERRNO SYSCALL[:A=V...]... -- COMMAND [ARGS...] */
+ *   mkbpf --run ERRNO SYSCALL[:A=V...]... -- COMMAND [ARGS...]
+ * ERRNO "trace" makes the rules SECCOMP_RET_TRACE (data 0) instead. */
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return 1;
+	bool trace = strcmp(argv[1], "trace") == 0;
 	int err = atoi(argv[1]);
 	int i = 2;
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -49,7 +51,8 @@ int main(int argc, char **argv)
 		}
 		int nr = seccomp_syscall_resolve_name(argv[i]);
 		if (nr == __NR_SCMP_ERROR ||
-		    seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO((unsigned)err), nr, n, cmp) < 0) {
+		    seccomp_rule_add_array(ctx, trace ? SCMP_ACT_TRACE(0) : SCMP_ACT_ERRNO((unsigned)err),
+					   nr, n, cmp) < 0) {
 			fprintf(stderr, "mkbpf: cannot deny %s\n", argv[i]);
 			return 1;
 		}

@@ -9,11 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "config.h"
+
 #include "tests/unit/cmd/parse_fixture.h"
 
 /* ---- defaults and the end of options ----------------------------------- */
@@ -669,6 +671,36 @@ static void join_namespaces(void **state)
 	close(p[1]);
 }
 
+/* Data over the cap stops being read at the cap: a regular file by its
+ * size, unread; a pipe (or /dev/zero) after max + 1 bytes, not after a
+ * buffer doubled past the cap (issue 18: 2 GB to refuse /dev/zero). */
+static void read_fd_stops_at_cap(void **state)
+{
+	(void)state;
+	char *data = NULL;
+	size_t len = 0;
+	static char chunk[70000];
+
+	int mfd = memfd_create("big", MFD_CLOEXEC);
+	assert_true(mfd >= 0);
+	assert_int_equal(write(mfd, chunk, sizeof(chunk)), sizeof(chunk));
+	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
+	assert_int_equal(cli_read_fd(mfd, 20000, &data, &len), -EFBIG);
+	assert_int_equal(lseek(mfd, 0, SEEK_CUR), 0);
+	close(mfd);
+
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	assert_true(fcntl(p[1], F_SETPIPE_SZ, 1 << 20) >= (int)sizeof(chunk));
+	assert_int_equal(write(p[1], chunk, sizeof(chunk)), sizeof(chunk));
+	close(p[1]);
+	assert_int_equal(cli_read_fd(p[0], 20000, &data, &len), -EFBIG);
+	int left = 0;
+	assert_int_equal(ioctl(p[0], FIONREAD, &left), 0);
+	assert_int_equal(left, (int)sizeof(chunk) - 20001);
+	close(p[0]);
+}
+
 static void userns_requirements(void **state)
 {
 	struct fx *fx = *state;
@@ -690,6 +722,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(read_fd_stops_at_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(command_stops_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(no_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(too_many_args, setup, teardown),
