@@ -89,8 +89,9 @@ void landlock_policy_from_spec(const struct spec *spec, struct landlock_policy *
 				landlock_policy_add(ret, op->overlay.workdir, LL_READ | LL_WRITE);
 			}
 			break;
-		/* Everything else lives in the sentry's memory and memfds, which
-		 * Landlock does not restrict (internal mounts). */
+		/* Everything else lives in the sentry's memory, or in its
+		 * scratch directory (a tmpfs's data files), whose directories
+		 * platform/emulate.c adds to the policy itself. */
 		case MOUNT_OP_TMPFS:
 		case MOUNT_OP_PROC:
 		case MOUNT_OP_DEV:
