@@ -32,8 +32,11 @@ static int run(struct spec *spec, struct veil_error **err)
 		/* The emulate backend where it can realise the whole spec (it
 		 * needs no privilege and no namespaces), else the kernel's. */
 		struct veil_error *why = NULL;
-		if (emulate_check(spec, &why) == 0)
+		if (emulate_check(spec, &why) == 0) {
+			log_debug("--backend=auto: emulate, because the kernel has what the sentry "
+				  "needs and it can realise the whole command line");
 			return emulate_run(spec, err);
+		}
 		log_debug("--backend=auto: kernel, because %s", why->msg);
 		verr_free(&why);
 		return ns_run(spec, err);

@@ -32,7 +32,7 @@ check "an op it cannot realise is refused by name" \
 	"$( ("$veil" --backend=emulate $B --mqueue /dev/mqueue /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
-	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "exec by fd" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --mqueue /dev/mqueue /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
+	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "auto: emulate, because" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --mqueue /dev/mqueue /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
 # The mount table as /proc shows it: the kernel backend's mount points,
 # types and sources (its masks are /dev/null binds, the emulate
 # backend's proc's own empty files: their type is left out).
