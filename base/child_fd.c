@@ -13,28 +13,56 @@ union fd_ctl {
 	struct cmsghdr align;
 };
 
-static void __attribute__((noreturn)) child(int report, pid_t parent, int (*fn)(void *),
-					    void *arg)
+int child_fd_send(int sock, int fd)
 {
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent)
-		_exit(0);
-	int r = fn(arg);
-	int err = r < 0 ? -r : 0;
+	int err = fd < 0 ? -fd : 0;
 	union fd_ctl ctl;
+	memset(&ctl, 0, sizeof(ctl));
 	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
 	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (r >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
+	if (fd >= 0) {
 		m.msg_control = ctl.b;
 		m.msg_controllen = sizeof(ctl.b);
 		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &r, sizeof(r));
+		memcpy(CMSG_DATA(c), &fd, sizeof(fd));
 	}
-	_exit(sendmsg(report, &m, 0) < 0);
+	ssize_t n;
+	do
+		n = sendmsg(sock, &m, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+int child_fd_recv(int sock)
+{
+	int err = EIO;
+	union fd_ctl ctl;
+	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
+			   .msg_controllen = sizeof(ctl.b)};
+	ssize_t n;
+	do
+		n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	struct cmsghdr *c = n == (ssize_t)sizeof(err) ? CMSG_FIRSTHDR(&m) : NULL;
+	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+		int fd;
+		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+		return fd;
+	}
+	return n == (ssize_t)sizeof(err) && err ? -err : -EIO;
+}
+
+static void __attribute__((noreturn)) child(int report, pid_t parent, int (*fn)(void *),
+					    void *arg)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(0);
+	_exit(child_fd_send(report, fn(arg)) < 0);
 }
 
 int child_fd(int (*fn)(void *arg), void *arg)
@@ -55,23 +83,9 @@ int child_fd(int (*fn)(void *arg), void *arg)
 		child(sp[1], parent, fn, arg);
 	}
 	close(sp[1]);
-	int err = EIO;
-	union fd_ctl ctl;
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-			   .msg_controllen = sizeof(ctl.b)};
-	ssize_t n;
-	do
-		n = recvmsg(sp[0], &m, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
+	int fd = child_fd_recv(sp[0]);
 	close(sp[0]);
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
-	struct cmsghdr *c = n == (ssize_t)sizeof(err) ? CMSG_FIRSTHDR(&m) : NULL;
-	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-		int fd;
-		memcpy(&fd, CMSG_DATA(c), sizeof(fd));
-		return fd;
-	}
-	return n == (ssize_t)sizeof(err) && err ? -err : -EIO;
+	return fd;
 }

@@ -11,4 +11,12 @@
  * reaped before this returns. */
 int child_fd(int (*fn)(void *arg), void *arg);
 
+/* The two halves, for a child that goes on after it answered (the
+ * scratch directory's reaper). child_fd_send: sends `fd` over the
+ * SOCK_SEQPACKET socket `sock`, or, when fd is -errno, that error; 0 or
+ * -errno. child_fd_recv: the fd received (close-on-exec), or the -errno
+ * sent, or -EIO when nothing came. */
+int child_fd_send(int sock, int fd);
+int child_fd_recv(int sock);
+
 #endif

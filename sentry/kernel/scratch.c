@@ -17,32 +17,14 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "base/child_fd.h"
 #include "base/rmtree.h"
 
-union fd_ctl {
-	char b[CMSG_SPACE(sizeof(int))];
-	struct cmsghdr align;
-};
-
-/* Sends `fd` (or, when it is -errno, the error) to veil. */
+/* Sends `fd` (or, when it is -errno, the error) to veil: nothing to do
+ * if veil is gone already (the reaper's next poll sees that). */
 static void report(int sock, int fd)
 {
-	int err = fd < 0 ? -fd : 0;
-	union fd_ctl ctl;
-	memset(&ctl, 0, sizeof(ctl));
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (fd >= 0) {
-		m.msg_control = ctl.b;
-		m.msg_controllen = sizeof(ctl.b);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(fd));
-	}
-	while (sendmsg(sock, &m, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
+	(void)child_fd_send(sock, fd);
 }
 
 /* mkdtemp's job, by fd: `prefix` and six random characters, made under
@@ -176,21 +158,10 @@ int scratch_make(const char *const *bases, size_t n, const char *prefix, char *p
 		reaper(sp[1], veil, bases, n, prefix);
 	}
 	close(sp[1]);
-	int err = EIO;
-	union fd_ctl ctl;
-	struct iovec iov = {.iov_base = &err, .iov_len = sizeof(err)};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.b,
-			   .msg_controllen = sizeof(ctl.b)};
-	ssize_t got;
-	do
-		got = recvmsg(sp[0], &m, MSG_CMSG_CLOEXEC);
-	while (got < 0 && errno == EINTR);
+	int fd = child_fd_recv(sp[0]);
 	close(sp[0]);
-	struct cmsghdr *c = got == (ssize_t)sizeof(err) ? CMSG_FIRSTHDR(&m) : NULL;
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-		return -(err ? err : EIO);
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+	if (fd < 0)
+		return fd;
 	/* Its path, for what needs one (a socket's address): as the kernel
 	 * names the directory now. */
 	char link[64];
