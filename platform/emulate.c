@@ -363,9 +363,9 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 				status = -1;
 			} else if (exec_fail_check(program_exec_fail, spec, err) < 0) {
 				status = -1;
-			}
-			else
+			} else {
 				status_write_exit(spec, status);
+			}
 		}
 	}
 	unotify_fini(&u);
