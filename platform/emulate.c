@@ -66,7 +66,7 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		const char *flag;
 	} ns[] = {
 		{SPEC_NS_NET, "--unshare-net"},   {SPEC_NS_PID, "--unshare-pid"},
-		{SPEC_NS_IPC, "--unshare-ipc"},   {SPEC_NS_CGROUP, "--unshare-cgroup"},
+		{SPEC_NS_IPC, "--unshare-ipc"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
 		if ((spec->unshare & ns[i].ns) && !(spec->unshare_try & ns[i].ns))

@@ -9,7 +9,9 @@
 #
 # A case may add to its sandbox's command line (`# veil: ARGS`) and do the
 # same natively in its private mount namespace before it starts
-# (`# native: SHELL COMMANDS`); $SCRATCH in either stands for a host
+# (`# native: SHELL COMMANDS`), and natively run the case through a
+# command that gives it what the veil arguments give it (`# native-exec:
+# unshare --cgroup`, say); $SCRATCH in either stands for a host
 # directory made fresh for every run, holding two small trees l1 and l2
 # (overlay lowers, say) and empty u and w.
 #
@@ -61,7 +63,7 @@ native() {
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && eval "${NSETUP:-:}" &&
-		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
+		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec ${NEXEC:-} "$@"' native "$@"
 }
 
 n=0
@@ -80,7 +82,8 @@ for f in "$cases"/*.sh; do
 	script=$(cat "$f")
 	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
 	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
-	export NSETUP
+	NEXEC=$(sed -n 's/^# native-exec: //p' "$f")
+	export NSETUP NEXEC
 	fresh_scratch
 	native sh -c "$script" "$name" >"$out/$name.native.out" 2>"$out/$name.native.err"
 	st=$?
