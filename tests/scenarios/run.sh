@@ -11,7 +11,9 @@
 # same natively in its private mount namespace before it starts
 # (`# native: SHELL COMMANDS`), and natively run the case through a
 # command that gives it what the veil arguments give it (`# native-exec:
-# unshare --cgroup`, say); $SCRATCH in either stands for a host
+# unshare --cgroup`, say); $TESTS in either, and in the environment of
+# every run, is this repository's tests/ (`# veil: --ro-bind $TESTS
+# $TESTS` shows it the same inside); $SCRATCH in either stands for a host
 # directory made fresh for every run, holding two small trees l1 and l2
 # (overlay lowers, say) and empty u and w.
 #
@@ -23,6 +25,8 @@ shift
 [ $# -gt 0 ] || set -- kernel
 here=$(cd "$(dirname "$0")" && pwd)
 cases="$here/cases"
+TESTS=$(dirname "$here")
+export TESTS
 out=$(mktemp -d /tmp/veil-scenarios.XXXXXX)
 # Not under /tmp: a native run mounts a fresh tmpfs there.
 scratch=$(mktemp -d /var/tmp/veil-scratch.XXXXXX)
@@ -80,8 +84,8 @@ for f in "$cases"/*.sh; do
 	# The script travels as an argument, so no path to it needs to exist in
 	# the sandbox and messages that name it read the same everywhere.
 	script=$(cat "$f")
-	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
-	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
+	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g; s|\$TESTS|$TESTS|g")
+	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g; s|\$TESTS|$TESTS|g")
 	NEXEC=$(sed -n 's/^# native-exec: //p' "$f")
 	export NSETUP NEXEC
 	fresh_scratch
