@@ -1,0 +1,188 @@
+/* Host reads with a deadline (read_bounded.h).
+ *
+ * State, all under `lock`: `busy`, reader threads not finished; `stuck`,
+ * those among them whose caller gave up. A job belongs to its caller
+ * until it gives up (`abandoned`), then to its thread, which frees it:
+ * exactly one of the two frees it, decided under the lock. */
+#include "base/read_bounded.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct job {
+	bool done, abandoned;
+	ssize_t result;
+	char *buf;
+	int oflags;
+	size_t max;
+	char path[];
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t finished; /* a job is done; CLOCK_MONOTONIC */
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static unsigned busy, stuck;
+
+ssize_t read_whole(const char *path, int oflags, size_t max, char **ret)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | oflags);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	for (;;) {
+		if (!buf) {
+			close(fd);
+			return -ENOMEM;
+		}
+		if (len == max)
+			break;
+		if (len + 1 == cap) {
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				buf = NULL;
+				continue;
+			}
+			buf = b;
+			cap *= 2;
+		}
+		size_t room = cap - 1 - len;
+		ssize_t r = read(fd, buf + len, room < max - len ? room : max - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*ret = buf;
+	return (ssize_t)len;
+}
+
+static void init(void)
+{
+	pthread_condattr_t a;
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(&finished, &a);
+	pthread_condattr_destroy(&a);
+}
+
+static void *reader(void *arg)
+{
+	struct job *j = arg;
+	char *buf = NULL;
+	ssize_t r = read_whole(j->path, j->oflags, j->max, &buf);
+	pthread_mutex_lock(&lock);
+	busy--;
+	if (j->abandoned) {
+		stuck--;
+		pthread_mutex_unlock(&lock);
+		if (r >= 0)
+			free(buf);
+		free(j);
+		return NULL;
+	}
+	j->done = true;
+	j->result = r;
+	j->buf = r >= 0 ? buf : NULL;
+	pthread_cond_broadcast(&finished);
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+/* A detached reader for `j`, started with every signal blocked (veil
+ * takes its own through a signalfd, which needs them blocked in every
+ * thread, and a reader must never run a handler): 0 or -errno. */
+static int start(struct job *j)
+{
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0)
+		return -ENOMEM;
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* read_whole's frames only; room for a sanitizer's too. */
+	pthread_attr_setstacksize(&attr, 256 << 10);
+	sigset_t all, saved;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &saved);
+	pthread_t t;
+	int e = pthread_create(&t, &attr, reader, j);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
+	pthread_attr_destroy(&attr);
+	return -e;
+}
+
+ssize_t read_bounded(const char *path, int oflags, size_t max, char **ret)
+{
+	pthread_once(&once, init);
+	size_t n = strlen(path) + 1;
+	struct job *j = calloc(1, sizeof(*j) + n);
+	if (!j)
+		return -ENOMEM;
+	memcpy(j->path, path, n);
+	j->oflags = oflags;
+	j->max = max;
+
+	pthread_mutex_lock(&lock);
+	if (stuck >= READ_BOUNDED_STUCK) {
+		pthread_mutex_unlock(&lock);
+		free(j);
+		return -EAGAIN;
+	}
+	busy++;
+	pthread_mutex_unlock(&lock);
+	int r = start(j);
+	if (r < 0) {
+		pthread_mutex_lock(&lock);
+		busy--;
+		pthread_mutex_unlock(&lock);
+		free(j);
+		return r == -EAGAIN ? -EAGAIN : -ENOMEM;
+	}
+
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += READ_BOUNDED_MS * 1000000L;
+	end.tv_sec += end.tv_nsec / 1000000000L;
+	end.tv_nsec %= 1000000000L;
+	pthread_mutex_lock(&lock);
+	while (!j->done)
+		if (pthread_cond_timedwait(&finished, &lock, &end) == ETIMEDOUT)
+			break;
+	if (!j->done) {
+		/* The thread frees the job and what it reads. */
+		j->abandoned = true;
+		stuck++;
+		pthread_mutex_unlock(&lock);
+		return -EAGAIN;
+	}
+	pthread_mutex_unlock(&lock);
+	ssize_t result = j->result;
+	if (result >= 0)
+		*ret = j->buf;
+	free(j);
+	return result;
+}
+
+unsigned read_bounded_busy(void)
+{
+	pthread_mutex_lock(&lock);
+	unsigned b = busy;
+	pthread_mutex_unlock(&lock);
+	return b;
+}
