@@ -1,9 +1,12 @@
 /* Host reads with a deadline (read_bounded.h).
  *
- * State, all under `lock`: `busy`, reader threads not finished; `stuck`,
- * those among them whose caller gave up. A job belongs to its caller
- * until it gives up (`abandoned`), then to its thread, which frees it:
- * exactly one of the two frees it, decided under the lock. */
+ * State, all under `lock`: `busy`, jobs not finished; `stuck`, those
+ * among them whose caller gave up; `idle`, the threads waiting for a
+ * job. A job belongs to its caller until it gives up (`abandoned`), then
+ * to its thread, which frees it: exactly one of the two frees it, decided
+ * under the lock. A thread is on the idle list exactly while it waits
+ * for a job and has none: whoever takes it off gives it one, or it is
+ * the thread itself, ending. */
 #include "base/read_bounded.h"
 
 #include <errno.h>
@@ -25,10 +28,22 @@ struct job {
 	char path[];
 };
 
+/* A reader thread. Idle, it waits on `go` for a job (up to IDLE_MS, then
+ * it ends): one that finished a job serves the next without a thread
+ * being made for it. It frees itself when it ends. */
+struct worker {
+	struct worker *next_idle;
+	struct job *job; /* given while idle; NULL once taken */
+	pthread_cond_t go; /* CLOCK_MONOTONIC */
+};
+
+#define IDLE_MS 2000
+
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t finished; /* a job is done; CLOCK_MONOTONIC */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static unsigned busy, stuck;
+static struct worker *idle;
 
 ssize_t read_whole(const char *path, int oflags, size_t max, char **ret)
 {
@@ -74,35 +89,82 @@ ssize_t read_whole(const char *path, int oflags, size_t max, char **ret)
 	return (ssize_t)len;
 }
 
-static void init(void)
+static void cond_init_monotonic(pthread_cond_t *c)
 {
 	pthread_condattr_t a;
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&finished, &a);
+	pthread_cond_init(c, &a);
 	pthread_condattr_destroy(&a);
 }
 
-static void *reader(void *arg)
+static void init(void)
 {
-	struct job *j = arg;
-	char *buf = NULL;
-	ssize_t r = read_whole(j->path, j->oflags, j->max, &buf);
-	pthread_mutex_lock(&lock);
+	cond_init_monotonic(&finished);
+}
+
+static struct timespec deadline(long ms)
+{
+	struct timespec end;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += ms * 1000000L;
+	end.tv_sec += end.tv_nsec / 1000000000L;
+	end.tv_nsec %= 1000000000L;
+	return end;
+}
+
+/* Ends job `j` (under the lock): hands the result to its caller, or, if
+ * it gave up, frees both. */
+static void finish(struct job *j, ssize_t r, char *buf)
+{
 	busy--;
 	if (j->abandoned) {
 		stuck--;
-		pthread_mutex_unlock(&lock);
 		if (r >= 0)
 			free(buf);
 		free(j);
-		return NULL;
+		return;
 	}
 	j->done = true;
 	j->result = r;
 	j->buf = r >= 0 ? buf : NULL;
 	pthread_cond_broadcast(&finished);
+}
+
+/* Takes `w` off the idle list, where it is (under the lock). */
+static void unlist(struct worker *w)
+{
+	for (struct worker **pp = &idle; *pp; pp = &(*pp)->next_idle)
+		if (*pp == w) {
+			*pp = w->next_idle;
+			return;
+		}
+}
+
+static void *reader(void *arg)
+{
+	struct worker *w = arg;
+	pthread_mutex_lock(&lock);
+	while (w->job) {
+		struct job *j = w->job;
+		w->job = NULL;
+		pthread_mutex_unlock(&lock);
+		char *buf = NULL;
+		ssize_t r = read_whole(j->path, j->oflags, j->max, &buf);
+		pthread_mutex_lock(&lock);
+		finish(j, r, buf);
+		w->next_idle = idle;
+		idle = w;
+		struct timespec end = deadline(IDLE_MS);
+		while (!w->job)
+			if (pthread_cond_timedwait(&w->go, &lock, &end) == ETIMEDOUT)
+				break;
+		if (!w->job)
+			unlist(w); /* a job given now would be after the check */
+	}
 	pthread_mutex_unlock(&lock);
+	pthread_cond_destroy(&w->go);
+	free(w);
 	return NULL;
 }
 
@@ -111,9 +173,17 @@ static void *reader(void *arg)
  * thread, and a reader must never run a handler): 0 or -errno. */
 static int start(struct job *j)
 {
-	pthread_attr_t attr;
-	if (pthread_attr_init(&attr) != 0)
+	struct worker *w = calloc(1, sizeof(*w));
+	if (!w)
 		return -ENOMEM;
+	w->job = j;
+	cond_init_monotonic(&w->go);
+	pthread_attr_t attr;
+	if (pthread_attr_init(&attr) != 0) {
+		pthread_cond_destroy(&w->go);
+		free(w);
+		return -ENOMEM;
+	}
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	/* read_whole's frames only; room for a sanitizer's too. */
 	pthread_attr_setstacksize(&attr, 256 << 10);
@@ -121,9 +191,13 @@ static int start(struct job *j)
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &saved);
 	pthread_t t;
-	int e = pthread_create(&t, &attr, reader, j);
+	int e = pthread_create(&t, &attr, reader, w);
 	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	pthread_attr_destroy(&attr);
+	if (e) {
+		pthread_cond_destroy(&w->go);
+		free(w);
+	}
 	return -e;
 }
 
@@ -145,8 +219,14 @@ ssize_t read_bounded(const char *path, int oflags, size_t max, char **ret)
 		return -EAGAIN;
 	}
 	busy++;
+	struct worker *w = idle;
+	if (w) {
+		idle = w->next_idle;
+		w->job = j;
+		pthread_cond_signal(&w->go);
+	}
 	pthread_mutex_unlock(&lock);
-	int r = start(j);
+	int r = w ? 0 : start(j);
 	if (r < 0) {
 		pthread_mutex_lock(&lock);
 		busy--;
@@ -155,11 +235,7 @@ ssize_t read_bounded(const char *path, int oflags, size_t max, char **ret)
 		return r == -EAGAIN ? -EAGAIN : -ENOMEM;
 	}
 
-	struct timespec end;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_nsec += READ_BOUNDED_MS * 1000000L;
-	end.tv_sec += end.tv_nsec / 1000000000L;
-	end.tv_nsec %= 1000000000L;
+	struct timespec end = deadline(READ_BOUNDED_MS);
 	pthread_mutex_lock(&lock);
 	while (!j->done)
 		if (pthread_cond_timedwait(&finished, &lock, &end) == ETIMEDOUT)

@@ -1,7 +1,7 @@
 /* base/read_bounded.c: a read is whole (up to its bound); one that waits
  * is given up after READ_BOUNDED_MS with EAGAIN, its thread finishing on
  * its own later; while READ_BOUNDED_STUCK threads wait, a read fails at
- * once. A FIFO's open, which waits for a writer, stands in for a read
+ * once; a thread that is done serves the next read. A FIFO's open, which waits for a writer, stands in for a read
  * that waits on a program's mmap_lock. */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,6 +86,32 @@ static void reads_whole(void **state)
 	assert_int_equal(read_bounded_busy(), 0);
 }
 
+static int threads(void)
+{
+	char *buf = NULL;
+	assert_true(read_whole("/proc/self/status", 0, 1 << 16, &buf) > 0);
+	const char *t = strstr(buf, "\nThreads:");
+	assert_non_null(t);
+	int n = atoi(t + 9);
+	free(buf);
+	return n;
+}
+
+/* A thread that finished waits for the next read: none is made for it. */
+static void an_idle_thread_serves_the_next(void **state)
+{
+	(void)state;
+	char *buf = NULL;
+	assert_true(read_bounded("/proc/self/stat", 0, 4096, &buf) > 0);
+	free(buf);
+	int n = threads();
+	for (int i = 0; i < 20; i++) {
+		assert_true(read_bounded("/proc/self/stat", 0, 4096, &buf) > 0);
+		free(buf);
+	}
+	assert_int_equal(threads(), n);
+}
+
 static void a_read_that_waits_is_given_up(void **state)
 {
 	(void)state;
@@ -122,6 +148,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(reads_whole),
+		cmocka_unit_test(an_idle_thread_serves_the_next),
 		cmocka_unit_test(a_read_that_waits_is_given_up),
 		cmocka_unit_test(stuck_threads_are_bounded),
 	};
