@@ -33,7 +33,7 @@ struct job {
  * being made for it. It frees itself when it ends. */
 struct worker {
 	struct worker *next_idle;
-	struct job *job; /* given while idle; NULL once taken */
+	struct job *job;   /* given while idle; NULL once taken */
 	pthread_cond_t go; /* CLOCK_MONOTONIC */
 };
 

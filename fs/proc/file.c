@@ -96,8 +96,8 @@ ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **r
 	if (n < 0)
 		return n;
 	ssize_t r = tid && takes_mmap_lock(name)
-			    ? read_bounded(path, O_NOFOLLOW, HOST_READ_MAX, ret)
-			    : read_whole(path, O_NOFOLLOW, HOST_READ_MAX, ret);
+			? read_bounded(path, O_NOFOLLOW, HOST_READ_MAX, ret)
+			: read_whole(path, O_NOFOLLOW, HOST_READ_MAX, ret);
 	return r == -ENOENT && tid ? -ESRCH : r;
 }
 

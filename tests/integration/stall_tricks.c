@@ -392,9 +392,9 @@ int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: %s linger-fstat|linger-getsockname|fifo|lease|sweep|mmap-lock|mmap-lock-proc "
-			"SECONDS "
-			"[PATH]\n",
+			"usage: %s "
+			"linger-fstat|linger-getsockname|fifo|lease|sweep|mmap-lock|mmap-lock-proc "
+			"SECONDS [PATH]\n",
 			argv[0]);
 		return 2;
 	}

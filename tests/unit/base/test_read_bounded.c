@@ -1,8 +1,9 @@
 /* base/read_bounded.c: a read is whole (up to its bound); one that waits
  * is given up after READ_BOUNDED_MS with EAGAIN, its thread finishing on
  * its own later; while READ_BOUNDED_STUCK threads wait, a read fails at
- * once; a thread that is done serves the next read. A FIFO's open, which waits for a writer, stands in for a read
- * that waits on a program's mmap_lock. */
+ * once; a thread that is done serves the next read. A FIFO's open, which
+ * waits for a writer, stands in for a read that waits on a program's
+ * mmap_lock. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
