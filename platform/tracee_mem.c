@@ -46,8 +46,8 @@ static void waited(pid_t tid, int64_t since)
 		return;
 	said = true;
 	said_at = now;
-	log_warn("copying task %d's memory waited %lld ms for its mmap_lock, which the "
-		 "program held; every task of the sandbox waited meanwhile",
+	log_warn("copying task %d's memory waited %lld ms, most likely for its mmap_lock, "
+		 "which the program held; every task of the sandbox waited meanwhile",
 		 (int)tid, (long long)(now - since));
 }
 

@@ -73,5 +73,5 @@ trick mmap-lock-proc
 todo="# TODO tracee memory copies wait on the program's mmap_lock (docs/sentry.md)"
 trick mmap-lock
 # The wait it cannot cut yet, the sentry at least names (tracee_mem.c).
-grep -q "waited .* ms for its mmap_lock" "$tmp/out.mmap-lock"
+grep -q "memory waited .* ms, most likely for its mmap_lock" "$tmp/out.mmap-lock"
 ok "mmap-lock: veil says what the sandbox waited for" $?
