@@ -51,6 +51,19 @@ static void waited(pid_t tid, int64_t since)
 		 (int)tid, (long long)(now - since));
 }
 
+/* process_vm_readv, or writev if `write`, timed. */
+static ssize_t copy(pid_t tid, const struct iovec *local, const struct iovec *remote, size_t n,
+		    bool write)
+{
+	int64_t t0 = coarse_ms();
+	ssize_t r = write ? process_vm_writev(tid, local, n, remote, n, 0)
+			  : process_vm_readv(tid, local, n, remote, n, 0);
+	int e = errno;
+	waited(tid, t0);
+	errno = e;
+	return r;
+}
+
 /* process_vm_readv reports a partial copy when it meets an unmapped page;
  * a short count of a read we need whole is a fault. */
 static int map_errno(ssize_t n, size_t want)
@@ -68,12 +81,7 @@ int tracee_read(pid_t tid, void *dst, uint64_t addr, size_t len)
 		return -EFAULT;
 	struct iovec local = {.iov_base = dst, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
-	int64_t t0 = coarse_ms();
-	ssize_t n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
-	int e = errno;
-	waited(tid, t0);
-	errno = e;
-	return map_errno(n, len);
+	return map_errno(copy(tid, &local, &remote, 1, false), len);
 }
 
 ssize_t tracee_read_str(pid_t tid, char *dst, uint64_t addr, size_t size)
@@ -109,12 +117,7 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len)
 		return -EFAULT;
 	struct iovec local = {.iov_base = (void *)src, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
-	int64_t t0 = coarse_ms();
-	ssize_t n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
-	int e = errno;
-	waited(tid, t0);
-	errno = e;
-	return map_errno(n, len);
+	return map_errno(copy(tid, &local, &remote, 1, true), len);
 }
 
 int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
@@ -135,12 +138,7 @@ int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
 		return 0;
 	/* process_vm_writev goes through the remote pieces in order and stops
 	 * at the first unmapped byte: a short count is a fault there. */
-	int64_t t0 = coarse_ms();
-	ssize_t w = process_vm_writev(tid, local, n, remote, n, 0);
-	int e = errno;
-	waited(tid, t0);
-	errno = e;
-	return map_errno(w, total);
+	return map_errno(copy(tid, local, remote, n, true), total);
 }
 
 /* A thread-group leader's tid from /proc/<tid>/status; -1 if unknown. */
