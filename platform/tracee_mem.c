@@ -1,5 +1,6 @@
 #include "platform/tracee_mem.h"
 
+#include "base/log.h"
 #include "sentry/platform.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096u
@@ -17,6 +19,50 @@
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL /* linux/pidfd.h, 6.9+ */
 #endif
+
+/* The program can make a copy wait: process_vm_readv and writev take the
+ * tracee's mmap_lock for reading, not killably, and the program holds it
+ * for seconds at will while another of its threads queues for it in write
+ * mode; every task of the sandbox waits meanwhile (docs/sentry.md, "The
+ * program's mmap_lock": left open). The sentry cannot cut that wait; it
+ * says so, at most once every WARN_EVERY_MS. Timed with the coarse clock:
+ * a few ns a copy (vDSO), a tick's resolution, enough for WAIT_WARN_MS. */
+#define WAIT_WARN_MS 250
+#define WARN_EVERY_MS 10000
+
+static int64_t coarse_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void waited(pid_t tid, int64_t since)
+{
+	static bool said;
+	static int64_t said_at;
+	int64_t now = coarse_ms();
+	if (now - since < WAIT_WARN_MS || (said && now - said_at < WARN_EVERY_MS))
+		return;
+	said = true;
+	said_at = now;
+	log_warn("copying task %d's memory waited %lld ms, most likely for its mmap_lock, "
+		 "which the program held; every task of the sandbox waited meanwhile",
+		 (int)tid, (long long)(now - since));
+}
+
+/* process_vm_readv, or writev if `write`, timed. */
+static ssize_t copy(pid_t tid, const struct iovec *local, const struct iovec *remote, size_t n,
+		    bool write)
+{
+	int64_t t0 = coarse_ms();
+	ssize_t r = write ? process_vm_writev(tid, local, n, remote, n, 0)
+			  : process_vm_readv(tid, local, n, remote, n, 0);
+	int e = errno;
+	waited(tid, t0);
+	errno = e;
+	return r;
+}
 
 /* process_vm_readv reports a partial copy when it meets an unmapped page;
  * a short count of a read we need whole is a fault. */
@@ -35,7 +81,7 @@ int tracee_read(pid_t tid, void *dst, uint64_t addr, size_t len)
 		return -EFAULT;
 	struct iovec local = {.iov_base = dst, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
-	return map_errno(process_vm_readv(tid, &local, 1, &remote, 1, 0), len);
+	return map_errno(copy(tid, &local, &remote, 1, false), len);
 }
 
 ssize_t tracee_read_str(pid_t tid, char *dst, uint64_t addr, size_t size)
@@ -71,7 +117,7 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len)
 		return -EFAULT;
 	struct iovec local = {.iov_base = (void *)src, .iov_len = len};
 	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr, .iov_len = len};
-	return map_errno(process_vm_writev(tid, &local, 1, &remote, 1, 0), len);
+	return map_errno(copy(tid, &local, &remote, 1, true), len);
 }
 
 int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
@@ -92,7 +138,7 @@ int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n)
 		return 0;
 	/* process_vm_writev goes through the remote pieces in order and stops
 	 * at the first unmapped byte: a short count is a fault there. */
-	return map_errno(process_vm_writev(tid, local, n, remote, n, 0), total);
+	return map_errno(copy(tid, local, remote, n, true), total);
 }
 
 /* A thread-group leader's tid from /proc/<tid>/status; -1 if unknown. */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "base/proc_fd.h"
+#include "base/read_bounded.h"
 #include "fs/proc/proc_private.h"
 
 #define HOST_READ_MAX (64u << 20) /* a bound for the sentry's memory */
@@ -73,6 +74,20 @@ int proc_host_path(struct proc_sb *sb, char *buf, size_t size, const char *fmt, 
 	return m < 0 || (size_t)m >= size - (size_t)n ? -ENAMETOOLONG : 0;
 }
 
+/* The host files whose read takes the task's mmap_lock (fs/proc/base.c
+ * and task_mmu.c: access_remote_vm, or a walk of its page tables), which
+ * the program can hold for seconds: read with a deadline, off the loop
+ * (base/read_bounded.h). maps is read under per-VMA locks since Linux
+ * 6.17 (measured: no wait while the lock is held; docs/sentry.md). */
+static bool takes_mmap_lock(const char *name)
+{
+	static const char *const names[] = {"cmdline", "environ", "smaps", "smaps_rollup"};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret)
 {
 	char path[PATH_MAX];
@@ -80,45 +95,10 @@ ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **r
 		    : proc_host_path(sb, path, sizeof(path), "%s", name);
 	if (n < 0)
 		return n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return errno == ENOENT && tid ? -ESRCH : -errno;
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	for (;;) {
-		if (!buf) {
-			close(fd);
-			return -ENOMEM;
-		}
-		if (len + 1 == cap) {
-			if (cap >= HOST_READ_MAX)
-				break;
-			char *b = realloc(buf, cap * 2);
-			if (!b) {
-				free(buf);
-				buf = NULL;
-				continue;
-			}
-			buf = b;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - 1 - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(buf);
-			close(fd);
-			return -e;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*ret = buf;
-	return (ssize_t)len;
+	ssize_t r = tid && takes_mmap_lock(name)
+			? read_bounded(path, O_NOFOLLOW, HOST_READ_MAX, ret)
+			: read_whole(path, O_NOFOLLOW, HOST_READ_MAX, ret);
+	return r == -ENOENT && tid ? -ESRCH : r;
 }
 
 int proc_put_host(struct proc_gen *g, pid_t tid, const char *name)

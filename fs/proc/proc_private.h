@@ -125,7 +125,9 @@ void proc_put(struct proc_gen *g, const char *s, size_t n);
 int proc_host_path(struct proc_sb *sb, char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 /* Reads the host's <host proc>/<tid>/<name> (tid 0: <host proc>/<name>)
- * into a malloc'd NUL-terminated buffer (*ret, length returned). */
+ * into a malloc'd NUL-terminated buffer (*ret, length returned). One that
+ * waits on the task's mmap_lock fails with -EAGAIN after a deadline,
+ * instead of stopping the sentry (base/read_bounded.h). */
 ssize_t proc_read_host(struct proc_sb *sb, pid_t tid, const char *name, char **ret);
 /* Appends a copy of that host file to g (per-task, global, sys/). */
 int proc_put_host(struct proc_gen *g, pid_t tid, const char *name);

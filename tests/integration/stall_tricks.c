@@ -28,11 +28,17 @@
  *     Many threads and many fds (dups of stdin), then 300 files opened and
  *     kept, in /tmp: the fd map's sweep (at 256 entries) reads the fd
  *     tables; once per thread, it took threads x fds fstatat()s.
- *   mmap-lock (not in the test: known to stall, docs/sentry.md)
+ *   mmap-lock (in the test as a known failure: docs/sentry.md)
  *     One thread holds the process's mmap_lock for reading for seconds
- *     (MADV_POPULATE_READ of 8 GB of zero pages), another queues for it in
- *     write mode (mprotect), the main thread makes trapped calls: the
- *     sentry's copy of their arguments waits for the lock. */
+ *     (MADV_POPULATE_READ of 32 GB of zero pages, without huge pages:
+ *     2-3 s here), another queues for it in write mode (mprotect), the
+ *     main thread makes trapped calls: the sentry's copy of their
+ *     arguments waits for the lock.
+ *   mmap-lock-proc
+ *     The same lock play, but the process makes no trapped call: a third
+ *     process reads its /proc/<pid>/cmdline, environ and smaps_rollup,
+ *     which the sentry copies from the host's, whose read takes that
+ *     lock. Needs --proc /proc. */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -301,15 +307,24 @@ static void play_sweep(pid_t b)
 #define MADV_POPULATE_READ 22
 #endif
 
+#ifndef MADV_NOHUGEPAGE
+#define MADV_NOHUGEPAGE 15
+#endif
+
+/* 32 GB of PROT_READ private anonymous memory populated with the zero
+ * page: 64 MB of page tables, which MADV_POPULATE_READ fills (2-3 s here,
+ * the lock held all along) and munmap frees; huge pages (THP's huge zero
+ * page) would make it quick. MAP_NORESERVE: no memory is committed. */
 static void *populate(void *arg)
 {
 	(void)arg;
-	size_t len = (size_t)8 << 30;
+	size_t len = (size_t)32 << 30;
 	for (;;) {
 		void *p =
 		    mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (p == MAP_FAILED)
 			return NULL;
+		madvise(p, len, MADV_NOHUGEPAGE);
 		madvise(p, len, MADV_POPULATE_READ);
 		munmap(p, len);
 	}
@@ -327,23 +342,59 @@ static void *queue_writer(void *arg)
 	return NULL;
 }
 
-static void play_mmap_lock(pid_t b)
+/* The writer first: the populating thread's creation is the last event
+ * of this process the sentry handles (it reads clone3's arguments). */
+static void hold_mmap_lock(void)
 {
 	pthread_t t;
-	pthread_create(&t, NULL, populate, NULL);
 	pthread_create(&t, NULL, queue_writer, NULL);
+	pthread_create(&t, NULL, populate, NULL);
+}
+
+static void play_mmap_lock(pid_t b)
+{
+	hold_mmap_lock();
 	while (waitpid(b, NULL, WNOHANG) == 0) {
 		struct stat st;
 		stat("/", &st);
 	}
 }
 
+/* A third process reads this one's /proc files that take its mmap_lock;
+ * this one only waits (wait4 and nanosleep are not trapped). */
+static void play_mmap_lock_proc(pid_t b)
+{
+	pid_t me = getpid();
+	pid_t c = fork();
+	if (c < 0)
+		_exit(2);
+	if (c == 0) {
+		static const char *const names[] = {"cmdline", "environ", "smaps_rollup"};
+		char path[64], buf[4096];
+		for (unsigned i = 0; getppid() == me; i++) {
+			snprintf(path, sizeof(path), "/proc/%d/%s", (int)me, names[i % 3]);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0)
+				continue; /* EAGAIN: the lock was held too long */
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
+		}
+		_exit(0);
+	}
+	hold_mmap_lock();
+	waitpid(b, NULL, 0);
+	kill(c, SIGKILL);
+	waitpid(c, NULL, 0);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: %s linger-fstat|linger-getsockname|fifo|lease|mmap-lock SECONDS "
-			"[PATH]\n",
+			"usage: %s "
+			"linger-fstat|linger-getsockname|fifo|lease|sweep|mmap-lock|mmap-lock-proc "
+			"SECONDS [PATH]\n",
 			argv[0]);
 		return 2;
 	}
@@ -363,6 +414,8 @@ int main(int argc, char **argv)
 		play_sweep(b);
 	else if (strcmp(argv[1], "mmap-lock") == 0)
 		play_mmap_lock(b);
+	else if (strcmp(argv[1], "mmap-lock-proc") == 0)
+		play_mmap_lock_proc(b);
 	else if (strcmp(argv[1], "fifo") == 0 && argc > 3)
 		play_fifo(b, argv[3]);
 	else
