@@ -408,7 +408,8 @@ int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, o
 	else if (vfs_mnt_rdonly(p.mnt))
 		r = -EROFS;
 	else if ((r = vfs_refresh(inode)) == 0 &&
-		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0)
+		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0 &&
+		 (r = vfs_get_write_access(inode)) == 0)
 		r = truncate_checked(ctx, inode, length);
 	vfs_path_put(&p);
 	return r;

@@ -120,6 +120,10 @@ struct vfs_inode {
 	 * (overlay) reports its non-directories on a device per underlying
 	 * filesystem, as Linux's overlayfs does. */
 	dev_t st_dev;
+	/* How many running images have it as their program: while nonzero,
+	 * opening it for writing or truncating it is ETXTBSY (Linux's
+	 * negative i_writecount, held by each mm's exe_file). */
+	int deny_write;
 };
 
 /* The st_dev stat shows for inode. */

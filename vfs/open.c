@@ -202,8 +202,13 @@ static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file *
 		       S_ISSOCK(inode->mode) || (inode->flags & VFS_I_FOREIGN);
 	bool rdonly = (inode->flags & VFS_I_HOST_WRITE) ? (p->mnt->flags & MS_RDONLY) != 0
 							 : vfs_mnt_rdonly(p->mnt);
-	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special && rdonly)
-		return -EROFS;
+	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special) {
+		if (rdonly)
+			return -EROFS;
+		int r = vfs_get_write_access(inode);
+		if (r < 0)
+			return r;
+	}
 	return vfs_path_open(p, flags, ret);
 }
 
@@ -430,6 +435,10 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 			r = -EROFS;
 			goto out_p;
 		}
+		/* (handle_truncate's get_write_access: a running program) */
+		r = vfs_get_write_access(inode);
+		if (r < 0)
+			goto out_p;
 		r = vfs_do_truncate(&ctx->cred, inode, 0);
 		if (r < 0)
 			goto out_p;

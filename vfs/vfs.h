@@ -238,6 +238,13 @@ bool vfs_file_is_foreign(const struct vfs_file *f);
 bool vfs_file_is_snapshot(const struct vfs_file *f);
 /* The inode a location names, borrowed. */
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p);
+/* A running image has inode as its program (Linux's deny_write_access on
+ * an mm's exe_file): until the matching vfs_allow_write, an open for
+ * writing or a truncate of it is ETXTBSY. vfs_get_write_access: 0, or
+ * -ETXTBSY while that holds. */
+void vfs_deny_write(struct vfs_inode *inode);
+void vfs_allow_write(struct vfs_inode *inode);
+int vfs_get_write_access(const struct vfs_inode *inode);
 int vfs_file_flags(const struct vfs_file *f);
 
 /* write/pread through the host fd, with what the kernel does around a
