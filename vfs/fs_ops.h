@@ -97,6 +97,9 @@ struct vfs_sb {
 			      * oom_score_adj): no change to the instance, so
 			      * a read-only instance (not mount) lets it be,
 			      * and O_TRUNC is the object's to ignore */
+#define VFS_I_LINKABLE 0x10 /* an O_TMPFILE made without O_EXCL, not linked
+			     * yet: linkat may name it with no link left
+			     * (Linux's I_LINKABLE), by any path to it */
 
 struct vfs_inode {
 	const struct vfs_inode_ops *ops;

@@ -248,7 +248,7 @@ static int do_tmpfile(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *pa
 	struct vfs_path p = { dir.mnt, d };
 	r = do_dentry_open(&p, flags & ~__O_TMPFILE & ~O_DIRECTORY, ret);
 	if (r == 0 && !(flags & O_EXCL))
-		(*ret)->flags |= __O_TMPFILE; /* linkable */
+		inode->flags |= VFS_I_LINKABLE;
 	vfs_dentry_put(d);
 out:
 	vfs_path_put(&dir);
