@@ -344,6 +344,10 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 	r = vfs_may_create(&ctx->cred, nd.cur.dentry);
 	if (r < 0)
 		goto out;
+	if (inode->flags & (VFS_I_APPEND | VFS_I_IMMUTABLE)) {
+		r = -EPERM;
+		goto out;
+	}
 	struct vfs_inode *dir = nd.cur.dentry->inode;
 	if (S_ISDIR(inode->mode) || !dir->ops->link) {
 		r = -EPERM;

@@ -100,6 +100,10 @@ struct vfs_sb {
 #define VFS_I_LINKABLE 0x10 /* an O_TMPFILE made without O_EXCL, not linked
 			     * yet: linkat may name it with no link left
 			     * (Linux's I_LINKABLE), by any path to it */
+#define VFS_I_IMMUTABLE 0x20 /* FS_IMMUTABLE_FL, which the VFS enforces (Linux's */
+#define VFS_I_APPEND 0x40    /* S_IMMUTABLE, S_APPEND): set by a filesystem that
+			      * keeps the flags in the sandbox (tmpfs); no
+			      * change, link or removal, and appends only */
 
 struct vfs_inode {
 	const struct vfs_inode_ops *ops;

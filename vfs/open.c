@@ -164,6 +164,13 @@ static int may_open(const struct vfs_cred *c, const struct vfs_path *p, int acc,
 	int r = vfs_permission(c, inode, acc);
 	if (r < 0)
 		return r;
+	/* An append-only file is opened for appending, never truncated. */
+	if (inode->flags & VFS_I_APPEND) {
+		if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_APPEND))
+			return -EPERM;
+		if (flags & O_TRUNC)
+			return -EPERM;
+	}
 	if ((flags & O_NOATIME) && !vfs_is_owner(c, inode) && !vfs_capable_wrt(c, inode, CAP_FOWNER))
 		return -EPERM;
 	return 0;
