@@ -7,39 +7,40 @@
 # native: mkdir /tmp/w/rw && mount --bind $SCRATCH/w /tmp/w/rw
 set -u
 PATH=/usr/bin:/bin
-for d in . rw; do
-	cp /usr/bin/sleep "$d/prog"
-	"$d/prog" 5 &
-	p=$!
-	# until it runs the program (a child is "sh" until it has exec'd)
-	n=0
-	until [ "$(cat /proc/$p/comm)" = prog ] || [ $n -ge 100000 ]; do n=$((n + 1)); done
-	python3 -c '
-import os, sys
-p = sys.argv[1]
-for what, flags in (("write open", os.O_WRONLY), ("read-write open", os.O_RDWR),
-                    ("truncating open", os.O_RDONLY | os.O_TRUNC)):
+python3 -c '
+import os, shutil, subprocess, time
+
+def attempt(what, fn):
     try:
-        os.close(os.open(p, flags)); print(what, "ok")
+        fn()
+        print(what, "ok")
     except OSError as e:
         print(what, os.strerror(e.errno))
-try:
-    os.truncate(p, 0); print("truncate ok")
-except OSError as e:
-    print("truncate", os.strerror(e.errno))
-os.close(os.open(p, os.O_RDONLY)); print("read open ok")
-' "$d/prog"
-	kill $p
-	wait $p
-	: >"$d/prog" && echo "$d: writable once it exited"
-	cp /usr/bin/true "$d/prog"
-	# an exec that fails (an argument over MAX_ARG_STRLEN): no one runs it
-	python3 -c '
-import os, sys
-try:
-    os.execv(sys.argv[1], [sys.argv[1], "x" * 200000])
-except OSError as e:
-    print("exec", os.strerror(e.errno))
-os.close(os.open(sys.argv[1], os.O_WRONLY)); print("writable after the failed exec")
-' "$d/prog"
-done
+
+for d in (".", "rw"):
+    p = d + "/prog"
+    shutil.copy("/usr/bin/sleep", p)
+    proc = subprocess.Popen([p, "5"])
+    # until it runs the program (a child is python until it has exec'"'"'d)
+    for _ in range(100000):
+        with open("/proc/%d/comm" % proc.pid) as f:
+            if f.read().strip() == "prog":
+                break
+        time.sleep(0.001)
+    attempt("write open", lambda: os.close(os.open(p, os.O_WRONLY)))
+    attempt("read-write open", lambda: os.close(os.open(p, os.O_RDWR)))
+    attempt("truncating open", lambda: os.close(os.open(p, os.O_RDONLY | os.O_TRUNC)))
+    attempt("truncate", lambda: os.truncate(p, 0))
+    attempt("read open", lambda: os.close(os.open(p, os.O_RDONLY)))
+    proc.kill()
+    proc.wait()
+    attempt(d + ": write open once it exited", lambda: os.close(os.open(p, os.O_WRONLY | os.O_TRUNC)))
+    shutil.copy("/usr/bin/true", p)
+    # an exec that fails (an argument over MAX_ARG_STRLEN): this process
+    # goes on, and no one runs the file
+    try:
+        os.execv(p, [p, "x" * 200000])
+    except OSError as e:
+        print("exec", os.strerror(e.errno))
+    attempt("write open after the failed exec", lambda: os.close(os.open(p, os.O_WRONLY)))
+'
