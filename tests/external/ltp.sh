@@ -42,8 +42,10 @@ fi
 veil=$(realpath "$1")
 ltp=$(realpath "$2")
 shift 2
-[ -f "$ltp/runtest/syscalls" ] && [ -d "$ltp/testcases/kernel/syscalls" ] ||
-	{ echo "$0: $ltp: not an LTP tree" >&2; exit 2; }
+if [ ! -f "$ltp/runtest/syscalls" ] || [ ! -d "$ltp/testcases/kernel/syscalls" ]; then
+	echo "$0: $ltp: not an LTP tree" >&2
+	exit 2
+fi
 [ $# -gt 0 ] || set -- native emulate kernel
 users=${LTP_USERS:-0 65534}
 limit=${LTP_TIMEOUT:-120}
@@ -78,7 +80,7 @@ done | sort -u | while read -r d; do
 done
 missing=$(awk '{ print $2 }' "$out/list" | while read -r t; do
 	[ -x "$out/testcases/bin/$t" ] || echo "$t"; done)
-[ -z "$missing" ] || echo "# not built, counted broken:" $missing
+[ -z "$missing" ] || echo "# not built, counted broken:" "$(printf '%s' "$missing" | tr '\n' ' ')"
 cp "$veil" "$out/veil"
 chmod -R a+rX "$out"
 echo "# $(wc -l < "$out/list") tests, $limit s each at most"
@@ -100,6 +102,7 @@ run() {
 		mkdir -p "$tmp" && chmod 777 "$tmp"
 		local ns=(unshare --mount)
 		[ "$uid" = 0 ] || ns=(unshare --user --map-root-user --mount)
+		# shellcheck disable=SC2016 # expanded by that sh
 		(cd / && "${as[@]}" timeout -k 5 "$limit" "${ns[@]}" sh -c \
 			'mount -t tmpfs tmpfs "$0" && cd "$0" && exec "$@"' \
 			"$tmp" "${envs[@]}" "$@") ;;
@@ -170,6 +173,7 @@ for c in "$@"; do
 		[ -n "$bad" ] && echo "$c-$u does worse than natively:$bad"
 		# grouped by the first message that says why (addresses and
 		# temporary names blanked, so one cause is one line)
+		# shellcheck disable=SC2086 # $bad: the tests, words
 		for t in $(printf '%s\n' $bad | sed 's/(.*//'); do
 			why=$(grep -E 'TBROK|TFAIL|TWARN' "$out/logs/$c-$u/$t.log" |
 				grep -v "Child process reported\|Can't adjust score" | head -1 |
