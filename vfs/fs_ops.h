@@ -175,6 +175,10 @@ struct vfs_file {
 	int host_fd;		 /* regular files: the real fd; else -1 */
 	int64_t pos;		 /* directories: cookie of the last entry read */
 	void *private;
+	/* Opened by a task with CAP_FSETID, whose writes keep S_ISUID and
+	 * S_ISGID (Linux's killpriv spares it): a filesystem whose writes
+	 * are native (tmpfs's data file) asks before ->open. */
+	bool keeps_privs;
 };
 
 /* Attribute changes requested by the VFS (checked, ready to apply). */

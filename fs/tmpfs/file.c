@@ -23,9 +23,21 @@ static int tmpfs_open(struct vfs_file *file)
 	int acc = file->flags & O_ACCMODE;
 	int flags = (acc == 3 ? O_RDWR : acc) |
 		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME));
+	/* A writer whose native writes must lose S_ISUID/S_ISGID: the data
+	 * file carries them from now on (data.c privs_of). */
+	bool unpriv = acc != O_RDONLY && !file->keeps_privs && !ti->unpriv_writer;
+	if (unpriv)
+		ti->unpriv_writer = true;
 	int fd = tmpfs_data_open(ti, flags);
 	if (fd < 0)
 		return fd;
+	if (unpriv) {
+		int r = tmpfs_data_privs_set(ti);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
 	file->host_fd = fd;
 	return 0;
 }

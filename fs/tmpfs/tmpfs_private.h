@@ -54,6 +54,9 @@ struct tmpfs_inode {
 	/* The bits of the mode its data file carries (data.c privs_of), as
 	 * last set or seen; (mode_t)-1: not known, set them again. */
 	mode_t data_privs;
+	/* A write open by a task without CAP_FSETID was made (sticky): from
+	 * then on the data file carries them */
+	bool unpriv_writer;
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
 	/* directories' FS_*_FL but append-only and immutable, which are the
