@@ -218,11 +218,12 @@ static int do_dentry_open(const struct vfs_cred *c, const struct vfs_path *p, in
 	bool rdonly = (inode->flags & VFS_I_HOST_WRITE) ? (p->mnt->flags & MS_RDONLY) != 0
 							 : vfs_mnt_rdonly(p->mnt);
 	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special) {
-		if (rdonly)
-			return -EROFS;
+		/* file_get_write_access: the inode's, then the mount's */
 		int r = vfs_get_write_access(inode);
 		if (r < 0)
 			return r;
+		if (rdonly)
+			return -EROFS;
 	}
 	return path_open(p, flags, vfs_capable(c, CAP_FSETID), ret);
 }

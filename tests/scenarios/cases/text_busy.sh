@@ -35,6 +35,18 @@ for d in (".", "rw"):
     proc.kill()
     proc.wait()
     attempt(d + ": write open once it exited", lambda: os.close(os.open(p, os.O_WRONLY | os.O_TRUNC)))
+    # on a read-only mount: the running program first (ETXTBSY), as
+    # file_get_write_access asks the inode before the mount
+    if d == ".":
+        proc = subprocess.Popen(["/usr/bin/sleep", "5"])
+        for _ in range(100000):
+            with open("/proc/%d/comm" % proc.pid) as f:
+                if f.read().strip() == "sleep":
+                    break
+            time.sleep(0.001)
+        attempt("read-only mount, write open", lambda: os.close(os.open("/usr/bin/sleep", os.O_WRONLY)))
+        proc.kill()
+        proc.wait()
     shutil.copy("/usr/bin/true", p)
     # an exec that fails (an argument over MAX_ARG_STRLEN): this process
     # goes on, and no one runs the file
