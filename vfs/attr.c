@@ -162,6 +162,9 @@ int vfs_notify_change(struct vfs_inode *inode, struct vfs_iattr *attr)
 {
 	if (!inode->ops->setattr)
 		return -EPERM;
+	if ((attr->valid & (VFS_ATTR_MODE | VFS_ATTR_UID | VFS_ATTR_GID)) &&
+	    (inode->flags & (VFS_I_IMMUTABLE | VFS_I_APPEND)))
+		return -EPERM;
 	if (!(attr->valid & VFS_ATTR_CTIME)) {
 		attr->valid |= VFS_ATTR_CTIME;
 		attr->ctime = vfs_now();
@@ -242,6 +245,11 @@ int vfs_file_get_fsflags(struct vfs_file *f, unsigned *flags)
 	if (!f->inode->ops->get_fsflags)
 		return -EOPNOTSUPP;
 	return f->inode->ops->get_fsflags(f->inode, flags);
+}
+
+bool vfs_file_keeps_fsflags(const struct vfs_file *f)
+{
+	return f->inode->ops->get_fsflags != NULL;
 }
 
 int vfs_file_set_fsflags(struct vfs_ctx *ctx, struct vfs_file *f, unsigned flags)
@@ -353,6 +361,12 @@ int vfs_utimensat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 	if (r < 0)
 		goto out;
 	const struct vfs_cred *c = &ctx->cred;
+	/* notify_change: explicit times neither on an append-only nor an
+	 * immutable file, the current time not on an immutable one */
+	if (inode->flags & (times ? VFS_I_IMMUTABLE | VFS_I_APPEND : VFS_I_IMMUTABLE)) {
+		r = -EPERM;
+		goto out;
+	}
 	bool owner = vfs_is_owner(c, inode) || vfs_capable_wrt(c, inode, CAP_FOWNER);
 	if (times && !owner) {
 		r = -EPERM;
@@ -408,7 +422,9 @@ int vfs_truncate(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, o
 	else if (vfs_mnt_rdonly(p.mnt))
 		r = -EROFS;
 	else if ((r = vfs_refresh(inode)) == 0 &&
-		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0)
+		 (r = vfs_permission(&ctx->cred, inode, MAY_WRITE)) == 0 &&
+		 (r = (inode->flags & VFS_I_APPEND) ? -EPERM : 0) == 0 &&
+		 (r = vfs_get_write_access(inode)) == 0)
 		r = truncate_checked(ctx, inode, length);
 	vfs_path_put(&p);
 	return r;
@@ -428,6 +444,8 @@ int vfs_ftruncate_as(struct vfs_ctx *ctx, struct vfs_file *f, int how, off_t len
 	int acc = how & O_ACCMODE;
 	if (!S_ISREG(f->inode->mode) || (acc != O_WRONLY && acc != O_RDWR))
 		return -EINVAL;
+	if (f->inode->flags & VFS_I_APPEND)
+		return -EPERM;
 	/* No walk here: a new generation, or a refresh made by the last
 	 * walk (before the program's native writes since) would count */
 	vfs_walk_gen++;

@@ -346,13 +346,19 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 	r = vfs_may_create(&ctx->cred, nd.cur.dentry);
 	if (r < 0)
 		goto out;
+	if (inode->flags & (VFS_I_APPEND | VFS_I_IMMUTABLE)) {
+		r = -EPERM;
+		goto out;
+	}
 	struct vfs_inode *dir = nd.cur.dentry->inode;
 	if (S_ISDIR(inode->mode) || !dir->ops->link) {
 		r = -EPERM;
 		goto out;
 	}
-	if (inode->nlink == 0 &&
-	    !(olddirf && (olddirf->flags & 020000000 /* linkable O_TMPFILE */) && !*oldpath)) {
+	/* An unlinked file stays so, but for an O_TMPFILE's first name,
+	 * given through its fd (AT_EMPTY_PATH) or any path to it
+	 * (/proc/self/fd/N with AT_SYMLINK_FOLLOW). */
+	if (inode->nlink == 0 && !(inode->flags & VFS_I_LINKABLE)) {
 		r = -ENOENT;
 		goto out;
 	}
@@ -365,6 +371,7 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 	buf[nd.last_len] = '\0';
 	r = dir->ops->link(inode, dir, buf);
 	if (r == 0) {
+		inode->flags &= ~VFS_I_LINKABLE;
 		struct vfs_dentry *d;
 		r = vfs_d_alloc(nd.cur.dentry, nd.last, nd.last_len, vfs_inode_get(inode), &d);
 		if (r == 0)

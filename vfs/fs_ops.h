@@ -97,6 +97,13 @@ struct vfs_sb {
 			      * oom_score_adj): no change to the instance, so
 			      * a read-only instance (not mount) lets it be,
 			      * and O_TRUNC is the object's to ignore */
+#define VFS_I_LINKABLE 0x10 /* an O_TMPFILE made without O_EXCL, not linked
+			     * yet: linkat may name it with no link left
+			     * (Linux's I_LINKABLE), by any path to it */
+#define VFS_I_IMMUTABLE 0x20 /* FS_IMMUTABLE_FL, which the VFS enforces (Linux's */
+#define VFS_I_APPEND 0x40    /* S_IMMUTABLE, S_APPEND): set by a filesystem that
+			      * keeps the flags in the sandbox (tmpfs); no
+			      * change, link or removal, and appends only */
 
 struct vfs_inode {
 	const struct vfs_inode_ops *ops;
@@ -120,6 +127,10 @@ struct vfs_inode {
 	 * (overlay) reports its non-directories on a device per underlying
 	 * filesystem, as Linux's overlayfs does. */
 	dev_t st_dev;
+	/* How many running images have it as their program: while nonzero,
+	 * opening it for writing or truncating it is ETXTBSY (Linux's
+	 * negative i_writecount, held by each mm's exe_file). */
+	int deny_write;
 };
 
 /* The st_dev stat shows for inode. */
@@ -164,6 +175,10 @@ struct vfs_file {
 	int host_fd;		 /* regular files: the real fd; else -1 */
 	int64_t pos;		 /* directories: cookie of the last entry read */
 	void *private;
+	/* Opened by a task with CAP_FSETID, whose writes keep S_ISUID and
+	 * S_ISGID (Linux's killpriv spares it): a filesystem whose writes
+	 * are native (tmpfs's data file) asks before ->open. */
+	bool keeps_privs;
 };
 
 /* Attribute changes requested by the VFS (checked, ready to apply). */

@@ -34,6 +34,7 @@ void vfs_inode_init(struct vfs_inode *inode, struct vfs_sb *sb, const struct vfs
 	inode->sb = sb;
 	inode->refs = 1;
 	inode->mode = mode;
+	inode->deny_write = 0;
 	vfs_live.inodes++;
 	inode->nlink = 1;
 	struct timespec now = vfs_now();
@@ -54,6 +55,22 @@ void vfs_inode_put(struct vfs_inode *inode)
 	hlist_del_init(&inode->host_node);
 	vfs_live.inodes--;
 	inode->sb->ops->evict(inode);
+}
+
+void vfs_deny_write(struct vfs_inode *inode)
+{
+	inode->deny_write++;
+}
+
+void vfs_allow_write(struct vfs_inode *inode)
+{
+	if (inode->deny_write > 0)
+		inode->deny_write--;
+}
+
+int vfs_get_write_access(const struct vfs_inode *inode)
+{
+	return inode->deny_write > 0 ? -ETXTBSY : 0;
 }
 
 void vfs_inode_set_host(struct vfs_inode *inode, dev_t dev, ino_t ino)

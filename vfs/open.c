@@ -164,12 +164,20 @@ static int may_open(const struct vfs_cred *c, const struct vfs_path *p, int acc,
 	int r = vfs_permission(c, inode, acc);
 	if (r < 0)
 		return r;
+	/* An append-only file is opened for appending, never truncated. */
+	if (inode->flags & VFS_I_APPEND) {
+		if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_APPEND))
+			return -EPERM;
+		if (flags & O_TRUNC)
+			return -EPERM;
+	}
 	if ((flags & O_NOATIME) && !vfs_is_owner(c, inode) && !vfs_capable_wrt(c, inode, CAP_FOWNER))
 		return -EPERM;
 	return 0;
 }
 
-int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
+/* vfs_path_open, for an opener with CAP_FSETID or without. */
+static int path_open(const struct vfs_path *p, int flags, bool fsetid, struct vfs_file **ret)
 {
 	if (!(flags & O_PATH) && (S_ISSOCK(p->dentry->inode->mode) ||
 				  S_ISCHR(p->dentry->inode->mode) || S_ISBLK(p->dentry->inode->mode)))
@@ -178,6 +186,7 @@ int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
 	int r = vfs_file_alloc(p, flags, &f);
 	if (r < 0)
 		return r;
+	f->keeps_privs = fsetid;
 	struct vfs_inode *inode = p->dentry->inode;
 	if (!(flags & O_PATH) && inode->fops && inode->fops->open) {
 		r = inode->fops->open(f);
@@ -191,9 +200,15 @@ int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
 	return 0;
 }
 
+int vfs_path_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
+{
+	return path_open(p, flags, false, ret);
+}
+
 /* vfs_open: the fs part, and EROFS for a write open of a file that is not
  * special (as mnt_get_write_access does after the permission checks). */
-static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file **ret)
+static int do_dentry_open(const struct vfs_cred *c, const struct vfs_path *p, int flags,
+			  struct vfs_file **ret)
 {
 	struct vfs_inode *inode = p->dentry->inode;
 	int acc = flags & O_ACCMODE;
@@ -202,9 +217,15 @@ static int do_dentry_open(const struct vfs_path *p, int flags, struct vfs_file *
 		       S_ISSOCK(inode->mode) || (inode->flags & VFS_I_FOREIGN);
 	bool rdonly = (inode->flags & VFS_I_HOST_WRITE) ? (p->mnt->flags & MS_RDONLY) != 0
 							 : vfs_mnt_rdonly(p->mnt);
-	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special && rdonly)
-		return -EROFS;
-	return vfs_path_open(p, flags, ret);
+	if (!(flags & O_PATH) && (acc == O_WRONLY || acc == O_RDWR) && !special) {
+		/* file_get_write_access: the inode's, then the mount's */
+		int r = vfs_get_write_access(inode);
+		if (r < 0)
+			return r;
+		if (rdonly)
+			return -EROFS;
+	}
+	return path_open(p, flags, vfs_capable(c, CAP_FSETID), ret);
 }
 
 static int do_tmpfile(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
@@ -241,9 +262,9 @@ static int do_tmpfile(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *pa
 		goto out;
 	vfs_d_delete(d);
 	struct vfs_path p = { dir.mnt, d };
-	r = do_dentry_open(&p, flags & ~__O_TMPFILE & ~O_DIRECTORY, ret);
+	r = do_dentry_open(&ctx->cred, &p, flags & ~__O_TMPFILE & ~O_DIRECTORY, ret);
 	if (r == 0 && !(flags & O_EXCL))
-		(*ret)->flags |= __O_TMPFILE; /* linkable */
+		inode->flags |= VFS_I_LINKABLE;
 	vfs_dentry_put(d);
 out:
 	vfs_path_put(&dir);
@@ -315,7 +336,7 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		int r = vfs_walk(ctx, dirf, path, lflags, &p);
 		if (r < 0)
 			return r;
-		r = do_dentry_open(&p, flags, ret);
+		r = do_dentry_open(&ctx->cred, &p, flags, ret);
 		vfs_path_put(&p);
 		return r;
 	}
@@ -430,11 +451,15 @@ int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 			r = -EROFS;
 			goto out_p;
 		}
+		/* (handle_truncate's get_write_access: a running program) */
+		r = vfs_get_write_access(inode);
+		if (r < 0)
+			goto out_p;
 		r = vfs_do_truncate(&ctx->cred, inode, 0);
 		if (r < 0)
 			goto out_p;
 	}
-	r = do_dentry_open(&p, flags & ~O_CREAT, ret);
+	r = do_dentry_open(&ctx->cred, &p, flags & ~O_CREAT, ret);
 out_p:
 	vfs_path_put(&p);
 out_nd:

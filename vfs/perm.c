@@ -54,6 +54,9 @@ int vfs_permission(const struct vfs_cred *c, struct vfs_inode *inode, int mask)
 	if ((mask & MAY_WRITE) && inode->sb && (inode->sb->flags & VFS_SB_RDONLY_SB) &&
 	    (S_ISREG(inode->mode) || S_ISDIR(inode->mode) || S_ISLNK(inode->mode)))
 		return -EROFS;
+	/* Nobody gets write access to an immutable file. */
+	if ((mask & MAY_WRITE) && (inode->flags & VFS_I_IMMUTABLE))
+		return -EPERM;
 	if (mode_check(c, inode, mask) == 0)
 		return 0;
 	if (S_ISDIR(inode->mode)) {
@@ -86,7 +89,9 @@ int vfs_may_delete(const struct vfs_cred *c, struct vfs_inode *dir, struct vfs_i
 	int r = vfs_permission(c, dir, MAY_WRITE | MAY_EXEC);
 	if (r < 0)
 		return r;
-	if (check_sticky(c, dir, victim))
+	if (dir->flags & VFS_I_APPEND)
+		return -EPERM;
+	if (check_sticky(c, dir, victim) || (victim->flags & (VFS_I_APPEND | VFS_I_IMMUTABLE)))
 		return -EPERM;
 	return 0;
 }

@@ -243,6 +243,13 @@ bool vfs_file_is_foreign(const struct vfs_file *f);
 bool vfs_file_is_snapshot(const struct vfs_file *f);
 /* The inode a location names, borrowed. */
 struct vfs_inode *vfs_path_inode(const struct vfs_path *p);
+/* A running image has inode as its program (Linux's deny_write_access on
+ * an mm's exe_file): until the matching vfs_allow_write, an open for
+ * writing or a truncate of it is ETXTBSY. vfs_get_write_access: 0, or
+ * -ETXTBSY while that holds. */
+void vfs_deny_write(struct vfs_inode *inode);
+void vfs_allow_write(struct vfs_inode *inode);
+int vfs_get_write_access(const struct vfs_inode *inode);
 int vfs_file_flags(const struct vfs_file *f);
 
 /* write/pread through the host fd, with what the kernel does around a
@@ -323,12 +330,15 @@ int vfs_ftruncate_as(struct vfs_ctx *ctx, struct vfs_file *f, int how, off_t len
  * overlay: before copy-up, its lower layer's; VFS_SB_STACKED). The change
  * itself is the host's to make on the file's host object. */
 int vfs_file_may_set_flags(struct vfs_ctx *ctx, struct vfs_file *f);
-/* FS_IOC_GETFLAGS/SETFLAGS on a file whose flags the VFS keeps (tmpfs
- * directories): -EOPNOTSUPP for any other (its host object has them).
+/* FS_IOC_GETFLAGS/SETFLAGS on a file whose flags the VFS keeps (tmpfs):
+ * -EOPNOTSUPP for any other (its host object has them).
  * Setting checks as vfs_file_may_set_flags does, and the append-only and
  * immutable flags need CAP_LINUX_IMMUTABLE, as the kernel's
  * fileattr_set_prepare: EPERM. */
 int vfs_file_get_fsflags(struct vfs_file *f, unsigned *flags);
+/* Whether the VFS keeps f's inode flags (vfs_file_get_fsflags serves
+ * them), rather than its host object. */
+bool vfs_file_keeps_fsflags(const struct vfs_file *f);
 int vfs_file_set_fsflags(struct vfs_ctx *ctx, struct vfs_file *f, unsigned flags);
 /* statfs(2); an empty path with a dirf is fstatfs(2) of that file. */
 int vfs_statfs(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct statfs *ret);

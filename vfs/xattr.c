@@ -39,6 +39,8 @@ static int resolve_name(const char *name)
 static int xattr_permission(const struct vfs_cred *c, struct vfs_inode *inode, const char *name,
 			    int mask)
 {
+	if ((mask & MAY_WRITE) && (inode->flags & (VFS_I_IMMUTABLE | VFS_I_APPEND)))
+		return -EPERM;
 	if (has_prefix(name, "security.") || has_prefix(name, "system."))
 		return 0;
 	if (has_prefix(name, "trusted.")) {

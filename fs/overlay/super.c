@@ -36,7 +36,9 @@ int ovl_refresh(struct ovl_inode *oi)
 	vi->mode = ri->mode;
 	vi->uid = ri->uid;
 	vi->gid = ri->gid;
-	vi->flags = ri->flags & (VFS_I_UID_UNMAPPED | VFS_I_GID_UNMAPPED);
+	/* (whether an O_TMPFILE may be linked is the overlay open's to say) */
+	vi->flags = (vi->flags & VFS_I_LINKABLE) |
+		    (ri->flags & (VFS_I_UID_UNMAPPED | VFS_I_GID_UNMAPPED));
 	/* overlayfs does not count a merged directory's subdirectories:
 	 * nlink 1 satisfies find and friends. */
 	vi->nlink = S_ISDIR(ri->mode) && ovl_is_merged(oi) ? 1 : ri->nlink;

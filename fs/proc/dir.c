@@ -23,6 +23,7 @@ static const struct proc_entry root_entries[] = {
 	{.name = "mounts", .kind = PK_LINK, .mode = 0777, .target = "self/mounts"},
 	{.name = "net", .kind = PK_LINK, .mode = 0777, .target = "self/net"},
 	{.name = "cmdline", .kind = PK_GLOBAL, .mode = 0444},
+	{.name = "config.gz", .kind = PK_GLOBAL, .mode = 0444},
 	{.name = "cpuinfo", .kind = PK_GLOBAL, .mode = 0444},
 	{.name = "filesystems", .kind = PK_GLOBAL, .mode = 0444},
 	{.name = "loadavg", .kind = PK_GLOBAL, .mode = 0444},

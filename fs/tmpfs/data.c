@@ -116,9 +116,15 @@ static int create(struct tmpfs_inode *ti, int flags)
  * with S_IXGRP (the kernel's killpriv on a write takes them off the data
  * file for the program, which writes natively and has no CAP_FSETID).
  * S_ISGID without group-exec is not carried: the kernel would keep it for
- * the program (it is in the data file's group), whatever the VFS's group. */
-static mode_t privs_of(mode_t mode)
+ * the program (it is in the data file's group), whatever the VFS's group.
+ * Only once a writer without CAP_FSETID opened it (unpriv_writer): a
+ * writer with it keeps them (openat03: root's O_TMPFILE made 07777), and
+ * the program's host process, without capabilities, would lose them. */
+static mode_t privs_of(const struct tmpfs_inode *ti)
 {
+	if (!ti->unpriv_writer)
+		return 0;
+	mode_t mode = ti->vi.mode;
 	mode_t m = mode & S_ISUID;
 	if ((mode & (S_ISGID | S_IXGRP)) == (S_ISGID | S_IXGRP))
 		m |= S_ISGID | S_IXGRP;
@@ -127,7 +133,7 @@ static mode_t privs_of(mode_t mode)
 
 int tmpfs_data_privs_set(struct tmpfs_inode *ti)
 {
-	mode_t m = privs_of(ti->vi.mode);
+	mode_t m = privs_of(ti);
 	if (!ti->data || !S_ISREG(ti->vi.mode) || m == ti->data_privs)
 		return 0; /* (the common case: no chmod per file made) */
 	char name[24];
@@ -145,10 +151,10 @@ void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
 	 * (found by tests/fuzz/path_storm.sh). */
 	if (!S_ISREG(ti->vi.mode))
 		return;
-	mode_t had = privs_of(ti->vi.mode) & (S_ISUID | S_ISGID);
+	mode_t had = privs_of(ti) & (S_ISUID | S_ISGID);
 	ti->vi.mode &= ~(had & ~st->st_mode);
 	if (ti->data_privs != (mode_t)-1)
-		ti->data_privs = privs_of(ti->vi.mode);
+		ti->data_privs = privs_of(ti);
 }
 
 int tmpfs_data_open(struct tmpfs_inode *ti, int flags)

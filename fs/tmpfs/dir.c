@@ -213,24 +213,23 @@ static void tmpfs_dir_release(struct vfs_file *file)
 	set_cursor(file, NULL);
 }
 
-/* The flags Linux's tmpfs keeps (SHMEM_FL_USER_MODIFIABLE) less the two
- * nothing here would enforce: append-only and immutable are refused
- * (EPERM), a change the VFS could not honour. */
+/* The flags Linux's tmpfs keeps (SHMEM_FL_USER_MODIFIABLE, less casefold):
+ * append-only and immutable as the VFS's own inode flags, which it
+ * enforces (tmpfs_set_vfs_fsflags), the others in fsflags. */
 #define TMPFS_FSFLAGS (VFS_FL_NODUMP | VFS_FL_NOATIME)
 
 static int tmpfs_get_fsflags(struct vfs_inode *inode, unsigned *flags)
 {
-	*flags = TMPFS_I(inode)->fsflags;
+	*flags = TMPFS_I(inode)->fsflags | tmpfs_vfs_fsflags(inode);
 	return 0;
 }
 
 static int tmpfs_set_fsflags(struct vfs_inode *inode, unsigned flags)
 {
-	if (flags & (VFS_FL_APPEND | VFS_FL_IMMUTABLE))
-		return -EPERM;
-	if (flags & ~TMPFS_FSFLAGS)
+	if (flags & ~(TMPFS_FSFLAGS | VFS_FL_APPEND | VFS_FL_IMMUTABLE))
 		return -EOPNOTSUPP;
-	TMPFS_I(inode)->fsflags = flags;
+	TMPFS_I(inode)->fsflags = flags & TMPFS_FSFLAGS;
+	tmpfs_set_vfs_fsflags(inode, flags);
 	return 0;
 }
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -21,9 +23,21 @@ static int tmpfs_open(struct vfs_file *file)
 	int acc = file->flags & O_ACCMODE;
 	int flags = (acc == 3 ? O_RDWR : acc) |
 		    (file->flags & (O_APPEND | O_NONBLOCK | O_DSYNC | O_SYNC | O_NOATIME));
+	/* A writer whose native writes must lose S_ISUID/S_ISGID: the data
+	 * file carries them from now on (data.c privs_of). */
+	bool unpriv = acc != O_RDONLY && !file->keeps_privs && !ti->unpriv_writer;
+	if (unpriv)
+		ti->unpriv_writer = true;
 	int fd = tmpfs_data_open(ti, flags);
 	if (fd < 0)
 		return fd;
+	if (unpriv) {
+		int r = tmpfs_data_privs_set(ti);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+	}
 	file->host_fd = fd;
 	return 0;
 }
@@ -252,7 +266,53 @@ void tmpfs_free_xattrs(struct tmpfs_inode *ti)
 	}
 }
 
+unsigned tmpfs_vfs_fsflags(const struct vfs_inode *inode)
+{
+	return ((inode->flags & VFS_I_IMMUTABLE) ? VFS_FL_IMMUTABLE : 0) |
+	       ((inode->flags & VFS_I_APPEND) ? VFS_FL_APPEND : 0);
+}
+
+void tmpfs_set_vfs_fsflags(struct vfs_inode *inode, unsigned flags)
+{
+	inode->flags &= ~(VFS_I_IMMUTABLE | VFS_I_APPEND);
+	inode->flags |= ((flags & VFS_FL_IMMUTABLE) ? VFS_I_IMMUTABLE : 0) |
+			((flags & VFS_FL_APPEND) ? VFS_I_APPEND : 0);
+}
+
+/* FS_IOC_GETFLAGS/SETFLAGS of a regular file: append-only and immutable
+ * are the VFS's (the host would need CAP_LINUX_IMMUTABLE, and would then
+ * refuse the sentry's own truncates and removal of the data file too),
+ * the others (nodump, noatime) the data file's, as the program's fd on
+ * it would have them. */
+static int tmpfs_file_get_fsflags(struct vfs_inode *inode, unsigned *flags)
+{
+	int fd = tmpfs_data_open(TMPFS_I(inode), O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	int v = 0;
+	int r = ioctl(fd, FS_IOC_GETFLAGS, &v) < 0 ? -errno : 0;
+	close(fd);
+	*flags = ((unsigned)v & ~(unsigned)(VFS_FL_IMMUTABLE | VFS_FL_APPEND)) |
+		 tmpfs_vfs_fsflags(inode);
+	return r;
+}
+
+static int tmpfs_file_set_fsflags(struct vfs_inode *inode, unsigned flags)
+{
+	int fd = tmpfs_data_open(TMPFS_I(inode), O_RDONLY | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	int v = (int)(flags & ~(unsigned)(VFS_FL_IMMUTABLE | VFS_FL_APPEND));
+	int r = ioctl(fd, FS_IOC_SETFLAGS, &v) < 0 ? -errno : 0;
+	close(fd);
+	if (r == 0)
+		tmpfs_set_vfs_fsflags(inode, flags);
+	return r;
+}
+
 const struct vfs_inode_ops tmpfs_file_iops = {
+	.get_fsflags = tmpfs_file_get_fsflags,
+	.set_fsflags = tmpfs_file_set_fsflags,
 	.getattr = tmpfs_getattr,
 	.setattr = tmpfs_setattr,
 	.getxattr = tmpfs_getxattr,

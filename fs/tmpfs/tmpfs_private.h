@@ -54,9 +54,14 @@ struct tmpfs_inode {
 	/* The bits of the mode its data file carries (data.c privs_of), as
 	 * last set or seen; (mode_t)-1: not known, set them again. */
 	mode_t data_privs;
+	/* A write open by a task without CAP_FSETID was made (sticky): from
+	 * then on the data file carries them */
+	bool unpriv_writer;
 	char *symlink;
 	struct tmpfs_xattr *xattrs;
-	unsigned fsflags; /* directories' FS_*_FL (files keep theirs on the data file) */
+	/* directories' FS_*_FL but append-only and immutable, which are the
+	 * VFS's inode flags (files keep the others on the data file) */
+	unsigned fsflags;
 };
 
 static inline struct tmpfs_sb *TMPFS_SB(struct vfs_sb *sb)
@@ -110,6 +115,10 @@ extern const struct vfs_file_ops tmpfs_file_fops;
 extern const struct vfs_inode_ops tmpfs_symlink_iops;
 extern const struct vfs_inode_ops tmpfs_special_iops;
 int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a);
+/* Append-only and immutable as FS_*_FL bits from the VFS inode flags
+ * that enforce them (VFS_I_APPEND, VFS_I_IMMUTABLE), and back. */
+unsigned tmpfs_vfs_fsflags(const struct vfs_inode *inode);
+void tmpfs_set_vfs_fsflags(struct vfs_inode *inode, unsigned flags);
 ssize_t tmpfs_getxattr(struct vfs_inode *inode, const char *name, void *buf, size_t size);
 int tmpfs_setxattr(struct vfs_inode *inode, const char *name, const void *value, size_t size,
 		   int flags);

@@ -222,6 +222,7 @@ static enum resume finish_failed(struct unotify *u, struct unotify_exec *x)
 	struct user_regs_struct r = x->regs;
 	r.rax = (unsigned long long)x->exec_error;
 	ptrace(PTRACE_SETREGS, x->tid, 0, &r);
+	sentry_task_exec_failed(u->sentry, x->tid);
 	exec_done(u, x->tid);
 	return RESUME_CONT;
 }

@@ -137,6 +137,9 @@ void sentry_image_put(struct sentry_image *im);
 /* The exec of task tid succeeded (PTRACE_EVENT_EXEC, after any tid
  * change): what it was started with becomes what it runs. */
 void sentry_task_exec_done(struct sentry *s, pid_t tid);
+/* The exec of task tid failed: it goes on running what it ran, and the
+ * file it tried no longer counts as running (its writes allowed again). */
+void sentry_task_exec_failed(struct sentry *s, pid_t tid);
 /* The thread group of t, from the host (a tid keeps it for life). */
 pid_t sentry_task_tgid(struct sentry_task *t);
 

@@ -18,8 +18,10 @@ void sentry_image_put(struct sentry_image *im)
 {
 	if (!im || --im->refs > 0)
 		return;
-	if (im->exe.mnt)
+	if (im->exe.mnt) {
+		vfs_allow_write(vfs_path_inode(&im->exe));
 		vfs_path_put(&im->exe);
+	}
 	if (im->interp.mnt)
 		vfs_path_put(&im->interp);
 	free(im);
@@ -54,6 +56,15 @@ void sentry_task_exec_done(struct sentry *s, pid_t tid)
 	/* The image is shared with no one yet: complete it. */
 	if (host_line(tid, "comm", t->image->host_comm, sizeof(t->image->host_comm)) < 0)
 		t->image->host_comm[0] = '\0';
+}
+
+void sentry_task_exec_failed(struct sentry *s, pid_t tid)
+{
+	struct sentry_task *t = sentry_task_find(s, tid);
+	if (!t)
+		return;
+	sentry_image_put(t->exec_pending);
+	t->exec_pending = NULL;
 }
 
 pid_t sentry_task_tgid(struct sentry_task *t)

@@ -126,6 +126,11 @@ static void exec_record(struct sentry_task *t, const char *comm, struct vfs_path
 		return; /* /proc then shows the host's view of the task */
 	im->refs = 1;
 	im->exe = *exe;
+	/* do_open_execat's deny_write_access, held by the image for as long
+	 * as a task runs it (sentry_image_put): a dynamic program is mapped
+	 * by ld.so, so the host kernel denies writes to ld.so only. */
+	if (im->exe.mnt)
+		vfs_deny_write(vfs_path_inode(&im->exe));
 	im->interp = *ldso;
 	*exe = *ldso = (struct vfs_path){0};
 	im->via_ldso = via_ldso;
@@ -372,6 +377,8 @@ static long do_exec(struct sentry *s, struct platform_call *call, int dirfd,
 	r = call->ops->exec_fd(call, fd, a.v, a.n, envp_addr);
 	if (r == 0)
 		r = SYS_REPLIED;
+	else
+		sentry_task_exec_failed(s, call->tid);
 out:
 	if (exe_at.mnt)
 		vfs_path_put(&exe_at);

@@ -12,7 +12,9 @@
  * change on the program's own open file, with no more privilege than the
  * program has (host_act.h), or on the host object when the program holds
  * a shadow (a directory). The flags read from the program's memory are
- * copied once, before anything is decided.
+ * copied once, before anything is decided. Where the VFS keeps an inode's
+ * flags (tmpfs: it enforces append-only and immutable, docs/vfs.md),
+ * GETFLAGS and SETFLAGS are the VFS's.
  *
  * Commands that need more than a flag word (fs-verity's enable, which
  * reads salt and signature buffers; btrfs's defrag; dedupe, whose
@@ -157,11 +159,18 @@ SYS_HANDLER(ioctl)
 			if (r < 0)
 				goto out;
 		}
-		if (shadow_is(s->shadows, &ref.st)) {
-			if (!S_ISDIR(vfs_file_type(ref.file))) {
-				r = -EBADF; /* only an O_PATH open of a file gets a shadow */
-				goto out;
-			}
+		bool shadow = shadow_is(s->shadows, &ref.st);
+		if (shadow && !S_ISDIR(vfs_file_type(ref.file))) {
+			r = -EBADF; /* only an O_PATH open of a file gets a shadow */
+			goto out;
+		}
+		if (t->fsflags && vfs_file_keeps_fsflags(ref.file)) {
+			/* A tmpfs file's: append-only and immutable are the
+			 * VFS's to enforce, so the VFS keeps them. */
+			r = flags_in_vfs(c, ref.file, t, arg);
+			goto reply;
+		}
+		if (shadow) {
 			opened = open_host_object(ref.file);
 			if (opened == -EOPNOTSUPP) {
 				/* No host object: flags the VFS keeps (tmpfs) or none. */

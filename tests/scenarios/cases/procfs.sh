@@ -27,6 +27,8 @@ findmnt -n -o TARGET,FSTYPE /proc
 findmnt -n -o TARGET /usr
 df --output=target,fstype /tmp /usr | tail -n +2
 test -r /proc/meminfo && grep -c '^MemTotal:' /proc/meminfo
+# the kernel's configuration, where the host has it (LTP reads it)
+if [ -e /proc/config.gz ]; then zcat /proc/config.gz | grep -c '^CONFIG_' | sed 's/[0-9]*/N/'; fi
 cat /proc/sys/kernel/ostype
 (echo x >/proc/sys/kernel/ostype) 2>/dev/null || echo "sys is read-only"
 # a script: comm is its name, exe its interpreter, cmdline the kernel's

@@ -1,6 +1,7 @@
 /* tmpfs: root options, data files in the instance's own directory or a
  * given one, no fd per stored file, limits, statfs. */
 #include <dirent.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/statfs.h>
@@ -291,8 +292,8 @@ static void backed_data_lives_in_the_backing_dir(void **state)
 }
 
 /* A directory's inode flags live in the VFS: the ones Linux's tmpfs
- * keeps, append-only and immutable refused as nothing enforces them, the
- * owner's or CAP_FOWNER's to change. */
+ * keeps, the owner's or CAP_FOWNER's to change; append-only and immutable
+ * CAP_LINUX_IMMUTABLE's, and enforced. */
 static void directory_flags(void **state)
 {
 	struct fixture *fx = *state;
@@ -306,19 +307,42 @@ static void directory_flags(void **state)
 	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
 	assert_int_equal(fl, 0x40 | 0x80);
 	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x8), -EOPNOTSUPP); /* sync */
-	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x10), -EPERM);	/* immutable */
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x40 | 0x80 | 0x10), 0); /* immutable */
+	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
+	assert_int_equal(fl, 0x40 | 0x80 | 0x10);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d/sub", 0755), -EPERM);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x40 | 0x80 | 0x20), 0); /* append */
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d/sub", 0755), 0);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/sub", AT_REMOVEDIR), -EPERM);
+	fx->ctx.cred.caps &= ~VFS_CAP(CAP_LINUX_IMMUTABLE);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x40 | 0x80), -EPERM);
+	fx->ctx.cred.caps |= VFS_CAP(CAP_LINUX_IMMUTABLE);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0x40 | 0x80), 0);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/d/sub", AT_REMOVEDIR), 0);
+	/* a file's: append-only and immutable in the VFS, the others on
+	 * its data file (where an unprivileged host refuses none of them) */
+	fx_file(fx, "/f", 0644, "x");
+	struct vfs_file *f;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_RDONLY, 0, &f), 0);
+	assert_int_equal(vfs_file_get_fsflags(f, &fl), 0);
+	assert_int_equal(fl & 0x30, 0);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, f, fl | 0x20), 0);
+	assert_int_equal(vfs_file_get_fsflags(f, &fl), 0);
+	assert_int_equal(fl & 0x30, 0x20);
+	struct vfs_file *w;
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_WRONLY, 0, &w), -EPERM);
+	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_WRONLY | O_APPEND, 0, &w), 0);
+	vfs_file_put(w);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/f", 0), -EPERM);
+	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, f, fl & ~0x30u), 0);
+	assert_int_equal(vfs_unlinkat(&fx->ctx, NULL, "/f", 0), 0);
+	vfs_file_put(f);
 	fx->ctx.cred.euid = 1000;
 	fx->ctx.cred.caps = 0;
 	assert_int_equal(vfs_file_set_fsflags(&fx->ctx, d, 0), -EPERM); /* not the owner */
 	assert_int_equal(vfs_file_get_fsflags(d, &fl), 0);
 	assert_int_equal(fl, 0x40 | 0x80);
 	vfs_file_put(d);
-	/* a file's flags are its data file's, not the VFS's */
-	fx_file(fx, "/f", 0644, "x");
-	struct vfs_file *f;
-	assert_int_equal(vfs_openat(&fx->ctx, NULL, "/f", O_RDONLY, 0, &f), 0);
-	assert_int_equal(vfs_file_get_fsflags(f, &fl), -EOPNOTSUPP);
-	vfs_file_put(f);
 }
 
 int main(void)
