@@ -56,6 +56,7 @@
 #include "sentry/sys/sys_procs.h"
 
 #include "base/log.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 
@@ -134,6 +135,70 @@ static int check_pid(struct sentry *s, int nr, uint64_t arg)
 		return 0;
 	log_debug("syscall %d on pid %d: not a task of the sandbox", nr, (int)pid);
 	return -ESRCH;
+}
+
+/* Under a pid namespace (--unshare-pid, sys_pidns.c): argument i names
+ * the namespace's number v (the caller's, a negative one or 0 left as
+ * they are); the host's goes in its place, in the register the kernel
+ * reads (the call is trapped with TRACE for that) and in call->args, so
+ * every check below meets host numbers. `err` when no task has it. */
+static int ns_arg(struct sentry *s, struct platform_call *call, int i, pid_t v, bool neg,
+		  int err)
+{
+	if (v <= 0)
+		return 0;
+	pid_t h = pidns_to_host(s->pidns, v);
+	if (!h) {
+		log_debug("syscall %d on %d: no such pid in the sandbox's namespace", call->nr,
+			  (int)v);
+		return err;
+	}
+	if (!call->ops->set_arg) {
+		log_warn("syscall %d under --unshare-pid: this platform cannot translate its pid; "
+			 "refused", call->nr);
+		return -ENOSYS;
+	}
+	return call->ops->set_arg(call, i, (uint64_t)(int64_t)(neg ? -h : h));
+}
+
+static int ns_translate(struct sentry *s, struct platform_call *call)
+{
+	uint64_t self;
+	int r;
+	pid_t a0 = (pid_t)call->args[0], a1 = (pid_t)call->args[1];
+	switch (sys_procs_trap(call->nr, &self)) {
+	case SYS_PROCS_PID:
+		if (call->nr == SYS_kill && a0 < -1 && a0 != INT_MIN)
+			return ns_arg(s, call, 0, -a0, true, -ESRCH);
+		return ns_arg(s, call, 0, a0, false, -ESRCH);
+	case SYS_PROCS_WHO:
+		if (call->nr == SYS_setpgid) {
+			r = ns_arg(s, call, 0, a0, false, -ESRCH);
+			return r < 0 ? r : ns_arg(s, call, 1, a1, false, -EPERM);
+		}
+		/* a process or a group; a user's id is no pid */
+		if (a0 == (int)self || a0 == (int)self + 1)
+			return ns_arg(s, call, 1, a1, false, -ESRCH);
+		return 0;
+	case SYS_PROCS_ALWAYS:
+		r = ns_arg(s, call, 0, a0, false, -ESRCH);
+		return r < 0 ? r : ns_arg(s, call, 1, a1, false, -ESRCH);
+	case SYS_PROCS_NONE:
+		return 0;
+	}
+	return 0;
+}
+
+/* F_SETOWN's number under a pid namespace: a pid, or minus a group. */
+static int ns_owner(struct sentry *s, int *who)
+{
+	if (!s->pidns || *who == 0 || *who == INT_MIN)
+		return 0;
+	pid_t h = pidns_to_host(s->pidns, *who > 0 ? *who : -*who);
+	if (!h)
+		return -ESRCH;
+	*who = *who > 0 ? h : -h;
+	return 0;
 }
 
 static pid_t caller_tgid(struct sentry *s, struct platform_call *call)
@@ -296,12 +361,15 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 {
 	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
 	if (call->nr == SYS_fcntl && cmd == F_SETOWN) {
-		/* A register: decided and continued, as the calls above. */
+		/* A register: decided and continued, as the calls above;
+		 * under a pid namespace done here on the host's number. */
 		int who = (int)call->args[2];
-		if (!owner_ok(s, who)) {
+		if (ns_owner(s, &who) < 0 || !owner_ok(s, who)) {
 			log_debug("F_SETOWN to %d: not the sandbox's", who);
 			return -ESRCH;
 		}
+		if (s->pidns)
+			return setown_here(s, call, false, F_SETOWN, (void *)(intptr_t)who);
 		return sys_continue(call);
 	}
 	/* In memory: copied once, decided, and done here, never continued. */
@@ -310,7 +378,7 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 		int r = call->ops->read_mem(call, &who, call->args[2], sizeof(who));
 		if (r < 0)
 			return r;
-		if (!owner_ok(s, who)) {
+		if (ns_owner(s, &who) < 0 || !owner_ok(s, who)) {
 			log_debug("ioctl %#x to %d: not the sandbox's", cmd, who);
 			return -ESRCH;
 		}
@@ -323,6 +391,8 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 	if (r < 0)
 		return r;
 	bool ok;
+	if (s->pidns && o.pid > 0 && !(o.pid = pidns_to_host(s->pidns, o.pid)))
+		return -ESRCH;
 	switch (o.type) {
 	case F_OWNER_TID:
 	case F_OWNER_PID:
@@ -347,6 +417,12 @@ SYS_HANDLER(other_process)
 {
 	uint64_t self;
 	int r;
+	if (s->pidns && (r = ns_translate(s, call)) < 0) {
+		if (r == -ESRCH && (call->nr == SYS_process_vm_readv ||
+				    call->nr == SYS_process_vm_writev))
+			return vm_rw_missing(call);
+		return r;
+	}
 	switch (sys_procs_trap(call->nr, &self)) {
 	case SYS_PROCS_NONE:
 		return -ENOSYS;
