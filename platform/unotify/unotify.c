@@ -389,25 +389,29 @@ static bool early_take(struct unotify *u, pid_t tid)
  * racing thread can only make the sentry misjudge cwd sharing or write
  * the child's number to another place of the program's own memory,
  * nothing it checks. */
-static uint64_t clone_flags(pid_t parent, uint64_t *child_tid)
+static uint64_t clone_flags(pid_t parent, uint64_t *child_tid, uint64_t *parent_tid)
 {
 	struct user_regs_struct r;
-	*child_tid = 0;
+	*child_tid = *parent_tid = 0;
 	if (ptrace(PTRACE_GETREGS, parent, 0, &r) < 0)
 		return 0;
 	uint64_t flags = 0;
 	if (r.orig_rax == SYS_clone) {
 		flags = r.rdi;
 		*child_tid = r.r10;
+		*parent_tid = r.rdx;
 	} else if (r.orig_rax == SYS_clone3) {
-		uint64_t a[3]; /* flags, pidfd, child_tid */
+		uint64_t a[4]; /* flags, pidfd, child_tid, parent_tid */
 		if (tracee_read(parent, a, r.rdi, sizeof(a)) < 0)
 			return 0;
 		flags = a[0];
 		*child_tid = a[2];
+		*parent_tid = a[3];
 	}
 	if (!(flags & CLONE_CHILD_SETTID))
 		*child_tid = 0;
+	if (!(flags & CLONE_PARENT_SETTID))
+		*parent_tid = 0;
 	return flags;
 }
 
@@ -443,10 +447,8 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 	unsigned long child;
 	if (ptrace(PTRACE_GETEVENTMSG, parent, 0, &child) < 0)
 		return;
-	uint64_t settid = 0;
-	uint64_t cf = maybe_shared ? clone_flags(parent, &settid) : 0;
-	if (!maybe_shared && u->sentry->pidns)
-		cf = clone_flags(parent, &settid);
+	uint64_t settid = 0, psettid = 0;
+	uint64_t cf = maybe_shared || u->sentry->pidns ? clone_flags(parent, &settid, &psettid) : 0;
 	unsigned flags = (cf & CLONE_FS ? SENTRY_SHARE_FS : 0) |
 			 (cf & CLONE_THREAD ? SENTRY_THREAD : 0);
 	if (sentry_task_new(u->sentry, (pid_t)child, parent, flags) < 0) {
@@ -462,6 +464,12 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 		t->settid_at = settid;
 		if (p)
 			p->fork_child = t->vtid;
+		/* The kernel wrote the host tid there before this event; a
+		 * thread may read it as soon as it runs, before its creator's
+		 * syscall exit (sentry_syscall_exit writes it again). */
+		int32_t v = t->vtid;
+		if (psettid)
+			tracee_write(parent, psettid, &v, sizeof(v));
 	}
 	if (early_take(u, (pid_t)child)) {
 		settid_write(u, (pid_t)child);

@@ -49,6 +49,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -161,11 +162,68 @@ static int ns_arg(struct sentry *s, struct platform_call *call, int i, pid_t v, 
 	return call->ops->set_arg(call, i, (uint64_t)(int64_t)(neg ? -h : h));
 }
 
+/* A pid namespace's init (number 1) gets from inside only the signals it
+ * has a handler for, or blocks to take them (sigtimedwait): the kernel
+ * drops the rest, SIGKILL and SIGSTOP always (SIGNAL_UNKILLABLE). Read
+ * from the host's /proc/<h>/status. */
+static bool init_drops(pid_t h, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return true;
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)h);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	unsigned long long blk = 0, cgt = 0, v;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			blk = v;
+		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
+			cgt = v;
+	}
+	fclose(f);
+	return !((blk | cgt) & (1ull << (sig - 1)));
+}
+
+static pid_t caller_tgid(struct sentry *s, struct platform_call *call);
+
+/* The signal of a kill-family call, or -1 for another call. */
+static int signal_of(struct platform_call *call)
+{
+	switch (call->nr) {
+	case SYS_kill:
+	case SYS_tkill:
+	case SYS_rt_sigqueueinfo:
+		return (int)call->args[1];
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		return (int)call->args[2];
+	default:
+		return -1;
+	}
+}
+
+/* 1: the call is done (0) without reaching the kernel; 0: go on with
+ * host numbers; or -errno. */
 static int ns_translate(struct sentry *s, struct platform_call *call)
 {
 	uint64_t self;
 	int r;
 	pid_t a0 = (pid_t)call->args[0], a1 = (pid_t)call->args[1];
+	int sig = signal_of(call);
+	pid_t target = call->nr == SYS_tgkill || call->nr == SYS_rt_tgsigqueueinfo ? a1 : a0;
+	pid_t h1 = signal_of(call) >= 0 && target == 1 ? pidns_to_host(s->pidns, 1) : 0;
+	if (h1 && h1 == s->init_tid && caller_tgid(s, call) != h1) {
+		/* veil's own init: under the kernel backend it is outside the
+		 * program's Landlock domain, whose signal scope says EPERM. */
+		log_debug("signal to the sandbox's init: EPERM, as under the kernel backend");
+		return -EPERM;
+	}
+	if (h1 && sig > 0 && sig < NSIG && init_drops(h1, sig)) {
+		log_debug("signal %d to the namespace's init: dropped, as the kernel does", sig);
+		return 1;
+	}
 	switch (sys_procs_trap(call->nr, &self)) {
 	case SYS_PROCS_PID:
 		if (call->nr == SYS_kill && a0 < -1 && a0 != INT_MIN)
@@ -222,7 +280,8 @@ static long kill_all(struct sentry *s, struct platform_call *call)
 	for (size_t b = 0; b < s->n_buckets; b++) {
 		for (struct sentry_task *t = s->buckets[b]; t; t = t->next) {
 			pid_t g = sentry_task_tgid(t);
-			bool seen = g == self;
+			/* a pid namespace's init is not "every process" */
+			bool seen = g == self || (s->pidns && pidns_to_ns(s->pidns, g) == 1);
 			for (size_t i = 0; i < n && !seen; i++)
 				seen = done[i] == g;
 			if (seen)
@@ -417,11 +476,11 @@ SYS_HANDLER(other_process)
 {
 	uint64_t self;
 	int r;
-	if (s->pidns && (r = ns_translate(s, call)) < 0) {
+	if (s->pidns && (r = ns_translate(s, call)) != 0) {
 		if (r == -ESRCH && (call->nr == SYS_process_vm_readv ||
 				    call->nr == SYS_process_vm_writev))
 			return vm_rw_missing(call);
-		return r;
+		return r < 0 ? r : 0;
 	}
 	switch (sys_procs_trap(call->nr, &self)) {
 	case SYS_PROCS_NONE:

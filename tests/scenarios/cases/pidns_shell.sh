@@ -1,6 +1,7 @@
 # --unshare-pid in bubblewrap's shape (issue 12): an init as pid 1, the
 # shell as pid 2; what the shell, ps and pgrep see; a fork+wait tree;
-# kill by pid; an orphan going to pid 1; kill -9 -1 leaving only init.
+# kill by pid; an orphan going to pid 1; pid 1 out of reach; kill -9 -1
+# leaving only init.
 # The kernel backend's pid namespace is the reference.
 # veil: --unshare-pid
 # reference: kernel
@@ -25,6 +26,9 @@ sh -c 'sh -c "sleep 0.3; echo orphan ppid \$(cut -d\" \" -f4 /proc/\$\$/stat)" &
 sleep 0.6
 grep -E '^(Pid|PPid|NSpid|Tgid)' /proc/self/status
 readlink /proc/self | grep -c '^[0-9]'
+# pid 1 is veil's init, out of the program's reach
+kill -9 1; echo "kill -9 1: $?"
+kill -0 1; echo "kill -0 1: $?"
 # kill -9 -1 from a child: everything but init and the killer dies
 sleep 30 & sleep 30 &
 sh -c 'kill -9 -1; echo "kill -1: $?"'
