@@ -478,15 +478,18 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 }
 
 /* --unshare-pid: a signal about to be delivered carries its sender's (or
- * for SIGCHLD its child's) host pid in si_pid: the namespace's number is
- * put there, 0 for a sender outside (veil forwarding a signal), as the
- * kernel shows a sender from an outer namespace. */
+ * for SIGCHLD its child's) host pid in si_pid where the kernel filled it
+ * (kill, tkill, tgkill, mq_notify, a child's state): the namespace's
+ * number is put there, 0 for a sender outside (veil forwarding a signal),
+ * as the kernel shows a sender from an outer namespace. A siginfo the
+ * sender wrote itself (SI_QUEUE: sigqueue, pidfd_send_signal with info)
+ * holds what it wrote, its own view's numbers already. */
 static void siginfo_to_ns(struct unotify *u, pid_t pid, int sig)
 {
 	siginfo_t si;
 	if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) < 0)
 		return;
-	bool carries = si.si_code == SI_USER || si.si_code == SI_QUEUE ||
+	bool carries = si.si_code == SI_USER ||
 		       si.si_code == SI_TKILL || si.si_code == SI_MESGQ ||
 		       (sig == SIGCHLD && si.si_code > 0 && si.si_code != SI_KERNEL);
 	if (!carries)

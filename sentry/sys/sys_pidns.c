@@ -167,9 +167,11 @@ static long on_wait(struct sentry *s, struct platform_call *call)
 	return continue_to_exit(s, call, orig);
 }
 
+/* si_pid filled by the kernel (SI_QUEUE's is the sender's own writing,
+ * in the namespace's numbers already: platform/unotify/unotify.c). */
 static bool carries_pid(int signo, int code)
 {
-	return code == SI_USER || code == SI_QUEUE || code == SI_TKILL || code == SI_MESGQ ||
+	return code == SI_USER || code == SI_TKILL || code == SI_MESGQ ||
 	       (signo == SIGCHLD && code > 0 && code != SI_KERNEL);
 }
 

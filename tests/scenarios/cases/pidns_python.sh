@@ -37,6 +37,16 @@ p("sigusr1 from", si.si_pid == pid, si.si_code)
 si = signal.sigwaitinfo([signal.SIGCHLD])
 p("sigchld from", si.si_pid == pid, si.si_code == os.CLD_EXITED)
 os.waitpid(pid, 0)
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+pid = os.fork()
+if pid == 0:
+    libc.sigqueue(os.getppid(), signal.SIGUSR1, ctypes.c_void_p(42))
+    os._exit(0)
+si = signal.sigwaitinfo([signal.SIGUSR1])
+p("sigqueue from", si.si_pid == pid, si.si_code)
+os.waitpid(pid, 0)
+signal.sigwaitinfo([signal.SIGCHLD])
 signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGUSR1, signal.SIGCHLD])
 got = []
 signal.signal(signal.SIGUSR2, lambda s, f: got.append(s))
