@@ -117,9 +117,9 @@ for f in "$cases"/*.sh; do
 		echo "exit $?" >>"$out/$name.$b.out"
 		if cmp -s "$out/$name.native.out" "$out/$name.$b.out" &&
 		   cmp -s "$out/$name.native.err" "$out/$name.$b.err"; then
-			echo "ok $i - $name: $b = native"
+			echo "ok $i - $name: $b = ${reference:-native}"
 		else
-			echo "not ok $i - $name: $b differs from native"
+			echo "not ok $i - $name: $b differs from ${reference:-native}"
 			diff -u "$out/$name.native.out" "$out/$name.$b.out" | sed 's/^/# /' | head -40
 			diff -u "$out/$name.native.err" "$out/$name.$b.err" | sed 's/^/# /' | head -20
 		fi
