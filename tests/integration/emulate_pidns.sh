@@ -40,7 +40,7 @@ check() { # name, want, got
 	fi
 }
 
-echo "1..7"
+echo "1..8"
 
 got=$(VEIL_DEBUG=1 "$veil" --unshare-pid --ro-bind / / --proc /proc -- sh -c 'echo $$' 2>&1)
 check "--backend=auto realises --unshare-pid under emulate" \
@@ -144,3 +144,16 @@ run sh -c 'sleep 30 </dev/null >/dev/null 2>&1 & exit 5'
 rc=$?
 check "the sandbox ends with its init: status kept, nothing waited for" "5 fast" \
 	"$rc $([ $(($(date +%s) - start)) -lt 10 ] && echo fast)"
+
+# A signal to veil goes to the init, which forwards it to the program.
+run sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; sleep 30 & wait' >"$work/sig" 2>&1 &
+v=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q ready "$work/sig"; do
+	sleep 0.1
+	i=$((i + 1))
+done
+kill -TERM "$v"
+wait "$v"
+rc=$?
+check "SIGTERM to veil reaches the program through the init" "3 got TERM" "$rc $(sed -n 2p "$work/sig")"
