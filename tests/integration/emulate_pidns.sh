@@ -16,14 +16,14 @@ work=$(mktemp -d /tmp/veil-pidns.XXXXXX)
 trap 'kill "${outside:-}" "${group:-}" 2>/dev/null; rm -rf "$work"' EXIT
 cp "$here/pid_probe.py" "$work/probe.py"
 
-run() { # [--seccomp FD] COMMAND...
+run() { # [--seccomp FD] COMMAND... (with as_job=exec: veil replaces the job's shell)
 	opt=
 	if [ "$1" = --seccomp ]; then
 		opt="--seccomp $2"
 		shift 2
 	fi
 	# shellcheck disable=SC2086 # opt is words
-	"$veil" --backend=emulate --unshare-pid --new-session $opt --ro-bind /usr /usr \
+	${as_job:-} "$veil" --backend=emulate --unshare-pid --new-session $opt --ro-bind /usr /usr \
 		--symlink usr/bin /bin --symlink usr/lib /lib --symlink usr/lib64 /lib64 \
 		--proc /proc --dev /dev --ro-bind "$work/probe.py" /probe.py -- "$@"
 }
@@ -146,7 +146,8 @@ check "the sandbox ends with its init: status kept, nothing waited for" "5 fast"
 	"$rc $([ $(($(date +%s) - start)) -lt 10 ] && echo fast)"
 
 # A signal to veil goes to the init, which forwards it to the program.
-run sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; sleep 30 & wait' >"$work/sig" 2>&1 &
+as_job=exec run sh -c 'trap "echo got TERM; exit 3" TERM; echo ready; sleep 30 & wait' \
+	>"$work/sig" 2>&1 &
 v=$!
 i=0
 while [ $i -lt 100 ] && ! grep -q ready "$work/sig"; do
