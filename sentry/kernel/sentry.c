@@ -71,6 +71,18 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 		snprintf(s->nodename, sizeof(s->nodename), "%s", spec->hostname);
 	if ((spec->unshare & SPEC_NS_PID) && !(s->pidns = pidns_new()))
 		return -ENOMEM;
+	/* A cgroup namespace of its own is rooted where the sandbox starts:
+	 * the program is the sentry's child, in the sentry's cgroups. */
+	if (spec->unshare & SPEC_NS_CGROUP) {
+		FILE *f = fopen("/proc/self/cgroup", "re");
+		size_t cap = 0;
+		if (!f)
+			return -errno;
+		ssize_t n = getdelim(&s->cgroup_root, &cap, '\0', f);
+		fclose(f);
+		if (n <= 0)
+			return -EIO;
+	}
 	return 0;
 }
 
@@ -200,6 +212,7 @@ void sentry_fini(struct sentry *s)
 	free(s->buckets);
 	pidns_free(s->pidns);
 	free(s->data_dirs);
+	free(s->cgroup_root);
 	creds_release(&s->initial);
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);

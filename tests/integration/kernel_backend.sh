@@ -55,8 +55,11 @@ BASE="--ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/lib /lib
 same() { # NAME FILTER ARGS...
 	name=$1; filter=$2; shift 2
 	if [ -z "$BWRAP" ]; then skip "$name" "no bwrap"; return; fi
-	# FDS: redirections (e.g. data for --file) opened afresh for each tool
-	eval "veil \"\$@\" ${FDS:-}" >"$T/v.out" 2>&1; echo "exit $?" >>"$T/v.out"
+	# FDS: redirections (e.g. data for --file) opened afresh for each tool.
+	# veil as the drop-in it is, named bwrap: its own start-failure status
+	# (125) is bubblewrap's 1 then (bwrap_parity.sh checks both).
+	ln -sf "$VEIL" "$T/bwrap"
+	eval "\"\$T/bwrap\" --backend=kernel \"\$@\" ${FDS:-}" >"$T/v.out" 2>&1; echo "exit $?" >>"$T/v.out"
 	eval "\"\$BWRAP\" \"\$@\" ${FDS:-}" >"$T/b.out" 2>&1; echo "exit $?" >>"$T/b.out"
 	sed -i 's/^veil: /PROG: /; s/^bwrap: /PROG: /' "$T/v.out" "$T/b.out"
 	$filter <"$T/v.out" >"$T/v.f"; $filter <"$T/b.out" >"$T/b.f"

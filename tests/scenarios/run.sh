@@ -9,7 +9,9 @@
 #
 # A case may add to its sandbox's command line (`# veil: ARGS`) and do the
 # same natively in its private mount namespace before it starts
-# (`# native: SHELL COMMANDS`); a case that needs what a native run cannot
+# (`# native: SHELL COMMANDS`), and natively run the case through a
+# command that gives it what the veil arguments give it (`# native-exec:
+# unshare --cgroup`, say); a case that needs what a native run cannot
 # give (a pid namespace of bubblewrap's shape: `# veil: --unshare-pid`)
 # says `# reference: kernel`: the kernel backend's run is then the
 # reference the others are compared with, and is not compared itself.
@@ -65,7 +67,7 @@ native() {
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && eval "${NSETUP:-:}" &&
-		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
+		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec ${NEXEC:-} "$@"' native "$@"
 }
 
 n=0
@@ -84,7 +86,8 @@ for f in "$cases"/*.sh; do
 	script=$(cat "$f")
 	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
 	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
-	export NSETUP
+	NEXEC=$(sed -n 's/^# native-exec: //p' "$f")
+	export NSETUP NEXEC
 	reference=$(sed -n 's/^# reference: //p' "$f")
 	fresh_scratch
 	if [ "$reference" = kernel ]; then
