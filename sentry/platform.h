@@ -137,6 +137,12 @@ struct platform_ops {
 	 * sentry_syscall_exit() at its syscall-exit stop before the tracee
 	 * sees it. NULL where the platform cannot. 0 or -errno. */
 	int (*at_exit)(struct platform_call *call);
+	/* An address of `len` (<= 256) bytes in the tracee's memory that its
+	 * program does not use while the call runs (the stack below the red
+	 * zone), where the sentry puts an argument the kernel reads from
+	 * memory so that the program's own copy is never changed; the same
+	 * address at the call's exit stop. 0 where the platform has none. */
+	uint64_t (*scratch)(struct platform_call *call, size_t len);
 };
 
 struct platform_call {

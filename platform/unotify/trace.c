@@ -108,6 +108,15 @@ static int tc_at_exit(struct platform_call *call)
 	return 0;
 }
 
+/* Below the x86_64 red zone (128 bytes under the stack pointer), 8-aligned:
+ * nothing the program keeps is there while it is in a syscall. */
+static uint64_t tc_scratch(struct platform_call *call, size_t len)
+{
+	if (len > 256)
+		return 0;
+	return (TC(call)->regs.rsp - 128 - 256) & ~(uint64_t)7;
+}
+
 static const struct platform_ops trace_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
@@ -122,6 +131,7 @@ static const struct platform_ops trace_call_ops = {
 	.exec_fd = tc_exec_fd,
 	.set_arg = tc_set_arg,
 	.at_exit = tc_at_exit,
+	.scratch = tc_scratch,
 };
 
 /* ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK:
@@ -145,6 +155,9 @@ enum resume trace_syscall_exit(struct unotify *u, pid_t tid)
 					 .ip = tc.regs.rip};
 	memcpy(tc.call.args, t->exit_args, sizeof(tc.call.args));
 	long ret = (long)tc.regs.rax;
+	/* Told even of a restart, whose result it leaves as it is (scratch
+	 * memory is cleared then too). */
+	long fixed = sentry_syscall_exit(u->sentry, &tc.call, ret);
 	if (restarts(ret)) {
 		/* Run again, it must meet the program's own numbers, which
 		 * its seccomp stop translates again. */
@@ -152,7 +165,7 @@ enum resume trace_syscall_exit(struct unotify *u, pid_t tid)
 		tc.regs.rdx = t->exit_args[2], tc.regs.r10 = t->exit_args[3];
 		tc.regs.r8 = t->exit_args[4], tc.regs.r9 = t->exit_args[5];
 	} else {
-		tc.regs.rax = (unsigned long long)sentry_syscall_exit(u->sentry, &tc.call, ret);
+		tc.regs.rax = (unsigned long long)fixed;
 	}
 	ptrace(PTRACE_SETREGS, tid, 0, &tc.regs);
 	return RESUME_CONT;

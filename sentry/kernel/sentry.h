@@ -206,7 +206,8 @@ void sentry_task_signal(struct sentry *s, pid_t tid);
 
 /* sys_pidns.c: at the syscall-exit stop ops->at_exit asked for (or a
  * fork's, under --unshare-pid), with call->nr and call->args as the call
- * was made: the result the tracee gets for `ret`, the host's. */
+ * was made: the result the tracee gets for `ret`, the host's (a result
+ * the kernel restarts the call for is passed too, and kept). */
 long sentry_syscall_exit(struct sentry *s, struct platform_call *call, long ret);
 
 /* Serves one trapped call and answers it through call->ops. */

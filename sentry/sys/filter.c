@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <string.h>
@@ -50,9 +51,12 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
  * order. */
 static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
-	/* Under a pid namespace, the commands whose results are pids. */
+	/* Under a pid namespace, the commands whose results are pids, and
+	 * TIOCSPGRP, whose argument is rewritten under ptrace. */
 	for (unsigned i = 0; (flags & FILTER_PIDNS) && i < sys_pidns_n_ioctl_cmds; i++) {
-		int r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+		uint32_t a = sys_pidns_ioctl_cmds[i] == TIOCSPGRP
+				     ? SCMP_ACT_TRACE(FILTER_TRACE_ASSIST) : action;
+		int r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
 					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
 						 sys_pidns_ioctl_cmds[i]));
 		if (r < 0)

@@ -38,8 +38,13 @@
  * signalfd (ssi_pid; the sandbox's own init may, it reads no pid), the
  * PI futex operations and set_robust_list (the kernel reads owner tids
  * from futex words, which the program fills with the namespace's
- * numbers), setsockopt SO_PASSCRED (SCM_CREDENTIALS), ioctl TIOCSPGRP, and
- * prctl(PR_SET_PTRACER). */
+ * numbers), setsockopt SO_PASSCRED (SCM_CREDENTIALS), and
+ * prctl(PR_SET_PTRACER).
+ *
+ * ioctl TIOCSPGRP (tcsetpgrp) takes its group from memory: copied once,
+ * translated, and the host's number put in scratch memory below the
+ * caller's stack (ops->scratch) that the call is pointed at, never in the
+ * program's own variable; zeroed again at the exit stop. */
 #include "sentry/sys/sys_pidns.h"
 
 #include <errno.h>
@@ -253,6 +258,14 @@ long sentry_syscall_exit(struct sentry *s, struct platform_call *call, long ret)
 		if (ret > 0)
 			siginfo_fix(s, call, call->args[1], false);
 		return ret;
+	case SYS_ioctl: {
+		/* TIOCSPGRP: the host's number leaves the scratch memory */
+		uint64_t at = call->ops->scratch ? call->ops->scratch(call, sizeof(int32_t)) : 0;
+		int32_t zero = 0;
+		if (at)
+			call->ops->write_mem(call, at, &zero, sizeof(zero));
+		return ret;
+	}
 	default:
 		return ret;
 	}
@@ -356,6 +369,34 @@ static long peercred(struct sentry *s, struct platform_call *call)
 	return r < 0 ? r : call->ops->write_mem(call, call->args[4], &len, sizeof(len));
 }
 
+/* TIOCSPGRP: the group is the namespace's (ESRCH for none, EINVAL for a
+ * negative one, as the kernel); the kernel reads the host's from scratch
+ * memory. */
+static long set_fg(struct sentry *s, struct platform_call *call, bool *told)
+{
+	uint64_t orig[6];
+	memcpy(orig, call->args, sizeof(orig));
+	int v;
+	int r = call->ops->read_mem(call, &v, call->args[2], sizeof(v));
+	if (r < 0)
+		return r;
+	if (v < 0)
+		return -EINVAL;
+	pid_t h = pidns_to_host(s->pidns, v);
+	if (!h)
+		return -ESRCH;
+	uint64_t at = call->ops->scratch ? call->ops->scratch(call, sizeof(h)) : 0;
+	if (!at || !call->ops->set_arg) {
+		warn_once(told, "ioctl TIOCSPGRP (tcsetpgrp) on this platform");
+		return -ENOTTY;
+	}
+	int32_t w = h;
+	r = call->ops->write_mem(call, at, &w, sizeof(w));
+	if (r == 0)
+		r = call->ops->set_arg(call, 2, at);
+	return r < 0 ? r : continue_to_exit(s, call, orig);
+}
+
 bool sys_pidns_dispatch(struct sentry *s, struct platform_call *call, long *ret)
 {
 	static bool told_signalfd, told_passcred, told_tiocspgrp, told_futex;
@@ -409,8 +450,7 @@ bool sys_pidns_dispatch(struct sentry *s, struct platform_call *call, long *ret)
 		} else if (cmd == TIOCGPGRP || cmd == TIOCGSID) {
 			*ret = tty_query(s, call, cmd);
 		} else if (cmd == TIOCSPGRP) {
-			warn_once(&told_tiocspgrp, "ioctl TIOCSPGRP (tcsetpgrp)");
-			*ret = -ENOTTY;
+			*ret = set_fg(s, call, &told_tiocspgrp);
 		} else {
 			return false;
 		}
