@@ -7,7 +7,7 @@ PATH=/usr/bin:/bin
 echo "sh: pid $$ ppid $PPID"
 ps -o pid,ppid,comm
 sh -c 'sh -c "sleep 0.3; echo orphan ppid \$(cut -d\" \" -f4 /proc/\$\$/stat)" & exit 0'
-sleep 0.6
+sleep 1.5
 kill -9 1; echo "kill -9 self: $?"
 kill -TERM 1; echo "kill -TERM self, no handler: $?"
 trap 'echo got TERM' TERM
