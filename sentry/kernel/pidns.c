@@ -161,8 +161,11 @@ pid_t pidns_revive(struct pidns *ns, pid_t host)
 
 void pidns_reaped(struct pidns *ns, pid_t host)
 {
+	/* Only if it is gone indeed: the wait may have reported a stop or a
+	 * continue the parent took before the exit (its syscall-exit stop
+	 * can reach the sentry after the child's exit event). */
 	struct pid_ent *e = find_h(ns, host);
-	if (e && e->zombie)
+	if (e && e->zombie && !zombie_there(e))
 		drop(ns, e);
 }
 

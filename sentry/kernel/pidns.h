@@ -33,7 +33,8 @@ void pidns_exit(struct pidns *ns, pid_t host, bool leader);
  * pidns_exit just made a zombie: the process lives on under its number,
  * which is returned (0 if there is no such entry). */
 pid_t pidns_revive(struct pidns *ns, pid_t host);
-/* Its parent reaped process `host` (a wait returned it). */
+/* A wait returned process `host`: its entry goes if it was reaped (a
+ * wait also reports stops and continues, and may be told late). */
 void pidns_reaped(struct pidns *ns, pid_t host);
 /* The namespace's number for host pid `host`, or 0 when it is none of the
  * sandbox's (the kernel shows 0 for a pid outside one's namespace). */

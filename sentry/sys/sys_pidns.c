@@ -243,6 +243,9 @@ long sentry_syscall_exit(struct sentry *s, struct platform_call *call, long ret)
 		if (ret <= 0)
 			return ret;
 		pid_t v = ns_of(s, (pid_t)ret);
+		if (!v)
+			log_warn("wait4 by %d: child %ld has no number in the pid namespace",
+				 call->tid, ret);
 		pidns_reaped(s->pidns, (pid_t)ret);
 		return v;
 	}

@@ -66,6 +66,10 @@ static void zombie_until_reaped(void **state)
 	pidns_exit(ns, c, true);
 	assert_int_equal(pidns_to_ns(ns, c), v);
 	assert_int_equal(pidns_to_host(ns, v), c);
+	/* a wait that reported a stop or a continue, told after the exit
+	 * event: the zombie stays for the wait that reaps it */
+	pidns_reaped(ns, c);
+	assert_int_equal(pidns_to_ns(ns, c), v);
 	/* reaped: gone, and the pidfd tells even if nobody says so */
 	assert_int_equal(waitpid(c, NULL, 0), c);
 	assert_int_equal(pidns_to_host(ns, v), 0);
