@@ -20,6 +20,7 @@
 #include "base/cleanup.h"
 #include "base/log.h"
 #include "base/xalloc.h"
+#include "platform/emulate_init.h"
 #include "platform/exec_fail.h"
 #include "platform/landlock.h"
 #include "platform/spec_filter.h"
@@ -31,7 +32,8 @@
 #include "vfs/vfs.h"
 
 /* What the kernel backend does with namespaces and this backend cannot do
- * without them: refused by name, never silently ignored. */
+ * without them: refused by name, never silently ignored. (--unshare-pid
+ * is the sentry's own: sentry/kernel/pidns.h.) */
 /* Whether an outer sandbox disabled user namespaces for us (bubblewrap's
  * or veil's --disable-userns: the limit is used up in the user namespace
  * we run in, and creating one fails with ENOSPC). Only inside a user
@@ -65,7 +67,7 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		unsigned ns;
 		const char *flag;
 	} ns[] = {
-		{SPEC_NS_NET, "--unshare-net"},   {SPEC_NS_PID, "--unshare-pid"},
+		{SPEC_NS_NET, "--unshare-net"},
 		{SPEC_NS_IPC, "--unshare-ipc"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
@@ -188,6 +190,25 @@ static int first_task(void *arg)
 		while (read(spec->block_fd, &b, 1) < 0 && errno == EINTR)
 			;
 		close(spec->block_fd);
+	}
+	/* --unshare-pid: this task is the sandbox's pid 1 and the program
+	 * its child (pid 2), as under bubblewrap; with --as-pid-1 the
+	 * program is pid 1, and the orphans' reaper. */
+	if (spec->unshare & SPEC_NS_PID) {
+		if (spec->as_pid_1) {
+			prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+		} else {
+			sigset_t saved;
+			emulate_init_block(&saved);
+			pid_t child = fork();
+			if (child < 0)
+				exec_fail_die(program_exec_fail, errno);
+			if (child > 0)
+				_exit(emulate_init_run(child));
+			sigprocmask(SIG_SETMASK, &saved, NULL);
+			if (spec->die_with_parent)
+				prctl(PR_SET_PDEATHSIG, SIGKILL);
+		}
 	}
 	/* The spec's seccomp programs are loaded by the exec's last step
 	 * (unotify_opts.filters): loaded here, they would bind the steps
@@ -345,7 +366,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	 * above) the sentry's filter is the only wall. */
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol, .filters = spec->seccomp,
-				    .n_filters = spec->n_seccomp};
+				    .n_filters = spec->n_seccomp,
+				    .init = (spec->unshare & SPEC_NS_PID) && !spec->as_pid_1};
 	struct unotify u;
 	program_envp = strv_copy(spec->envp);
 	strv_setenv(&program_envp, "PWD", pwd);
@@ -360,6 +382,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		 * before, had to be seizable; its exec makes it dumpable again,
 		 * so the sentry can still read it. */
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		if (opts.init)
+			s.init_tid = u.root;
 		if (status_write_info(spec, u.root, 0, err) < 0) {
 			/* bubblewrap's program never starts then: ours is
 			 * stopped before it can do anything. */

@@ -128,6 +128,21 @@ struct platform_ops {
 	 * SYS_REPLIED), or -errno to answer the call with. */
 	int (*exec_fd)(struct platform_call *call, int fd, const struct platform_exec_arg *argv,
 		       size_t argc, uint64_t envp);
+	/* Sets argument `i` of the call to `v` before reply_continue lets it
+	 * run (the pid namespace's translations: a number, never tracee
+	 * memory). NULL where the platform cannot (a notification): 0 or
+	 * -errno. */
+	int (*set_arg)(struct platform_call *call, int i, uint64_t v);
+	/* After reply_continue: the call's result passes through
+	 * sentry_syscall_exit() at its syscall-exit stop before the tracee
+	 * sees it. NULL where the platform cannot. 0 or -errno. */
+	int (*at_exit)(struct platform_call *call);
+	/* An address of `len` (<= 256) bytes in the tracee's memory that its
+	 * program does not use while the call runs (the stack below the red
+	 * zone), where the sentry puts an argument the kernel reads from
+	 * memory so that the program's own copy is never changed; the same
+	 * address at the call's exit stop. 0 where the platform has none. */
+	uint64_t (*scratch)(struct platform_call *call, size_t len);
 };
 
 struct platform_call {

@@ -187,6 +187,7 @@ static int proc_lookup(struct vfs_inode *vdir, const char *name, struct vfs_inod
 						   ret);
 		}
 		n = name_to_int(name);
+		n = n > 0 && n <= INT_MAX ? proc_to_host(sb, (pid_t)n) : 0;
 		if (n <= 0 || src_ops(sb)->task(sb->opts.src, (pid_t)n, &t) < 0)
 			return -ENOENT;
 		return proc_new_inode(vdir->sb, PK_PID, S_IFDIR | 0555, t.tgid, (pid_t)n, NULL, ret);
@@ -195,6 +196,7 @@ static int proc_lookup(struct vfs_inode *vdir, const char *name, struct vfs_inod
 		return lookup_pid_entry(sb, dir, name, ret);
 	case PK_TASKS:
 		n = name_to_int(name);
+		n = n > 0 && n <= INT_MAX ? proc_to_host(sb, (pid_t)n) : 0;
 		if (n <= 0 || src_ops(sb)->task(sb->opts.src, (pid_t)n, &t) < 0 ||
 		    t.tgid != dir->tgid)
 			return -ENOENT;
@@ -453,10 +455,13 @@ static ssize_t proc_readlink(struct vfs_inode *inode, char *buf, size_t size)
 		/* Who asks: the caller of the walk that reached this link. */
 		if (!vfs_walk_caller || src_ops(sb)->task(sb->opts.src, vfs_walk_caller, &t) < 0)
 			return -ENOENT;
+		pid_t tgid = proc_to_ns(sb, t.tgid), tid = proc_to_ns(sb, vfs_walk_caller);
+		if (!tgid || !tid)
+			return -ENOENT;
 		if (pi->kind == PK_SELF)
-			snprintf(tmp, sizeof(tmp), "%d", (int)t.tgid);
+			snprintf(tmp, sizeof(tmp), "%d", (int)tgid);
 		else
-			snprintf(tmp, sizeof(tmp), "%d/task/%d", (int)t.tgid, (int)vfs_walk_caller);
+			snprintf(tmp, sizeof(tmp), "%d/task/%d", (int)tgid, (int)tid);
 		return copy_out(tmp, buf, size);
 	}
 	if (pi->kind == PK_LINK)

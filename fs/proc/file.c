@@ -112,6 +112,57 @@ int proc_put_host(struct proc_gen *g, pid_t tid, const char *name)
 	return 0;
 }
 
+pid_t proc_to_ns(struct proc_sb *sb, pid_t host)
+{
+	return sb->opts.ops->to_ns ? sb->opts.ops->to_ns(sb->opts.src, host) : host;
+}
+
+pid_t proc_to_host(struct proc_sb *sb, pid_t v)
+{
+	return sb->opts.ops->to_host ? sb->opts.ops->to_host(sb->opts.src, v) : v;
+}
+
+/* A pidfd's "Pid:" and "NSpid:" lines name its process: the namespace's
+ * number (-1 for one outside, as the kernel shows a process it cannot
+ * name, and for one gone). */
+static int proc_put_fdinfo(struct proc_gen *g, pid_t tid, const char *name)
+{
+	char *data;
+	ssize_t n = proc_read_host(g->sb, tid, name, &data);
+	if (n < 0)
+		return (int)n;
+	for (char *line = data, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		bool pid = strncmp(line, "Pid:", 4) == 0, ns = strncmp(line, "NSpid:", 6) == 0;
+		if (g->sb->opts.ops->to_ns && (pid || ns)) {
+			long h = strtol(line + (pid ? 4 : 6), NULL, 10);
+			pid_t v = h > 0 ? proc_to_ns(g->sb, (pid_t)h) : 0;
+			proc_printf(g, "%s\t%d\n", pid ? "Pid:" : "NSpid:", v > 0 ? (int)v : -1);
+		} else {
+			proc_printf(g, "%s\n", line);
+		}
+	}
+	free(data);
+	return 0;
+}
+
+/* loadavg's last field is the last pid given: the namespace's. */
+static int proc_put_loadavg(struct proc_gen *g)
+{
+	char *data;
+	ssize_t n = proc_read_host(g->sb, 0, "loadavg", &data);
+	if (n < 0)
+		return (int)n;
+	char *sp = strrchr(data, ' ');
+	if (sp)
+		*sp = '\0';
+	proc_printf(g, "%s %d\n", data, (int)g->sb->opts.ops->last_pid(g->sb->opts.src));
+	free(data);
+	return 0;
+}
+
 static int generate(struct proc_gen *g)
 {
 	struct proc_inode *pi = g->pi;
@@ -124,8 +175,10 @@ static int generate(struct proc_gen *g)
 	}
 	if (pi->kind == PK_FDINFO) {
 		snprintf(name, sizeof(name), "fdinfo/%d", pi->fd);
-		return proc_put_host(g, pi->tid, name);
+		return proc_put_fdinfo(g, pi->tid, name);
 	}
+	if (pi->kind == PK_GLOBAL && strcmp(pi->rel, "loadavg") == 0 && ops->last_pid)
+		return proc_put_loadavg(g);
 	if (pi->kind == PK_HOSTFILE) {
 		const char *h = g->sb->opts.hostname, *d = g->sb->opts.domainname;
 		if (h && strcmp(pi->rel, "sys/kernel/hostname") == 0) {
@@ -134,6 +187,16 @@ static int generate(struct proc_gen *g)
 		}
 		if (d && strcmp(pi->rel, "sys/kernel/domainname") == 0) {
 			proc_printf(g, "%s\n", d);
+			return 0;
+		}
+		/* A pid namespace's own (Linux 6.14+: pid_max is per namespace,
+		 * PID_MAX_LIMIT in a new one, the numbers it gives) */
+		if (ops->last_pid && strcmp(pi->rel, "sys/kernel/pid_max") == 0) {
+			proc_printf(g, "%d\n", 4194304);
+			return 0;
+		}
+		if (ops->last_pid && strcmp(pi->rel, "sys/kernel/ns_last_pid") == 0) {
+			proc_printf(g, "%d\n", (int)ops->last_pid(g->sb->opts.src));
 			return 0;
 		}
 	}

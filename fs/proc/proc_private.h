@@ -99,6 +99,11 @@ static inline struct proc_sb *PROC_SB(struct vfs_sb *sb)
 
 /* super.c */
 /* A new inode of `kind` (one reference); `rel` is copied. */
+/* The source's pid namespace, or the host's numbers as they are: the
+ * number the sandbox sees for host pid `host` (0 for one outside), and the
+ * host tid for the sandbox's number `v` (0 for none). */
+pid_t proc_to_ns(struct proc_sb *sb, pid_t host);
+pid_t proc_to_host(struct proc_sb *sb, pid_t v);
 int proc_new_inode(struct vfs_sb *sb, enum proc_kind kind, mode_t mode, pid_t tgid, pid_t tid,
 		   const char *rel, struct vfs_inode **ret);
 

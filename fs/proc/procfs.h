@@ -4,8 +4,9 @@
  * sentry in the emulate backend, a fake in the unit tests): fs/ never
  * knows the sentry.
  *
- * Pids are the host's: there is no pid namespace, so a task's sandbox pid
- * is its host tid, and the per-task files the kernel keeps (stat, status,
+ * Pids are the host's unless the source has a pid namespace (to_ns):
+ * then names, links and every pid field show the namespace's numbers,
+ * while inodes keep host tids. The per-task files the kernel keeps (stat, status,
  * maps...) are read from the host's /proc/<tid> by the filesystem itself,
  * then rewritten to the sandbox's view (its comm, parent, credentials,
  * umask, paths). The parent shown is the host's parent when that is a
@@ -83,6 +84,15 @@ struct procfs_source_ops {
 	/* For maps: the sandbox path of the host file (dev, ino) task tid
 	 * maps. -ENOENT if it is no file of the sandbox's. */
 	int (*host_file)(void *src, pid_t tid, dev_t dev, ino_t ino, char *buf, size_t size);
+	/* A pid namespace of the sandbox's own (may be NULL: none, the
+	 * host's numbers are the sandbox's). tgids and threads then list the
+	 * namespace's numbers; every other method takes host tids. to_ns: the
+	 * namespace's number for a host pid, 0 for one outside it; to_host:
+	 * the host tid for a number of the namespace, 0 for none; last_pid:
+	 * the last number it gave (loadavg's last field). */
+	pid_t (*to_ns)(void *src, pid_t host);
+	pid_t (*to_host)(void *src, pid_t v);
+	pid_t (*last_pid)(void *src);
 };
 
 struct procfs_opts {

@@ -43,7 +43,16 @@ static pid_t ppid_of(struct proc_gen *g, long host_ppid)
 	struct procfs_task t;
 	if (host_ppid <= 0 || ops_of(g)->task(g->sb->opts.src, (pid_t)host_ppid, &t) < 0)
 		return 0;
-	return t.tgid;
+	return proc_to_ns(g->sb, t.tgid);
+}
+
+/* A process group's or session's number (host `h`): the namespace's, 0
+ * for one outside it; the host's as it is without a namespace. */
+static long group_of(struct proc_gen *g, long h)
+{
+	if (!ops_of(g)->to_ns || h <= 0)
+		return h;
+	return proc_to_ns(g->sb, (pid_t)h);
 }
 
 static int gen_comm(struct proc_gen *g)
@@ -72,15 +81,41 @@ static int gen_stat(struct proc_gen *g)
 	if (!close_paren || close_paren[1] != ' ' || !close_paren[2] || close_paren[3] != ' ')
 		return -EIO;
 	char state = close_paren[2];
-	char *rest;
-	long host_ppid = strtol(close_paren + 4, &rest, 10);
-	if (*rest != ' ')
-		return -EIO;
+	/* ppid pgrp session tty_nr tpgid: pids all but tty_nr */
+	long f[5];
+	char *p = close_paren + 4, *rest = p;
+	for (int i = 0; i < 5; i++) {
+		f[i] = strtol(p, &rest, 10);
+		if (rest == p || (*rest != ' ' && *rest != '\n'))
+			return -EIO;
+		p = rest;
+	}
 	char comm[64];
 	comm_of(g, comm, sizeof(comm));
-	proc_printf(g, "%d (%s) %c %d%s", (int)g->pi->tid, comm, state_of(g, state),
-		    (int)ppid_of(g, host_ppid), rest);
+	pid_t pid = proc_to_ns(g->sb, g->pi->tid);
+	long tpgid = f[4] > 0 ? group_of(g, f[4]) : f[4];
+	proc_printf(g, "%d (%s) %c %d %ld %ld %ld %ld%s", (int)pid, comm, state_of(g, state),
+		    (int)ppid_of(g, f[0]), group_of(g, f[1]), group_of(g, f[2]), f[3], tpgid, rest);
 	return 0;
+}
+
+/* status's lines that hold pids, under a pid namespace: the namespace's
+ * numbers (one level: the sandbox's namespace is the reader's). */
+static bool ns_line(struct proc_gen *g, const char *line)
+{
+	static const char *const keys[] = {"Tgid:", "Ngid:", "Pid:", "NStgid:", "NSpid:",
+					   "NSpgid:", "NSsid:"};
+	if (!ops_of(g)->to_ns)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		size_t k = strlen(keys[i]);
+		if (strncmp(line, keys[i], k) != 0)
+			continue;
+		long h = strtol(line + k, NULL, 10);
+		proc_printf(g, "%s\t%d\n", keys[i], h > 0 ? (int)proc_to_ns(g->sb, (pid_t)h) : 0);
+		return true;
+	}
+	return false;
 }
 
 static void put_ids(struct proc_gen *g, const char *key, const unsigned ids[4])
@@ -107,7 +142,9 @@ static int gen_status(struct proc_gen *g)
 			*next++ = '\0';
 		unsigned u[4] = {t->uid[0], t->uid[1], t->uid[2], t->uid[3]};
 		unsigned gg[4] = {t->gid[0], t->gid[1], t->gid[2], t->gid[3]};
-		if (strncmp(line, "Name:", 5) == 0) {
+		if (ns_line(g, line)) {
+			continue;
+		} else if (strncmp(line, "Name:", 5) == 0) {
 			proc_printf(g, "Name:\t%s\n", comm);
 		} else if (strncmp(line, "State:", 6) == 0 && state_of(g, 0) == 'R') {
 			proc_printf(g, "State:\tR (running)\n");

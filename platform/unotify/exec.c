@@ -110,7 +110,7 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 		return -E2BIG;
 	/* The first task's first exec: then the spec's sock_fprogs and their
 	 * instructions, 8-aligned, after the "". */
-	size_t n_filt = tid == u->root ? u->n_filters : 0;
+	size_t n_filt = tid == u->program ? u->n_filters : 0;
 	size_t filt_off = (len + 7) & ~(size_t)7;
 	if (n_filt) {
 		len = filt_off + n_filt * sizeof(struct sock_fprog);

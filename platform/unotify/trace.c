@@ -86,6 +86,37 @@ static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_
 	return r;
 }
 
+static int tc_set_arg(struct platform_call *call, int i, uint64_t v)
+{
+	struct trace_call *tc = TC(call);
+	unsigned long long *reg[6] = {&tc->regs.rdi, &tc->regs.rsi, &tc->regs.rdx,
+				      &tc->regs.r10, &tc->regs.r8,  &tc->regs.r9};
+	if (i < 0 || i > 5)
+		return -EINVAL;
+	*reg[i] = v;
+	call->args[i] = v;
+	if (ptrace(PTRACE_SETREGS, call->tid, 0, &tc->regs) < 0)
+		return -errno;
+	return 0;
+}
+
+/* The syscall-exit stop comes next when the tracee is resumed with
+ * PTRACE_SYSCALL from its seccomp stop (Linux 4.8+). */
+static int tc_at_exit(struct platform_call *call)
+{
+	TC(call)->resume = RESUME_SYSCALL;
+	return 0;
+}
+
+/* Below the x86_64 red zone (128 bytes under the stack pointer), 8-aligned:
+ * nothing the program keeps is there while it is in a syscall. */
+static uint64_t tc_scratch(struct platform_call *call, size_t len)
+{
+	if (len > 256)
+		return 0;
+	return (TC(call)->regs.rsp - 128 - 256) & ~(uint64_t)7;
+}
+
 static const struct platform_ops trace_call_ops = {
 	.read_mem = tracee_ops_read_mem,
 	.read_str = tracee_ops_read_str,
@@ -98,7 +129,47 @@ static const struct platform_ops trace_call_ops = {
 	.reply_fd = tc_reply_fd,
 	.reply_continue = tc_reply_continue,
 	.exec_fd = tc_exec_fd,
+	.set_arg = tc_set_arg,
+	.at_exit = tc_at_exit,
+	.scratch = tc_scratch,
 };
+
+/* ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK:
+ * the kernel runs the call again with the registers it had. */
+static bool restarts(long ret)
+{
+	return ret <= -512 && ret >= -516;
+}
+
+enum resume trace_syscall_exit(struct unotify *u, pid_t tid)
+{
+	struct sentry_task *t = sentry_task_find(u->sentry, tid);
+	if (!t || t->exit_nr < 0)
+		return RESUME_CONT;
+	struct trace_call tc = {.u = u, .resume = RESUME_CONT};
+	int nr = t->exit_nr;
+	t->exit_nr = -1;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &tc.regs) < 0)
+		return RESUME_CONT; /* gone */
+	tc.call = (struct platform_call){.ops = &trace_call_ops, .tid = tid, .nr = nr,
+					 .ip = tc.regs.rip};
+	memcpy(tc.call.args, t->exit_args, sizeof(tc.call.args));
+	long ret = (long)tc.regs.rax;
+	/* Told even of a restart, whose result it leaves as it is (scratch
+	 * memory is cleared then too). */
+	long fixed = sentry_syscall_exit(u->sentry, &tc.call, ret);
+	if (restarts(ret)) {
+		/* Run again, it must meet the program's own numbers, which
+		 * its seccomp stop translates again. */
+		tc.regs.rdi = t->exit_args[0], tc.regs.rsi = t->exit_args[1];
+		tc.regs.rdx = t->exit_args[2], tc.regs.r10 = t->exit_args[3];
+		tc.regs.r8 = t->exit_args[4], tc.regs.r9 = t->exit_args[5];
+	} else {
+		tc.regs.rax = (unsigned long long)fixed;
+	}
+	ptrace(PTRACE_SETREGS, tid, 0, &tc.regs);
+	return RESUME_CONT;
+}
 
 /* A stop from a SECCOMP_RET_TRACE of the program's own --seccomp program
  * (its data is not ours): the kernel with no tracer fails the syscall

@@ -36,6 +36,7 @@
 #include "platform/caps.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/sys/filter.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
@@ -382,21 +383,63 @@ static bool early_take(struct unotify *u, pid_t tid)
 	return false;
 }
 
-/* Whether the clone that stopped `parent` shares its fs_struct
- * (CLONE_FS): the flags are clone's first argument, or the first field of
- * clone3's struct. Read after the fact, so a racing thread can only make
- * the sentry misjudge cwd sharing, nothing it checks. */
-static bool clone_shares_fs(pid_t parent)
+/* The flags of the clone that stopped `parent` (clone's first argument,
+ * or the first field of clone3's struct) and, with CLONE_CHILD_SETTID,
+ * where the child's tid went (*child_tid). Read after the fact, so a
+ * racing thread can only make the sentry misjudge cwd sharing or write
+ * the child's number to another place of the program's own memory,
+ * nothing it checks. */
+static uint64_t clone_flags(pid_t parent, uint64_t *child_tid, uint64_t *parent_tid)
 {
 	struct user_regs_struct r;
+	*child_tid = *parent_tid = 0;
 	if (ptrace(PTRACE_GETREGS, parent, 0, &r) < 0)
-		return false;
+		return 0;
 	uint64_t flags = 0;
-	if (r.orig_rax == SYS_clone)
+	if (r.orig_rax == SYS_clone) {
 		flags = r.rdi;
-	else if (r.orig_rax == SYS_clone3 && tracee_read(parent, &flags, r.rdi, 8) < 0)
-		flags = 0;
-	return flags & CLONE_FS;
+		*child_tid = r.r10;
+		*parent_tid = r.rdx;
+	} else if (r.orig_rax == SYS_clone3) {
+		uint64_t a[4]; /* flags, pidfd, child_tid, parent_tid */
+		if (tracee_read(parent, a, r.rdi, sizeof(a)) < 0)
+			return 0;
+		flags = a[0];
+		*child_tid = a[2];
+		*parent_tid = a[3];
+	}
+	if (!(flags & CLONE_CHILD_SETTID))
+		*child_tid = 0;
+	if (!(flags & CLONE_PARENT_SETTID))
+		*parent_tid = 0;
+	return flags;
+}
+
+/* --unshare-pid: the kernel wrote the child's host tid where
+ * CLONE_CHILD_SETTID said before the child's first stop; it gets its
+ * number in the namespace instead, before it runs. */
+static void settid_write(struct unotify *u, pid_t tid)
+{
+	struct sentry_task *t = sentry_task_find(u->sentry, tid);
+	if (!t || !t->settid_at)
+		return;
+	int32_t v = t->vtid;
+	tracee_write(tid, t->settid_at, &v, sizeof(v));
+	t->settid_at = 0;
+}
+
+/* --unshare-pid: the clone that stopped `parent` returns the child's host
+ * tid; its syscall-exit stop turns that into the namespace's number
+ * (sentry_syscall_exit). */
+static void fork_exit_hook(struct unotify *u, pid_t parent)
+{
+	struct sentry_task *t = sentry_task_find(u->sentry, parent);
+	struct user_regs_struct r;
+	if (!t || ptrace(PTRACE_GETREGS, parent, 0, &r) < 0)
+		return;
+	t->exit_nr = (int)r.orig_rax;
+	uint64_t a[6] = {r.rdi, r.rsi, r.rdx, r.r10, r.r8, r.r9};
+	memcpy(t->exit_args, a, sizeof(a));
 }
 
 static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
@@ -404,14 +447,55 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 	unsigned long child;
 	if (ptrace(PTRACE_GETEVENTMSG, parent, 0, &child) < 0)
 		return;
-	unsigned flags = maybe_shared && clone_shares_fs(parent) ? SENTRY_SHARE_FS : 0;
+	uint64_t settid = 0, psettid = 0;
+	uint64_t cf = maybe_shared || u->sentry->pidns ? clone_flags(parent, &settid, &psettid) : 0;
+	unsigned flags = (cf & CLONE_FS ? SENTRY_SHARE_FS : 0) |
+			 (cf & CLONE_THREAD ? SENTRY_THREAD : 0);
 	if (sentry_task_new(u->sentry, (pid_t)child, parent, flags) < 0) {
 		/* Without credentials it cannot be served safely. */
 		kill((pid_t)child, SIGKILL);
 		return;
 	}
-	if (early_take(u, (pid_t)child))
+	if (u->init && !u->program && parent == u->root)
+		u->program = (pid_t)child;
+	struct sentry_task *t = sentry_task_find(u->sentry, (pid_t)child);
+	struct sentry_task *p = sentry_task_find(u->sentry, parent);
+	if (u->sentry->pidns && t) {
+		t->settid_at = settid;
+		if (p)
+			p->fork_child = t->vtid;
+		/* The kernel wrote the host tid there before this event; a
+		 * thread may read it as soon as it runs, before its creator's
+		 * syscall exit (sentry_syscall_exit writes it again). */
+		int32_t v = t->vtid;
+		if (psettid)
+			tracee_write(parent, psettid, &v, sizeof(v));
+	}
+	if (early_take(u, (pid_t)child)) {
+		settid_write(u, (pid_t)child);
 		ptrace(PTRACE_CONT, (pid_t)child, 0, 0);
+	}
+}
+
+/* --unshare-pid: a signal about to be delivered carries its sender's (or
+ * for SIGCHLD its child's) host pid in si_pid where the kernel filled it
+ * (kill, tkill, tgkill, mq_notify, a child's state): the namespace's
+ * number is put there, 0 for a sender outside (veil forwarding a signal),
+ * as the kernel shows a sender from an outer namespace. A siginfo the
+ * sender wrote itself (SI_QUEUE: sigqueue, pidfd_send_signal with info)
+ * holds what it wrote, its own view's numbers already. */
+static void siginfo_to_ns(struct unotify *u, pid_t pid, int sig)
+{
+	siginfo_t si;
+	if (ptrace(PTRACE_GETSIGINFO, pid, 0, &si) < 0)
+		return;
+	bool carries = si.si_code == SI_USER ||
+		       si.si_code == SI_TKILL || si.si_code == SI_MESGQ ||
+		       (sig == SIGCHLD && si.si_code > 0 && si.si_code != SI_KERNEL);
+	if (!carries)
+		return;
+	si.si_pid = pidns_to_ns(u->sentry->pidns, si.si_pid);
+	ptrace(PTRACE_SETSIGINFO, pid, 0, &si);
 }
 
 static bool is_stop_signal(int sig)
@@ -439,6 +523,10 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
 		new_task(u, pid, event == PTRACE_EVENT_CLONE);
+		if (u->sentry->pidns && !x && !c) {
+			fork_exit_hook(u, pid);
+			how = RESUME_SYSCALL;
+		}
 		resume(pid, how, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
@@ -453,8 +541,9 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 				 "checked; killing it", (int)former);
 			kill(pid, SIGKILL);
 		}
-		/* The program never runs without its --seccomp programs. */
-		if (pid == u->root && u->n_filters) {
+		/* The program never runs without its --seccomp programs (nor
+		 * does the init exec anything). */
+		if ((pid == u->program || (u->init && pid == u->root)) && u->n_filters) {
 			log_warn("exec by %d before its seccomp programs were loaded; killing it",
 				 (int)pid);
 			kill(pid, SIGKILL);
@@ -467,7 +556,8 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		zeropage_forget(u, pid);
 		if ((pid_t)former != pid) {
 			sentry_task_exit(u->sentry, pid);
-			if (sentry_task_new(u->sentry, pid, (pid_t)former, SENTRY_SHARE_FS) < 0)
+			if (sentry_task_new(u->sentry, pid, (pid_t)former,
+					    SENTRY_SHARE_FS | SENTRY_KEEP_PID) < 0)
 				kill(pid, SIGKILL);
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
@@ -484,6 +574,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			early_add(u, pid);
 			return;
 		}
+		settid_write(u, pid);
 		if (is_stop_signal(sig))
 			ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
 		else
@@ -491,10 +582,11 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		return;
 	default:
 		if (sig == (SIGTRAP | 0x80)) {
-			/* Syscall stops happen only during an exec by fd or
-			 * while taking a controlling terminal. */
+			/* Syscall stops happen only during an exec by fd,
+			 * while taking a controlling terminal, or at the exit
+			 * of a call whose result the sentry rewrites. */
 			resume(pid, x ? exec_syscall_stop(u, x) : c ? ctty_syscall_stop(u, c)
-								    : RESUME_CONT, 0);
+								    : trace_syscall_exit(u, pid), 0);
 			return;
 		}
 		if (x || c) {
@@ -505,6 +597,8 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		/* Signal-delivery-stop: deliver it (the sentry first abandons
 		 * any blocking call it was making for the task). */
 		sentry_task_signal(u->sentry, pid);
+		if (u->sentry->pidns)
+			siginfo_to_ns(u, pid, sig);
 		resume(pid, RESUME_CONT, sig);
 		return;
 	}
@@ -621,7 +715,7 @@ static void __attribute__((noreturn)) child_fail(int report, int errnum, const c
 
 static void __attribute__((noreturn))
 child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct unotify_opts *opts,
-	   int (*fn)(void *), void *arg)
+	   unsigned filter_flags, int (*fn)(void *), void *arg)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -646,7 +740,7 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct 
 	if (opts && opts->landlock && landlock_restrict(opts->landlock, &err) < 0)
 		child_fail(report, err->errnum, err->msg);
 	scmp_filter_ctx ctx;
-	int r = filter_build(FILTER_TRAP_NOTIFY, &ctx);
+	int r = filter_build(FILTER_TRAP_NOTIFY, filter_flags, &ctx);
 	if (r < 0)
 		child_fail(report, -r, "cannot build the sentry's seccomp filter");
 	r = seccomp_load(ctx);
@@ -708,6 +802,7 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	if (opts) {
 		u->filters = opts->filters;
 		u->n_filters = opts->n_filters;
+		u->init = opts->init;
 	}
 	u->listener = u->sigfd = -1;
 	fdcache_init(&u->fdcache);
@@ -741,11 +836,14 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	if (pid == 0) {
 		close(go_w);
 		close(report_r);
-		child_main(parent, go[0], report[1], &u->saved_mask, opts, fn, arg);
+		child_main(parent, go[0], report[1], &u->saved_mask, opts,
+			   s->pidns ? FILTER_PIDNS : 0, fn, arg);
 	}
 	close(go[0]);
 	close(report[1]);
 	u->root = pid;
+	if (!u->init)
+		u->program = pid;
 
 	const long ptrace_opts = PTRACE_O_EXITKILL | PTRACE_O_TRACESECCOMP | PTRACE_O_TRACEFORK |
 			  PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |

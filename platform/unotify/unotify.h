@@ -45,6 +45,11 @@ struct unotify {
 	int listener;   /* seccomp user-notification fd */
 	int sigfd;      /* SIGCHLD and the signals forwarded to the program */
 	pid_t root;     /* the first task; its exit ends the sandbox */
+	/* the program: the first task, or with opts->init the first task's
+	 * first child (the first task is then the sandbox's init); its first
+	 * exec loads the spec's seccomp programs. 0 until known. */
+	pid_t program;
+	bool init;
 	int root_status;
 	bool root_exited;
 	bool sync_wakeup; /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is in force */
@@ -78,6 +83,9 @@ struct unotify_opts {
 	 * tracee run. The program never runs without them. */
 	const struct spec_bpf *filters;
 	size_t n_filters;
+	/* The first task is the sandbox's init (--unshare-pid without
+	 * --as-pid-1): it forks the program and never execs. */
+	bool init;
 };
 
 /* Starts `fn(arg)` as the sandbox's first task: a child that drops every

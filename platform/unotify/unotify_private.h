@@ -141,6 +141,9 @@ int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned ne
 /* trace.c */
 /* A PTRACE_EVENT_SECCOMP stop: a TRACE-class syscall, or a step of an exec. */
 enum resume trace_seccomp_stop(struct unotify *u, pid_t tid);
+/* A syscall-exit stop a handler asked for (ops->at_exit) or a fork's
+ * (the pid namespace): the result goes through sentry_syscall_exit. */
+enum resume trace_syscall_exit(struct unotify *u, pid_t tid);
 
 /* exec.c */
 struct unotify_exec *exec_find(struct unotify *u, pid_t tid);

@@ -1,6 +1,7 @@
 /* The sentry as procfs's source (fs/proc/procfs.h): which tasks the
  * sandbox has, what each runs and holds, as the sandbox sees it. Pids
- * are host tids (there is no pid namespace here).
+ * are host tids, but for the listings under --unshare-pid, which give
+ * the sandbox's pid namespace's numbers (sentry/kernel/pidns.h).
  *
  * fd and maps names come from the fd map: a host object the sentry
  * handed over (a file's backing fd, a directory's shadow) names its VFS
@@ -18,6 +19,7 @@
 #include "fs/proc/procfs.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/kernel/sentry.h"
 
 static int cmp_pid(const void *a, const void *b)
@@ -27,7 +29,8 @@ static int cmp_pid(const void *a, const void *b)
 }
 
 /* Every task's tid (threads: tgid == want) or thread group id (want 0),
- * ascending, without repeats. */
+ * ascending, without repeats; the namespace's numbers under a pid
+ * namespace. */
 static size_t collect(struct sentry *s, pid_t want, pid_t *buf, size_t n)
 {
 	pid_t *all = malloc((s->n_tasks + 1) * sizeof(*all));
@@ -37,10 +40,9 @@ static size_t collect(struct sentry *s, pid_t want, pid_t *buf, size_t n)
 	for (size_t b = 0; b < s->n_buckets; b++)
 		for (struct sentry_task *t = s->buckets[b]; t; t = t->next) {
 			pid_t g = sentry_task_tgid(t);
-			if (want == 0)
-				all[k++] = g;
-			else if (g == want)
-				all[k++] = t->tid;
+			pid_t v = s->pidns ? pidns_to_ns(s->pidns, want ? t->tid : g) : want ? t->tid : g;
+			if (v > 0 && (want == 0 || g == want))
+				all[k++] = v;
 		}
 	qsort(all, k, sizeof(*all), cmp_pid);
 	size_t u = 0;
@@ -239,6 +241,24 @@ static int src_host_file(void *src, pid_t tid, dev_t dev, ino_t ino, char *buf, 
 	return -ENOENT;
 }
 
+static pid_t src_to_ns(void *src, pid_t host)
+{
+	struct sentry *s = src;
+	return s->pidns ? pidns_to_ns(s->pidns, host) : host;
+}
+
+static pid_t src_to_host(void *src, pid_t v)
+{
+	struct sentry *s = src;
+	return s->pidns ? pidns_to_host(s->pidns, v) : v;
+}
+
+static pid_t src_last_pid(void *src)
+{
+	struct sentry *s = src;
+	return s->pidns ? pidns_last(s->pidns) : 0;
+}
+
 const struct procfs_source_ops sentry_procfs_source_ops = {
 	.tgids = src_tgids,
 	.threads = src_threads,
@@ -250,4 +270,21 @@ const struct procfs_source_ops sentry_procfs_source_ops = {
 	.fd_reopen = src_fd_reopen,
 	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
+};
+
+/* The same with the sandbox's pid namespace (--unshare-pid). */
+const struct procfs_source_ops sentry_procfs_pidns_source_ops = {
+	.tgids = src_tgids,
+	.threads = src_threads,
+	.task = src_task,
+	.ctx = src_ctx,
+	.exe = src_exe,
+	.fd_file = src_fd_file,
+	.fd_name = src_fd_name,
+	.fd_reopen = src_fd_reopen,
+	.open_as_program = src_open_as_program,
+	.host_file = src_host_file,
+	.to_ns = src_to_ns,
+	.to_host = src_to_host,
+	.last_pid = src_last_pid,
 };

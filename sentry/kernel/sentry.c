@@ -30,9 +30,11 @@
 #include "fs/hostfs/hostfs.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/kernel/shadow.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/syscalls.h"
+#include "sentry/sys/sys_pidns.h"
 #include "vfs/vfs.h"
 
 static uint64_t all_caps(void)
@@ -67,6 +69,8 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	}
 	if (s->uts_own && spec->hostname)
 		snprintf(s->nodename, sizeof(s->nodename), "%s", spec->hostname);
+	if ((spec->unshare & SPEC_NS_PID) && !(s->pidns = pidns_new()))
+		return -ENOMEM;
 	/* A cgroup namespace of its own is rooted where the sandbox starts:
 	 * the program is the sentry's child, in the sentry's cgroups. */
 	if (spec->unshare & SPEC_NS_CGROUP) {
@@ -206,6 +210,7 @@ void sentry_fini(struct sentry *s)
 		}
 	}
 	free(s->buckets);
+	pidns_free(s->pidns);
 	free(s->data_dirs);
 	free(s->cgroup_root);
 	creds_release(&s->initial);
@@ -273,6 +278,7 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 	if (!t)
 		return -ENOMEM;
 	t->tid = tid;
+	t->exit_nr = -1;
 	if (creds_copy(&t->creds, from) < 0) {
 		free(t);
 		return -ENOMEM;
@@ -297,6 +303,27 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 		if ((t->exec_pending = p->exec_pending))
 			t->exec_pending->refs++;
 	}
+	/* A thread is of its creator's group; anything else leads its own
+	 * (known here, so an exit need not ask the host, which may have
+	 * forgotten the task by then). */
+	if (parent && (flags & SENTRY_THREAD))
+		t->tgid = sentry_task_tgid(sentry_task_find(s, parent));
+	else if (!(flags & SENTRY_THREAD))
+		t->tgid = tid;
+	if (s->pidns) {
+		pid_t v = flags & SENTRY_KEEP_PID ? pidns_revive(s->pidns, tid) : 0;
+		if (v <= 0)
+			v = pidns_add(s->pidns, tid, !(flags & SENTRY_THREAD));
+		if (v < 0) {
+			sentry_image_put(t->image);
+			sentry_image_put(t->exec_pending);
+			fs_put(t->fs);
+			creds_release(&t->creds);
+			free(t);
+			return v;
+		}
+		t->vtid = v;
+	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
 	s->buckets[b] = t;
@@ -311,6 +338,8 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 		if ((*pp)->tid == tid) {
 			struct sentry_task *t = *pp;
 			*pp = t->next;
+			if (s->pidns)
+				pidns_exit(s->pidns, tid, sentry_task_tgid(t) == tid);
 			creds_release(&t->creds);
 			fs_put(t->fs);
 			sentry_image_put(t->image);
@@ -530,7 +559,9 @@ void sentry_dispatch(struct sentry *s, struct platform_call *call)
 	if (s->stats)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 	long ret;
-	if (!e || !e->handler) {
+	if (s->pidns && sentry_task_find(s, call->tid) && sys_pidns_dispatch(s, call, &ret)) {
+		/* a pid crossing (sys_pidns.c) */
+	} else if (!e || !e->handler) {
 		/* The filter refuses these in the kernel; reaching here means the
 		 * platform trapped more than the table asks. */
 		ret = -ENOSYS;

@@ -43,6 +43,16 @@ struct sentry_task {
 	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
 	struct sentry_image *image;	    /* NULL before the first exec */
 	struct sentry_image *exec_pending; /* an exec under way, until its event */
+	/* --unshare-pid (sentry/kernel/pidns.h): its number in the sandbox's
+	 * namespace (0 without one); the address its clone's
+	 * CLONE_CHILD_SETTID named (where the kernel wrote the host tid, and
+	 * the sentry writes vtid at its first stop), else 0; and the call
+	 * whose result waits for its syscall-exit stop (exit_nr -1: none). */
+	pid_t vtid;
+	uint64_t settid_at;
+	pid_t fork_child; /* the number of the child its clone is making */
+	int exit_nr;
+	uint64_t exit_args[6];
 	struct sentry_task *next; /* hash chain */
 };
 
@@ -87,6 +97,10 @@ struct sentry {
 	 * directory in the scratch directory): borrowed fds, for Landlock. */
 	int *data_dirs;
 	size_t n_data_dirs;
+	/* --unshare-pid: the sandbox's pid namespace, else NULL; the host
+	 * tid of the sandbox's own init (pid 1 unless --as-pid-1), else 0 */
+	struct pidns *pidns;
+	pid_t init_tid;
 	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
 	bool uts_own;
 	char nodename[65], domainname[65];
@@ -146,11 +160,18 @@ pid_t sentry_task_tgid(struct sentry_task *t);
 /* procfs_source.c: what /proc shows of the sandbox (fs/proc/procfs.h);
  * the source's `src` is the sentry. */
 extern const struct procfs_source_ops sentry_procfs_source_ops;
+/* ... and with the sandbox's pid namespace (--unshare-pid). */
+extern const struct procfs_source_ops sentry_procfs_pidns_source_ops;
 
 /* Process events from the platform. A new task copies its creator's
  * credentials, and shares its root/cwd/umask with SENTRY_SHARE_FS
  * (CLONE_FS) or gets a copy; `parent` 0 means the first task. 0 or -errno. */
 #define SENTRY_SHARE_FS 1u
+/* The new task is a thread of its creator's group (CLONE_THREAD). */
+#define SENTRY_THREAD 2u
+/* A non-leader thread's exec: the task re-made under the leader's tid
+ * keeps the process's number in the pid namespace. */
+#define SENTRY_KEEP_PID 4u
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
@@ -185,6 +206,12 @@ void sentry_sockets_free(struct sentry *s);
  * notification it was waiting in, so the waiters making a blocking socket
  * call for it are killed (and waited for) now. */
 void sentry_task_signal(struct sentry *s, pid_t tid);
+
+/* sys_pidns.c: at the syscall-exit stop ops->at_exit asked for (or a
+ * fork's, under --unshare-pid), with call->nr and call->args as the call
+ * was made: the result the tracee gets for `ret`, the host's (a result
+ * the kernel restarts the call for is passed too, and kept). */
+long sentry_syscall_exit(struct sentry *s, struct platform_call *call, long ret);
 
 /* Serves one trapped call and answers it through call->ops. */
 void sentry_dispatch(struct sentry *s, struct platform_call *call);

@@ -24,10 +24,12 @@ int task_session_of(pid_t tid, struct task_session *ret)
 	 * last ')'. */
 	const char *rp = strrchr(buf, ')');
 	char state;
-	int ppid, pgrp, sid;
+	int ppid, pgrp, sid, tpgid;
 	unsigned tty;
-	if (!rp || sscanf(rp + 1, " %c %d %d %d %u", &state, &ppid, &pgrp, &sid, &tty) != 5)
+	if (!rp || sscanf(rp + 1, " %c %d %d %d %u %d", &state, &ppid, &pgrp, &sid, &tty,
+			  &tpgid) != 6)
 		return -EIO;
+	ret->tpgid = tpgid;
 	ret->ppid = ppid;
 	ret->pgrp = pgrp;
 	ret->sid = sid;

@@ -8,6 +8,7 @@
 
 struct task_session {
 	pid_t ppid, pgrp, sid;
+	pid_t tpgid; /* the controlling terminal's foreground group, -1 for none */
 	dev_t ctty; /* the controlling terminal, 0 for none */
 };
 

@@ -641,7 +641,9 @@ static int proc_at(struct setup *st, const struct mount_op *op, const char *dest
 {
 	if (!st->sentry)
 		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
-	struct procfs_opts o = {.ops = &sentry_procfs_source_ops, .src = st->sentry,
+	struct procfs_opts o = {.ops = st->sentry->pidns ? &sentry_procfs_pidns_source_ops
+						     : &sentry_procfs_source_ops,
+				.src = st->sentry,
 				.hostname = st->sentry->uts_own ? st->sentry->nodename : NULL,
 				.domainname = st->sentry->uts_own ? st->sentry->domainname : NULL,
 				.cgroup_root = st->sentry->cgroup_root};

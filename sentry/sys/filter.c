@@ -3,10 +3,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <string.h>
 
 #include "spec/denylist.h"
 #include "sentry/sys/sys_ioctl.h"
+#include "sentry/sys/sys_pidns.h"
 #include "sentry/sys/sys_procs.h"
 #include "sentry/sys/syscalls.h"
 
@@ -45,8 +49,19 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
  * are trapped even when the table says ENOSYS (a platform without the
  * handler refuses them). tests/unit/sentry/test_filter.c proves the
  * order. */
-static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
+static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
+	/* Under a pid namespace, the commands whose results are pids, and
+	 * TIOCSPGRP, whose argument is rewritten under ptrace. */
+	for (unsigned i = 0; (flags & FILTER_PIDNS) && i < sys_pidns_n_ioctl_cmds; i++) {
+		uint32_t a = sys_pidns_ioctl_cmds[i] == TIOCSPGRP
+				     ? SCMP_ACT_TRACE(FILTER_TRACE_ASSIST) : action;
+		int r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+						 sys_pidns_ioctl_cmds[i]));
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < denylist_len; i++) {
 		const struct denylist_entry *e = &denylist[i];
 		if (strcmp(e->name, "ioctl") != 0 || e->when != DENYLIST_ALWAYS)
@@ -91,9 +106,16 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
  * bits above set is still F_OFD_SETLK to the kernel. The native rule is
  * an always-true comparison, for the reason add_ioctl_rules says; the
  * trapped commands are trapped even when the table says ENOSYS. */
-static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action)
+static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
 	static const unsigned trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
+	for (unsigned i = 0; (flags & FILTER_PIDNS) && i < sys_pidns_n_fcntl_cmds; i++) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
+						 sys_pidns_fcntl_cmds[i]));
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
 		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
 					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
@@ -155,7 +177,60 @@ static int add_unshare_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A0(SCMP_CMP_NE, CLONE_FILES));
 }
 
-int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
+/* Under a pid namespace, calls that run natively unless one argument
+ * (the low 32 bits under `mask`, the kernel's int) says they may carry
+ * a pid: `action` for those values of argument `arg`, the native rule
+ * through a comparison that always holds, on the same argument
+ * (add_ioctl_rules says why). The handler continues what the value
+ * alone does not decide (getsockopt's level). */
+static int add_pidns_arg_rules(scmp_filter_ctx ctx, int nr, uint32_t action, unsigned arg,
+			       uint32_t mask, const uint32_t *vals, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		int r = seccomp_rule_add(ctx, action, nr, 1,
+					 SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, vals[i]));
+		if (r < 0)
+			return r;
+	}
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_GE, 0));
+}
+
+/* The pid namespace's own rules for table entry e: 0 when they are in,
+ * 1 when e keeps the table's. */
+static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum filter_trap trap)
+{
+	uint32_t notify = trap == FILTER_TRAP_NOTIFY ? SCMP_ACT_NOTIFY
+						     : SCMP_ACT_TRACE(FILTER_TRACE_EMULATE);
+	uint32_t trace = SCMP_ACT_TRACE(FILTER_TRACE_ASSIST);
+	static const uint32_t peercred = SO_PEERCRED, passcred = SO_PASSCRED,
+			      ptracer = PR_SET_PTRACER;
+	if (e->nr == SCMP_SYS(getsockopt))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 2, 0xffffffffu, &peercred, 1);
+	if (e->nr == SCMP_SYS(setsockopt))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 2, 0xffffffffu, &passcred, 1);
+	if (e->nr == SCMP_SYS(futex))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 1,
+					   0xffffffffu & ~(128u | 256u), sys_pidns_futex_pi_ops,
+					   sys_pidns_n_futex_pi_ops);
+	if (e->nr == SCMP_SYS(prctl))
+		return add_pidns_arg_rules(ctx, e->nr, SCMP_ACT_ERRNO(EINVAL), 0, 0xffffffffu,
+					   &ptracer, 1);
+	switch (sys_pidns_trap(e->nr)) {
+	case PIDNS_KEEP:
+		return 1;
+	case PIDNS_NOTIFY:
+		return seccomp_rule_add(ctx, notify, e->nr, 0);
+	case PIDNS_REFUSE:
+		return 0; /* the default: ENOSYS */
+	case PIDNS_TRACE:
+		break;
+	}
+	/* The calls on the caller itself (pid 0) keep running natively. */
+	int r = add_process_rules(ctx, e->nr, trace);
+	return r == 1 ? seccomp_rule_add(ctx, trace, e->nr, 0) : r;
+}
+
+int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
 	if (!ctx)
@@ -175,6 +250,13 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 	const struct sys_entry *t = sys_table_begin();
 	for (size_t i = 0; i < sys_table_size(); i++) {
 		uint32_t action = action_for(&t[i], trap);
+		if (flags & FILTER_PIDNS) {
+			r = add_pidns_rules(ctx, &t[i], trap);
+			if (r < 0)
+				goto out_release;
+			if (r == 0)
+				continue;
+		}
 		if (t[i].nr == SCMP_SYS(sendto)) {
 			r = add_sendto_rules(ctx, action);
 			if (r < 0)
@@ -193,13 +275,13 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 			continue;
 		}
 		if (t[i].nr == SCMP_SYS(fcntl)) {
-			r = add_fcntl_rules(ctx, action);
+			r = add_fcntl_rules(ctx, action, flags);
 			if (r < 0)
 				goto out_release;
 			continue;
 		}
 		if (t[i].nr == SCMP_SYS(ioctl)) {
-			r = add_ioctl_rules(ctx, action);
+			r = add_ioctl_rules(ctx, action, flags);
 			if (r < 0)
 				goto out_release;
 			continue;

@@ -18,8 +18,13 @@ enum filter_trap {
 #define FILTER_TRACE_ASSIST 0x7e11 /* TRACE class: exec, chdir */
 #define FILTER_TRACE_EMULATE 0x7e12 /* NOTIFY class under the ptrace platform */
 
+/* FILTER_PIDNS: the sandbox has a pid namespace of the sentry's
+ * (--unshare-pid): the calls that carry pids are trapped too
+ * (sentry/sys/sys_pidns.h). */
+#define FILTER_PIDNS 1u
+
 /* Builds the filter into *ret (a new libseccomp context; the caller
  * releases it with seccomp_release). Returns 0 or -errno. */
-int filter_build(enum filter_trap trap, scmp_filter_ctx *ret);
+int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret);
 
 #endif

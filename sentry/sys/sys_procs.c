@@ -49,6 +49,7 @@
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -56,6 +57,7 @@
 #include "sentry/sys/sys_procs.h"
 
 #include "base/log.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 
@@ -136,6 +138,127 @@ static int check_pid(struct sentry *s, int nr, uint64_t arg)
 	return -ESRCH;
 }
 
+/* Under a pid namespace (--unshare-pid, sys_pidns.c): argument i names
+ * the namespace's number v (the caller's, a negative one or 0 left as
+ * they are); the host's goes in its place, in the register the kernel
+ * reads (the call is trapped with TRACE for that) and in call->args, so
+ * every check below meets host numbers. `err` when no task has it. */
+static int ns_arg(struct sentry *s, struct platform_call *call, int i, pid_t v, bool neg,
+		  int err)
+{
+	if (v <= 0)
+		return 0;
+	pid_t h = pidns_to_host(s->pidns, v);
+	if (!h) {
+		log_debug("syscall %d on %d: no such pid in the sandbox's namespace", call->nr,
+			  (int)v);
+		return err;
+	}
+	if (!call->ops->set_arg) {
+		log_warn("syscall %d under --unshare-pid: this platform cannot translate its pid; "
+			 "refused", call->nr);
+		return -ENOSYS;
+	}
+	return call->ops->set_arg(call, i, (uint64_t)(int64_t)(neg ? -h : h));
+}
+
+/* A pid namespace's init (number 1) gets from inside only the signals it
+ * has a handler for, or blocks to take them (sigtimedwait): the kernel
+ * drops the rest, SIGKILL and SIGSTOP always (SIGNAL_UNKILLABLE). Read
+ * from the host's /proc/<h>/status. */
+static bool init_drops(pid_t h, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return true;
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)h);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	unsigned long long blk = 0, cgt = 0, v;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "SigBlk: %llx", &v) == 1)
+			blk = v;
+		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
+			cgt = v;
+	}
+	fclose(f);
+	return !((blk | cgt) & (1ull << (sig - 1)));
+}
+
+static pid_t caller_tgid(struct sentry *s, struct platform_call *call);
+
+/* The signal of a kill-family call, or -1 for another call. */
+static int signal_of(struct platform_call *call)
+{
+	switch (call->nr) {
+	case SYS_kill:
+	case SYS_tkill:
+	case SYS_rt_sigqueueinfo:
+		return (int)call->args[1];
+	case SYS_tgkill:
+	case SYS_rt_tgsigqueueinfo:
+		return (int)call->args[2];
+	default:
+		return -1;
+	}
+}
+
+/* 1: the call is done (0) without reaching the kernel; 0: go on with
+ * host numbers; or -errno. */
+static int ns_translate(struct sentry *s, struct platform_call *call)
+{
+	uint64_t self;
+	int r;
+	pid_t a0 = (pid_t)call->args[0], a1 = (pid_t)call->args[1];
+	int sig = signal_of(call);
+	pid_t target = call->nr == SYS_tgkill || call->nr == SYS_rt_tgsigqueueinfo ? a1 : a0;
+	pid_t h1 = signal_of(call) >= 0 && target == 1 ? pidns_to_host(s->pidns, 1) : 0;
+	if (h1 && h1 == s->init_tid && caller_tgid(s, call) != h1) {
+		/* veil's own init: under the kernel backend it is outside the
+		 * program's Landlock domain, whose signal scope says EPERM. */
+		log_debug("signal to the sandbox's init: EPERM, as under the kernel backend");
+		return -EPERM;
+	}
+	if (h1 && sig > 0 && sig < NSIG && init_drops(h1, sig)) {
+		log_debug("signal %d to the namespace's init: dropped, as the kernel does", sig);
+		return 1;
+	}
+	switch (sys_procs_trap(call->nr, &self)) {
+	case SYS_PROCS_PID:
+		if (call->nr == SYS_kill && a0 < -1 && a0 != INT_MIN)
+			return ns_arg(s, call, 0, -a0, true, -ESRCH);
+		return ns_arg(s, call, 0, a0, false, -ESRCH);
+	case SYS_PROCS_WHO:
+		if (call->nr == SYS_setpgid) {
+			r = ns_arg(s, call, 0, a0, false, -ESRCH);
+			return r < 0 ? r : ns_arg(s, call, 1, a1, false, -EPERM);
+		}
+		/* a process or a group; a user's id is no pid */
+		if (a0 == (int)self || a0 == (int)self + 1)
+			return ns_arg(s, call, 1, a1, false, -ESRCH);
+		return 0;
+	case SYS_PROCS_ALWAYS:
+		r = ns_arg(s, call, 0, a0, false, -ESRCH);
+		return r < 0 ? r : ns_arg(s, call, 1, a1, false, -ESRCH);
+	case SYS_PROCS_NONE:
+		return 0;
+	}
+	return 0;
+}
+
+/* F_SETOWN's number under a pid namespace: a pid, or minus a group. */
+static int ns_owner(struct sentry *s, int *who)
+{
+	if (!s->pidns || *who == 0 || *who == INT_MIN)
+		return 0;
+	pid_t h = pidns_to_host(s->pidns, *who > 0 ? *who : -*who);
+	if (!h)
+		return -ESRCH;
+	*who = *who > 0 ? h : -h;
+	return 0;
+}
+
 static pid_t caller_tgid(struct sentry *s, struct platform_call *call)
 {
 	struct sentry_task *t = sentry_task_find(s, call->tid);
@@ -157,7 +280,8 @@ static long kill_all(struct sentry *s, struct platform_call *call)
 	for (size_t b = 0; b < s->n_buckets; b++) {
 		for (struct sentry_task *t = s->buckets[b]; t; t = t->next) {
 			pid_t g = sentry_task_tgid(t);
-			bool seen = g == self;
+			/* a pid namespace's init is not "every process" */
+			bool seen = g == self || (s->pidns && pidns_to_ns(s->pidns, g) == 1);
 			for (size_t i = 0; i < n && !seen; i++)
 				seen = done[i] == g;
 			if (seen)
@@ -296,12 +420,15 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 {
 	uint32_t cmd = (uint32_t)call->args[1]; /* the kernel's unsigned int */
 	if (call->nr == SYS_fcntl && cmd == F_SETOWN) {
-		/* A register: decided and continued, as the calls above. */
+		/* A register: decided and continued, as the calls above;
+		 * under a pid namespace done here on the host's number. */
 		int who = (int)call->args[2];
-		if (!owner_ok(s, who)) {
+		if (ns_owner(s, &who) < 0 || !owner_ok(s, who)) {
 			log_debug("F_SETOWN to %d: not the sandbox's", who);
 			return -ESRCH;
 		}
+		if (s->pidns)
+			return setown_here(s, call, false, F_SETOWN, (void *)(intptr_t)who);
 		return sys_continue(call);
 	}
 	/* In memory: copied once, decided, and done here, never continued. */
@@ -310,7 +437,7 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 		int r = call->ops->read_mem(call, &who, call->args[2], sizeof(who));
 		if (r < 0)
 			return r;
-		if (!owner_ok(s, who)) {
+		if (ns_owner(s, &who) < 0 || !owner_ok(s, who)) {
 			log_debug("ioctl %#x to %d: not the sandbox's", cmd, who);
 			return -ESRCH;
 		}
@@ -323,6 +450,8 @@ long sys_procs_setown(struct sentry *s, struct platform_call *call)
 	if (r < 0)
 		return r;
 	bool ok;
+	if (s->pidns && o.pid > 0 && !(o.pid = pidns_to_host(s->pidns, o.pid)))
+		return -ESRCH;
 	switch (o.type) {
 	case F_OWNER_TID:
 	case F_OWNER_PID:
@@ -347,6 +476,12 @@ SYS_HANDLER(other_process)
 {
 	uint64_t self;
 	int r;
+	if (s->pidns && (r = ns_translate(s, call)) != 0) {
+		if (r == -ESRCH && (call->nr == SYS_process_vm_readv ||
+				    call->nr == SYS_process_vm_writev))
+			return vm_rw_missing(call);
+		return r < 0 ? r : 0;
+	}
 	switch (sys_procs_trap(call->nr, &self)) {
 	case SYS_PROCS_NONE:
 		return -ENOSYS;

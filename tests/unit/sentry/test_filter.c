@@ -82,6 +82,8 @@ static long probe(enum probe p)
 
 /* Loads the filter built for `trap` in a child, runs probe(0..n-1) there
  * and gives their results in res. */
+static unsigned probe_flags; /* filter_build's flags for run_probes */
+
 static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long *res)
 {
 	int p[2];
@@ -89,7 +91,7 @@ static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long
 	pid_t pid = fork();
 	if (pid == 0) {
 		scmp_filter_ctx ctx;
-		if (filter_build(trap, &ctx) < 0)
+		if (filter_build(trap, probe_flags, &ctx) < 0)
 			_exit(10);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
 			_exit(11);
@@ -312,10 +314,88 @@ static void process_calls_trapped_unless_self(void **state)
 	assert_int_equal(res[R_GETPRIO_PGRP], -ENOSYS);
 }
 
+/* FILTER_PIDNS (--unshare-pid): the calls that carry pids trapped (ENOSYS
+ * with no tracer), by argument where only some values do, whatever the
+ * bits above the kernel's int; the rest as without it. */
+enum pidns_probe { N_GETPID, N_GETTID, N_WAIT4, N_KILL0, N_PEERCRED, N_PEERCRED_HIGH,
+		   N_SOTYPE, N_PASSCRED, N_FUTEX_PI, N_FUTEX_PI_FLAGS, N_FUTEX_WAKE,
+		   N_ROBUST, N_PTRACER, N_PDEATHSIG, N_GETOWN, N_GETFL, N_FIOGETOWN,
+		   N_PROBES_PIDNS };
+
+static long pidns_probe(int i)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return -1000;
+	char buf[64];
+	socklen_t len = sizeof(buf);
+	int word = 0, who;
+	long r = 0;
+	switch ((enum pidns_probe)i) {
+	case N_GETPID: r = syscall(SYS_getpid); break;
+	case N_GETTID: r = syscall(SYS_gettid); break;
+	case N_WAIT4: r = syscall(SYS_wait4, -1, NULL, WNOHANG, NULL); break;
+	case N_KILL0: r = syscall(SYS_kill, 0, 0); break;
+	case N_PEERCRED: r = syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_PEERCRED, buf, &len); break;
+	case N_PEERCRED_HIGH:
+		r = syscall(SYS_getsockopt, sv[0], 0x100000000ul | SOL_SOCKET,
+			    0x100000000ul | SO_PEERCRED, buf, &len);
+		break;
+	case N_SOTYPE: r = syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, buf, &len); break;
+	case N_PASSCRED:
+		who = 1;
+		r = syscall(SYS_setsockopt, sv[0], SOL_SOCKET, SO_PASSCRED, &who, sizeof(who));
+		break;
+	case N_FUTEX_PI: r = syscall(SYS_futex, &word, 6 /* LOCK_PI */, 0, NULL, NULL, 0); break;
+	case N_FUTEX_PI_FLAGS:
+		r = syscall(SYS_futex, &word, 0x100000000ul | 128 | 8 /* TRYLOCK_PI, private */,
+			    0, NULL, NULL, 0);
+		break;
+	case N_FUTEX_WAKE: r = syscall(SYS_futex, &word, 1 /* WAKE */, 1, NULL, NULL, 0); break;
+	case N_ROBUST: r = syscall(SYS_set_robust_list, buf, 24); break;
+	case N_PTRACER: r = syscall(SYS_prctl, 0x59616d61 /* PR_SET_PTRACER */, 0, 0, 0, 0); break;
+	case N_PDEATHSIG: r = syscall(SYS_prctl, PR_GET_PDEATHSIG, &who, 0, 0, 0); break;
+	case N_GETOWN: r = syscall(SYS_fcntl, sv[0], F_GETOWN); break;
+	case N_GETFL: r = syscall(SYS_fcntl, sv[0], F_GETFL); break;
+	case N_FIOGETOWN: r = syscall(SYS_ioctl, sv[0], 0x8903 /* FIOGETOWN */, &who); break;
+	case N_PROBES_PIDNS: break;
+	}
+	int e = errno;
+	close(sv[0]);
+	close(sv[1]);
+	return r < 0 ? -e : (r > 0 ? 1 : 0);
+}
+
+static void pidns_calls_trapped(void **state)
+{
+	(void)state;
+	long res[N_PROBES_PIDNS];
+	probe_flags = FILTER_PIDNS;
+	run_probes(FILTER_TRAP_TRACE, pidns_probe, N_PROBES_PIDNS, res);
+	probe_flags = 0;
+	const int trapped[] = {N_GETPID, N_GETTID, N_WAIT4, N_PEERCRED, N_PEERCRED_HIGH,
+			       N_PASSCRED, N_FUTEX_PI, N_FUTEX_PI_FLAGS, N_ROBUST, N_GETOWN,
+			       N_FIOGETOWN};
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++)
+		assert_int_equal(res[trapped[i]], -ENOSYS);
+	assert_int_equal(res[N_KILL0], 0);      /* the caller's own group: native */
+	assert_int_equal(res[N_SOTYPE], 0);     /* SO_TYPE: native */
+	assert_int_equal(res[N_FUTEX_WAKE], 0); /* no PI: native */
+	assert_int_equal(res[N_PTRACER], -EINVAL);
+	assert_int_equal(res[N_PDEATHSIG], 0);
+	assert_int_equal(res[N_GETFL], 1);
+	/* and without it, the same calls run natively */
+	run_probes(FILTER_TRAP_TRACE, pidns_probe, N_PROBES_PIDNS, res);
+	assert_int_equal(res[N_GETPID], 1);
+	assert_int_equal(res[N_PEERCRED], 0);
+	assert_int_equal(res[N_ROBUST], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_results),
+		cmocka_unit_test(pidns_calls_trapped),
 		cmocka_unit_test(locks_trapped_by_command),
 		cmocka_unit_test(inode_ioctls_trapped),
 		cmocka_unit_test(process_calls_trapped_unless_self),
