@@ -65,7 +65,7 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		unsigned ns;
 		const char *flag;
 	} ns[] = {
-		{SPEC_NS_NET, "--unshare-net"},   {SPEC_NS_PID, "--unshare-pid"},
+		{SPEC_NS_PID, "--unshare-pid"},
 		{SPEC_NS_IPC, "--unshare-ipc"},   {SPEC_NS_CGROUP, "--unshare-cgroup"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
@@ -336,7 +336,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	 * above) the sentry's filter is the only wall. */
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol, .filters = spec->seccomp,
-				    .n_filters = spec->n_seccomp};
+				    .n_filters = spec->n_seccomp,
+				    .net = (spec->unshare & SPEC_NS_NET) != 0};
 	struct unotify u;
 	program_envp = strv_copy(spec->envp);
 	strv_setenv(&program_envp, "PWD", pwd);

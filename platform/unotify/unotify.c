@@ -646,7 +646,7 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct 
 	if (opts && opts->landlock && landlock_restrict(opts->landlock, &err) < 0)
 		child_fail(report, err->errnum, err->msg);
 	scmp_filter_ctx ctx;
-	int r = filter_build(FILTER_TRAP_NOTIFY, &ctx);
+	int r = filter_build(FILTER_TRAP_NOTIFY, opts && opts->net ? FILTER_NET : 0, &ctx);
 	if (r < 0)
 		child_fail(report, -r, "cannot build the sentry's seccomp filter");
 	r = seccomp_load(ctx);

@@ -78,6 +78,9 @@ struct unotify_opts {
 	 * tracee run. The program never runs without them. */
 	const struct spec_bpf *filters;
 	size_t n_filters;
+	/* --unshare-net: the socket calls the sandbox's own network needs are
+	 * trapped too (sentry/net/inet.h). */
+	bool net;
 };
 
 /* Starts `fn(arg)` as the sandbox's first task: a child that drops every

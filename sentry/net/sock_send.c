@@ -33,6 +33,7 @@
 #include "base/cleanup.h"
 #include "base/closer.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/net/inet.h"
 #include "sentry/net/sock_addr.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys.h"
@@ -58,6 +59,7 @@ struct send_copy {
 	size_t nfds;
 	struct iovec iov;
 	struct msghdr msg;
+	bool drop; /* a datagram to a loopback port nobody bound: sent, to nowhere */
 };
 
 static void send_copy_free(struct send_copy *sc)
@@ -240,10 +242,37 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 	return 0;
 }
 
-/* The address, for the host, then the msghdr the sentry sends. */
-static int prepare(struct sentry *s, struct platform_call *call, int domain, struct send_copy *sc)
+/* On one of the sandbox's inet sockets (inet.h): the destination is a
+ * rendezvous, and no control message goes (TCP and UDP carry no fds). */
+static int prepare_inet(struct sentry *s, struct inet_sock *e, int host, struct send_copy *sc)
 {
-	if (sc->has_addr && domain == AF_UNIX) {
+	for (size_t i = 0; i < sc->nfds; i++)
+		closer_close(sc->fds[i]);
+	sc->nfds = 0;
+	sc->controllen = 0;
+	if (!sc->has_addr)
+		return 0;
+	int r = inet_send_dest(s, e, host, &sc->addr);
+	if (r < 0)
+		return r;
+	sc->drop = r == 1;
+	sc->has_addr = sc->addr.len > 0;
+	return 0;
+}
+
+/* The address, for the host, then the msghdr the sentry sends. */
+static int prepare(struct sentry *s, struct platform_call *call, int host, int domain,
+		   struct send_copy *sc)
+{
+	struct inet_sock *e = domain == AF_UNIX ? inet_find(s, host) : NULL;
+	if (e) {
+		int r = prepare_inet(s, e, host, sc);
+		if (r < 0)
+			return r;
+	} else if (sc->has_addr && domain != AF_UNIX && domain != AF_NETLINK && inet_enabled(s)) {
+		return -ENETUNREACH; /* a host network socket the program was given */
+	}
+	if (!e && sc->has_addr && domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
 		NEED_VFS(c);
 		int r = sock_addr_to_host(s, c, &sc->addr);
@@ -333,9 +362,11 @@ SYS_HANDLER(sendto)
 	int r = read_data(call, &iov, 1, type, &sc);
 	if (r < 0)
 		return r;
-	r = prepare(s, call, domain, &sc);
+	r = prepare(s, call, host, domain, &sc);
 	if (r < 0)
 		return r;
+	if (sc.drop)
+		return (long)sc.len;
 	return send_or_wait(call, host, &sc, (int)call->args[3], 0);
 }
 
@@ -353,9 +384,11 @@ SYS_HANDLER(sendmsg)
 	r = read_msg(s, call, &m, domain, type, &sc);
 	if (r < 0)
 		return r;
-	r = prepare(s, call, domain, &sc);
+	r = prepare(s, call, host, domain, &sc);
 	if (r < 0)
 		return r;
+	if (sc.drop)
+		return (long)sc.len;
 	return send_or_wait(call, host, &sc, (int)call->args[2], 0);
 }
 
@@ -382,8 +415,12 @@ SYS_HANDLER(sendmmsg)
 		if (r == 0)
 			r = read_msg(s, call, &m, domain, type, &sc);
 		if (r == 0)
-			r = prepare(s, call, domain, &sc);
-		if (r == 0) {
+			r = prepare(s, call, host, domain, &sc);
+		if (r == 0 && sc.drop) {
+			unsigned l = (unsigned)sc.len;
+			r = call->ops->write_mem(call, at + offsetof(struct mmsghdr, msg_len), &l,
+						 sizeof(l)) < 0 ? -EFAULT : 0;
+		} else if (r == 0) {
 			uint64_t len_at = at + offsetof(struct mmsghdr, msg_len);
 			/* The first entry's EPIPE is answered (with its SIGPIPE) by
 			 * send_or_wait; a later one, which only a close racing the

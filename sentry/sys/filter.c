@@ -10,14 +10,18 @@
 #include "sentry/sys/sys_procs.h"
 #include "sentry/sys/syscalls.h"
 
-static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
+static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap, unsigned flags)
 {
 	switch (e->cls) {
 	case SYS_ALLOW:
 		return SCMP_ACT_ALLOW;
 	case SYS_ERRNO:
 		return SCMP_ACT_ERRNO(e->err);
+	case SYS_NETNS:
 	case SYS_NOTIFY:
+		/* NETNS: trapped as NOTIFY with --unshare-net only */
+		if (e->cls == SYS_NETNS && !(flags & FILTER_NET))
+			return SCMP_ACT_ALLOW;
 		/* Unsupported: refuse in the kernel, no round trip for the same
 		 * result. (openat, which the unotify platform also uses to hand
 		 * exec's fd over, is always handled.) */
@@ -155,7 +159,20 @@ static int add_unshare_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A0(SCMP_CMP_NE, CLONE_FILES));
 }
 
-int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
+/* With --unshare-net, recvfrom is trapped as sendto is, by its address
+ * argument: recv(2) (no address) on a sandbox inet socket, a unix socket
+ * underneath, reads the data natively; one that asks for the source's
+ * address needs it in inet terms (sentry/net/inet_recv.c). */
+static int add_recvfrom_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 1,
+				 SCMP_A4(SCMP_CMP_EQ, 0));
+	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
+		return r;
+	return seccomp_rule_add(ctx, action, SCMP_SYS(recvfrom), 1, SCMP_A4(SCMP_CMP_NE, 0));
+}
+
+int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
 	if (!ctx)
@@ -174,7 +191,13 @@ int filter_build(enum filter_trap trap, scmp_filter_ctx *ret)
 
 	const struct sys_entry *t = sys_table_begin();
 	for (size_t i = 0; i < sys_table_size(); i++) {
-		uint32_t action = action_for(&t[i], trap);
+		uint32_t action = action_for(&t[i], trap, flags);
+		if (t[i].nr == SCMP_SYS(recvfrom) && (flags & FILTER_NET)) {
+			r = add_recvfrom_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
 		if (t[i].nr == SCMP_SYS(sendto)) {
 			r = add_sendto_rules(ctx, action);
 			if (r < 0)

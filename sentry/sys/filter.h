@@ -18,8 +18,11 @@ enum filter_trap {
 #define FILTER_TRACE_ASSIST 0x7e11 /* TRACE class: exec, chdir */
 #define FILTER_TRACE_EMULATE 0x7e12 /* NOTIFY class under the ptrace platform */
 
+/* filter_build's flags */
+#define FILTER_NET 1u /* --unshare-net: the NETNS class is trapped (sentry/net/inet.h) */
+
 /* Builds the filter into *ret (a new libseccomp context; the caller
  * releases it with seccomp_release). Returns 0 or -errno. */
-int filter_build(enum filter_trap trap, scmp_filter_ctx *ret);
+int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret);
 
 #endif

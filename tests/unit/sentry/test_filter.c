@@ -89,7 +89,7 @@ static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long
 	pid_t pid = fork();
 	if (pid == 0) {
 		scmp_filter_ctx ctx;
-		if (filter_build(trap, &ctx) < 0)
+		if (filter_build(trap, 0, &ctx) < 0)
 			_exit(10);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
 			_exit(11);
