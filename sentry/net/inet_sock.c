@@ -426,13 +426,16 @@ static int destination(const struct inet_sock *e, const struct sock_addr *a, str
 	return inet_addr_loopback(dst) ? 0 : -ENETUNREACH;
 }
 
-/* A socket that sends or connects without a port gets one (inet_autobind). */
-static int autobind(struct sentry *s, struct inet_sock *e, int host, int family)
+/* A socket that sends or connects without a port gets one (inet_autobind):
+ * a connect's source is the loopback address the route gives, a send's
+ * the wildcard, as getsockname shows them on Linux. */
+static int autobind(struct sentry *s, struct inet_sock *e, int host, int family, bool any)
 {
 	if (e->bound)
 		return 0;
-	struct inet_addr lo;
-	inet_addr_lo(family, &lo);
+	struct inet_addr lo = {.family = e->family};
+	if (!any)
+		inet_addr_lo(family, &lo);
 	return do_bind(s, e, host, &lo);
 }
 
@@ -465,7 +468,7 @@ long inet_connect(struct sentry *s, struct platform_call *call, struct inet_sock
 		return r;
 	if (e->type == SOCK_STREAM && is_connected(host))
 		return -EISCONN;
-	r = autobind(s, e, host, dst.family);
+	r = autobind(s, e, host, dst.family, false);
 	if (r < 0)
 		return r;
 	struct inet_sock *t = target(s->net, e->type, &dst);
@@ -546,7 +549,7 @@ int inet_send_dest(struct sentry *s, struct inet_sock *e, int host, struct sock_
 		return r;
 	if (dst.port == 0)
 		return -EINVAL;
-	r = autobind(s, e, host, dst.family);
+	r = autobind(s, e, host, dst.family, true);
 	if (r < 0)
 		return r;
 	struct inet_sock *t = target(s->net, SOCK_DGRAM, &dst);
@@ -565,9 +568,11 @@ void inet_from_host(const struct sentry *s, const struct inet_sock *e,
 	struct inet_addr ia;
 	if (!s->net || !host_name(s->net, h, hlen, &family, &type, &ia))
 		return;
-	if (inet_addr_any(&ia)) {
+	/* A wildcard sender sent from the loopback address of the receiver's
+	 * kind (a v4 socket hears only v4). */
+	if (inet_addr_any(&ia) || (ia.family == AF_INET6 && e->family == AF_INET)) {
 		uint16_t port = ia.port;
-		inet_addr_lo(ia.family, &ia);
+		inet_addr_lo(e->family == AF_INET ? AF_INET : ia.family, &ia);
 		ia.port = port;
 	}
 	ret->len = inet_addr_render(&ia, e->family, &ret->ss);

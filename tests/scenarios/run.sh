@@ -9,7 +9,9 @@
 #
 # A case may add to its sandbox's command line (`# veil: ARGS`) and do the
 # same natively in its private mount namespace before it starts
-# (`# native: SHELL COMMANDS`); $SCRATCH in either stands for a host
+# (`# native: SHELL COMMANDS`), with more namespaces natively
+# (`# native-unshare: -n`: a network namespace, for a case run with
+# --unshare-net); $SCRATCH in either stands for a host
 # directory made fresh for every run, holding two small trees l1 and l2
 # (overlay lowers, say) and empty u and w.
 #
@@ -57,7 +59,8 @@ native() {
 	# The same view as sandbox(): /usr and /etc read-only, /tmp a fresh
 	# tmpfs with --tmpfs's default mode, and ptys of its own (a devpts
 	# instance as --dev mounts one, which the host's /dev/ptmx then uses).
-	$unshare_native sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
+	# shellcheck disable=SC2086 # the case's extra unshare flags are words
+	$unshare_native $NUNSHARE sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && eval "${NSETUP:-:}" &&
@@ -80,6 +83,7 @@ for f in "$cases"/*.sh; do
 	script=$(cat "$f")
 	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
 	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
+	NUNSHARE=$(sed -n 's/^# native-unshare: //p' "$f")
 	export NSETUP
 	fresh_scratch
 	native sh -c "$script" "$name" >"$out/$name.native.out" 2>"$out/$name.native.err"
