@@ -88,6 +88,11 @@ int inet_path_name(char *buf, size_t size, const char *base, int family, int typ
 bool inet_path_parse(const char *path, const char *dir, int *family, int *type,
 		     struct inet_addr *ia);
 
+/* Whether the host socket `fd` (an O_PATH fd) is a rendezvous of any
+ * sandbox's network (its name and its scratch directory's say so): a
+ * plain unix connect must not reach it through a bound /dev/shm. */
+bool inet_rendezvous_fd(int fd);
+
 struct sentry;
 struct platform_call;
 

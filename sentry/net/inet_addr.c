@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
@@ -141,4 +142,28 @@ bool inet_path_parse(const char *path, const char *dir, int *family, int *type,
 	*family = sf == '4' ? AF_INET : AF_INET6;
 	*type = t == 't' ? SOCK_STREAM : SOCK_DGRAM;
 	return true;
+}
+
+bool inet_rendezvous_fd(int fd)
+{
+	char link[64], path[4096];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (n <= 0)
+		return false;
+	path[n] = '\0';
+	char *base = strrchr(path, '/');
+	if (!base || base == path)
+		return false;
+	*base = '\0';
+	const char *dir = strrchr(path, '/');
+	/* shadow.c names every scratch directory veil-shadows-XXXXXX */
+	if (!dir || strncmp(dir + 1, "veil-shadows-", 13) != 0)
+		return false;
+	*base = '/';
+	int family, type;
+	struct inet_addr ia;
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%.*s", (int)(base - path), path);
+	return inet_path_parse(path, parent, &family, &type, &ia);
 }

@@ -25,7 +25,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..12"
+echo "1..13"
 
 # The host's listeners: TCP and UDP on 127.0.0.1, ports written to a
 # file; every TCP connection and UDP datagram they get is logged.
@@ -160,6 +160,19 @@ check "nor can another sandbox with --unshare-net" "ECONNREFUSED" \
 # shellcheck disable=SC2086
 check "nor a sandbox on the host's network" "ECONNREFUSED" \
 	"$("$veil" --backend=emulate $B $PY -c "$try_in" "$iport" 2>&1)"
+# The rendezvous is a unix socket in the first sandbox's scratch directory:
+# a sandbox that sees /dev/shm (where scratch directories live) finds it,
+# and its connect is refused all the same.
+# shellcheck disable=SC2086
+check "nor a sandbox that binds the scratch directories in, by the rendezvous' path" \
+	"ECONNREFUSED" "$("$veil" --backend=emulate $B --bind /dev/shm /dev/shm --bind /var/tmp /var/tmp $PY -c '
+import socket, errno, glob, sys
+paths = [p for d in ("/dev/shm", "/var/tmp") for p in glob.glob(d + "/veil-shadows-*/u*.t44.%s.*" % sys.argv[1])]
+if not paths: print("no rendezvous found"); sys.exit()
+try:
+    socket.socket(socket.AF_UNIX).connect(paths[0]); print("ok")
+except OSError as e:
+    print(errno.errorcode[e.errno])' "$iport" 2>&1)"
 touch "$tmp/done"
 wait "$inpid"
 check "... and nothing arrived inside, by TCP or UDP" "none none" "$(cat "$tmp/inside")"
