@@ -82,6 +82,8 @@ static long probe(enum probe p)
 
 /* Loads the filter built for `trap` in a child, runs probe(0..n-1) there
  * and gives their results in res. */
+static unsigned probe_flags; /* filter_build's flags for run_probes */
+
 static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long *res)
 {
 	int p[2];
@@ -89,7 +91,7 @@ static void run_probes(enum filter_trap trap, long (*probe_fn)(int), int n, long
 	pid_t pid = fork();
 	if (pid == 0) {
 		scmp_filter_ctx ctx;
-		if (filter_build(trap, 0, &ctx) < 0)
+		if (filter_build(trap, probe_flags, &ctx) < 0)
 			_exit(10);
 		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_load(ctx) < 0)
 			_exit(11);
@@ -312,10 +314,64 @@ static void process_calls_trapped_unless_self(void **state)
 	assert_int_equal(res[R_GETPRIO_PGRP], -ENOSYS);
 }
 
+/* The socket calls the sandbox's own network needs (sentry/net/inet.h)
+ * are native without --unshare-net and trapped with it; recvfrom only
+ * with an address, as sendto. */
+enum net_probe { N_SOCKET, N_SOCKETPAIR, N_RECV, N_RECVFROM_ADDR, N_RECVMSG, N_LISTEN,
+		 N_GETSOCKOPT, N_PROBES_NET };
+
+static long net_probe(int p)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv) < 0)
+		return -1000;
+	char c;
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof(ss);
+	struct iovec iov = {&c, 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	int v;
+	long r = 0;
+	switch (p) {
+	case N_SOCKET: r = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0); break;
+	case N_SOCKETPAIR: r = syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv); break;
+	case N_RECV: r = syscall(SYS_recvfrom, sv[0], &c, 1, 0, NULL, NULL); break;
+	case N_RECVFROM_ADDR: r = syscall(SYS_recvfrom, sv[0], &c, 1, 0, &ss, &l); break;
+	case N_RECVMSG: r = syscall(SYS_recvmsg, sv[0], &m, 0); break;
+	case N_LISTEN: r = syscall(SYS_listen, sv[0], 1); break;
+	case N_GETSOCKOPT: r = syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, &l); break;
+	case N_PROBES_NET: break;
+	}
+	return r < 0 ? -errno : 0;
+}
+
+static void net_calls_trapped_with_unshare_net(void **state)
+{
+	(void)state;
+	long res[N_PROBES_NET];
+	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, res);
+	assert_int_equal(res[N_SOCKET], 0);
+	assert_int_equal(res[N_RECVFROM_ADDR], -EAGAIN);
+	assert_int_equal(res[N_RECVMSG], -EAGAIN);
+	assert_int_equal(res[N_LISTEN], -EOPNOTSUPP);
+	assert_int_equal(res[N_GETSOCKOPT], 0);
+	probe_flags = FILTER_NET;
+	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, res);
+	probe_flags = 0;
+	assert_int_equal(res[N_SOCKET], -ENOSYS);
+	assert_int_equal(res[N_SOCKETPAIR], 0);
+	assert_int_equal(res[N_RECV], -EAGAIN);
+	assert_int_equal(res[N_RECVFROM_ADDR], -ENOSYS);
+	assert_int_equal(res[N_RECVMSG], -ENOSYS);
+	assert_int_equal(res[N_LISTEN], -ENOSYS);
+	assert_int_equal(res[N_GETSOCKOPT], -ENOSYS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_results),
+		cmocka_unit_test(net_calls_trapped_with_unshare_net),
 		cmocka_unit_test(locks_trapped_by_command),
 		cmocka_unit_test(inode_ioctls_trapped),
 		cmocka_unit_test(process_calls_trapped_unless_self),
