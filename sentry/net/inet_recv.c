@@ -132,29 +132,74 @@ static long recv_timeout_ms(int host)
 	return tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
+/* Takes one message (or what a stream has, up to the room) without
+ * waiting, writes it where the program asked and answers. Returns 1
+ * (answered), 0 (nothing there: EAGAIN), or -errno to answer. */
+static long deliver(const struct sentry *s, struct platform_call *call, const struct inet_sock *e,
+		    const struct recv_req *q, char *buf)
+{
+	struct sockaddr_storage from;
+	socklen_t fromlen;
+	int mflags;
+	if (!call->ops->valid(call))
+		return 1; /* nobody to give it to: leave it queued */
+	long r = do_recv(q, buf, MSG_DONTWAIT, &from, &fromlen, &mflags);
+	if (r == -EAGAIN)
+		return 0;
+	if (r < 0)
+		return r;
+	long res = finish(s, call, e, q, buf, r, &from, fromlen, mflags);
+	call->ops->reply(call, res);
+	return 1;
+}
+
+/* In a waiter: poll (ticking, so a call the kernel dropped is seen) until
+ * something is there, then deliver. The data is taken in one call that
+ * does not wait, right after the call was seen still there: a signal to
+ * the task is not a reason to kill the waiter (nothing is taken while the
+ * task is elsewhere), and two waiters of one socket never get one message
+ * both. A signal in the microseconds between the take and the answer loses
+ * what was taken (the answer fails); MSG_WAITALL may return short. */
 static void __attribute__((noreturn)) recv_waiter(const struct sentry *s, struct platform_call *call,
 						  const struct inet_sock *e,
 						  const struct recv_req *q, char *buf)
 {
 	long timeout = recv_timeout_ms(q->host);
 	long deadline = timeout ? now_ms() + timeout : 0;
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	int mflags;
+	struct pollfd p = {.fd = q->host, .events = POLLIN};
 	long r;
-	while ((r = do_recv(q, buf, 0, &from, &fromlen, &mflags)) == -EINTR) {
-		if (!call->ops->valid(call))
+	for (;;) {
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			r = deliver(s, call, e, q, buf);
+			if (r == 1)
+				_exit(0);
+			if (r < 0)
+				break;
+		} else if (!call->ops->valid(call)) {
 			_exit(0);
+		}
+		p.revents = 0;
 		if (deadline && now_ms() >= deadline) {
 			r = -EAGAIN;
 			break;
 		}
 	}
 	sentry_waiter_untick();
-	if (r >= 0)
-		r = finish(s, call, e, q, buf, r, &from, fromlen, mflags);
 	call->ops->reply(call, r);
 	_exit(0);
+}
+
+/* A waiter for `call` that a signal to its task does not kill (it checks
+ * the call itself, and takes nothing before its answer went through). */
+static pid_t fork_waiter(struct platform_call *call)
+{
+	struct platform_call reg = *call;
+	reg.tid = 0; /* sentry_task_signal matches no task */
+	return sentry_waiter_fork(&reg, 0, 0);
 }
 
 static long recv_start(struct sentry *s, struct platform_call *call, struct inet_sock *e,
@@ -166,20 +211,12 @@ static long recv_start(struct sentry *s, struct platform_call *call, struct inet
 	if (!buf)
 		return -ENOMEM;
 	bool wait = blocking(q->host, q->flags);
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	int mflags;
-	/* MSG_WAITALL on a stream wants the whole: a part taken now could not
-	 * be given back. */
-	if (!(wait && (q->flags & MSG_WAITALL) && e->type == SOCK_STREAM)) {
-		long r = do_recv(q, buf, MSG_DONTWAIT, &from, &fromlen, &mflags);
-		if (r != -EAGAIN || !wait) {
-			if (r < 0 || !call->ops->valid(call))
-				return r < 0 ? r : -ENOENT;
-			return finish(s, call, e, q, buf, r, &from, fromlen, mflags);
-		}
-	}
-	pid_t pid = sentry_waiter_fork(call, 0, 0);
+	long r = deliver(s, call, e, q, buf);
+	if (r == 1)
+		return SYS_REPLIED;
+	if (r < 0 || !wait)
+		return r < 0 ? r : -EAGAIN;
+	pid_t pid = fork_waiter(call);
 	if (pid < 0)
 		return pid;
 	if (pid == 0)
@@ -319,24 +356,30 @@ long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock 
 	} else if (!wait) {
 		return -EAGAIN;
 	}
-	pid_t pid = sentry_waiter_fork(call, 0, 0);
+	/* The waiter polls, then accepts as above: a connection is taken
+	 * only with the call still there, so a signal to the task need not
+	 * kill it (it sees the call gone at its next tick). */
+	pid_t pid = fork_waiter(call);
 	if (pid < 0)
 		return pid;
 	if (pid > 0)
 		return SYS_REPLIED;
 	int fd;
 	for (;;) {
-		fromlen = sizeof(from);
-		fd = accept4(host, (struct sockaddr *)&from, &fromlen,
-			     SOCK_CLOEXEC | (flags & SOCK_NONBLOCK));
-		if (fd >= 0 || errno != EINTR)
+		if (poll(&p, 1, -1) < 0 && errno != EINTR) {
+			fd = -errno;
 			break;
+		}
 		if (!call->ops->valid(call))
 			_exit(0);
+		if (!(p.revents & POLLIN))
+			continue;
+		fd = accept_bounded(host, &from, &fromlen, flags);
+		if (fd != -EAGAIN)
+			break;
 	}
-	int err = errno;
 	sentry_waiter_untick();
-	long r = fd < 0 ? -err : accept_done(s, call, e, fd, &from, fromlen, addr, addrlen, cap, flags);
+	long r = fd < 0 ? fd : accept_done(s, call, e, fd, &from, fromlen, addr, addrlen, cap, flags);
 	if (r != SYS_REPLIED && r != -ENOENT)
 		call->ops->reply(call, r);
 	_exit(0);
