@@ -25,9 +25,11 @@
  * The sockets are unix sockets on paths in a directory only the sandbox's
  * uid reaches, so nothing outside the sandbox connects in by an inet
  * address, and the sandbox reaches nothing outside: the only inet-shaped
- * sockets it can make are these. Other families: AF_UNIX and AF_NETLINK
- * native, AF_PACKET and SOCK_RAW EPERM (an unprivileged user's answer),
- * the rest EAFNOSUPPORT.
+ * sockets it can make are these. Other families: AF_UNIX native,
+ * AF_NETLINK NETLINK_ROUTE the sentry's (inet_netlink.c: only lo),
+ * NETLINK_KOBJECT_UEVENT native, other netlink protocols EPROTONOSUPPORT,
+ * AF_PACKET and SOCK_RAW EPERM (an unprivileged user's answer), the rest
+ * EAFNOSUPPORT.
  *
  * State: one entry per emulated socket, keyed by the unix socket's inode
  * (sockfs), owned by the sentry (s->net). Entries whose socket is gone
@@ -60,7 +62,8 @@ struct inet_sock {
 	int protocol; /* IPPROTO_TCP or IPPROTO_UDP */
 	bool bound, listening, v6only, reuseaddr, reuseport, has_peer;
 	struct inet_addr local, peer;
-	char path[108]; /* the rendezvous, once bound */
+	uint32_t nl_pid, nl_groups; /* AF_NETLINK: its port id (0: none yet) */
+	char path[108]; /* the rendezvous, once bound (AF_NETLINK: from the start) */
 	struct inet_opt *opts;
 	struct inet_sock *next;
 };
@@ -130,6 +133,18 @@ long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock 
 long inet_recvfrom(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host);
 long inet_recvmsg(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host,
 		  uint64_t msg, int flags, uint64_t mmsg_len);
+
+/* inet_netlink.c: the answer to the NETLINK_ROUTE requests in `data`,
+ * queued on e's socket. 0 or -errno. */
+int inet_netlink_send(struct sentry *s, struct inet_sock *e, const char *data, size_t len);
+/* The requests sent without an address since the last look, answered. */
+void inet_netlink_drain(struct sentry *s, struct platform_call *call);
+/* inet_sock.c: the sentry's socket that netlink sockets are connected to
+ * (made on first use): its fd, or -errno. */
+int inet_netlink_sink(struct sentry *s);
+struct inet_sock *inet_netlink_by_path(struct sentry *s, const char *path);
+/* e's port id, made now if it has none (a netlink send or connect). */
+void inet_netlink_autobind(struct sentry *s, struct platform_call *call, struct inet_sock *e);
 
 /* The program's view of a host unix address `h` received on emulated
  * socket `e` (a rendezvous name): its inet address, or length 0. */

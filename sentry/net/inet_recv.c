@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -90,8 +91,14 @@ static long finish(const struct sentry *s, struct platform_call *call, const str
 		off += l;
 	}
 	struct sock_addr a = {.len = 0};
-	if (e->type == SOCK_DGRAM)
+	if (e->family == AF_NETLINK) {
+		/* every message comes from the kernel: {AF_NETLINK, 0, 0} */
+		struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
+		memcpy(&a.ss, &nl, sizeof(nl));
+		a.len = sizeof(nl);
+	} else if (e->type == SOCK_DGRAM) {
 		inet_from_host(s, e, from, fromlen, &a);
+	}
 	int alen = (int)a.len;
 	size_t zero = 0;
 	if (q->name) {
@@ -207,6 +214,8 @@ static long recv_start(struct sentry *s, struct platform_call *call, struct inet
 {
 	if (q->flags & MSG_ERRQUEUE)
 		return -EAGAIN; /* nothing ever comes back on it here */
+	if (e->family == AF_NETLINK)
+		inet_netlink_drain(s, call); /* the answers to native sends */
 	_cleanup_free_ char *buf = malloc(q->len ? q->len : 1);
 	if (!buf)
 		return -ENOMEM;

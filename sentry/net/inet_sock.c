@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,6 +42,10 @@ struct inet_net {
 	size_t n, n_pruned;
 	char dir[108]; /* where the rendezvous live (the first one's directory) */
 	unsigned next_port;
+	/* Netlink requests sent without an address (send, write) land here:
+	 * every netlink socket is connected to it (inet_netlink.c). */
+	int nl_sink;
+	char nl_sink_path[108];
 };
 
 bool inet_enabled(const struct sentry *s)
@@ -54,6 +59,7 @@ int inet_init(struct sentry *s)
 	if (!s->net)
 		return -ENOMEM;
 	s->net->next_port = EPH_LOW + (unsigned)getpid() % (EPH_HIGH - EPH_LOW);
+	s->net->nl_sink = -1;
 	return 0;
 }
 
@@ -74,6 +80,8 @@ void inet_fini(struct sentry *s)
 		next = e->next;
 		sock_free(e);
 	}
+	if (s->net->nl_sink >= 0)
+		close(s->net->nl_sink);
 	free(s->net);
 	s->net = NULL;
 }
@@ -210,14 +218,30 @@ struct inet_sock *inet_find(struct sentry *s, int host)
 	return e;
 }
 
+static long make_socket(struct sentry *s, struct platform_call *call, int domain, int base,
+			int flags);
+
 long inet_socket(struct sentry *s, struct platform_call *call)
 {
 	int domain = (int)call->args[0], type = (int)call->args[1], proto = (int)call->args[2];
 	int base = type & 0xf, flags = type & ~0xf;
-	if (domain == AF_UNIX || domain == AF_NETLINK || !s->net) {
+	if (domain == AF_UNIX || !s->net ||
+	    (domain == AF_NETLINK && proto == NETLINK_KOBJECT_UEVENT)) {
 		/* Nothing to decide from memory: the kernel's, as it is. */
 		int r = call->ops->reply_continue(call);
 		return r < 0 ? r : SYS_REPLIED;
+	}
+	if (domain == AF_NETLINK) {
+		/* The rest of netlink reports on the host's network (sock_diag
+		 * its sockets, generic netlink its devices): only routing is
+		 * emulated. */
+		if (proto != NETLINK_ROUTE)
+			return -EPROTONOSUPPORT;
+		if (base != SOCK_RAW && base != SOCK_DGRAM)
+			return -ESOCKTNOSUPPORT;
+		if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+			return -EINVAL;
+		return make_socket(s, call, AF_NETLINK, base, flags);
 	}
 	if (domain == AF_PACKET)
 		return -EPERM; /* no CAP_NET_RAW, as for an unprivileged user */
@@ -242,7 +266,19 @@ long inet_socket(struct sentry *s, struct platform_call *call)
 	default:
 		return -ESOCKTNOSUPPORT;
 	}
-	int fd = socket(AF_UNIX, base | SOCK_CLOEXEC | (flags & SOCK_NONBLOCK), 0);
+	return make_socket(s, call, domain, base, flags);
+}
+
+static int bind_as_program(int host, const char *path);
+
+/* The unix socket behind an emulated one, its entry, and the handover. A
+ * netlink socket is bound to its rendezvous at once: answers are sent to
+ * it there. */
+static long make_socket(struct sentry *s, struct platform_call *call, int domain, int base,
+			int flags)
+{
+	int fd = socket(AF_UNIX, (base == SOCK_STREAM ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC |
+					 (flags & SOCK_NONBLOCK), 0);
 	if (fd < 0)
 		return -errno;
 	struct platform_fd pf = {.fd = fd, .borrowed = true, .how = -1};
@@ -250,6 +286,23 @@ long inet_socket(struct sentry *s, struct platform_call *call)
 	struct inet_sock *e = r == 0 ? add_entry(s->net, pf.st.st_ino, domain, base) : NULL;
 	if (r == 0 && !e)
 		r = -ENOMEM;
+	if (r == 0 && domain == AF_NETLINK) {
+		char base_path[96];
+		e->protocol = NETLINK_ROUTE;
+		r = shadow_socket_path(s->shadows, base_path, sizeof(base_path));
+		if (r == 0) {
+			snprintf(e->path, sizeof(e->path), "%s.nl", base_path);
+			r = bind_as_program(fd, e->path);
+		}
+		int sink = r == 0 ? inet_netlink_sink(s) : -1;
+		if (r == 0 && sink < 0)
+			r = sink;
+		if (r == 0) {
+			struct sockaddr_un un = {.sun_family = AF_UNIX};
+			memcpy(un.sun_path, s->net->nl_sink_path, strlen(s->net->nl_sink_path));
+			r = connect(fd, (struct sockaddr *)&un, sizeof(un)) < 0 ? -errno : 0;
+		}
+	}
 	if (r == 0) {
 		r = call->ops->reply_fd(call, &pf, (flags & SOCK_CLOEXEC) ? O_CLOEXEC : 0);
 		r = r < 0 ? r : SYS_REPLIED;
@@ -371,9 +424,82 @@ static bool task_capable(struct sentry *s, struct platform_call *call, int cap)
 	return t && creds_capable(&t->creds, cap);
 }
 
+static int netlink_bind(struct sentry *s, struct platform_call *call, struct inet_sock *e,
+			const struct sock_addr *a)
+{
+	struct sockaddr_nl nl;
+	if (a->len < sizeof(nl))
+		return -EINVAL;
+	memcpy(&nl, &a->ss, sizeof(nl));
+	if (nl.nl_family != AF_NETLINK)
+		return -EINVAL;
+	if (e->nl_pid && nl.nl_pid && nl.nl_pid != e->nl_pid)
+		return -EINVAL;
+	for (struct inet_sock *o = s->net->socks; nl.nl_pid && !e->nl_pid && o; o = o->next)
+		if (o != e && o->family == AF_NETLINK && o->nl_pid == nl.nl_pid)
+			return -EADDRINUSE;
+	if (nl.nl_pid && !e->nl_pid)
+		e->nl_pid = nl.nl_pid;
+	inet_netlink_autobind(s, call, e);
+	e->nl_groups = nl.nl_groups;
+	return 0;
+}
+
+int inet_netlink_sink(struct sentry *s)
+{
+	struct inet_net *net = s->net;
+	if (net->nl_sink >= 0)
+		return net->nl_sink;
+	char base[96];
+	int r = shadow_socket_path(s->shadows, base, sizeof(base));
+	if (r < 0)
+		return r;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(net->nl_sink_path, sizeof(net->nl_sink_path), "%s.sink", base);
+	r = bind_as_program(fd, net->nl_sink_path);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	net->nl_sink = fd;
+	return fd;
+}
+
+struct inet_sock *inet_netlink_by_path(struct sentry *s, const char *path)
+{
+	for (struct inet_sock *e = s->net->socks; e; e = e->next)
+		if (e->family == AF_NETLINK && strcmp(e->path, path) == 0)
+			return e;
+	return NULL;
+}
+
+void inet_netlink_autobind(struct sentry *s, struct platform_call *call, struct inet_sock *e)
+{
+	if (e->nl_pid)
+		return;
+	/* As the kernel: the thread group's id first, then numbers of its
+	 * own (negative as ints) that nothing else holds. */
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	uint32_t want = t ? (uint32_t)sentry_task_tgid(t) : 0;
+	static uint32_t next = 0xfffff000u;
+	for (;;) {
+		bool taken = !want;
+		for (struct inet_sock *o = s->net->socks; !taken && o; o = o->next)
+			taken = o != e && o->family == AF_NETLINK && o->nl_pid == want;
+		if (!taken)
+			break;
+		want = next--;
+	}
+	e->nl_pid = want;
+}
+
 int inet_bind(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host,
 	      const struct sock_addr *a)
 {
+	if (e->family == AF_NETLINK)
+		return netlink_bind(s, call, e, a);
 	struct inet_addr ia;
 	int r = inet_addr_parse(&a->ss, a->len, e->family, &ia);
 	if (r < 0)
@@ -455,6 +581,15 @@ long inet_connect(struct sentry *s, struct platform_call *call, struct inet_sock
 	sa_family_t f = AF_UNSPEC;
 	if (a->len >= sizeof(f))
 		memcpy(&f, &a->ss, sizeof(f));
+	if (e->family == AF_NETLINK) {
+		/* Only the kernel is there to talk to; sends name it anyway. */
+		if (a->len < sizeof(struct sockaddr_nl))
+			return -EINVAL;
+		if (f != AF_NETLINK)
+			return -EINVAL;
+		inet_netlink_autobind(s, call, e);
+		return 0;
+	}
 	if (a->len >= sizeof(f) && f == AF_UNSPEC && e->type == SOCK_DGRAM) {
 		/* Dissolves the association (udp_disconnect). */
 		struct sockaddr_storage un = {.ss_family = AF_UNSPEC};
@@ -517,6 +652,18 @@ int inet_listen(struct sentry *s, struct inet_sock *e, int host, int backlog)
 int inet_name(struct sentry *s, struct inet_sock *e, int host, bool peer, struct sock_addr *ret)
 {
 	(void)s;
+	if (e->family == AF_NETLINK) {
+		struct sockaddr_nl nl = {.nl_family = AF_NETLINK};
+		if (!peer) {
+			nl.nl_pid = e->nl_pid;
+			nl.nl_groups = e->nl_groups;
+		}
+		memset(ret, 0, sizeof(*ret));
+		ret->pin = -1;
+		memcpy(&ret->ss, &nl, sizeof(nl));
+		ret->len = sizeof(nl);
+		return 0;
+	}
 	struct inet_addr ia;
 	if (!peer) {
 		ia = e->local;
@@ -586,8 +733,11 @@ static struct inet_opt *opt_find(struct inet_sock *e, int level, int name)
 	return NULL;
 }
 
-static bool inet_level(int level)
+/* The option levels e's protocol has besides SOL_SOCKET. */
+static bool own_level(const struct inet_sock *e, int level)
 {
+	if (e->family == AF_NETLINK)
+		return level == SOL_NETLINK;
 	return level == IPPROTO_IP || level == IPPROTO_IPV6 || level == IPPROTO_TCP ||
 	       level == IPPROTO_UDP;
 }
@@ -605,7 +755,7 @@ long inet_setsockopt(struct sentry *s, struct platform_call *call, struct inet_s
 	uint64_t val = call->args[3];
 	if (level == SOL_SOCKET && name != SO_REUSEPORT)
 		return continue_call(call); /* the unix socket's own, natively */
-	if (level != SOL_SOCKET && !inet_level(level))
+	if (level != SOL_SOCKET && !own_level(e, level))
 		return -ENOPROTOOPT;
 	if ((level == IPPROTO_IPV6 && e->family != AF_INET6) ||
 	    (level == IPPROTO_TCP && e->type != SOCK_STREAM) ||
@@ -676,10 +826,10 @@ long inet_getsockopt(struct sentry *s, struct platform_call *call, struct inet_s
 	int level = (int)call->args[1], name = (int)call->args[2];
 	uint64_t val = call->args[3], lenp = call->args[4];
 	if (level == SOL_SOCKET && name != SO_DOMAIN && name != SO_PROTOCOL &&
-	    name != SO_REUSEPORT && name != SO_PEERNAME)
+	    name != SO_REUSEPORT && name != SO_PEERNAME && name != SO_TYPE)
 		return continue_call(call);
-	if (level != SOL_SOCKET && !inet_level(level))
-		return -EOPNOTSUPP;
+	if (level != SOL_SOCKET && !own_level(e, level))
+		return e->family == AF_NETLINK ? -ENOPROTOOPT : -EOPNOTSUPP;
 	if ((level == IPPROTO_IPV6 && e->family != AF_INET6) ||
 	    (level == IPPROTO_TCP && e->type != SOCK_STREAM))
 		return -ENOPROTOOPT;
@@ -703,7 +853,8 @@ long inet_getsockopt(struct sentry *s, struct platform_call *call, struct inet_s
 	}
 	int v;
 	if (level == SOL_SOCKET)
-		v = name == SO_DOMAIN ? e->family : name == SO_PROTOCOL ? e->protocol : e->reuseport;
+		v = name == SO_DOMAIN ? e->family : name == SO_PROTOCOL ? e->protocol :
+		    name == SO_TYPE ? e->type : e->reuseport;
 	else {
 		struct inet_opt *o = opt_find(e, level, name);
 		if (o)

@@ -244,12 +244,22 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 
 /* On one of the sandbox's inet sockets (inet.h): the destination is a
  * rendezvous, and no control message goes (TCP and UDP carry no fds). */
-static int prepare_inet(struct sentry *s, struct inet_sock *e, int host, struct send_copy *sc)
+static int prepare_inet(struct sentry *s, struct platform_call *call, struct inet_sock *e,
+			int host, struct send_copy *sc)
 {
 	for (size_t i = 0; i < sc->nfds; i++)
 		closer_close(sc->fds[i]);
 	sc->nfds = 0;
 	sc->controllen = 0;
+	if (e->family == AF_NETLINK) {
+		/* A request to the kernel, whatever the address: answered now,
+		 * and the send succeeds with its length. */
+		inet_netlink_drain(s, call); /* native sends first, in order */
+		inet_netlink_autobind(s, call, e);
+		int r = inet_netlink_send(s, e, sc->data, sc->len);
+		sc->drop = r == 0;
+		return r;
+	}
 	if (!sc->has_addr)
 		return 0;
 	int r = inet_send_dest(s, e, host, &sc->addr);
@@ -266,7 +276,7 @@ static int prepare(struct sentry *s, struct platform_call *call, int host, int d
 {
 	struct inet_sock *e = domain == AF_UNIX ? inet_find(s, host) : NULL;
 	if (e) {
-		int r = prepare_inet(s, e, host, sc);
+		int r = prepare_inet(s, call, e, host, sc);
 		if (r < 0)
 			return r;
 	} else if (sc->has_addr && domain != AF_UNIX && domain != AF_NETLINK && inet_enabled(s)) {
