@@ -146,6 +146,12 @@ struct inet_sock *inet_netlink_by_path(struct sentry *s, const char *path);
 /* e's port id, made now if it has none (a netlink send or connect). */
 void inet_netlink_autobind(struct sentry *s, struct platform_call *call, struct inet_sock *e);
 
+/* inet_ioctl.c: an interface ioctl (0x8910-0x89ff, trapped with
+ * --unshare-net) on any socket, answered for lo. */
+#define INET_IOCTL_FIRST 0x8910u
+#define INET_IOCTL_LAST 0x89ffu
+long inet_ioctl(struct sentry *s, struct platform_call *call);
+
 /* The program's view of a host unix address `h` received on emulated
  * socket `e` (a rendezvous name): its inet address, or length 0. */
 void inet_from_host(const struct sentry *s, const struct inet_sock *e,

@@ -49,8 +49,17 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap, uns
  * are trapped even when the table says ENOSYS (a platform without the
  * handler refuses them). tests/unit/sentry/test_filter.c proves the
  * order. */
-static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action)
+static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
+	/* --unshare-net: the interface ioctls (SIOCGIFCONF..0x89ff) answer
+	 * from the socket's network namespace, the host's for the sentry's
+	 * sockets: trapped (sentry/net/inet_ioctl.c), sixteen at a time. */
+	for (uint32_t v = 0x8910; (flags & FILTER_NET) && v <= 0x89f0; v += 0x10) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfffffff0u, v));
+		if (r < 0)
+			return r;
+	}
 	for (size_t i = 0; i < denylist_len; i++) {
 		const struct denylist_entry *e = &denylist[i];
 		if (strcmp(e->name, "ioctl") != 0 || e->when != DENYLIST_ALWAYS)
@@ -222,7 +231,7 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 			continue;
 		}
 		if (t[i].nr == SCMP_SYS(ioctl)) {
-			r = add_ioctl_rules(ctx, action);
+			r = add_ioctl_rules(ctx, action, flags);
 			if (r < 0)
 				goto out_release;
 			continue;

@@ -35,3 +35,36 @@ try:
 except OSError as e:
     print("same port id:", errno.errorcode[e.errno])
 '
+# The interface ioctls, which answer from the socket's namespace.
+timeout 30 python3 -c '
+import socket, fcntl, struct, errno
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def ioc(cmd, name, fmt="16s24x"):
+    try:
+        return fcntl.ioctl(s, cmd, struct.pack("16s24x", name.encode()))
+    except OSError as e:
+        return errno.errorcode[e.errno]
+def addr(r):
+    return r if isinstance(r, str) else socket.inet_ntoa(r[20:24])
+print("if_nametoindex lo:", socket.if_nametoindex("lo"))
+for n in ("eth0", "wlan0"):
+    try:
+        socket.if_nametoindex(n); print(n, "exists")
+    except OSError:
+        print(n, "does not exist")
+print("if_indextoname 1:", socket.if_indextoname(1))
+try:
+    socket.if_indextoname(2)
+except OSError as e:
+    print("if_indextoname 2:", errno.errorcode[e.errno])
+r = ioc(0x8913, "lo"); print("SIOCGIFFLAGS lo:", hex(struct.unpack("16sh22x", r)[1]))
+print("SIOCGIFFLAGS eth0:", ioc(0x8913, "eth0"))
+print("SIOCGIFADDR lo:", addr(ioc(0x8915, "lo")), "netmask:", addr(ioc(0x891b, "lo")))
+print("SIOCGIFMTU lo:", struct.unpack("16si20x", ioc(0x8921, "lo"))[1])
+import ctypes
+b = ctypes.create_string_buffer(40 * 8)
+ifc = struct.pack("iL", len(b), ctypes.addressof(b))
+n = struct.unpack("iL", fcntl.ioctl(s, 0x8912, ifc))[0]
+print("SIOCGIFCONF:", n // 40, [b.raw[i*40:i*40+16].rstrip(b"\0").decode() for i in range(n // 40)],
+      socket.inet_ntoa(b.raw[20:24]))
+'

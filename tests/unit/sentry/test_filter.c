@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -318,7 +319,7 @@ static void process_calls_trapped_unless_self(void **state)
  * are native without --unshare-net and trapped with it; recvfrom only
  * with an address, as sendto. */
 enum net_probe { N_SOCKET, N_SOCKETPAIR, N_RECV, N_RECVFROM_ADDR, N_RECVMSG, N_LISTEN,
-		 N_GETSOCKOPT, N_PROBES_NET };
+		 N_GETSOCKOPT, N_SIOCGIFINDEX, N_SIOCGIFINDEX_HIGH, N_FIONREAD, N_PROBES_NET };
 
 static long net_probe(int p)
 {
@@ -340,6 +341,14 @@ static long net_probe(int p)
 	case N_RECVMSG: r = syscall(SYS_recvmsg, sv[0], &m, 0); break;
 	case N_LISTEN: r = syscall(SYS_listen, sv[0], 1); break;
 	case N_GETSOCKOPT: r = syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, &l); break;
+	case N_SIOCGIFINDEX:
+	case N_SIOCGIFINDEX_HIGH: {
+		struct ifreq ifr = {.ifr_name = "lo"};
+		unsigned long cmd = SIOCGIFINDEX | (p == N_SIOCGIFINDEX_HIGH ? 0x100000000ul : 0);
+		r = syscall(SYS_ioctl, sv[0], cmd, &ifr);
+		break;
+	}
+	case N_FIONREAD: r = syscall(SYS_ioctl, sv[0], FIONREAD, &v); break;
 	case N_PROBES_NET: break;
 	}
 	return r < 0 ? -errno : 0;
@@ -355,6 +364,7 @@ static void net_calls_trapped_with_unshare_net(void **state)
 	assert_int_equal(res[N_RECVMSG], -EAGAIN);
 	assert_int_equal(res[N_LISTEN], -EOPNOTSUPP);
 	assert_int_equal(res[N_GETSOCKOPT], 0);
+	assert_int_equal(res[N_SIOCGIFINDEX], 0);
 	probe_flags = FILTER_NET;
 	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, res);
 	probe_flags = 0;
@@ -365,6 +375,10 @@ static void net_calls_trapped_with_unshare_net(void **state)
 	assert_int_equal(res[N_RECVMSG], -ENOSYS);
 	assert_int_equal(res[N_LISTEN], -ENOSYS);
 	assert_int_equal(res[N_GETSOCKOPT], -ENOSYS);
+	/* the interface ioctls, by their low 32 bits; the rest stay native */
+	assert_int_equal(res[N_SIOCGIFINDEX], -ENOSYS);
+	assert_int_equal(res[N_SIOCGIFINDEX_HIGH], -ENOSYS);
+	assert_int_equal(res[N_FIONREAD], 0);
 }
 
 int main(void)
