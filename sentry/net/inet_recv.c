@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <linux/netlink.h>
 #include <poll.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,16 @@ static long deliver(const struct sentry *s, struct platform_call *call, const st
 	return 1;
 }
 
+/* Holds the waiter's ticks off (they stay pending) for a step that must
+ * not see EINTR: a take and its answer, an accept. */
+static void alarm_block(sigset_t *old)
+{
+	sigset_t alrm;
+	sigemptyset(&alrm);
+	sigaddset(&alrm, SIGALRM);
+	sigprocmask(SIG_BLOCK, &alrm, old);
+}
+
 /* In a waiter: poll (ticking, so a call the kernel dropped is seen) until
  * something is there, then deliver. The data is taken in one call that
  * does not wait, right after the call was seen still there: a signal to
@@ -181,9 +192,13 @@ static void __attribute__((noreturn)) recv_waiter(const struct sentry *s, struct
 			break;
 		}
 		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			/* No tick inside: an interrupted answer would be lost. */
+			sigset_t old;
+			alarm_block(&old);
 			r = deliver(s, call, e, q, buf);
 			if (r == 1)
 				_exit(0);
+			sigprocmask(SIG_SETMASK, &old, NULL);
 			if (r < 0)
 				break;
 		} else if (!call->ops->valid(call)) {
@@ -383,9 +398,12 @@ long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock 
 			_exit(0);
 		if (!(p.revents & POLLIN))
 			continue;
+		sigset_t old;
+		alarm_block(&old);
 		fd = accept_bounded(host, &from, &fromlen, flags);
 		if (fd != -EAGAIN)
 			break;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 	}
 	sentry_waiter_untick();
 	long r = fd < 0 ? fd : accept_done(s, call, e, fd, &from, fromlen, addr, addrlen, cap, flags);
