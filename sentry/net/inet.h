@@ -127,6 +127,13 @@ int inet_send_dest(struct sentry *s, struct inet_sock *e, int host, struct sock_
 long inet_getsockopt(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host);
 long inet_setsockopt(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host);
 
+/* inet_sock.c: the delivery lock of the socket with inode `ino` (see
+ * inet_recv.c), waiting for it or not; `reopen`: a forked waiter's first
+ * use, which needs an open file of its own. 1 taken, 0 held elsewhere,
+ * -errno (-EINTR: a signal while waiting). */
+int inet_recv_lock(struct sentry *s, ino_t ino, bool wait, bool reopen);
+void inet_recv_unlock(struct sentry *s, ino_t ino);
+
 /* inet_recv.c: accept, recvfrom, recvmsg, recvmmsg on emulated sockets. */
 long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock *e, int host,
 		 uint64_t addr, uint64_t addrlen, int flags);

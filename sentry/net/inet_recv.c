@@ -51,6 +51,7 @@ struct recv_req {
 	uint64_t namelen_at; /* its length (an int, or msg_namelen) */
 	uint64_t msg_at;     /* recvmsg: the msghdr (msg_controllen, msg_flags) */
 	uint64_t mmsg_len_at; /* recvmmsg: the first entry's msg_len */
+	ino_t ino;            /* the socket's, for its delivery lock */
 };
 
 static bool blocking(int host, int flags)
@@ -140,25 +141,52 @@ static long recv_timeout_ms(int host)
 	return tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* Takes one message (or what a stream has, up to the room) without
- * waiting, writes it where the program asked and answers. Returns 1
- * (answered), 0 (nothing there: EAGAIN), or -errno to answer. */
-static long deliver(const struct sentry *s, struct platform_call *call, const struct inet_sock *e,
-		    const struct recv_req *q, char *buf)
+/* Hands one message (or what a stream has, up to the room) over without
+ * waiting: peeked, written where the program asked, answered, and only
+ * then taken off the queue, all under the socket's delivery lock. So a
+ * call the kernel dropped meanwhile (its task took a signal, and will
+ * restart the call or see EINTR) fails the answer and leaves the data
+ * queued for the next call: a signal never loses a message, and no waiter
+ * needs killing for one. The lock keeps the next trapped receive (the
+ * task's own, which the answer lets run at once) from peeking the same
+ * message before it is taken: it finds the lock held, and waits in a
+ * waiter. Returns 1 (answered, or nobody to answer), 0 (nothing there, or
+ * the lock held: EAGAIN), or -errno to answer. */
+static long deliver(struct sentry *s, struct platform_call *call, const struct inet_sock *e,
+		    const struct recv_req *q, char *buf, bool waiter)
 {
+	int l = inet_recv_lock(s, q->ino, waiter, false);
+	if (l <= 0)
+		return l == 0 || l == -EINTR ? 0 : l;
 	struct sockaddr_storage from;
 	socklen_t fromlen;
 	int mflags;
+	long r = 1;
 	if (!call->ops->valid(call))
-		return 1; /* nobody to give it to: leave it queued */
-	long r = do_recv(q, buf, MSG_DONTWAIT, &from, &fromlen, &mflags);
-	if (r == -EAGAIN)
-		return 0;
-	if (r < 0)
-		return r;
+		goto out_unlock; /* nobody to give it to: leave it queued */
+	r = do_recv(q, buf, MSG_DONTWAIT | MSG_PEEK, &from, &fromlen, &mflags);
+	if (r < 0) {
+		r = r == -EAGAIN ? 0 : r;
+		goto out_unlock;
+	}
 	long res = finish(s, call, e, q, buf, r, &from, fromlen, mflags);
-	call->ops->reply(call, res);
-	return 1;
+	if (res < 0) {
+		r = res;
+		goto out_unlock;
+	}
+	if (call->ops->reply(call, res) == 0 && !(q->flags & MSG_PEEK)) {
+		/* What was peeked: a datagram whole (its excess discarded, as
+		 * the kernel's), a stream's r bytes. */
+		struct recv_req take = *q;
+		take.flags = q->flags & ~(MSG_WAITALL | MSG_PEEK);
+		if (e->type == SOCK_STREAM)
+			take.len = (size_t)r < q->len ? (size_t)r : q->len;
+		do_recv(&take, buf, MSG_DONTWAIT, &from, &fromlen, &mflags);
+	}
+	r = 1;
+out_unlock:
+	inet_recv_unlock(s, q->ino);
+	return r;
 }
 
 /* Holds the waiter's ticks off (they stay pending) for a step that must
@@ -178,10 +206,12 @@ static void alarm_block(sigset_t *old)
  * task is elsewhere), and two waiters of one socket never get one message
  * both. A signal in the microseconds between the take and the answer loses
  * what was taken (the answer fails); MSG_WAITALL may return short. */
-static void __attribute__((noreturn)) recv_waiter(const struct sentry *s, struct platform_call *call,
+static void __attribute__((noreturn)) recv_waiter(struct sentry *s, struct platform_call *call,
 						  const struct inet_sock *e,
 						  const struct recv_req *q, char *buf)
 {
+	inet_recv_lock(s, q->ino, false, true); /* an open file of its own, first */
+	inet_recv_unlock(s, q->ino);
 	long timeout = recv_timeout_ms(q->host);
 	long deadline = timeout ? now_ms() + timeout : 0;
 	struct pollfd p = {.fd = q->host, .events = POLLIN};
@@ -195,7 +225,7 @@ static void __attribute__((noreturn)) recv_waiter(const struct sentry *s, struct
 			/* No tick inside: an interrupted answer would be lost. */
 			sigset_t old;
 			alarm_block(&old);
-			r = deliver(s, call, e, q, buf);
+			r = deliver(s, call, e, q, buf, true);
 			if (r == 1)
 				_exit(0);
 			sigprocmask(SIG_SETMASK, &old, NULL);
@@ -235,7 +265,11 @@ static long recv_start(struct sentry *s, struct platform_call *call, struct inet
 	if (!buf)
 		return -ENOMEM;
 	bool wait = blocking(q->host, q->flags);
-	long r = deliver(s, call, e, q, buf);
+	struct stat st;
+	if (fstat(q->host, &st) < 0)
+		return -errno;
+	q->ino = st.st_ino;
+	long r = deliver(s, call, e, q, buf, false);
 	if (r == 1)
 		return SYS_REPLIED;
 	if (r < 0 || !wait)

@@ -46,6 +46,11 @@ struct inet_net {
 	 * every netlink socket is connected to it (inet_netlink.c). */
 	int nl_sink;
 	char nl_sink_path[108];
+	/* Delivery locks (inet_recv.c): OFD locks on one byte per socket
+	 * (its inode number) of a scratch file; the sentry's fd here, each
+	 * waiter opens its own. */
+	int lock_fd;
+	char lock_path[108];
 };
 
 bool inet_enabled(const struct sentry *s)
@@ -60,6 +65,7 @@ int inet_init(struct sentry *s)
 		return -ENOMEM;
 	s->net->next_port = EPH_LOW + (unsigned)getpid() % (EPH_HIGH - EPH_LOW);
 	s->net->nl_sink = -1;
+	s->net->lock_fd = -1;
 	return 0;
 }
 
@@ -82,6 +88,8 @@ void inet_fini(struct sentry *s)
 	}
 	if (s->net->nl_sink >= 0)
 		close(s->net->nl_sink);
+	if (s->net->lock_fd >= 0)
+		close(s->net->lock_fd);
 	free(s->net);
 	s->net = NULL;
 }
@@ -443,6 +451,39 @@ static int netlink_bind(struct sentry *s, struct platform_call *call, struct ine
 	inet_netlink_autobind(s, call, e);
 	e->nl_groups = nl.nl_groups;
 	return 0;
+}
+
+int inet_recv_lock(struct sentry *s, ino_t ino, bool wait, bool reopen)
+{
+	struct inet_net *net = s->net;
+	if (!net->lock_path[0]) {
+		char base[96];
+		int r = shadow_socket_path(s->shadows, base, sizeof(base));
+		if (r < 0)
+			return r;
+		snprintf(net->lock_path, sizeof(net->lock_path), "%s.lock", base);
+	}
+	if (reopen && net->lock_fd >= 0) {
+		close(net->lock_fd); /* the sentry's OFD: a lock of its own is needed */
+		net->lock_fd = -1;
+	}
+	if (net->lock_fd < 0) {
+		net->lock_fd = open(net->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (net->lock_fd < 0)
+			return -errno;
+	}
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)ino,
+			   .l_len = 1};
+	if (fcntl(net->lock_fd, wait ? F_OFD_SETLKW : F_OFD_SETLK, &fl) == 0)
+		return 1;
+	return errno == EAGAIN || errno == EACCES ? 0 : -errno;
+}
+
+void inet_recv_unlock(struct sentry *s, ino_t ino)
+{
+	struct flock fl = {.l_type = F_UNLCK, .l_whence = SEEK_SET, .l_start = (off_t)ino,
+			   .l_len = 1};
+	fcntl(s->net->lock_fd, F_OFD_SETLK, &fl);
 }
 
 int inet_netlink_sink(struct sentry *s)

@@ -354,7 +354,7 @@ static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
 	return host;
 }
 
-SYS_HANDLER(sendto)
+static long do_sendto(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -380,7 +380,7 @@ SYS_HANDLER(sendto)
 	return send_or_wait(call, host, &sc, (int)call->args[3], 0);
 }
 
-SYS_HANDLER(sendmsg)
+static long do_sendmsg(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -405,7 +405,7 @@ SYS_HANDLER(sendmsg)
 /* Entries go one by one, each without waiting; only the first may wait
  * (a waiter then answers 1). The kernel would wait for room for each: the
  * count the program sees may be smaller, which the call allows. */
-SYS_HANDLER(sendmmsg)
+static long do_sendmmsg(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -451,4 +451,69 @@ SYS_HANDLER(sendmmsg)
 		sent++;
 	}
 	return sent ? sent : err;
+}
+
+/* A send the sentry made whose answer never reached the task: a signal
+ * took the task out of its wait first, and the kernel then restarts the
+ * call (or the program, told EINTR, makes it again), with the same
+ * registers. Sent once already, it must not go twice (a datagram twice,
+ * a stream's bytes twice): the task's next trapped call, if it is that
+ * very call, gets the first one's count instead. A few slots, one per
+ * task (module state: the sentry's one loop). Sends a waiter made keep
+ * the limit docs/sentry.md states. */
+#define UNANSWERED_SLOTS 16
+static struct unanswered {
+	pid_t tid;
+	int nr;
+	uint64_t args[6];
+	long result;
+} unanswered[UNANSWERED_SLOTS];
+static unsigned next_slot;
+
+static bool replay(struct platform_call *call, long *ret)
+{
+	for (size_t i = 0; i < UNANSWERED_SLOTS; i++) {
+		struct unanswered *u = &unanswered[i];
+		if (!u->tid || u->tid != call->tid)
+			continue;
+		bool same = u->nr == call->nr && memcmp(u->args, call->args, sizeof(u->args)) == 0;
+		u->tid = 0; /* only the task's very next send can be the restart */
+		if (same) {
+			*ret = u->result;
+			return true;
+		}
+	}
+	return false;
+}
+
+static long answer(struct platform_call *call, long r)
+{
+	if (r == SYS_REPLIED)
+		return r;
+	if (call->ops->reply(call, r) < 0 && r >= 0) {
+		struct unanswered *u = &unanswered[next_slot++ % UNANSWERED_SLOTS];
+		u->tid = call->tid;
+		u->nr = call->nr;
+		memcpy(u->args, call->args, sizeof(u->args));
+		u->result = r;
+	}
+	return SYS_REPLIED;
+}
+
+SYS_HANDLER(sendto)
+{
+	long r;
+	return replay(call, &r) ? r : answer(call, do_sendto(s, call));
+}
+
+SYS_HANDLER(sendmsg)
+{
+	long r;
+	return replay(call, &r) ? r : answer(call, do_sendmsg(s, call));
+}
+
+SYS_HANDLER(sendmmsg)
+{
+	long r;
+	return replay(call, &r) ? r : answer(call, do_sendmmsg(s, call));
 }

@@ -117,6 +117,48 @@ print("connect refused:", err(lambda: socket.socket().connect(("127.0.0.1", 9)))
 print("raw:", err(lambda: socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)) if os.getuid() else "not checked as root")
 print("packet:", err(lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW)) if os.getuid() else "not checked as root")
 print("ping socket:", err(lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)))
+# Blocking receives under a storm of signals: restarted (python retries
+# on EINTR, PEP 475), and no message lost or given twice; then an accept.
+import signal, time
+signal.signal(signal.SIGALRM, lambda *a: None)
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+pid = os.fork()
+if pid == 0:
+    w = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(5):
+        time.sleep(0.07); w.sendto(b"sig%d" % i, r.getsockname())
+    time.sleep(0.07); socket.create_connection(l.getsockname()).sendall(b"late")
+    os._exit(0)
+signal.setitimer(signal.ITIMER_REAL, 0.013, 0.013)
+got = [r.recvfrom(10)[0].decode() for _ in range(5)]
+signal.setitimer(signal.ITIMER_REAL, 0, 0)
+c, a = l.accept()
+got.append(c.recv(10).decode())
+os.waitpid(pid, 0)
+print("under signals:", got, a[0])
+# A UDP ping-pong with both sides under a signal every millisecond: a send
+# the sentry made whose answer a signal took away is restarted by the
+# kernel, and must not go twice (sock_send.c "unanswered"); a receive
+# must not lose or repeat a message (inet_recv.c deliver).
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); r.bind(("127.0.0.1", 0))
+k = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); k.bind(("127.0.0.1", 0))
+dst = r.getsockname()
+pid = os.fork()
+if pid == 0:
+    signal.setitimer(signal.ITIMER_REAL, 0.001, 0.001)
+    for i in range(300):
+        d, a = r.recvfrom(10); r.sendto(d, a)
+    os._exit(0)
+signal.setitimer(signal.ITIMER_REAL, 0.0013, 0.0013)
+bad = []
+for i in range(300):
+    k.sendto(b"%d" % i, dst)
+    d = k.recvfrom(10)[0]
+    if d != b"%d" % i: bad.append((i, d)); break
+signal.setitimer(signal.ITIMER_REAL, 0, 0)
+os.waitpid(pid, 0)
+print("ping-pong under signals: wrong replies", bad)
 p, q = socket.socketpair()
 print("unix still works:", p.send(b"u"), q.recv(1))
 '
