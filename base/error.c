@@ -15,7 +15,6 @@ int verr_setv(struct veil_error **err, int errnum, const char *fmt, va_list ap)
 		return -1;
 	struct veil_error *e = xcalloc(1, sizeof(*e));
 	e->errnum = errnum;
-	e->status = 1;
 	e->msg = xvasprintf(fmt, ap);
 	*err = e;
 	return -1;

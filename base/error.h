@@ -16,8 +16,17 @@
 
 struct veil_error {
 	int errnum; /* errno behind the failure, 0 if none */
-	int status; /* exit status the CLI should use (default 1) */
+	/* exit status the CLI should use; 0 (the default): the CLI's by
+	 * where it failed, VEIL_EXIT_USAGE while reading the command line,
+	 * VEIL_EXIT_START after */
+	int status;
 	char *msg;
+};
+
+/* veil's own exit statuses (docs/cli.md); the program's are its own. */
+enum {
+	VEIL_EXIT_USAGE = 1,   /* the command line is refused, as bubblewrap's */
+	VEIL_EXIT_START = 125, /* the sandbox could not be set up or the program not started */
 };
 
 /* Sets *err (which must be NULL) and returns -1. errnum 0: no strerror. */

@@ -1,4 +1,5 @@
 /* veil: argv -> spec -> a backend. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,12 +16,20 @@
  * printed escaped and at most this long. */
 #define MAX_MESSAGE 1024
 
-static int fail(struct veil_error *err)
+/* Prints the failure and gives the status to exit with: the one the
+ * failure chose, else VEIL_EXIT_USAGE for a command line refused as read
+ * and VEIL_EXIT_START for a sandbox that could not start — but 1 for
+ * both when run as bwrap, whose callers know no other. */
+static int fail(struct veil_error *err, bool starting, bool as_bwrap)
 {
 	_cleanup_free_ char *msg = verr_format(err);
 	_cleanup_free_ char *safe = printable(msg, MAX_MESSAGE);
 	log_error("%s", safe);
-	return err->status ? err->status : 1;
+	if (as_bwrap)
+		return 1;
+	if (err->status)
+		return err->status;
+	return starting ? VEIL_EXIT_START : VEIL_EXIT_USAGE;
 }
 
 static int run(struct spec *spec, struct veil_error **err)
@@ -56,13 +65,14 @@ int main(int argc, char **argv)
 	spec_init(&spec);
 
 	int r = cli_parse(argc, argv, &spec, stdout, &err);
+	bool starting = r == CLI_RUN;
 	if (r == CLI_RUN && spec_prepare(&spec, &err) == 0)
 		r = run(&spec, &err);
 	else if (r == CLI_EXIT)
 		r = 0;
 
 	if (err)
-		r = fail(err);
+		r = fail(err, starting, invoked_as_bwrap(argc, argv));
 	spec_free(&spec);
 	return r;
 }

@@ -786,7 +786,7 @@ static int finish(struct parse_state *st, int argc, char **argv,
 	return 0;
 }
 
-static bool invoked_as_bwrap(int argc, char **argv)
+bool invoked_as_bwrap(int argc, char **argv)
 {
 	if (argc < 1 || !argv[0])
 		return false;

@@ -20,6 +20,8 @@ enum cli_result {
 /* Parses argv[1..argc-1] into spec (which spec_init() prepared). `out` gets
  * --help and --version text. Returns enum cli_result, or -1 with *err set
  * (exit status 1). */
+/* Whether argv[0] names bwrap: veil then speaks as bubblewrap does. */
+bool invoked_as_bwrap(int argc, char **argv);
 int cli_parse(int argc, char **argv, struct spec *spec, FILE *out,
 	      struct veil_error **err);
 

@@ -65,8 +65,7 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		unsigned ns;
 		const char *flag;
 	} ns[] = {
-		{SPEC_NS_PID, "--unshare-pid"},
-		{SPEC_NS_IPC, "--unshare-ipc"},   {SPEC_NS_CGROUP, "--unshare-cgroup"},
+		{SPEC_NS_PID, "--unshare-pid"},   {SPEC_NS_IPC, "--unshare-ipc"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
 		if ((spec->unshare & ns[i].ns) && !(spec->unshare_try & ns[i].ns))
@@ -125,7 +124,7 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		}
 		if (!ok) {
 			_cleanup_free_ char *d = spec_op_describe(op);
-			return verr_set(err, 0, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
+			return verr_set(err, EOPNOTSUPP, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
 		}
 	}
 	/* Sources in the host's procfs (sentry/kernel/vfs_setup.c). */
@@ -145,11 +144,20 @@ static int check_kernel(struct veil_error **err)
 	return 0;
 }
 
+/* What this backend cannot realise is a refused command line (the
+ * message names the flag and the backend that can), not a failed start. */
+static int check_request(const struct spec *spec, struct veil_error **err)
+{
+	if (check_supported(spec, err) < 0 || check_ops(spec, err) < 0) {
+		(*err)->status = VEIL_EXIT_USAGE;
+		return -1;
+	}
+	return 0;
+}
+
 int emulate_check(const struct spec *spec, struct veil_error **err)
 {
-	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 || check_ops(spec, err) < 0)
-		return -1;
-	return 0;
+	return check_kernel(err) < 0 || check_request(spec, err) < 0 ? -1 : 0;
 }
 
 /* The first task's failed exec, told to the sentry (exec_fail.h). */
@@ -261,7 +269,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 			raise(SIGKILL);
 	}
 	bool scope;
-	if (check_kernel(err) < 0 || check_supported(spec, err) < 0 ||
+	if (check_kernel(err) < 0 || check_request(spec, err) < 0 ||
 	    landlock_check(&scope, err) < 0)
 		return -1;
 

@@ -15,6 +15,7 @@
 enum denylist_when {
 	DENYLIST_ALWAYS = 0,
 	DENYLIST_NO_USERNS = 1u << 0, /* only when creating user namespaces is denied */
+	DENYLIST_NO_SYS_ADMIN = 1u << 1, /* only for a program without CAP_SYS_ADMIN */
 };
 
 struct denylist_entry {

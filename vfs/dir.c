@@ -29,6 +29,8 @@ int vfs_create(struct vfs_dentry *parent, const char *name, unsigned len,
 	       const struct vfs_new *n, const char *target, struct vfs_dentry **ret)
 {
 	char buf[NAME_MAX + 1];
+	if (len > NAME_MAX) /* looked up before, which refused it */
+		return -ENAMETOOLONG;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
 	struct vfs_inode *dir = parent->inode;
@@ -355,6 +357,10 @@ int vfs_linkat(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *oldpat
 		goto out;
 	}
 	char buf[NAME_MAX + 1];
+	if (nd.last_len > NAME_MAX) { /* looked up before, which refused it */
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 	memcpy(buf, nd.last, nd.last_len);
 	buf[nd.last_len] = '\0';
 	r = dir->ops->link(inode, dir, buf);
@@ -480,6 +486,10 @@ int vfs_renameat2(struct vfs_ctx *ctx, struct vfs_file *olddirf, const char *old
 		goto out;
 	}
 	char oname[NAME_MAX + 1], nname[NAME_MAX + 1];
+	if (ond.last_len > NAME_MAX || nnd.last_len > NAME_MAX) { /* looked up before */
+		r = -ENAMETOOLONG;
+		goto out;
+	}
 	memcpy(oname, ond.last, ond.last_len);
 	oname[ond.last_len] = '\0';
 	memcpy(nname, nnd.last, nnd.last_len);

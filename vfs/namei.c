@@ -116,8 +116,14 @@ static int lookup_child(struct vfs_dentry *dir, const char *name, unsigned len,
 		*ret = d;
 		return 0;
 	}
-	if ((dir->sb->flags & VFS_SB_PINNED) || !dir->inode->ops->lookup ||
-	    (dir->flags & VFS_D_DEAD))
+	if (dir->flags & VFS_D_DEAD)
+		return -ENOENT;
+	/* The name's length is the filesystem's lookup's to refuse (tmpfs'
+	 * simple_lookup): a walk only splits the path, so a long last
+	 * component loses to an earlier failure (rename's other parent). */
+	if (len > NAME_MAX)
+		return -ENAMETOOLONG;
+	if ((dir->sb->flags & VFS_SB_PINNED) || !dir->inode->ops->lookup)
 		return -ENOENT;
 	char buf[NAME_MAX + 1];
 	memcpy(buf, name, len);
@@ -266,8 +272,6 @@ static int link_path_walk(struct vfs_nameidata *nd, const char *name)
 			return r;
 		const char *c = name;
 		size_t len = strcspn(name, "/");
-		if (len > NAME_MAX)
-			return -ENAMETOOLONG;
 		enum vfs_last_type type = LAST_NORM;
 		if (c[0] == '.' && len == 1)
 			type = LAST_DOT;

@@ -442,16 +442,22 @@ out_nd:
 	return r;
 }
 
-int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
-	       mode_t mode, struct vfs_file **ret)
+struct open_how vfs_open_how(unsigned flags, mode_t mode)
 {
 	struct open_how how = { 0 };
-	how.flags = (uint64_t)(unsigned)flags & VALID_OPEN_FLAGS;
-	/* build_open_how: O_PATH beats everything else */
+	how.flags = (uint64_t)flags & VALID_OPEN_FLAGS;
+	/* O_PATH beats everything else */
 	if (how.flags & O_PATH)
 		how.flags &= O_PATH_FLAGS;
 	if ((how.flags & O_CREAT) || (how.flags & __O_TMPFILE))
 		how.mode = mode & 07777;
+	return how;
+}
+
+int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
+	       mode_t mode, struct vfs_file **ret)
+{
+	struct open_how how = vfs_open_how((unsigned)flags, mode);
 	return vfs_openat2(ctx, dirf, path, &how, ret);
 }
 

@@ -190,6 +190,11 @@ int vfs_mounts_foreach(struct vfs_ctx *ctx, int (*fn)(void *arg, const struct vf
  * flag combinations, and every walk, permission and creation errno. */
 int vfs_openat2(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
 		const struct open_how *how, struct vfs_file **ret);
+/* The open_how open(2), openat(2) and creat(2) mean (the kernel's
+ * build_open_how): unknown flag bits dropped, O_PATH keeping only
+ * O_DIRECTORY, O_NOFOLLOW and O_CLOEXEC beside it, the mode only where
+ * the open may create. */
+struct open_how vfs_open_how(unsigned flags, mode_t mode);
 /* openat(2): unknown flag bits are ignored, as openat does. */
 int vfs_openat(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, int flags,
 	       mode_t mode, struct vfs_file **ret);

@@ -138,6 +138,11 @@ int proc_task_link(struct proc_sb *sb, struct proc_inode *pi, struct vfs_path *r
 
 /* mounts.c */
 int proc_gen_mountinfo(struct proc_gen *g);
+/* cgroup.c: /proc/<pid>/cgroup, relative to opts.cgroup_root if set. */
+int proc_gen_cgroup(struct proc_gen *g);
+/* `path` as seen from a cgroup namespace rooted at `root` (both absolute):
+ * its length, -EINVAL, or -ENAMETOOLONG. */
+int proc_cgroup_rel(const char *root, const char *path, char *buf, size_t size);
 int proc_gen_mounts(struct proc_gen *g);
 int proc_gen_mountstats(struct proc_gen *g);
 

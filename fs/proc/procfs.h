@@ -93,6 +93,10 @@ struct procfs_opts {
 	 * sys/kernel/hostname and domainname, read at each open; NULL: the
 	 * host's. Borrowed: they outlive the instance. */
 	const char *hostname, *domainname;
+	/* A cgroup namespace of its own: the text of /proc/self/cgroup when
+	 * the sandbox started, whose paths are the namespace's roots; NULL:
+	 * the host's view. Borrowed, as the names. */
+	const char *cgroup_root;
 };
 
 /* A new instance with one reference for the caller (vfs_sb_put). -ENOMEM. */

@@ -150,7 +150,6 @@ static int gen_status(struct proc_gen *g)
 		return proc_put_host(g, g->pi->tid, name);                                     \
 	}
 PROC_COPY(auxv, "auxv")
-PROC_COPY(cgroup, "cgroup")
 PROC_COPY(cpuset, "cpuset")
 PROC_COPY(environ, "environ")
 PROC_COPY(io, "io")
@@ -243,7 +242,7 @@ int proc_task_link(struct proc_sb *sb, struct proc_inode *pi, struct vfs_path *r
 
 const struct proc_entry proc_pid_entries[] = {
 	{.name = "auxv", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_auxv},
-	{.name = "cgroup", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cgroup},
+	{.name = "cgroup", .kind = PK_TASK_FILE, .mode = 0444, .gen = proc_gen_cgroup},
 	{.name = "cmdline", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cmdline},
 	{.name = "comm", .kind = PK_TASK_FILE, .mode = 0644, .gen = gen_comm, .host_write = true},
 	{.name = "cpuset", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_cpuset},

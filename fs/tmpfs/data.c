@@ -140,6 +140,11 @@ int tmpfs_data_privs_set(struct tmpfs_inode *ti)
 
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
 {
+	/* Only a regular file's data carries them (privs_set); a FIFO's
+	 * host node keeps 0600 and says nothing of its setuid or setgid bits
+	 * (found by tests/fuzz/path_storm.sh). */
+	if (!S_ISREG(ti->vi.mode))
+		return;
 	mode_t had = privs_of(ti->vi.mode) & (S_ISUID | S_ISGID);
 	ti->vi.mode &= ~(had & ~st->st_mode);
 	if (ti->data_privs != (mode_t)-1)

@@ -263,7 +263,7 @@ static int exec_program(struct ns_ctx *ctx, char **envp, struct veil_error **err
 	 * after them, nothing may need a syscall to succeed (they may fail
 	 * every one): the report goes first, a failed exec through memory. */
 	ns_report_exec(ctx->report_fd);
-	if (ns_harden_seccomp(spec, err) < 0)
+	if (ns_harden_seccomp(ctx, err) < 0)
 		return -1;
 	environ = envp;
 	execvp(spec->argv[0], argv);

@@ -139,8 +139,9 @@ int ns_harden_landlock(struct veil_error **err)
 	return landlock_restrict(&scope_only, err);
 }
 
-static int load_denylist(const struct spec *spec, struct veil_error **err)
+static int load_denylist(const struct ns_ctx *ns, struct veil_error **err)
 {
+	const struct spec *spec = ns->spec;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return verr_set(err, ENOMEM, "seccomp_init");
@@ -151,7 +152,11 @@ static int load_denylist(const struct spec *spec, struct veil_error **err)
 	}
 	/* The filter is for the program, which has no_new_privs already. */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
-	int r = denylist_add_rules(ctx, spec->disable_userns ? DENYLIST_NO_USERNS : 0);
+	unsigned when = spec->disable_userns ? DENYLIST_NO_USERNS : 0;
+	int last = last_cap();
+	if (last < CAP_SYS_ADMIN || !(ns_harden_kept_caps(ns, last) & (1ULL << CAP_SYS_ADMIN)))
+		when |= DENYLIST_NO_SYS_ADMIN;
+	int r = denylist_add_rules(ctx, when);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -160,11 +165,11 @@ static int load_denylist(const struct spec *spec, struct veil_error **err)
 	return 0;
 }
 
-int ns_harden_seccomp(const struct spec *spec, struct veil_error **err)
+int ns_harden_seccomp(const struct ns_ctx *ns, struct veil_error **err)
 {
 	/* Ours first: a spec program that forbids seccomp() itself must not
 	 * keep the deny list out. */
-	if (load_denylist(spec, err) < 0)
+	if (load_denylist(ns, err) < 0)
 		return -1;
-	return spec_filter_load(spec, err);
+	return spec_filter_load(ns->spec, err);
 }

@@ -79,7 +79,7 @@ int ns_harden_drop_all_caps(struct veil_error **err);
  * scope (Landlock ABI >= 6); fails unless VEIL_LANDLOCK=optional waives. */
 int ns_harden_landlock_check(bool *ret_scope, struct veil_error **err);
 int ns_harden_landlock(struct veil_error **err);
-int ns_harden_seccomp(const struct spec *spec, struct veil_error **err);
+int ns_harden_seccomp(const struct ns_ctx *ctx, struct veil_error **err);
 /* The caps the program keeps: spec->caps, or the default. */
 /* What the program keeps of the capabilities 0..last. */
 uint64_t ns_harden_kept_caps(const struct ns_ctx *ctx, int last);

@@ -44,7 +44,7 @@ void ns_report_error(int fd, const struct veil_error *err)
 {
 	struct record r = { .kind = NS_REPORT_ERROR };
 	r.errnum = err ? err->errnum : 0;
-	r.status = err && err->status ? err->status : 1;
+	r.status = err ? err->status : 0;
 	snprintf(r.msg, sizeof(r.msg), "%s", err && err->msg ? err->msg : "setup failed");
 	write_record(fd, &r, offsetof(struct record, msg) + strlen(r.msg) + 1);
 }

@@ -68,6 +68,18 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	}
 	if (s->uts_own && spec->hostname)
 		snprintf(s->nodename, sizeof(s->nodename), "%s", spec->hostname);
+	/* A cgroup namespace of its own is rooted where the sandbox starts:
+	 * the program is the sentry's child, in the sentry's cgroups. */
+	if (spec->unshare & SPEC_NS_CGROUP) {
+		FILE *f = fopen("/proc/self/cgroup", "re");
+		size_t cap = 0;
+		if (!f)
+			return -errno;
+		ssize_t n = getdelim(&s->cgroup_root, &cap, '\0', f);
+		fclose(f);
+		if (n <= 0)
+			return -EIO;
+	}
 	/* --unshare-net (and --unshare-net-try: here it always can) */
 	if (spec->unshare & SPEC_NS_NET)
 		return inet_init(s);
@@ -199,6 +211,7 @@ void sentry_fini(struct sentry *s)
 	}
 	free(s->buckets);
 	free(s->data_dirs);
+	free(s->cgroup_root);
 	creds_release(&s->initial);
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);

@@ -91,6 +91,9 @@ struct sentry {
 	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
 	bool uts_own;
 	char nodename[65], domainname[65];
+	/* --unshare-cgroup: /proc/self/cgroup as the sandbox started, the
+	 * roots of its cgroup namespace (fs/proc/cgroup.c); NULL otherwise */
+	char *cgroup_root;
 	/* VEIL_STATS=1: what the program made the sentry do, told at the end
 	 * (sentry_stats_print): served calls by number with the time spent
 	 * serving them, and ptrace stops. */

@@ -643,7 +643,8 @@ static int proc_at(struct setup *st, const struct mount_op *op, const char *dest
 		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
 	struct procfs_opts o = {.ops = &sentry_procfs_source_ops, .src = st->sentry,
 				.hostname = st->sentry->uts_own ? st->sentry->nodename : NULL,
-				.domainname = st->sentry->uts_own ? st->sentry->domainname : NULL};
+				.domainname = st->sentry->uts_own ? st->sentry->domainname : NULL,
+				.cgroup_root = st->sentry->cgroup_root};
 	struct vfs_sb *sb;
 	int r = procfs_new(&o, &sb);
 	if (r < 0)

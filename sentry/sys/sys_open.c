@@ -280,26 +280,24 @@ static long do_open(struct sentry *s, struct platform_call *call, int dirfd, uin
 			 shadow || vfs_file_is_snapshot(f) ? HAND_UNNAMED : 0);
 }
 
+/* open, creat and openat mean what the kernel's build_open_how makes of
+ * their flags (unknown bits ignored, O_PATH's companions dropped), where
+ * openat2 refuses what it does not know. */
 SYS_HANDLER(open)
 {
-	struct open_how how = {.flags = (uint32_t)call->args[1], .mode = 0};
-	if (how.flags & (O_CREAT | __O_TMPFILE))
-		how.mode = call->args[2] & 07777;
+	struct open_how how = vfs_open_how((uint32_t)call->args[1], (mode_t)call->args[2]);
 	return do_open(s, call, AT_FDCWD, call->args[0], &how);
 }
 
 SYS_HANDLER(creat)
 {
-	struct open_how how = {.flags = O_CREAT | O_WRONLY | O_TRUNC,
-			       .mode = call->args[1] & 07777};
+	struct open_how how = vfs_open_how(O_CREAT | O_WRONLY | O_TRUNC, (mode_t)call->args[1]);
 	return do_open(s, call, AT_FDCWD, call->args[0], &how);
 }
 
 SYS_HANDLER(openat)
 {
-	struct open_how how = {.flags = (uint32_t)call->args[2], .mode = 0};
-	if (how.flags & (O_CREAT | __O_TMPFILE))
-		how.mode = call->args[3] & 07777;
+	struct open_how how = vfs_open_how((uint32_t)call->args[2], (mode_t)call->args[3]);
 	return do_open(s, call, (int)call->args[0], call->args[1], &how);
 }
 

@@ -45,6 +45,15 @@ static const struct diff_step create[] = {
 	MKDIR("/a/" N255, 0755, OK),
 	MKDIR("/a/" N256, 0755, E(ENAMETOOLONG)),
 	STAT("/a/" N256 "/x", E(ENAMETOOLONG)),
+	/* a long last name is refused where it is looked up, after the walks
+	 * (found by tests/fuzz/path_storm.sh) */
+	STAT("/a/" N256, E(ENAMETOOLONG)),
+	RENAME("/a/" N256, "/nowhere/x", 0, E(ENOENT)),
+	RENAME("/a/missing", "/a/" N256, 0, E(ENOENT)),
+	RENAME("/a/" N256, "/a/" N255, 0, E(ENAMETOOLONG)),
+	LINK("/a/missing", "/a/" N256, 0, E(ENOENT)),
+	UNLINK("/nowhere/" N256, E(ENOENT)),
+	SYMLINK("/nowhere/" N256, "x", E(ENOENT)),
 	STAT("/a/" N255, OK),
 	MKDIR("/a/b/s", 02775, OK),
 	STAT("/a/b/s", OK),

@@ -53,11 +53,12 @@ for b in kernel emulate; do
 	check "$b: one fd for --file and --info-fd: message" yes "$(has "$T/err" 'also given as a data fd')"
 
 	# A filter failing every syscall: the program never runs, and veil
-	# says so with its own status, not 139 as if the program crashed.
+	# says so with its own status (125: could not start), not 139 as if the
+	# program crashed.
 	for a in errno notif trace; do
 		run --seccomp 3 true 3<"$T/$a.bpf" 2>"$T/err"
 		rc=$?
-		check "$b: --seccomp failing every syscall ($a): status and message" "1 yes" \
+		check "$b: --seccomp failing every syscall ($a): status and message" "125 yes" \
 			"$rc $(has "$T/err" 'seccomp')"
 	done
 
@@ -105,7 +106,7 @@ if [ "$(id -u)" = 0 ]; then
 	echo secret >"$T/other"; chown 65534 "$T/other"; chmod 600 "$T/other"
 	chmod 755 "$T"; ln -s "$T/other" "$T/planted"
 	timeout 20 "$veil" --backend=kernel $B --ro-bind "$T" "$T" --lock-file "$T/planted" true 2>"$T/err"
-	check "kernel: --lock-file to another user's 0600 file: refused" "1 yes" \
+	check "kernel: --lock-file to another user's 0600 file: refused" "125 yes" \
 		"$? $(has "$T/err" "Unable to open lock file $T/planted: Permission denied")"
 else
 	n=$((n + 1)); echo "ok $n # SKIP needs root"

@@ -21,8 +21,19 @@ trap 'exit 1' INT TERM
 # /var/tmp, not /tmp: the sandboxes below put a tmpfs on /tmp.
 B="--bind / / --tmpfs /tmp"
 dir=$(realpath "$dir")
-echo "1..24"
+echo "1..26"
+ln -s "$veil" "$dir/bwrap"
 for b in kernel emulate; do
+	# veil's exit statuses (docs/cli.md): 1 for a refused command line,
+	# 125 for a sandbox that could not start (a missing source, a program
+	# that is not there); named bwrap, 1 for both, as bubblewrap.
+	st=""
+	for prog in "$veil" "$dir/bwrap"; do
+		"$prog" --backend=$b --no-such-flag true 2>/dev/null; st="$st $?"
+		"$prog" --backend=$b $B --ro-bind "$dir/none" /x true 2>/dev/null; st="$st $?"
+		"$prog" --backend=$b $B "$dir/none" 2>/dev/null; st="$st $?"
+	done
+	check "$b: exit statuses as veil, then as bwrap" " 1 125 125 1 1 1" "$st"
 	# bubblewrap's mkdir leaves an existing directory's mode alone (here a
 	# bound host directory: a chmod would change the host).
 	mkdir "$dir/e-$b" "$dir/e2-$b"
@@ -131,7 +142,6 @@ for p in [ctypes.c_void_p(1), b"/nonexistent", b"/etc/passwd", b"/usr"]:
     out.append(errno.errorcode[ctypes.get_errno()] if r else "ok")
 print(" ".join(out))' 2>&1)"
 # The usage line names the program as invoked, as bubblewrap's does.
-ln -s "$veil" "$dir/bwrap"
 check "usage names argv[0]" "usage: $dir/bwrap [OPTIONS...] [--] COMMAND [ARGS...]" \
 	"$("$dir/bwrap" --help | head -n 1)"
 # shellcheck disable=SC2086

@@ -9,9 +9,11 @@
 #
 # A case may add to its sandbox's command line (`# veil: ARGS`) and do the
 # same natively in its private mount namespace before it starts
-# (`# native: SHELL COMMANDS`), with more namespaces natively
-# (`# native-unshare: -n`: a network namespace, for a case run with
-# --unshare-net); $SCRATCH in either stands for a host
+# (`# native: SHELL COMMANDS`), and natively run the case through a
+# command that gives it what the veil arguments give it (`# native-exec:
+# unshare --cgroup`, say); $TESTS in either, and in the environment of
+# every run, is this repository's tests/ (`# veil: --ro-bind $TESTS
+# $TESTS` shows it the same inside); $SCRATCH in either stands for a host
 # directory made fresh for every run, holding two small trees l1 and l2
 # (overlay lowers, say) and empty u and w.
 #
@@ -23,6 +25,8 @@ shift
 [ $# -gt 0 ] || set -- kernel
 here=$(cd "$(dirname "$0")" && pwd)
 cases="$here/cases"
+TESTS=$(dirname "$here")
+export TESTS
 out=$(mktemp -d /tmp/veil-scenarios.XXXXXX)
 # Not under /tmp: a native run mounts a fresh tmpfs there.
 scratch=$(mktemp -d /var/tmp/veil-scratch.XXXXXX)
@@ -59,12 +63,11 @@ native() {
 	# The same view as sandbox(): /usr and /etc read-only, /tmp a fresh
 	# tmpfs with --tmpfs's default mode, and ptys of its own (a devpts
 	# instance as --dev mounts one, which the host's /dev/ptmx then uses).
-	# shellcheck disable=SC2086 # the case's extra unshare flags are words
-	$unshare_native $NUNSHARE sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
+	$unshare_native sh -c 'mount --bind /usr /usr && mount -o remount,bind,ro /usr &&
 		mount --bind /etc /etc && mount -o remount,bind,ro /etc &&
 		mount -t devpts -o newinstance,ptmxmode=0666,mode=620 devpts /dev/pts &&
 		mount -t tmpfs -o mode=755 tmpfs /tmp && mkdir /tmp/w && eval "${NSETUP:-:}" &&
-		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec "$@"' native "$@"
+		cd /tmp/w && HOME=/tmp/w LC_ALL=C TZ=UTC exec ${NEXEC:-} "$@"' native "$@"
 }
 
 n=0
@@ -81,10 +84,10 @@ for f in "$cases"/*.sh; do
 	# The script travels as an argument, so no path to it needs to exist in
 	# the sandbox and messages that name it read the same everywhere.
 	script=$(cat "$f")
-	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
-	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g")
-	NUNSHARE=$(sed -n 's/^# native-unshare: //p' "$f")
-	export NSETUP
+	extra=$(sed -n 's/^# veil: //p' "$f" | sed "s|\$SCRATCH|$scratch|g; s|\$TESTS|$TESTS|g")
+	NSETUP=$(sed -n 's/^# native: //p' "$f" | sed "s|\$SCRATCH|$scratch|g; s|\$TESTS|$TESTS|g")
+	NEXEC=$(sed -n 's/^# native-exec: //p' "$f")
+	export NSETUP NEXEC
 	fresh_scratch
 	native sh -c "$script" "$name" >"$out/$name.native.out" 2>"$out/$name.native.err"
 	st=$?

@@ -1,12 +1,13 @@
 # veil: --unshare-net
-# native-unshare: -n
-# native: ip link set lo up
+# native-exec: unshare -n
 # A web server and its clients inside a network namespace of the
 # sandbox's own: python3 -m http.server on 127.0.0.1 and on ::1, fetched
 # with curl and with urllib (threads, a new connection per request), and
 # the server's log of who asked.
 set -u
 PATH=/usr/bin:/bin
+# natively a fresh network namespace has lo down (the sandboxes' is up)
+/usr/sbin/ip link set lo up 2>/dev/null || :
 mkdir www && echo "hello from inside" > www/index.html
 serve() {
 	python3 -m http.server "$1" --bind "$2" -d www 2>>log &

@@ -1,6 +1,5 @@
 # veil: --unshare-net
-# native-unshare: -n
-# native: ip link set lo up
+# native-exec: unshare -n
 # What a network namespace of the sandbox's own looks like from inside:
 # iproute2's netlink dumps (links, addresses, routes, rules, neighbours;
 # plain and JSON), getifaddrs through if_nameindex and getaddrinfo's
@@ -8,6 +7,8 @@
 # emulate the sentry answers NETLINK_ROUTE (sentry/net/inet_netlink.c).
 set -u
 PATH=/usr/bin:/bin:/usr/sbin:/sbin
+# natively a fresh network namespace has lo down (the sandboxes' is up)
+/usr/sbin/ip link set lo up 2>/dev/null || :
 ip addr
 ip link
 ip route

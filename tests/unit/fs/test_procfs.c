@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 
 #include "fs/proc/procfs.h"
+#include "fs/proc/proc_private.h"
 #include "tests/unit/vfs/fixture.h"
 
 struct ptask {
@@ -187,6 +188,7 @@ static void make_host(const char *dir)
 	   "ln -s $D/fifo 100/fd/4 && ln -s 'mnt:[4026531841]' 100/ns/mnt && "
 	   "printf '200 (5) S 100 200 200 0 -1 0 1 2 3\\n' > 200/stat && printf 'renamed\\n' > 200/comm && "
 	   "printf 'sh\\0-c\\0true\\0' > 200/cmdline && printf '101 (3) S 1 100\\n' > 101/stat && "
+	   "printf '4:memory:/svc/a/b\\n0::/svc/a/b/c\\n1:cpu:/\\n' > 100/cgroup && "
 	   "printf 'MemTotal: 1 kB\\n' > meminfo && echo Linux > sys/kernel/ostype && : > kcore",
 	   dir);
 }
@@ -389,6 +391,50 @@ static void test_cmdline_hides_the_loader(void **state)
 	(void)err;
 }
 
+/* --unshare-cgroup: each hierarchy's path from where the sandbox began,
+ * as the kernel's cgroup_path_ns() writes it. */
+static void test_cgroup_namespace(void **state)
+{
+	struct pfx *p = *state;
+	static const struct {
+		const char *root, *path, *want;
+	} rel[] = {
+		{"/", "/", "/"},          {"/", "/a/b", "/a/b"},     {"/a", "/a", "/"},
+		{"/a", "/a/b", "/b"},     {"/a/b", "/a/c", "/../c"}, {"/a/b", "/", "/../.."},
+		{"/a", "/ab", "/../ab"},  {"/a/b/c", "/a", "/../.."}, {"/x", "/y/z", "/../y/z"},
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		assert_int_equal(proc_cgroup_rel(rel[i].root, rel[i].path, buf, sizeof(buf)),
+				 strlen(rel[i].want));
+		assert_string_equal(buf, rel[i].want);
+	}
+	assert_int_equal(proc_cgroup_rel("/a/b/c/d", "/", buf, 8), -ENAMETOOLONG);
+	assert_int_equal(proc_cgroup_rel("a", "/", buf, sizeof(buf)), -EINVAL);
+
+	/* the host's view without a namespace; from the roots given with one
+	 * (a hierarchy the roots do not name stays as the host has it) */
+	struct procfs_opts po = {.ops = &fake_ops, .host_proc = p->dir,
+				 .cgroup_root = "4:memory:/svc/a\n0::/svc/a/b/c\n"};
+	struct vfs_sb *sb;
+	assert_int_equal(procfs_new(&po, &sb), 0);
+	assert_int_equal(vfs_mkdirat(&p->ctx, NULL, "/w/cg", 0755), 0);
+	assert_int_equal(vfs_mount(&p->ctx, NULL, "/w/cg", sb, MS_NOSUID | MS_NODEV), 0);
+	vfs_sb_put(sb);
+	const char *want[] = {"/proc/100/cgroup", "4:memory:/svc/a/b\n0::/svc/a/b/c\n1:cpu:/\n",
+			      "/w/cg/100/cgroup", "4:memory:/b\n0::/\n1:cpu:/\n"};
+	for (size_t i = 0; i < 4; i += 2) {
+		struct vfs_file *f;
+		assert_int_equal(vfs_openat(&p->ctx, NULL, want[i], O_RDONLY, 0, &f), 0);
+		char text[256];
+		ssize_t n = pread(vfs_file_host_fd(f), text, sizeof(text) - 1, 0);
+		vfs_file_put(f);
+		assert_true(n >= 0);
+		text[n] = '\0';
+		assert_string_equal(text, want[i + 1]);
+	}
+}
+
 static void test_maps_show_sandbox_paths(void **state)
 {
 	struct pfx *p = *state;
@@ -577,6 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_status_and_stat_show_the_sandbox, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cmdline_hides_the_loader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_show_sandbox_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mountinfo_from_the_vfs, setup, teardown),
