@@ -32,6 +32,25 @@ static int fail(struct veil_error *err, bool starting, bool as_bwrap)
 	return starting ? VEIL_EXIT_START : VEIL_EXIT_USAGE;
 }
 
+/* Why the caller needs namespaces other processes can join, which only
+ * the kernel backend makes; NULL if it does not. A status fd hands out
+ * the sandbox's pid, and with namespaces asked for, that pid is for
+ * entering them (flatpak enter, nsenter, bubblewrap's --userns and
+ * --pidns on /proc/PID/ns/...): the sentry's namespaces are its own
+ * bookkeeping, and /proc/PID/ns of its program names the host's. */
+static const char *needs_joinable(const struct spec *spec)
+{
+	if (!spec->unshare)
+		return NULL;
+	if (spec->info_fd >= 0)
+		return "--info-fd hands out the sandbox's pid to enter its namespaces, and only the "
+		       "kernel backend's can be entered";
+	if (spec->json_status_fd >= 0)
+		return "--json-status-fd hands out the sandbox's pid to enter its namespaces, and "
+		       "only the kernel backend's can be entered";
+	return NULL;
+}
+
 static int run(struct spec *spec, struct veil_error **err)
 {
 	switch (spec->backend) {
@@ -41,6 +60,11 @@ static int run(struct spec *spec, struct veil_error **err)
 		/* The emulate backend where it can realise the whole spec (it
 		 * needs no privilege and no namespaces), else the kernel's. */
 		struct veil_error *why = NULL;
+		const char *joinable = needs_joinable(spec);
+		if (joinable && ns_works_here()) {
+			log_debug("--backend=auto: kernel, because %s", joinable);
+			return ns_run(spec, err);
+		}
 		if (emulate_check(spec, &why) == 0) {
 			log_debug("--backend=auto: emulate, because the kernel has what the sentry "
 				  "needs and it can realise the whole command line");

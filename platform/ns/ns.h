@@ -27,5 +27,8 @@ int ns_run(const struct spec *spec, struct veil_error **err);
 /* Whether this kernel and caller can build a sandbox at all (root, or
  * unprivileged user namespaces allowed). */
 int ns_available(void);
+/* ns_available, and the kernel lets this process make the namespaces a
+ * sandbox starts with (forks to try). */
+int ns_works_here(void);
 
 #endif

@@ -73,6 +73,23 @@ int ns_available(void)
 	return 1;
 }
 
+int ns_works_here(void)
+{
+	if (!ns_available())
+		return 0;
+	/* A container's seccomp profile or a missing CAP_SYS_ADMIN refuses
+	 * what the sysctls allow: ask the kernel. */
+	pid_t pid = fork();
+	if (pid == 0) {
+		int flags = getuid() == 0 ? CLONE_NEWNS : CLONE_NEWUSER | CLONE_NEWNS;
+		_exit(unshare(flags) == 0 ? 0 : 1);
+	}
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return 0;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 static bool has_op(const struct spec *spec, enum mount_op_type type)
 {
 	for (size_t i = 0; i < spec->n_ops; i++)

@@ -14,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..14"
+echo "1..15"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -33,6 +33,15 @@ check "an op it cannot realise is refused by name" \
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
 	"$(VEIL_DEBUG=1 "$veil" $B /bin/true 2>&1 | grep -q "auto: emulate, because" && echo emulate) $(VEIL_DEBUG=1 "$veil" $B --mqueue /dev/mqueue /bin/true 2>&1 | grep -q "auto: kernel" && echo kernel)"
+# Namespaces whose pid goes out on a status fd are there to be entered
+# (flatpak enter, bubblewrap's --userns on /proc/PID/ns/user): only the
+# kernel backend's can be, so auto takes it where it works.
+if unshare -U true 2>/dev/null || [ "$(id -u)" = 0 ]; then
+	check "auto takes the kernel for namespaces behind --info-fd" "kernel emulate" \
+		"$(VEIL_DEBUG=1 "$veil" $B --unshare-user --info-fd 3 /bin/true 3>/dev/null 2>&1 | grep -q "auto: kernel, because --info-fd" && echo kernel) $(VEIL_DEBUG=1 "$veil" $B --unshare-user /bin/true 2>&1 | grep -q "auto: emulate" && echo emulate)"
+else
+	n=$((n + 1)); echo "ok $n - auto takes the kernel for namespaces behind --info-fd # SKIP no namespaces here"
+fi
 # The mount table as /proc shows it: the kernel backend's mount points,
 # types and sources (its masks are /dev/null binds, the emulate
 # backend's proc's own empty files: their type is left out).

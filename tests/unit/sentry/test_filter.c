@@ -35,7 +35,7 @@ static long probe(enum probe p)
 	char c = 'x';
 	switch (p) {
 	case P_GETPID: r = syscall(SYS_getpid); break;
-	case P_MOUNT: r = syscall(SYS_mount, "none", "/", "tmpfs", 0, NULL); break;
+	case P_MOUNT: r = syscall(SYS_mount, "none", "/nonexistent-veil-probe", "tmpfs", 0, NULL); break;
 	case P_TIOCSTI: r = syscall(SYS_ioctl, 0, TIOCSTI, &c); break;
 	case P_TIOCSTI_HIGH: r = syscall(SYS_ioctl, 0, 0x100000000ul | TIOCSTI, &c); break;
 	case P_TIOCGWINSZ: {
