@@ -503,17 +503,20 @@ static long answer(struct platform_call *call, long r)
 SYS_HANDLER(sendto)
 {
 	long r;
-	return replay(call, &r) ? r : answer(call, do_sendto(s, call));
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendto(s, call));
 }
 
 SYS_HANDLER(sendmsg)
 {
 	long r;
-	return replay(call, &r) ? r : answer(call, do_sendmsg(s, call));
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendmsg(s, call));
 }
 
 SYS_HANDLER(sendmmsg)
 {
 	long r;
-	return replay(call, &r) ? r : answer(call, do_sendmmsg(s, call));
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendmmsg(s, call));
 }
