@@ -67,7 +67,6 @@ static int check_supported(const struct spec *spec, struct veil_error **err)
 		unsigned ns;
 		const char *flag;
 	} ns[] = {
-		{SPEC_NS_NET, "--unshare-net"},
 		{SPEC_NS_IPC, "--unshare-ipc"},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
@@ -367,7 +366,8 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 	pol.fs = landlock_abi() >= 1;
 	struct unotify_opts opts = {.landlock = &pol, .filters = spec->seccomp,
 				    .n_filters = spec->n_seccomp,
-				    .init = (spec->unshare & SPEC_NS_PID) && !spec->as_pid_1};
+				    .init = (spec->unshare & SPEC_NS_PID) && !spec->as_pid_1,
+				    .net = (spec->unshare & SPEC_NS_NET) != 0};
 	struct unotify u;
 	program_envp = strv_copy(spec->envp);
 	strv_setenv(&program_envp, "PWD", pwd);

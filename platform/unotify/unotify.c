@@ -837,7 +837,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 		close(go_w);
 		close(report_r);
 		child_main(parent, go[0], report[1], &u->saved_mask, opts,
-			   s->pidns ? FILTER_PIDNS : 0, fn, arg);
+			   (s->pidns ? FILTER_PIDNS : 0) | (opts && opts->net ? FILTER_NET : 0), fn,
+			   arg);
 	}
 	close(go[0]);
 	close(report[1]);

@@ -86,6 +86,9 @@ struct unotify_opts {
 	/* The first task is the sandbox's init (--unshare-pid without
 	 * --as-pid-1): it forks the program and never execs. */
 	bool init;
+	/* --unshare-net: the socket calls the sandbox's own network needs are
+	 * trapped too (sentry/net/inet.h). */
+	bool net;
 };
 
 /* Starts `fn(arg)` as the sandbox's first task: a child that drops every

@@ -6,6 +6,7 @@
  * with guessed credentials: guessing could hand a task that dropped root
  * its root back. */
 #include "sentry/kernel/sentry.h"
+#include "sentry/net/inet.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -83,6 +84,9 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 		if (n <= 0)
 			return -EIO;
 	}
+	/* --unshare-net (and --unshare-net-try: here it always can) */
+	if (spec->unshare & SPEC_NS_NET)
+		return inet_init(s);
 	return 0;
 }
 
@@ -217,6 +221,7 @@ void sentry_fini(struct sentry *s)
 	/* Open files first: they hold references into the mount tree. */
 	fdmap_free(s->files);
 	sentry_sockets_free(s);
+	inet_fini(s);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
 	if (s->root)

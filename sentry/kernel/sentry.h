@@ -91,6 +91,7 @@ struct sentry {
 	struct fdmap *files;          /* the program's open files, by host identity */
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
+	struct inet_net *net;         /* --unshare-net: the sandbox's inet sockets (net/inet.h) */
 	size_t files_swept;           /* fdmap size after the last sweep */
 	/* Real directories holding file data the program reaches natively
 	 * (every tmpfs's data files: a --size tmpfs's backing mount, or a

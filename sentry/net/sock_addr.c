@@ -15,6 +15,7 @@
 #include "base/log.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
+#include "sentry/net/inet.h"
 #include "sentry/net/sock_mirror.h"
 #include "sentry/net/sock_wait.h"
 #include "vfs/vfs.h"
@@ -182,6 +183,12 @@ static int host_socket(struct vfs_ctx *c, const char *path, int *pin)
 	if (obj >= 0 && r < 0)
 		r = -errno;
 	vfs_file_put(f);
+	if (r >= 0 && inet_rendezvous_fd(r)) {
+		/* Another sandbox's network (a scratch directory bound in):
+		 * as far out of reach as its namespace. */
+		close(r);
+		r = -ECONNREFUSED;
+	}
 	if (r < 0) {
 		log_debug("unix socket %s: nothing the sandbox can reach", path);
 		return r;

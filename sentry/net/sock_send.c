@@ -33,6 +33,7 @@
 #include "base/cleanup.h"
 #include "base/closer.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/net/inet.h"
 #include "sentry/net/sock_addr.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys.h"
@@ -58,6 +59,7 @@ struct send_copy {
 	size_t nfds;
 	struct iovec iov;
 	struct msghdr msg;
+	bool drop; /* a datagram to a loopback port nobody bound: sent, to nowhere */
 };
 
 static void send_copy_free(struct send_copy *sc)
@@ -240,10 +242,47 @@ static int read_msg(struct sentry *s, struct platform_call *call, const struct m
 	return 0;
 }
 
-/* The address, for the host, then the msghdr the sentry sends. */
-static int prepare(struct sentry *s, struct platform_call *call, int domain, struct send_copy *sc)
+/* On one of the sandbox's inet sockets (inet.h): the destination is a
+ * rendezvous, and no control message goes (TCP and UDP carry no fds). */
+static int prepare_inet(struct sentry *s, struct platform_call *call, struct inet_sock *e,
+			int host, struct send_copy *sc)
 {
-	if (sc->has_addr && domain == AF_UNIX) {
+	for (size_t i = 0; i < sc->nfds; i++)
+		closer_close(sc->fds[i]);
+	sc->nfds = 0;
+	sc->controllen = 0;
+	if (e->family == AF_NETLINK) {
+		/* A request to the kernel, whatever the address: answered now,
+		 * and the send succeeds with its length. */
+		inet_netlink_drain(s, call); /* native sends first, in order */
+		inet_netlink_autobind(s, call, e);
+		int r = inet_netlink_send(s, e, sc->data, sc->len);
+		sc->drop = r == 0;
+		return r;
+	}
+	if (!sc->has_addr)
+		return 0;
+	int r = inet_send_dest(s, e, host, &sc->addr);
+	if (r < 0)
+		return r;
+	sc->drop = r == 1;
+	sc->has_addr = sc->addr.len > 0;
+	return 0;
+}
+
+/* The address, for the host, then the msghdr the sentry sends. */
+static int prepare(struct sentry *s, struct platform_call *call, int host, int domain,
+		   struct send_copy *sc)
+{
+	struct inet_sock *e = domain == AF_UNIX ? inet_find(s, host) : NULL;
+	if (e) {
+		int r = prepare_inet(s, call, e, host, sc);
+		if (r < 0)
+			return r;
+	} else if (sc->has_addr && domain != AF_UNIX && domain != AF_NETLINK && inet_enabled(s)) {
+		return -ENETUNREACH; /* a host network socket the program was given */
+	}
+	if (!e && sc->has_addr && domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
 		NEED_VFS(c);
 		int r = sock_addr_to_host(s, c, &sc->addr);
@@ -315,7 +354,7 @@ static int socket_of(struct platform_call *call, int fd, int *domain, int *type)
 	return host;
 }
 
-SYS_HANDLER(sendto)
+static long do_sendto(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -333,13 +372,15 @@ SYS_HANDLER(sendto)
 	int r = read_data(call, &iov, 1, type, &sc);
 	if (r < 0)
 		return r;
-	r = prepare(s, call, domain, &sc);
+	r = prepare(s, call, host, domain, &sc);
 	if (r < 0)
 		return r;
+	if (sc.drop)
+		return (long)sc.len;
 	return send_or_wait(call, host, &sc, (int)call->args[3], 0);
 }
 
-SYS_HANDLER(sendmsg)
+static long do_sendmsg(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -353,16 +394,18 @@ SYS_HANDLER(sendmsg)
 	r = read_msg(s, call, &m, domain, type, &sc);
 	if (r < 0)
 		return r;
-	r = prepare(s, call, domain, &sc);
+	r = prepare(s, call, host, domain, &sc);
 	if (r < 0)
 		return r;
+	if (sc.drop)
+		return (long)sc.len;
 	return send_or_wait(call, host, &sc, (int)call->args[2], 0);
 }
 
 /* Entries go one by one, each without waiting; only the first may wait
  * (a waiter then answers 1). The kernel would wait for room for each: the
  * count the program sees may be smaller, which the call allows. */
-SYS_HANDLER(sendmmsg)
+static long do_sendmmsg(struct sentry *s, struct platform_call *call)
 {
 	int domain, type;
 	_cleanup_copy_ int host = socket_of(call, (int)call->args[0], &domain, &type);
@@ -382,8 +425,12 @@ SYS_HANDLER(sendmmsg)
 		if (r == 0)
 			r = read_msg(s, call, &m, domain, type, &sc);
 		if (r == 0)
-			r = prepare(s, call, domain, &sc);
-		if (r == 0) {
+			r = prepare(s, call, host, domain, &sc);
+		if (r == 0 && sc.drop) {
+			unsigned l = (unsigned)sc.len;
+			r = call->ops->write_mem(call, at + offsetof(struct mmsghdr, msg_len), &l,
+						 sizeof(l)) < 0 ? -EFAULT : 0;
+		} else if (r == 0) {
 			uint64_t len_at = at + offsetof(struct mmsghdr, msg_len);
 			/* The first entry's EPIPE is answered (with its SIGPIPE) by
 			 * send_or_wait; a later one, which only a close racing the
@@ -404,4 +451,72 @@ SYS_HANDLER(sendmmsg)
 		sent++;
 	}
 	return sent ? sent : err;
+}
+
+/* A send the sentry made whose answer never reached the task: a signal
+ * took the task out of its wait first, and the kernel then restarts the
+ * call (or the program, told EINTR, makes it again), with the same
+ * registers. Sent once already, it must not go twice (a datagram twice,
+ * a stream's bytes twice): the task's next trapped call, if it is that
+ * very call, gets the first one's count instead. A few slots, one per
+ * task (module state: the sentry's one loop). Sends a waiter made keep
+ * the limit docs/sentry.md states. */
+#define UNANSWERED_SLOTS 16
+static struct unanswered {
+	pid_t tid;
+	int nr;
+	uint64_t args[6];
+	long result;
+} unanswered[UNANSWERED_SLOTS];
+static unsigned next_slot;
+
+static bool replay(struct platform_call *call, long *ret)
+{
+	for (size_t i = 0; i < UNANSWERED_SLOTS; i++) {
+		struct unanswered *u = &unanswered[i];
+		if (!u->tid || u->tid != call->tid)
+			continue;
+		bool same = u->nr == call->nr && memcmp(u->args, call->args, sizeof(u->args)) == 0;
+		u->tid = 0; /* only the task's very next send can be the restart */
+		if (same) {
+			*ret = u->result;
+			return true;
+		}
+	}
+	return false;
+}
+
+static long answer(struct platform_call *call, long r)
+{
+	if (r == SYS_REPLIED)
+		return r;
+	if (call->ops->reply(call, r) < 0 && r >= 0) {
+		struct unanswered *u = &unanswered[next_slot++ % UNANSWERED_SLOTS];
+		u->tid = call->tid;
+		u->nr = call->nr;
+		memcpy(u->args, call->args, sizeof(u->args));
+		u->result = r;
+	}
+	return SYS_REPLIED;
+}
+
+SYS_HANDLER(sendto)
+{
+	long r;
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendto(s, call));
+}
+
+SYS_HANDLER(sendmsg)
+{
+	long r;
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendmsg(s, call));
+}
+
+SYS_HANDLER(sendmmsg)
+{
+	long r;
+	/* a replayed count whose answer is lost again stays remembered */
+	return answer(call, replay(call, &r) ? r : do_sendmmsg(s, call));
 }

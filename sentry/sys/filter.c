@@ -14,14 +14,18 @@
 #include "sentry/sys/sys_procs.h"
 #include "sentry/sys/syscalls.h"
 
-static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap)
+static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap, unsigned flags)
 {
 	switch (e->cls) {
 	case SYS_ALLOW:
 		return SCMP_ACT_ALLOW;
 	case SYS_ERRNO:
 		return SCMP_ACT_ERRNO(e->err);
+	case SYS_NETNS:
 	case SYS_NOTIFY:
+		/* NETNS: trapped as NOTIFY with --unshare-net only */
+		if (e->cls == SYS_NETNS && !(flags & FILTER_NET))
+			return SCMP_ACT_ALLOW;
 		/* Unsupported: refuse in the kernel, no round trip for the same
 		 * result. (openat, which the unotify platform also uses to hand
 		 * exec's fd over, is always handled.) */
@@ -59,6 +63,15 @@ static int add_ioctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 		int r = seccomp_rule_add(ctx, a, SCMP_SYS(ioctl), 1,
 					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
 						 sys_pidns_ioctl_cmds[i]));
+		if (r < 0)
+			return r;
+	}
+	/* --unshare-net: the interface ioctls (SIOCGIFCONF..0x89ff) answer
+	 * from the socket's network namespace, the host's for the sentry's
+	 * sockets: trapped (sentry/net/inet_ioctl.c), sixteen at a time. */
+	for (uint32_t v = 0x8910; (flags & FILTER_NET) && v <= 0x89f0; v += 0x10) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xfffffff0u, v));
 		if (r < 0)
 			return r;
 	}
@@ -230,6 +243,19 @@ static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum 
 	return r == 1 ? seccomp_rule_add(ctx, trace, e->nr, 0) : r;
 }
 
+/* With --unshare-net, recvfrom is trapped as sendto is, by its address
+ * argument: recv(2) (no address) on a sandbox inet socket, a unix socket
+ * underneath, reads the data natively; one that asks for the source's
+ * address needs it in inet terms (sentry/net/inet_recv.c). */
+static int add_recvfrom_rules(scmp_filter_ctx ctx, uint32_t action)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvfrom), 1,
+				 SCMP_A4(SCMP_CMP_EQ, 0));
+	if (r < 0 || action == SCMP_ACT_ERRNO(ENOSYS))
+		return r;
+	return seccomp_rule_add(ctx, action, SCMP_SYS(recvfrom), 1, SCMP_A4(SCMP_CMP_NE, 0));
+}
+
 int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(ENOSYS));
@@ -249,13 +275,23 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 
 	const struct sys_entry *t = sys_table_begin();
 	for (size_t i = 0; i < sys_table_size(); i++) {
-		uint32_t action = action_for(&t[i], trap);
-		if (flags & FILTER_PIDNS) {
+		uint32_t action = action_for(&t[i], trap, flags);
+		/* With --unshare-net the NETNS class is trapped whole; the pid
+		 * namespace's part of those calls (SO_PEERCRED...) is then the
+		 * sentry's dispatch's, before the table's handler. */
+		bool net_traps = (flags & FILTER_NET) && t[i].cls == SYS_NETNS;
+		if ((flags & FILTER_PIDNS) && !net_traps) {
 			r = add_pidns_rules(ctx, &t[i], trap);
 			if (r < 0)
 				goto out_release;
 			if (r == 0)
 				continue;
+		}
+		if (t[i].nr == SCMP_SYS(recvfrom) && (flags & FILTER_NET)) {
+			r = add_recvfrom_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
 		}
 		if (t[i].nr == SCMP_SYS(sendto)) {
 			r = add_sendto_rules(ctx, action);

@@ -18,10 +18,12 @@ enum filter_trap {
 #define FILTER_TRACE_ASSIST 0x7e11 /* TRACE class: exec, chdir */
 #define FILTER_TRACE_EMULATE 0x7e12 /* NOTIFY class under the ptrace platform */
 
+/* filter_build's flags */
 /* FILTER_PIDNS: the sandbox has a pid namespace of the sentry's
  * (--unshare-pid): the calls that carry pids are trapped too
  * (sentry/sys/sys_pidns.h). */
 #define FILTER_PIDNS 1u
+#define FILTER_NET 2u /* --unshare-net: the NETNS class is trapped (sentry/net/inet.h) */
 
 /* Builds the filter into *ret (a new libseccomp context; the caller
  * releases it with seccomp_release). Returns 0 or -errno. */

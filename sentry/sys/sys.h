@@ -124,6 +124,17 @@ SYS_HANDLER(connect);
 SYS_HANDLER(getsockname);
 SYS_HANDLER(getpeername);
 
+/* sys_net.c: trapped with --unshare-net only */
+SYS_HANDLER(socket);
+SYS_HANDLER(listen);
+SYS_HANDLER(accept);
+SYS_HANDLER(accept4);
+SYS_HANDLER(recvfrom);
+SYS_HANDLER(recvmsg);
+SYS_HANDLER(recvmmsg);
+SYS_HANDLER(getsockopt);
+SYS_HANDLER(setsockopt);
+
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);
 

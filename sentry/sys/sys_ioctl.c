@@ -42,6 +42,7 @@
 #include "base/proc_fd.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/shadow.h"
+#include "sentry/net/inet.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 #include "sentry/sys/sys_procs.h"
@@ -136,6 +137,9 @@ static int flags_in_vfs(struct vfs_ctx *c, struct vfs_file *f, const struct ioct
 
 SYS_HANDLER(ioctl)
 {
+	uint32_t cmd = (uint32_t)call->args[1];
+	if (inet_enabled(s) && cmd >= INET_IOCTL_FIRST && cmd <= INET_IOCTL_LAST)
+		return inet_ioctl(s, call); /* --unshare-net: the interfaces are lo */
 	const struct ioctl_trap *t = find_trap((uint32_t)call->args[1]);
 	if (!t)
 		return -ENOSYS; /* the filter traps the listed commands only */

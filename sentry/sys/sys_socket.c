@@ -16,6 +16,7 @@
 #include "base/cleanup.h"
 #include "base/closer.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/net/inet.h"
 #include "sentry/net/sock_addr.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys.h"
@@ -37,11 +38,20 @@ SYS_HANDLER(bind)
 		return r;
 	if (!call->ops->valid(call))
 		return -ENOENT;
+	if (domain == AF_UNIX && inet_enabled(s)) {
+		struct inet_sock *e = inet_find(s, host);
+		if (e)
+			return inet_bind(s, call, e, host, &a);
+	}
 	if (domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
 		NEED_VFS(c);
 		return sock_unix_bind(s, c, host, &a);
 	}
+	/* A host network socket the program was given: nothing of the host's
+	 * network is the sandbox's to bind. */
+	if (inet_enabled(s) && domain != AF_NETLINK)
+		return -EADDRNOTAVAIL;
 	struct host_privs hp;
 	host_act_begin(&hp);
 	r = bind(host, (struct sockaddr *)&a.ss, a.len) < 0 ? -errno : 0;
@@ -79,12 +89,19 @@ SYS_HANDLER(connect)
 	r = sock_kind(host, &domain, &type);
 	if (r < 0)
 		return r;
+	if (domain == AF_UNIX && inet_enabled(s)) {
+		struct inet_sock *e = inet_find(s, host);
+		if (e)
+			return inet_connect(s, call, e, host, &a);
+	}
 	if (domain == AF_UNIX) {
 		struct vfs_ctx *c = sys_ctx(s, call);
 		NEED_VFS(c);
 		r = sock_addr_to_host(s, c, &a);
 		if (r < 0)
 			return r;
+	} else if (inet_enabled(s) && domain != AF_NETLINK) {
+		return -ENETUNREACH; /* a host network socket the program was given */
 	}
 	if (!call->ops->valid(call))
 		return -ENOENT;
@@ -109,13 +126,19 @@ static long get_name(struct sentry *s, struct platform_call *call, bool peer)
 	if (host < 0)
 		return host;
 	struct sock_addr a = {.len = sizeof(a.ss)};
-	int r = peer ? getpeername(host, (struct sockaddr *)&a.ss, &a.len)
+	struct inet_sock *e = inet_find(s, host);
+	int r = e ? inet_name(s, e, host, peer, &a) : 0;
+	if (r < 0)
+		return r;
+	if (!e)
+		r = peer ? getpeername(host, (struct sockaddr *)&a.ss, &a.len)
 		     : getsockname(host, (struct sockaddr *)&a.ss, &a.len);
 	if (r < 0)
 		return -errno;
 	if (a.len > sizeof(a.ss))
 		a.len = sizeof(a.ss);
-	sock_addr_to_program(s, &a);
+	if (!e)
+		sock_addr_to_program(s, &a);
 	int len;
 	r = call->ops->read_mem(call, &len, call->args[2], sizeof(len));
 	if (r < 0)

@@ -55,6 +55,8 @@ const char *sys_status(const struct sys_entry *e)
 	switch (e->cls) {
 	case SYS_ALLOW:
 		return "native";
+	case SYS_NETNS:
+		return "native; supported with --unshare-net";
 	case SYS_ERRNO:
 		return "refused";
 	case SYS_NOTIFY:

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <net/if.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -391,11 +392,101 @@ static void pidns_calls_trapped(void **state)
 	assert_int_equal(res[N_ROBUST], 0);
 }
 
+/* The socket calls the sandbox's own network needs (sentry/net/inet.h)
+ * are native without --unshare-net and trapped with it; recvfrom only
+ * with an address, as sendto. */
+enum net_probe { N_SOCKET, N_SOCKETPAIR, N_RECV, N_RECVFROM_ADDR, N_RECVMSG, N_LISTEN,
+		 N_GETSOCKOPT, N_SIOCGIFINDEX, N_SIOCGIFINDEX_HIGH, N_FIONREAD, N_PROBES_NET };
+
+static long net_probe(int p)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK, 0, sv) < 0)
+		return -1000;
+	char c;
+	struct sockaddr_storage ss;
+	socklen_t l = sizeof(ss);
+	struct iovec iov = {&c, 1};
+	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+	int v;
+	long r = 0;
+	switch (p) {
+	case N_SOCKET: r = syscall(SYS_socket, AF_INET, SOCK_STREAM, 0); break;
+	case N_SOCKETPAIR: r = syscall(SYS_socketpair, AF_UNIX, SOCK_STREAM, 0, sv); break;
+	case N_RECV: r = syscall(SYS_recvfrom, sv[0], &c, 1, 0, NULL, NULL); break;
+	case N_RECVFROM_ADDR: r = syscall(SYS_recvfrom, sv[0], &c, 1, 0, &ss, &l); break;
+	case N_RECVMSG: r = syscall(SYS_recvmsg, sv[0], &m, 0); break;
+	case N_LISTEN: r = syscall(SYS_listen, sv[0], 1); break;
+	case N_GETSOCKOPT: r = syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_TYPE, &v, &l); break;
+	case N_SIOCGIFINDEX:
+	case N_SIOCGIFINDEX_HIGH: {
+		struct ifreq ifr = {.ifr_name = "lo"};
+		unsigned long cmd = SIOCGIFINDEX | (p == N_SIOCGIFINDEX_HIGH ? 0x100000000ul : 0);
+		r = syscall(SYS_ioctl, sv[0], cmd, &ifr);
+		break;
+	}
+	case N_FIONREAD: r = syscall(SYS_ioctl, sv[0], FIONREAD, &v); break;
+	case N_PROBES_NET: break;
+	}
+	return r < 0 ? -errno : 0;
+}
+
+static void net_calls_trapped_with_unshare_net(void **state)
+{
+	(void)state;
+	long res[N_PROBES_NET];
+	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, res);
+	assert_int_equal(res[N_SOCKET], 0);
+	assert_int_equal(res[N_RECVFROM_ADDR], -EAGAIN);
+	assert_int_equal(res[N_RECVMSG], -EAGAIN);
+	assert_int_equal(res[N_LISTEN], -EOPNOTSUPP);
+	assert_int_equal(res[N_GETSOCKOPT], 0);
+	assert_int_equal(res[N_SIOCGIFINDEX], 0);
+	probe_flags = FILTER_NET;
+	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, res);
+	probe_flags = 0;
+	assert_int_equal(res[N_SOCKET], -ENOSYS);
+	assert_int_equal(res[N_SOCKETPAIR], 0);
+	assert_int_equal(res[N_RECV], -EAGAIN);
+	assert_int_equal(res[N_RECVFROM_ADDR], -ENOSYS);
+	assert_int_equal(res[N_RECVMSG], -ENOSYS);
+	assert_int_equal(res[N_LISTEN], -ENOSYS);
+	assert_int_equal(res[N_GETSOCKOPT], -ENOSYS);
+	/* the interface ioctls, by their low 32 bits; the rest stay native */
+	assert_int_equal(res[N_SIOCGIFINDEX], -ENOSYS);
+	assert_int_equal(res[N_SIOCGIFINDEX_HIGH], -ENOSYS);
+	assert_int_equal(res[N_FIONREAD], 0);
+}
+
+/* Both namespaces: the network's calls trapped whole (the pid
+ * namespace's part of them is the sentry's dispatch's), the pid calls as
+ * with the pid namespace alone. */
+static void pid_and_net_together(void **state)
+{
+	(void)state;
+	long res[N_PROBES_PIDNS];
+	probe_flags = FILTER_PIDNS | FILTER_NET;
+	run_probes(FILTER_TRAP_TRACE, pidns_probe, N_PROBES_PIDNS, res);
+	long net[N_PROBES_NET];
+	run_probes(FILTER_TRAP_TRACE, net_probe, N_PROBES_NET, net);
+	probe_flags = 0;
+	assert_int_equal(res[N_GETPID], -ENOSYS);
+	assert_int_equal(res[N_PEERCRED], -ENOSYS);
+	assert_int_equal(res[N_SOTYPE], -ENOSYS); /* getsockopt: the network's, whole */
+	assert_int_equal(res[N_FIOGETOWN], -ENOSYS);
+	assert_int_equal(res[N_KILL0], 0);
+	assert_int_equal(net[N_SOCKET], -ENOSYS);
+	assert_int_equal(net[N_SIOCGIFINDEX], -ENOSYS);
+	assert_int_equal(net[N_FIONREAD], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(filter_results),
 		cmocka_unit_test(pidns_calls_trapped),
+		cmocka_unit_test(net_calls_trapped_with_unshare_net),
+		cmocka_unit_test(pid_and_net_together),
 		cmocka_unit_test(locks_trapped_by_command),
 		cmocka_unit_test(inode_ioctls_trapped),
 		cmocka_unit_test(process_calls_trapped_unless_self),
