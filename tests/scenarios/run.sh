@@ -12,8 +12,9 @@
 # (`# native: SHELL COMMANDS`), and natively run the case through a
 # command that gives it what the veil arguments give it (`# native-exec:
 # unshare --cgroup`, say); $TESTS in either, and in the environment of
-# every run, is this repository's tests/ (`# veil: --ro-bind $TESTS
-# $TESTS` shows it the same inside). A case that needs what a native run
+# every run, is a copy of this repository's tests/ (`# veil: --ro-bind
+# $TESTS $TESTS` shows it the same inside; a copy, in /var/tmp, because
+# the repository may be under /tmp, which a native run covers). A case that needs what a native run
 # cannot give (a pid namespace of bubblewrap's shape: `# veil:
 # --unshare-pid`) says `# reference: kernel`: the kernel backend's run is
 # then the reference the others are compared with, and is not compared
@@ -29,12 +30,13 @@ shift
 [ $# -gt 0 ] || set -- kernel
 here=$(cd "$(dirname "$0")" && pwd)
 cases="$here/cases"
-TESTS=$(dirname "$here")
+TESTS=$(mktemp -d /var/tmp/veil-tests.XXXXXX)
+cp -r "$(dirname "$here")/." "$TESTS"
 export TESTS
 out=$(mktemp -d /tmp/veil-scenarios.XXXXXX)
 # Not under /tmp: a native run mounts a fresh tmpfs there.
 scratch=$(mktemp -d /var/tmp/veil-scratch.XXXXXX)
-trap 'rm -rf "$out" "$scratch"' EXIT
+trap 'rm -rf "$out" "$scratch" "$TESTS"' EXIT
 
 fresh_scratch() {
 	rm -rf "$scratch" && mkdir -p "$scratch/l1/d" "$scratch/l1/lo" "$scratch/l2/d" \
