@@ -26,26 +26,50 @@ static const char *const fd_flags[] = {
 #define POOL 4
 #define MAX_ARGS 256
 
+/* Whatever a read could wait on — a terminal, a pipe, a socket, an fd
+ * libFuzzer or a sanitizer opened (its copy of stderr, a symbolizer's
+ * pipe) — becomes write-only: reading it then fails at once, and output
+ * still goes out. Regular files and directories never wait. */
+static void make_unreadable(int i)
+{
+	struct stat st;
+	int fl = fcntl(i, F_GETFL);
+	if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || fstat(i, &st) < 0 ||
+	    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+		return;
+	char path[32];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", i);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, i) < 0)
+		abort();
+	close(fd);
+}
+
 void argv_one_init(void)
 {
-	/* Whatever the harness inherited or libFuzzer holds (its copy of
-	 * stderr) that a read could wait on — a terminal, a pipe, a socket —
-	 * becomes write-only: a number in --args data, which no rewriting
-	 * reaches, then fails to read at once, and output still goes out. */
-	for (int i = 0; i < 1024; i++) {
-		struct stat st;
-		int fl = fcntl(i, F_GETFL);
-		if (fl < 0 || (fl & O_ACCMODE) == O_WRONLY || fstat(i, &st) < 0 ||
-		    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
-			continue;
-		char path[32];
-		snprintf(path, sizeof(path), "/proc/self/fd/%d", i);
-		int fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0)
-			fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || dup2(fd, i) < 0)
-			abort();
-		close(fd);
+	for (int i = 0; i < 1024; i++)
+		make_unreadable(i);
+}
+
+/* Every number among the NUL-separated words of data[0, len): an fd a
+ * data flag inside --args data may name (no rewriting reaches those).
+ * The fds open now, not only those open at init, are made safe: the
+ * process opens more while it runs (a CI run hung reading one). */
+static void make_named_unreadable(const uint8_t *data, size_t len)
+{
+	char word[16];
+	for (size_t at = 0; at < len;) {
+		size_t n = strnlen((const char *)data + at, len - at);
+		if (n < sizeof(word)) {
+			memcpy(word, data + at, n);
+			word[n] = '\0';
+			int v;
+			if (cli_parse_int(word, &v) == 0)
+				make_unreadable(v);
+		}
+		at += n + 1;
 	}
 }
 
@@ -93,6 +117,9 @@ int argv_one(const uint8_t *data, size_t size)
 		pool[i] = pool_fd(data, size * (size_t)i / POOL, size / POOL);
 		snprintf(names[i], sizeof(names[i]), "%d", pool[i]);
 	}
+	make_named_unreadable(data, size);
+	for (int i = 0; i < POOL; i++)
+		make_named_unreadable(data + size * (size_t)i / POOL, size / POOL);
 	for (int i = 1; i + 1 < argc; i++) {
 		int v;
 		if (takes_fd(argv[i]) && cli_parse_int(argv[i + 1], &v) == 0)

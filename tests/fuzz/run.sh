@@ -16,8 +16,10 @@ cd "$(dirname "$0")/../.."
 target=${1:?usage: run.sh vfs|argv [SECONDS]}
 secs=${2:-60}
 if [ ! -d build-fuzz ]; then
-	# every library instrumented for coverage; only the targets link libFuzzer
-	CC=clang CFLAGS=-fsanitize=fuzzer-no-link meson setup build-fuzz -Dtests=enabled \
+	# every library instrumented for coverage; only the targets link libFuzzer;
+	# a UBSan report ends the run (a recovered one spawns a symbolizer whose
+	# pipe the harness could then name)
+	CC=clang CFLAGS="-fsanitize=fuzzer-no-link -fno-sanitize-recover=all" meson setup build-fuzz -Dtests=enabled \
 		-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
 fi
 case $target in
