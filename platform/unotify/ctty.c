@@ -7,8 +7,9 @@
  *
  *   1. ADDFD without SEND puts the fd in the tracee's table (number K);
  *      the notification stays pending.
- *   2. PTRACE_INTERRUPT wakes the tracee out of its wait: the kernel drops
- *      the notification, the open returns -ERESTARTSYS, and the tracee
+ *   2. PTRACE_INTERRUPT flags the tracee and the sentry answers the open
+ *      -ERESTARTSYS (before 5.19's killable waits the interrupt alone
+ *      woke it and the kernel dropped the notification): the tracee
  *      stops (PTRACE_EVENT_STOP) before the restart.
  *   3. At that stop its registers are saved and the restart is turned
  *      into ioctl(K, TIOCSCTTY, 0) (the kernel's restart re-executes the
@@ -74,6 +75,14 @@ int ctty_start(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd
 		ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 		log_debug("ctty for %d: cannot interrupt it (%s)", tid, strerror(e));
 		return k;
+	}
+	/* With killable waits (listener.c) the interrupt only flags the
+	 * tracee: the sentry ends the wait itself, and the flag makes the
+	 * kernel take -ERESTARTSYS as an interrupted call (the stop, then
+	 * the restart). */
+	if (u->killable) {
+		struct seccomp_notif_resp resp = {.id = id, .error = -ERESTARTSYS};
+		ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 	}
 	log_debug("ctty for %d: fd %d, making it the controlling terminal", tid, k);
 	return k;

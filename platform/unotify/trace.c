@@ -14,6 +14,10 @@
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/sentry.h"
 #include "sentry/sys/filter.h"
+#include "sentry/sys/syscalls.h"
+
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
 
 struct trace_call {
 	struct platform_call call; /* first: the sentry sees only this */
@@ -139,6 +143,19 @@ static const struct platform_ops trace_call_ops = {
 static bool restarts(long ret)
 {
 	return ret <= -512 && ret >= -516;
+}
+
+void trace_signal_stop(pid_t tid)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long long)regs.rax != -ERESTARTSYS)
+		return;
+	/* orig_rax is the syscall the signal ended (-1 outside of one) */
+	const struct sys_entry *e = sys_lookup((long)regs.orig_rax);
+	if (!e || e->cls == SYS_ALLOW || e->cls == SYS_ERRNO || sys_may_wait(e->nr))
+		return;
+	regs.rax = (unsigned long long)-ERESTARTNOINTR;
+	ptrace(PTRACE_SETREGS, tid, 0, &regs);
 }
 
 enum resume trace_syscall_exit(struct unotify *u, pid_t tid)

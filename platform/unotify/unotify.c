@@ -597,6 +597,7 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		/* Signal-delivery-stop: deliver it (the sentry first abandons
 		 * any blocking call it was making for the task). */
 		sentry_task_signal(u->sentry, pid);
+		trace_signal_stop(pid);
 		if (u->sentry->pidns)
 			siginfo_to_ns(u, pid, sig);
 		resume(pid, RESUME_CONT, sig);
@@ -699,6 +700,7 @@ int unotify_run(struct unotify *u)
 /* What the child reports: the listener's fd number, or why it failed. */
 struct child_report {
 	int listener; /* -1 on failure */
+	bool killable; /* unotify_load_filter */
 	int errnum;
 	char msg[256];
 };
@@ -743,13 +745,12 @@ child_main(pid_t parent, int go, int report, const sigset_t *mask, const struct 
 	int r = filter_build(FILTER_TRAP_NOTIFY, filter_flags, &ctx);
 	if (r < 0)
 		child_fail(report, -r, "cannot build the sentry's seccomp filter");
-	r = seccomp_load(ctx);
+	bool killable;
+	r = unotify_load_filter(ctx, &killable);
 	if (r < 0)
 		child_fail(report, -r, "cannot install the sentry's seccomp filter");
 	/* From here on only ALLOW syscalls until fn: read, write, close. */
-	struct child_report rep = {.listener = seccomp_notify_fd(ctx)};
-	if (rep.listener < 0)
-		child_fail(report, -rep.listener, "no seccomp listener");
+	struct child_report rep = {.listener = r, .killable = killable};
 	if (write(report, &rep, sizeof(rep)) != sizeof(rep))
 		_exit(127);
 	/* 2: wait until the parent holds its copy of the listener. */
@@ -876,6 +877,9 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 		return verr_set(err, e, "cannot take the seccomp listener");
 	}
 	fcntl(u->listener, F_SETFD, FD_CLOEXEC);
+	u->killable = rep.killable;
+	log_debug("unotify: answered waits %s", u->killable ? "are killable only (signals wait for the answer)"
+						      : "end on any signal (kernel before 5.19)");
 	/* Keep plain replies on one CPU (Linux 6.6+); docs/performance.md. */
 	u->sync_wakeup = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 			       SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) == 0;

@@ -53,6 +53,7 @@ struct unotify {
 	int root_status;
 	bool root_exited;
 	bool sync_wakeup; /* SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP is in force */
+	bool killable;    /* SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV is (listener.c) */
 	sigset_t saved_mask;
 	pid_t *early;   /* new tasks whose first stop came before their parent's event */
 	size_t n_early, cap_early;

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include <seccomp.h>
+
 #include "sentry/platform.h"
 #include "platform/unotify/unotify.h"
 
@@ -189,5 +191,18 @@ enum resume ctty_event_stop(struct unotify *u, struct unotify_ctty *c);
 enum resume ctty_syscall_stop(struct unotify *u, struct unotify_ctty *c);
 /* The steps are over, or the tracee died. */
 void ctty_done(struct unotify *u, pid_t tid);
+
+/* Loads the filter with SECCOMP_FILTER_FLAG_NEW_LISTENER, and
+ * WAIT_KILLABLE_RECV where the kernel has it (*killable says which; see
+ * listener.c for why). Returns the listener, or -errno. */
+int unotify_load_filter(scmp_filter_ctx ctx, bool *killable);
+
+/* At a signal-delivery stop: a trapped syscall that never waits natively
+ * but was interrupted in its wait for the sentry (a signal before the
+ * sentry took the notification up: the kernel drops it and returns
+ * -ERESTARTSYS) is made -ERESTARTNOINTR, so it restarts after the
+ * handler even without SA_RESTART: natively mkdir never fails with EINTR
+ * (a signal every 300 us made ~1% of a python mkdir loop's calls EINTR). */
+void trace_signal_stop(pid_t tid);
 
 #endif

@@ -231,7 +231,7 @@ static void __attribute__((noreturn)) recv_waiter(struct sentry *s, struct platf
 			sigprocmask(SIG_SETMASK, &old, NULL);
 			if (r < 0)
 				break;
-		} else if (!call->ops->valid(call)) {
+		} else if (!sentry_wait_goes_on(call, timeout ? -EINTR : -ERESTARTSYS)) {
 			_exit(0);
 		}
 		p.revents = 0;
@@ -417,6 +417,7 @@ long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock 
 	/* The waiter polls, then accepts as above: a connection is taken
 	 * only with the call still there, so a signal to the task need not
 	 * kill it (it sees the call gone at its next tick). */
+	long intr = recv_timeout_ms(host) ? -EINTR : -ERESTARTSYS;
 	pid_t pid = fork_waiter(call);
 	if (pid < 0)
 		return pid;
@@ -428,10 +429,14 @@ long inet_accept(struct sentry *s, struct platform_call *call, struct inet_sock 
 			fd = -errno;
 			break;
 		}
+		if (!(p.revents & POLLIN)) {
+			/* natively a waiting connection is taken whatever is pending */
+			if (!sentry_wait_goes_on(call, intr))
+				_exit(0);
+			continue;
+		}
 		if (!call->ops->valid(call))
 			_exit(0);
-		if (!(p.revents & POLLIN))
-			continue;
 		sigset_t old;
 		alarm_block(&old);
 		fd = accept_bounded(host, &from, &fromlen, flags);

@@ -16,6 +16,7 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/sentry.h"
+#include "sentry/kernel/task_stat.h"
 #include "sentry/sys/syscalls.h"
 
 static void on_tick(int sig)
@@ -62,6 +63,17 @@ static void waiter_setup(pid_t parent)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
+bool sentry_wait_goes_on(struct platform_call *call, long intr)
+{
+	if (!call->ops->valid(call))
+		return false;
+	if (!task_signal_interrupts(call->tid))
+		return true;
+	sentry_waiter_untick();
+	call->ops->reply(call, intr);
+	return false;
+}
+
 void sentry_waiter_untick(void)
 {
 	struct itimerval it;
@@ -88,7 +100,7 @@ static void __attribute__((noreturn)) waiter(struct platform_call *call, const s
 		if (r != -EINTR && !(ticked && r == -EALREADY && w->op == SOCK_WAIT_CONNECT))
 			break;
 		ticked = true;
-		if (!call->ops->valid(call))
+		if (!sentry_wait_goes_on(call, timeout ? -EINTR : -ERESTARTSYS))
 			_exit(0);
 		if (deadline && now_ms() >= deadline) {
 			r = w->op == SOCK_WAIT_CONNECT ? -EINPROGRESS : -EAGAIN;

@@ -7,14 +7,19 @@
  * would still block (a full buffer, a stream connect) goes to a *waiter*: a
  * child process of the sentry, with the sentry's copy of the socket and of
  * every argument (fork), no capability, that makes the kernel's blocking
- * call and answers the notification itself. A signal to the waiting task
- * makes the kernel drop the notification (the task sees EINTR, or restarts
- * the call): the waiter wakes every SOCK_WAIT_TICK_MS from its call with a
- * timer of its own, sees the notification gone (SECCOMP_IOCTL_NOTIF_ID_VALID)
- * and exits, which interrupts its call as the signal would have. Sooner:
- * the platform reports the task's signal-delivery stop (sentry_task_signal)
- * and the waiters for that task are killed before it runs on. So there are
- * never more waiters than program threads blocked in a socket call.
+ * call and answers the notification itself. Once the sentry has a
+ * notification, only a fatal signal ends the task's wait
+ * (platform/unotify/listener.c): the waiter wakes every SOCK_WAIT_TICK_MS
+ * from its call with a timer of its own and looks (sentry_wait_goes_on):
+ * a task gone ends it; a signal the task would take now makes it answer
+ * what the kernel's interrupted wait returns (-ERESTARTSYS: the task
+ * restarts the call or sees EINTR, as its handler says; -EINTR for a
+ * socket with a timeout, sock_intr_errno) and exit, which interrupts its
+ * call as the signal would have. (On a kernel before 5.19 the signal
+ * drops the notification and the waiter sees it gone.) The platform also
+ * reports the task's signal-delivery stop (sentry_task_signal), and the
+ * waiters for that task are killed before it runs on. So there are never
+ * more waiters than program threads blocked in a socket call.
  *
  * A FIFO's open that waits for a partner uses the same waiters
  * (sentry_waiter_fork; sentry/sys/sys_open.c open_fifo), answering with
@@ -22,6 +27,7 @@
 #ifndef VEIL_SENTRY_SOCK_WAIT_H
 #define VEIL_SENTRY_SOCK_WAIT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -29,6 +35,10 @@
 #include "sentry/platform.h"
 
 #define SOCK_WAIT_TICK_MS 10
+
+#ifndef ERESTARTSYS
+#define ERESTARTSYS 512 /* the kernel's: restart, or EINTR for a handler without SA_RESTART */
+#endif
 
 enum sock_wait_op { SOCK_WAIT_CONNECT, SOCK_WAIT_SENDMSG };
 
@@ -62,6 +72,11 @@ struct fdmap;
  * caller made; sweeps keep it while the waiter lives
  * (sentry_waiters_mark). */
 pid_t sentry_waiter_fork(struct platform_call *call, dev_t dev, ino_t ino);
+/* In a waiter, at a tick: true while the task still waits for the call.
+ * False when it is gone, or when a signal it would take is pending
+ * (task_signal_interrupts): then the call was answered `intr`
+ * (-ERESTARTSYS, or -EINTR where the kernel's wait had a timeout). */
+bool sentry_wait_goes_on(struct platform_call *call, long intr);
 /* In a waiter, its blocking call done: no more ticks. */
 void sentry_waiter_untick(void);
 /* Marks, in a sweep of the fd map, the objects live waiters will hand

@@ -112,8 +112,10 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 /* In a waiter (sock_wait.h): the FIFO's open that waits for a partner,
  * made as the program's would be, then handed to the program by the
  * waiter itself. Each tick interrupts the open to look whether the
- * program still waits: a signal to it ends the wait (EINTR, or a
- * restart) as natively, and a wait nobody is left for ends too. */
+ * program still waits: a signal it takes ends the wait (EINTR, or a
+ * restart) as natively, and a wait nobody is left for ends too. A met
+ * open is answered whatever signal follows (the answer always lands:
+ * platform/unotify/listener.c), as natively. */
 static void __attribute__((noreturn)) fifo_waiter(struct platform_call *call, int node, int flags,
 						   unsigned fdflags)
 {
@@ -125,7 +127,7 @@ static void __attribute__((noreturn)) fifo_waiter(struct platform_call *call, in
 			call->ops->reply(call, -errno);
 			_exit(0);
 		}
-		if (!call->ops->valid(call))
+		if (!sentry_wait_goes_on(call, -ERESTARTSYS))
 			_exit(0);
 	}
 	sentry_waiter_untick();

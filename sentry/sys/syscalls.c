@@ -2,6 +2,7 @@
 #include "sentry/sys/syscalls.h"
 
 #include <errno.h>
+#include <sys/syscall.h>
 
 #include "base/cleanup.h"
 #include "sentry/sys/sys.h"
@@ -64,4 +65,33 @@ const char *sys_status(const struct sys_entry *e)
 		return e->handler ? "supported" : "unsupported";
 	}
 	return "unsupported";
+}
+
+bool sys_may_wait(long nr)
+{
+	switch (nr) {
+	case SYS_open:
+	case SYS_openat:
+	case SYS_openat2:
+	case SYS_creat:
+	case SYS_truncate: /* a lease's break */
+	case SYS_ftruncate:
+	case SYS_ioctl:
+	case SYS_fcntl:
+	case SYS_flock:
+	case SYS_connect:
+	case SYS_accept:
+	case SYS_accept4:
+	case SYS_sendto:
+	case SYS_sendmsg:
+	case SYS_sendmmsg:
+	case SYS_recvfrom:
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+	case SYS_execve:
+	case SYS_execveat:
+		return true;
+	default:
+		return false;
+	}
 }

@@ -77,14 +77,28 @@ native() {
 }
 
 n=0
-for f in "$cases"/*.sh; do
+# SCENARIOS="fifos signal_storm" runs only those cases.
+if [ -n "${SCENARIOS:-}" ]; then
+	# shellcheck disable=SC2086 # a list of names
+	set -- "$@" -- $SCENARIOS
+	sel=""
+	while [ "$1" != -- ]; do sel="$sel $1"; shift; done
+	shift
+	for c in "$@"; do [ -f "$cases/$c.sh" ] || { echo "run.sh: no case $c" >&2; exit 2; }; done
+	files=$(for c in "$@"; do echo "$cases/$c.sh"; done)
+	# shellcheck disable=SC2086
+	set -- $sel
+else
+	files=$(ls "$cases"/*.sh)
+fi
+for f in $files; do
 	n=$((n + 1 + $#))
 done
 echo "1..$n"
 
 i=0
 steps=0
-for f in "$cases"/*.sh; do
+for f in $files; do
 	name=$(basename "$f" .sh)
 	i=$((i + 1))
 	# The script travels as an argument, so no path to it needs to exist in
