@@ -45,6 +45,12 @@ struct platform_fd {
 	 * not */
 	struct stat st;
 	int how;       /* its O_ACCMODE | O_PATH bits, or -1 if not looked up */
+	/* reply_fd of a given fd (not borrowed): the platform closes it
+	 * before the tracee runs on, not after. A FIFO's end: a copy the
+	 * sentry still holds when the program goes on is a partner the
+	 * program does not have (the next reader's open meets it, then
+	 * reads EOF). */
+	bool last;
 };
 
 /* One argument of an exec's new argument vector: a string already in the

@@ -278,9 +278,36 @@ static int keep_given(struct fdcache *c, pid_t tid, int tracee_fd, struct platfo
 	return tracee_fd;
 }
 
+/* reply_fd with pf->last: ADDFD without SEND puts the fd in the tracee's
+ * table (its wait goes on), the sentry's copy is closed, and only then
+ * does SEND let it run on with that number. One more round trip. */
+static int reply_fd_last(struct unotify *u, struct platform_call *call, struct platform_fd *pf,
+			 unsigned flags)
+{
+	struct seccomp_notif_addfd a = {
+		.id = UC(call)->id,
+		.srcfd = (uint32_t)pf->fd,
+		.newfd_flags = flags & O_CLOEXEC,
+	};
+	int k = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	int e = errno;
+	close(pf->fd);
+	pf->fd = -1;
+	if (k < 0)
+		return -e;
+	fdcache_forget(&u->fdcache, call->tid, k);
+	struct seccomp_notif_resp resp = {.id = UC(call)->id, .val = k};
+	/* Failing, the task is dead (killable waits) and its table with it. */
+	if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
+		return -errno;
+	return k;
+}
+
 static int uc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsigned flags)
 {
 	struct unotify *u = UC(call)->u;
+	if (pf->last && !pf->borrowed)
+		return reply_fd_last(u, call, pf, flags);
 	int r = unotify_addfd(u, call->tid, UC(call)->id, pf->fd, flags & O_CLOEXEC);
 	return keep_given(&u->fdcache, call->tid, r, pf);
 }

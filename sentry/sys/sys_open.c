@@ -8,6 +8,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <linux/openat2.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/dev/pty.h"
 #include "sentry/kernel/shadow.h"
+#include "sentry/kernel/task_stat.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
@@ -88,7 +92,11 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 		 * again (opened O_RDONLY). Nothing else: a regular file's open
 		 * file is the program's alone (see do_open). */
 		bool give = map && owned >= 0 && owned == host && S_ISDIR(st.st_mode);
-		struct platform_fd pf = {.fd = host, .borrowed = !give, .st = st, .how = O_RDONLY};
+		/* A FIFO's end the sentry opened: closed before the program
+		 * runs on (platform_fd.last). */
+		bool last = owned >= 0 && owned == host && S_ISFIFO(st.st_mode);
+		struct platform_fd pf = {.fd = host, .borrowed = !(give || last), .st = st,
+					 .how = O_RDONLY, .last = last};
 		if (ctty) {
 			r = call->ops->reply_fd_ctty(call, host, fl);
 		} else {
@@ -109,33 +117,83 @@ static long hand_over(struct sentry *s, struct platform_call *call, struct vfs_f
 /* The flags a FIFO's host open takes from the program's. */
 #define FIFO_FLAGS (O_ACCMODE | O_NONBLOCK | O_APPEND | O_SYNC | O_DSYNC)
 
+/* A FIFO open in a waiter: made by a thread of its own, which no tick
+ * interrupts — an open interrupted after a partner counted it gives that
+ * partner a meeting with nobody (a writer whose open returned, then
+ * EPIPE: one round in ~200 under ASan when the ticks interrupted the open
+ * itself). The waiter's first thread looks every SOCK_WAIT_TICK_MS, and
+ * whichever of the two moves `state` from FIFO_WAITING first answers. */
+enum { FIFO_WAITING, FIFO_DONE, FIFO_INTERRUPTED };
+struct fifo_open {
+	struct platform_call *call;
+	char path[32];
+	int flags;
+	unsigned fdflags;
+	_Atomic int state;
+};
+
+static void *fifo_opener(void *arg)
+{
+	struct fifo_open *fo = arg;
+	int fd = open(fo->path, fo->flags | O_CLOEXEC);
+	long r = fd < 0 ? -errno : 0;
+	int waiting = FIFO_WAITING;
+	if (!atomic_compare_exchange_strong(&fo->state, &waiting, FIFO_DONE))
+		return NULL; /* the other thread answered, and ends the process */
+	if (fd >= 0) {
+		/* closed before the program runs on: this waiter's copy would
+		 * be the next opener's partner until the waiter is gone */
+		struct platform_fd pf = {.fd = fd, .how = -1, .last = true};
+		r = fo->call->ops->reply_fd(fo->call, &pf, fo->fdflags);
+		if (r >= 0 || r == -ENOENT)
+			_exit(0);
+	}
+	if (r < 0)
+		fo->call->ops->reply(fo->call, r);
+	_exit(0);
+}
+
 /* In a waiter (sock_wait.h): the FIFO's open that waits for a partner,
  * made as the program's would be, then handed to the program by the
- * waiter itself. Each tick interrupts the open to look whether the
- * program still waits: a signal it takes ends the wait (EINTR, or a
- * restart) as natively, and a wait nobody is left for ends too. A met
+ * waiter itself. A signal the program takes ends the wait (EINTR, or a
+ * restart) as natively, and a wait nobody is left for ends too; a met
  * open is answered whatever signal follows (the answer always lands:
  * platform/unotify/listener.c), as natively. */
 static void __attribute__((noreturn)) fifo_waiter(struct platform_call *call, int node, int flags,
 						   unsigned fdflags)
 {
-	char p[32];
-	snprintf(p, sizeof(p), "/proc/self/fd/%d", node);
-	int fd;
-	while ((fd = open(p, flags | O_CLOEXEC)) < 0) {
-		if (errno != EINTR) {
-			call->ops->reply(call, -errno);
-			_exit(0);
-		}
-		if (!sentry_wait_goes_on(call, -ERESTARTSYS))
-			_exit(0);
+	sentry_waiter_untick(); /* this thread sleeps instead */
+	static struct fifo_open fo; /* the waiter's own copy of the sentry's memory */
+	fo.call = call;
+	snprintf(fo.path, sizeof(fo.path), "/proc/self/fd/%d", node);
+	fo.flags = flags;
+	fo.fdflags = fdflags;
+	atomic_store(&fo.state, FIFO_WAITING);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	pthread_t t;
+	int e = pthread_create(&t, NULL, fifo_opener, &fo);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e != 0) {
+		call->ops->reply(call, -EAGAIN);
+		_exit(0);
 	}
-	sentry_waiter_untick();
-	struct platform_fd pf = {.fd = fd, .borrowed = true, .how = -1};
-	int r = call->ops->reply_fd(call, &pf, fdflags);
-	if (r < 0 && r != -ENOENT)
-		call->ops->reply(call, r);
-	_exit(0);
+	for (;;) {
+		struct timespec tick = {0, SOCK_WAIT_TICK_MS * 1000000L};
+		nanosleep(&tick, NULL);
+		if (atomic_load(&fo.state) != FIFO_WAITING)
+			continue; /* the opener answers, and ends the process */
+		bool gone = !call->ops->valid(call);
+		if (!gone && !task_signal_interrupts(call->tid))
+			continue;
+		int waiting = FIFO_WAITING;
+		if (!atomic_compare_exchange_strong(&fo.state, &waiting, FIFO_INTERRUPTED))
+			continue;
+		if (!gone)
+			call->ops->reply(call, -ERESTARTSYS);
+		_exit(0);
+	}
 }
 
 /* A FIFO: the kernel pipe behind it (vfs_file_fifo_node) opened as the
