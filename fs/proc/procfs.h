@@ -33,7 +33,7 @@ struct procfs_task {
 	gid_t gid[4];
 	int ngroups;
 	gid_t groups[VFS_NGROUPS_MAX];
-	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd;
+	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
 	/* The comm the sandbox's exec gave it, and what the host's comm was
 	 * right after (the kernel named it after the sentry's fd): while the
 	 * host's is still that, `comm` is shown; once the program renames

@@ -172,6 +172,8 @@ static int gen_status(struct proc_gen *g)
 			proc_printf(g, "CapEff:\t%016" PRIx64 "\n", t->cap_eff);
 		} else if (strncmp(line, "CapBnd:", 7) == 0) {
 			proc_printf(g, "CapBnd:\t%016" PRIx64 "\n", t->cap_bnd);
+		} else if (strncmp(line, "CapAmb:", 7) == 0) {
+			proc_printf(g, "CapAmb:\t%016" PRIx64 "\n", t->cap_amb);
 		} else {
 			proc_printf(g, "%s\n", line);
 		}

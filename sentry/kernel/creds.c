@@ -75,6 +75,7 @@ static void fix_caps_after_uid_change(struct creds *c, const struct creds *old)
 	if (had_root && !has_root && !c->keep_caps) {
 		c->cap_permitted = 0;
 		c->cap_effective = 0;
+		c->cap_ambient = 0;
 	}
 	if (old->euid == 0 && c->euid != 0)
 		c->cap_effective = 0;
@@ -290,5 +291,6 @@ int creds_capset(struct creds *c, uint64_t effective, uint64_t permitted,
 	c->cap_effective = effective;
 	c->cap_permitted = permitted;
 	c->cap_inheritable = inheritable;
+	c->cap_ambient &= permitted & inheritable; /* cap_capset */
 	return 0;
 }

@@ -26,6 +26,7 @@ struct creds {
 	uint64_t cap_permitted;
 	uint64_t cap_inheritable;
 	uint64_t cap_bounding; /* what the sandbox grants at all */
+	uint64_t cap_ambient;  /* always within permitted and inheritable */
 	bool keep_caps;        /* prctl(PR_SET_KEEPCAPS) */
 };
 

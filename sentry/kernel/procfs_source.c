@@ -81,6 +81,7 @@ static int src_task(void *src, pid_t tid, struct procfs_task *ret)
 	ret->cap_prm = c->cap_permitted;
 	ret->cap_eff = c->cap_effective;
 	ret->cap_bnd = c->cap_bounding;
+	ret->cap_amb = c->cap_ambient;
 	if (t->image) {
 		memcpy(ret->comm, t->image->comm, sizeof(ret->comm));
 		memcpy(ret->host_comm, t->image->host_comm, sizeof(ret->host_comm));

@@ -61,6 +61,12 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	if (geteuid() == 0)
 		bounding &= host_permitted_caps();
 	creds_init(&s->initial, spec->uid, spec->gid, bounding);
+	/* Asked for by --cap-add/--cap-drop, root's capabilities are set in
+	 * the inheritable and ambient sets too, as bubblewrap's capset and
+	 * PR_CAP_AMBIENT_RAISE after the drop do (capsh shows `=eip` and the
+	 * ambient set then, `=ep` without). */
+	if (spec->caps_set && spec->uid == 0)
+		s->initial.cap_inheritable = s->initial.cap_ambient = s->initial.cap_permitted;
 	/* A uts namespace of its own starts as a copy of the host's names. */
 	s->uts_own = spec->unshare & SPEC_NS_UTS;
 	struct utsname u;

@@ -139,6 +139,29 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 				SCMP_A1(SCMP_CMP_GE, 0));
 }
 
+/* prctl runs natively but for the options that read or change the
+ * capabilities and keep-caps flag the sandbox's credentials hold (the
+ * host process has none: capsh showed an empty bounding set), which get
+ * `action`; under a pid namespace PR_SET_PTRACER (a pid) is EINVAL. */
+static int add_prctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
+{
+	static const unsigned trapped[] = {PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_KEEPCAPS,
+					   PR_SET_KEEPCAPS, PR_CAP_AMBIENT};
+	if (flags & FILTER_PIDNS) {
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(prctl), 1,
+					 SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, PR_SET_PTRACER));
+		if (r < 0)
+			return r;
+	}
+	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
+		int r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,
+					 SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
+		if (r < 0)
+			return r;
+	}
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_GE, 0));
+}
+
 /* The calls that name a process by number (sentry/sys/sys_procs.c) run
  * natively on the caller itself and are given `action` for any other
  * target: the pid (arg0) 0, or for setpriority, getpriority, ioprio_set,
@@ -215,8 +238,7 @@ static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum 
 	uint32_t notify = trap == FILTER_TRAP_NOTIFY ? SCMP_ACT_NOTIFY
 						     : SCMP_ACT_TRACE(FILTER_TRACE_EMULATE);
 	uint32_t trace = SCMP_ACT_TRACE(FILTER_TRACE_ASSIST);
-	static const uint32_t peercred = SO_PEERCRED, passcred = SO_PASSCRED,
-			      ptracer = PR_SET_PTRACER;
+	static const uint32_t peercred = SO_PEERCRED, passcred = SO_PASSCRED;
 	if (e->nr == SCMP_SYS(getsockopt))
 		return add_pidns_arg_rules(ctx, e->nr, notify, 2, 0xffffffffu, &peercred, 1);
 	if (e->nr == SCMP_SYS(setsockopt))
@@ -226,8 +248,7 @@ static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum 
 					   0xffffffffu & ~(128u | 256u), sys_pidns_futex_pi_ops,
 					   sys_pidns_n_futex_pi_ops);
 	if (e->nr == SCMP_SYS(prctl))
-		return add_pidns_arg_rules(ctx, e->nr, SCMP_ACT_ERRNO(EINVAL), 0, 0xffffffffu,
-					   &ptracer, 1);
+		return 1; /* add_prctl_rules */
 	switch (sys_pidns_trap(e->nr)) {
 	case PIDNS_KEEP:
 		return 1;
@@ -306,6 +327,12 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 			continue;
 		if (t[i].nr == SCMP_SYS(unshare)) {
 			r = add_unshare_rules(ctx, action);
+			if (r < 0)
+				goto out_release;
+			continue;
+		}
+		if (t[i].nr == SCMP_SYS(prctl)) {
+			r = add_prctl_rules(ctx, action, flags);
 			if (r < 0)
 				goto out_release;
 			continue;

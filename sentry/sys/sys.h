@@ -29,6 +29,7 @@ SYS_HANDLER(setfsgid);
 SYS_HANDLER(setgroups);
 SYS_HANDLER(capget);
 SYS_HANDLER(capset);
+SYS_HANDLER(prctl);
 
 /* sys_uts.c */
 SYS_HANDLER(uname);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <linux/capability.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 
 #include "base/cleanup.h"
 #include "sentry/sys/sys.h"
@@ -210,4 +211,67 @@ SYS_HANDLER(capset)
 		inh |= c->cap_inheritable & ~0xffffffffull;
 	}
 	return creds_capset(c, eff, perm, inh);
+}
+
+/* PR_CAP_AMBIENT, as the kernel's cap_task_prctl. */
+static long ambient(struct creds *c, uint64_t op, uint64_t cap, uint64_t a4, uint64_t a5)
+{
+	if (a4 || a5)
+		return -EINVAL;
+	if (op == PR_CAP_AMBIENT_CLEAR_ALL) {
+		if (cap)
+			return -EINVAL;
+		c->cap_ambient = 0;
+		return 0;
+	}
+	if (cap > CAP_LAST_CAP)
+		return -EINVAL;
+	uint64_t bit = 1ull << cap;
+	switch (op) {
+	case PR_CAP_AMBIENT_IS_SET:
+		return (c->cap_ambient & bit) != 0;
+	case PR_CAP_AMBIENT_RAISE:
+		if (!(c->cap_permitted & bit) || !(c->cap_inheritable & bit))
+			return -EPERM;
+		c->cap_ambient |= bit;
+		return 0;
+	case PR_CAP_AMBIENT_LOWER:
+		c->cap_ambient &= ~bit;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/* prctl's capability options (the filter traps only these: filter.c),
+ * answered from the task's sandbox credentials as cap_task_prctl and
+ * prctl_set/get keepcaps answer from the kernel's. */
+SYS_HANDLER(prctl)
+{
+	struct creds *c = creds_of(s, call);
+	uint64_t arg = call->args[1];
+	switch ((int)call->args[0]) {
+	case PR_CAPBSET_READ:
+		if (arg > CAP_LAST_CAP)
+			return -EINVAL;
+		return (long)((c->cap_bounding >> arg) & 1);
+	case PR_CAPBSET_DROP:
+		if (arg > CAP_LAST_CAP)
+			return -EINVAL;
+		if (!creds_capable(c, CAP_SETPCAP))
+			return -EPERM;
+		c->cap_bounding &= ~(1ull << arg);
+		return 0;
+	case PR_CAP_AMBIENT:
+		return ambient(c, call->args[1], call->args[2], call->args[3], call->args[4]);
+	case PR_GET_KEEPCAPS:
+		return c->keep_caps;
+	case PR_SET_KEEPCAPS:
+		if (arg > 1)
+			return -EINVAL;
+		c->keep_caps = arg == 1;
+		return 0;
+	default:
+		return -EINVAL; /* the filter lets no other option here */
+	}
 }

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -339,9 +341,13 @@ static int probe_scope_then_exec(void *arg)
 	 * EPERM is the backstop behind it. */
 	if (kill(getppid(), 0) == 0 || (errno != EPERM && errno != ESRCH))
 		return 20;
-	/* Run by root, the program has lost even the bounding set (an
-	 * unprivileged caller has no capability to lose). */
-	if (was_root && prctl(PR_CAPBSET_READ, CAP_SYS_ADMIN, 0, 0, 0) != 0)
+	/* Run by root, the host process holds no capability (an
+	 * unprivileged caller has none to lose). prctl's capability options
+	 * now answer the sandbox's credentials, so a native call that needs
+	 * one asks the host: mlockall under a zero RLIMIT_MEMLOCK succeeds
+	 * only with CAP_IPC_LOCK. */
+	struct rlimit zero = {0, 0};
+	if (was_root && setrlimit(RLIMIT_MEMLOCK, &zero) == 0 && mlockall(MCL_CURRENT) == 0)
 		return 21;
 	dup2(out_pipe[1], 1);
 	char *argv[] = {"x", NULL};
