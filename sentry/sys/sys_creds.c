@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 
 #include "base/cleanup.h"
+#include "sentry/kernel/pidns.h"
 #include "sentry/sys/sys.h"
 
 static struct creds *creds_of(struct sentry *s, struct platform_call *call)
@@ -167,6 +168,9 @@ SYS_HANDLER(capget)
 		return probe ? 0 : words;
 	if (h.pid < 0)
 		return -EINVAL;
+	/* Under --unshare-pid the number is the sandbox's (getpcaps 1). */
+	if (h.pid > 0 && s->pidns && !(h.pid = pidns_to_host(s->pidns, h.pid)))
+		return -ESRCH;
 	const struct creds *c;
 	if (h.pid == 0 || h.pid == call->tid) {
 		c = creds_of(s, call);
@@ -194,6 +198,8 @@ SYS_HANDLER(capset)
 	int words = cap_words(call, &h, &probe);
 	if (words < 0)
 		return words;
+	if (h.pid > 0 && s->pidns)
+		h.pid = pidns_to_host(s->pidns, h.pid);
 	if (h.pid != 0 && h.pid != call->tid)
 		return -EPERM;
 	struct __user_cap_data_struct d[2] = {0};

@@ -2,7 +2,8 @@
 # python: getpid/getppid/gettid, fork/waitpid/waitid, posix_spawn (clone3
 # or vfork), threads and pthread_kill, kill and sigwaitinfo's si_pid,
 # SIGCHLD's si_pid, groups and sessions, sched_getaffinity, prlimit,
-# priority, pidfd_open, SO_PEERCRED, F_SETOWN/F_GETOWN, /proc/<pid>.
+# priority, pidfd_open, SO_PEERCRED, F_SETOWN/F_GETOWN, /proc/<pid>,
+# capget.
 # The kernel backend's pid namespace is the reference.
 # veil: --unshare-pid
 # reference: kernel
@@ -13,6 +14,15 @@ import os, signal, socket, fcntl, threading, resource, sys
 p = print
 p("pid", os.getpid(), "ppid", os.getppid(), "pgid", os.getpgid(0), "sid", os.getsid(0))
 p("tid", threading.get_native_id())
+import ctypes, errno
+libc = ctypes.CDLL(None, use_errno=True)
+def capget(pid):
+    h = (ctypes.c_uint32 * 2)(0x20080522, pid)
+    d = (ctypes.c_uint32 * 6)()
+    r = libc.capget(h, d)
+    return "%x/%x" % (d[0], d[3]) if r == 0 else errno.errorcode[ctypes.get_errno()]
+# capget by the namespace number: pid 1 (the init) holds no capability
+p("capget 1:", capget(1), "self:", capget(os.getpid()) == capget(0), "99:", capget(99))
 t = threading.Thread(target=lambda: p("thread tid", threading.get_native_id()))
 t.start(); t.join()
 pid = os.fork()
