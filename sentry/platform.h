@@ -25,6 +25,14 @@
 
 struct platform_call;
 
+/* The kernel's restart codes (include/linux/errno.h), never seen by a
+ * program: answered -ERESTARTSYS, a call whose thread has a signal to
+ * take restarts (SA_RESTART) or fails with EINTR; -ERESTARTNOINTR always
+ * restarts after the handler. */
+#define ERESTARTSYS 512
+#define ERESTARTNOINTR 513
+#define ERESTART_RESTARTBLOCK 516
+
 /* One piece of a gathered write to tracee memory (ops->write_memv). */
 struct platform_iov {
 	uint64_t addr;   /* in the tracee */

@@ -35,9 +35,6 @@
 #include "base/log.h"
 #include "platform/unotify/unotify_private.h"
 
-#ifndef ERESTARTSYS
-#define ERESTARTSYS 512
-#endif
 
 struct unotify_ctty *ctty_find(struct unotify *u, pid_t tid)
 {

@@ -16,9 +16,6 @@
 #include "sentry/sys/filter.h"
 #include "sentry/sys/syscalls.h"
 
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-
 struct trace_call {
 	struct platform_call call; /* first: the sentry sees only this */
 	struct unotify *u;
@@ -142,7 +139,7 @@ static const struct platform_ops trace_call_ops = {
  * the kernel runs the call again with the registers it had. */
 static bool restarts(long ret)
 {
-	return ret <= -512 && ret >= -516;
+	return ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK;
 }
 
 void trace_signal_stop(pid_t tid)
@@ -151,8 +148,7 @@ void trace_signal_stop(pid_t tid)
 	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long long)regs.rax != -ERESTARTSYS)
 		return;
 	/* orig_rax is the syscall the signal ended (-1 outside of one) */
-	const struct sys_entry *e = sys_lookup((long)regs.orig_rax);
-	if (!e || e->cls == SYS_ALLOW || e->cls == SYS_ERRNO || sys_may_wait(e->nr))
+	if (!sys_restarts_quietly((long)regs.orig_rax))
 		return;
 	regs.rax = (unsigned long long)-ERESTARTNOINTR;
 	ptrace(PTRACE_SETREGS, tid, 0, &regs);

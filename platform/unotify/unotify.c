@@ -297,7 +297,8 @@ static int reply_fd_last(struct unotify *u, struct platform_call *call, struct p
 		return -e;
 	fdcache_forget(&u->fdcache, call->tid, k);
 	struct seccomp_notif_resp resp = {.id = UC(call)->id, .val = k};
-	/* Failing, the task is dead (killable waits) and its table with it. */
+	/* Failing, the task is dead (killable waits) and its table with it;
+	 * before Linux 5.19 a signal in between leaves the fd in its table. */
 	if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
 		return -errno;
 	return k;

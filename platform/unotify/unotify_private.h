@@ -200,8 +200,8 @@ int unotify_load_filter(scmp_filter_ctx ctx, bool *killable);
 /* At a signal-delivery stop: a trapped syscall that never waits natively
  * but was interrupted in its wait for the sentry (a signal before the
  * sentry took the notification up: the kernel drops it and returns
- * -ERESTARTSYS) is made -ERESTARTNOINTR, so it restarts after the
- * handler even without SA_RESTART: natively mkdir never fails with EINTR
+ * -ERESTARTSYS) is made -ERESTARTNOINTR (sys_restarts_quietly), so it
+ * restarts after the handler even without SA_RESTART: natively mkdir never fails with EINTR
  * (a signal every 300 us made ~1% of a python mkdir loop's calls EINTR). */
 void trace_signal_stop(pid_t tid);
 

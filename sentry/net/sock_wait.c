@@ -63,15 +63,21 @@ static void waiter_setup(pid_t parent)
 	setitimer(ITIMER_REAL, &it, NULL);
 }
 
-bool sentry_wait_goes_on(struct platform_call *call, long intr)
+enum sentry_wait sentry_wait_check(struct platform_call *call)
 {
 	if (!call->ops->valid(call))
-		return false;
-	if (!task_signal_interrupts(call->tid))
-		return true;
-	sentry_waiter_untick();
-	call->ops->reply(call, intr);
-	return false;
+		return SENTRY_WAIT_GONE;
+	return task_signal_interrupts(call->tid) ? SENTRY_WAIT_SIGNALLED : SENTRY_WAIT_ON;
+}
+
+bool sentry_wait_goes_on(struct platform_call *call, long intr)
+{
+	enum sentry_wait w = sentry_wait_check(call);
+	if (w == SENTRY_WAIT_SIGNALLED) {
+		sentry_waiter_untick();
+		call->ops->reply(call, intr);
+	}
+	return w == SENTRY_WAIT_ON;
 }
 
 void sentry_waiter_untick(void)

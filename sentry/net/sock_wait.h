@@ -36,10 +36,6 @@
 
 #define SOCK_WAIT_TICK_MS 10
 
-#ifndef ERESTARTSYS
-#define ERESTARTSYS 512 /* the kernel's: restart, or EINTR for a handler without SA_RESTART */
-#endif
-
 enum sock_wait_op { SOCK_WAIT_CONNECT, SOCK_WAIT_SENDMSG };
 
 struct sock_wait {
@@ -72,7 +68,13 @@ struct fdmap;
  * caller made; sweeps keep it while the waiter lives
  * (sentry_waiters_mark). */
 pid_t sentry_waiter_fork(struct platform_call *call, dev_t dev, ino_t ino);
-/* In a waiter, at a tick: true while the task still waits for the call.
+/* In a waiter, at a tick: whether the task still waits for the call, is
+ * gone, or has a signal pending that it would take now
+ * (task_signal_interrupts), which ends the wait as the kernel's own. */
+enum sentry_wait { SENTRY_WAIT_ON, SENTRY_WAIT_GONE, SENTRY_WAIT_SIGNALLED };
+enum sentry_wait sentry_wait_check(struct platform_call *call);
+/* sentry_wait_check, answering for the signal: true while the task still
+ * waits for the call.
  * False when it is gone, or when a signal it would take is pending
  * (task_signal_interrupts): then the call was answered `intr`
  * (-ERESTARTSYS, or -EINTR where the kernel's wait had a timeout). */

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <string.h>
 
+#include "base/cleanup.h"
 #include "spec/denylist.h"
 #include "sentry/sys/sys_ioctl.h"
 #include "sentry/sys/sys_pidns.h"
@@ -111,6 +112,27 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
 	return seccomp_rule_add(ctx, action, SCMP_SYS(sendto), 1, SCMP_A4(SCMP_CMP_NE, 0));
 }
 
+/* `action` for each of the n values of argument `arg` (its bits under
+ * `mask`: the kernel's int or unsigned is the low 32). */
+static int add_value_rules(scmp_filter_ctx ctx, int nr, uint32_t action, unsigned arg,
+			   uint32_t mask, const uint32_t *vals, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int r = seccomp_rule_add(ctx, action, nr, 1,
+					 SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, vals[i]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The native rule beside value rules: a comparison on the same argument
+ * that always holds (add_ioctl_rules says why). */
+static int allow_rest(scmp_filter_ctx ctx, int nr, unsigned arg)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_GE, 0));
+}
+
 /* fcntl is trapped for the OFD-lock commands (sentry/sys/sys_lock.c: the
  * fd cache must let go of a directory before it is locked) and for
  * F_SETOWN and F_SETOWN_EX (sentry/sys/sys_procs.c: they name a process);
@@ -121,22 +143,15 @@ static int add_sendto_rules(scmp_filter_ctx ctx, uint32_t action)
  * trapped commands are trapped even when the table says ENOSYS. */
 static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
-	static const unsigned trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
-	for (unsigned i = 0; (flags & FILTER_PIDNS) && i < sys_pidns_n_fcntl_cmds; i++) {
-		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
-					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu,
-						 sys_pidns_fcntl_cmds[i]));
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
-		int r = seccomp_rule_add(ctx, action, SCMP_SYS(fcntl), 1,
-					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
-		if (r < 0)
-			return r;
-	}
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-				SCMP_A1(SCMP_CMP_GE, 0));
+	static const uint32_t trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
+	int r = (flags & FILTER_PIDNS) ? add_value_rules(ctx, SCMP_SYS(fcntl), action, 1, 0xffffffffu,
+							 sys_pidns_fcntl_cmds,
+							 sys_pidns_n_fcntl_cmds)
+				       : 0;
+	if (r == 0)
+		r = add_value_rules(ctx, SCMP_SYS(fcntl), action, 1, 0xffffffffu, trapped,
+				    ARRAY_SIZE(trapped));
+	return r < 0 ? r : allow_rest(ctx, SCMP_SYS(fcntl), 1);
 }
 
 /* prctl runs natively but for the options that read or change the
@@ -145,21 +160,16 @@ static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
  * `action`; under a pid namespace PR_SET_PTRACER (a pid) is EINVAL. */
 static int add_prctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
 {
-	static const unsigned trapped[] = {PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_KEEPCAPS,
+	static const uint32_t trapped[] = {PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_KEEPCAPS,
 					   PR_SET_KEEPCAPS, PR_CAP_AMBIENT};
-	if (flags & FILTER_PIDNS) {
-		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EINVAL), SCMP_SYS(prctl), 1,
-					 SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, PR_SET_PTRACER));
-		if (r < 0)
-			return r;
-	}
-	for (size_t i = 0; i < sizeof(trapped) / sizeof(trapped[0]); i++) {
-		int r = seccomp_rule_add(ctx, action, SCMP_SYS(prctl), 1,
-					 SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, trapped[i]));
-		if (r < 0)
-			return r;
-	}
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0(SCMP_CMP_GE, 0));
+	static const uint32_t ptracer = PR_SET_PTRACER;
+	int r = (flags & FILTER_PIDNS) ? add_value_rules(ctx, SCMP_SYS(prctl), SCMP_ACT_ERRNO(EINVAL),
+							 0, 0xffffffffu, &ptracer, 1)
+				       : 0;
+	if (r == 0)
+		r = add_value_rules(ctx, SCMP_SYS(prctl), action, 0, 0xffffffffu, trapped,
+				    ARRAY_SIZE(trapped));
+	return r < 0 ? r : allow_rest(ctx, SCMP_SYS(prctl), 0);
 }
 
 /* The calls that name a process by number (sentry/sys/sys_procs.c) run
@@ -222,13 +232,8 @@ static int add_unshare_rules(scmp_filter_ctx ctx, uint32_t action)
 static int add_pidns_arg_rules(scmp_filter_ctx ctx, int nr, uint32_t action, unsigned arg,
 			       uint32_t mask, const uint32_t *vals, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++) {
-		int r = seccomp_rule_add(ctx, action, nr, 1,
-					 SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, vals[i]));
-		if (r < 0)
-			return r;
-	}
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_GE, 0));
+	int r = add_value_rules(ctx, nr, action, arg, mask, vals, n);
+	return r < 0 ? r : allow_rest(ctx, nr, arg);
 }
 
 /* The pid namespace's own rules for table entry e: 0 when they are in,

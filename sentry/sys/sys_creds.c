@@ -169,8 +169,11 @@ SYS_HANDLER(capget)
 	if (h.pid < 0)
 		return -EINVAL;
 	/* Under --unshare-pid the number is the sandbox's (getpcaps 1). */
-	if (h.pid > 0 && s->pidns && !(h.pid = pidns_to_host(s->pidns, h.pid)))
-		return -ESRCH;
+	if (h.pid > 0 && s->pidns) {
+		h.pid = pidns_to_host(s->pidns, h.pid);
+		if (h.pid == 0)
+			return -ESRCH;
+	}
 	const struct creds *c;
 	if (h.pid == 0 || h.pid == call->tid) {
 		c = creds_of(s, call);
@@ -198,9 +201,8 @@ SYS_HANDLER(capset)
 	int words = cap_words(call, &h, &probe);
 	if (words < 0)
 		return words;
-	if (h.pid > 0 && s->pidns)
-		h.pid = pidns_to_host(s->pidns, h.pid);
-	if (h.pid != 0 && h.pid != call->tid)
+	/* Another task's (or a number outside the pid namespace): EPERM. */
+	if (h.pid != 0 && (s->pidns ? pidns_to_host(s->pidns, h.pid) : h.pid) != call->tid)
 		return -EPERM;
 	struct __user_cap_data_struct d[2] = {0};
 	int r = call->ops->read_mem(call, d, call->args[1], words * sizeof(d[0]));

@@ -25,7 +25,6 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/dev/pty.h"
 #include "sentry/kernel/shadow.h"
-#include "sentry/kernel/task_stat.h"
 #include "sentry/net/sock_wait.h"
 #include "sentry/sys/sys_args.h"
 #include "vfs/vfs.h"
@@ -184,13 +183,13 @@ static void __attribute__((noreturn)) fifo_waiter(struct platform_call *call, in
 		nanosleep(&tick, NULL);
 		if (atomic_load(&fo.state) != FIFO_WAITING)
 			continue; /* the opener answers, and ends the process */
-		bool gone = !call->ops->valid(call);
-		if (!gone && !task_signal_interrupts(call->tid))
+		enum sentry_wait w = sentry_wait_check(call);
+		if (w == SENTRY_WAIT_ON)
 			continue;
 		int waiting = FIFO_WAITING;
 		if (!atomic_compare_exchange_strong(&fo.state, &waiting, FIFO_INTERRUPTED))
 			continue;
-		if (!gone)
+		if (w == SENTRY_WAIT_SIGNALLED)
 			call->ops->reply(call, -ERESTARTSYS);
 		_exit(0);
 	}

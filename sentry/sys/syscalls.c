@@ -67,7 +67,8 @@ const char *sys_status(const struct sys_entry *e)
 	return "unsupported";
 }
 
-bool sys_may_wait(long nr)
+/* The trapped syscalls that may wait natively. */
+static bool may_wait(long nr)
 {
 	switch (nr) {
 	case SYS_open:
@@ -94,4 +95,10 @@ bool sys_may_wait(long nr)
 	default:
 		return false;
 	}
+}
+
+bool sys_restarts_quietly(long nr)
+{
+	const struct sys_entry *e = sys_lookup(nr);
+	return e && e->cls != SYS_ALLOW && e->cls != SYS_ERRNO && !may_wait(nr);
 }

@@ -38,12 +38,13 @@ size_t sys_table_size(void);
 /* "supported", "unsupported" (trapped, no handler: ENOSYS), "native", "refused". */
 const char *sys_status(const struct sys_entry *e);
 
-/* Whether syscall `nr` may wait natively, so that a signal can end it
- * with -ERESTARTSYS (a FIFO's open, a lock, a socket's receive). A
- * trapped syscall that may not (mkdir, stat, rename, ...) can only be
- * interrupted in its wait for the sentry, before the sentry took it up:
- * the platform then has it restarted after the handler whatever
- * SA_RESTART says (trace.c), as the kernel never ends it with EINTR. */
-bool sys_may_wait(long nr);
+/* Whether syscall `nr`, ended by a signal with -ERESTARTSYS, is to be
+ * restarted after the handler whatever SA_RESTART says: a trapped syscall
+ * that never waits natively (mkdir, stat, rename, ...) can only have been
+ * interrupted in its wait for the sentry, before the sentry took it up,
+ * and the kernel never ends it with EINTR. One that may wait natively (a
+ * FIFO's open, a lock, a socket's receive) keeps the kernel's answer, as
+ * does every syscall that runs natively. */
+bool sys_restarts_quietly(long nr);
 
 #endif

@@ -23,6 +23,13 @@ def capget(pid):
     return "%x/%x" % (d[0], d[3]) if r == 0 else errno.errorcode[ctypes.get_errno()]
 # capget by the namespace number: pid 1 (the init) holds no capability
 p("capget 1:", capget(1), "self:", capget(os.getpid()) == capget(0), "99:", capget(99))
+def capset(pid):
+    h, d = (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()
+    libc.capget(h, d)  # the caller'"'"'s own sets, set again
+    h[1] = pid
+    return "ok" if libc.capset(h, d) == 0 else errno.errorcode[ctypes.get_errno()]
+# capset of another task, or of a number no task has: EPERM
+p("capset self:", capset(os.getpid()), "1:", capset(1), "99:", capset(99))
 t = threading.Thread(target=lambda: p("thread tid", threading.get_native_id()))
 t.start(); t.join()
 pid = os.fork()
