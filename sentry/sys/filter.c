@@ -133,44 +133,49 @@ static int allow_rest(scmp_filter_ctx ctx, int nr, unsigned arg)
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_GE, 0));
 }
 
+/* A call that runs natively but for some values of one argument (the
+ * kernel's int or unsigned: its low 32 bits are compared): the table's
+ * action for `trapped` (even when the table says ENOSYS), under a pid
+ * namespace `pidns_action` (0: the table's) for `pidns` too, and the
+ * native rule for the rest. */
+struct value_traps {
+	int nr;
+	unsigned arg;
+	const uint32_t *trapped;
+	size_t n_trapped;
+	uint32_t pidns_action;
+	const uint32_t *pidns;
+	size_t n_pidns;
+};
+
+static int add_value_traps(scmp_filter_ctx ctx, const struct value_traps *v, uint32_t action,
+			   unsigned flags)
+{
+	int r = 0;
+	if (flags & FILTER_PIDNS)
+		r = add_value_rules(ctx, v->nr, v->pidns_action ? v->pidns_action : action, v->arg,
+				    0xffffffffu, v->pidns, v->n_pidns);
+	if (r == 0)
+		r = add_value_rules(ctx, v->nr, action, v->arg, 0xffffffffu, v->trapped,
+				    v->n_trapped);
+	return r < 0 ? r : allow_rest(ctx, v->nr, v->arg);
+}
+
 /* fcntl is trapped for the OFD-lock commands (sentry/sys/sys_lock.c: the
  * fd cache must let go of a directory before it is locked) and for
- * F_SETOWN and F_SETOWN_EX (sentry/sys/sys_procs.c: they name a process);
- * every other command names no path and runs natively. The kernel's cmd is an
- * unsigned int, so only its low 32 bits are compared: F_OFD_SETLK with
- * bits above set is still F_OFD_SETLK to the kernel. The native rule is
- * an always-true comparison, for the reason add_ioctl_rules says; the
- * trapped commands are trapped even when the table says ENOSYS. */
-static int add_fcntl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
-{
-	static const uint32_t trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
-	int r = (flags & FILTER_PIDNS) ? add_value_rules(ctx, SCMP_SYS(fcntl), action, 1, 0xffffffffu,
-							 sys_pidns_fcntl_cmds,
-							 sys_pidns_n_fcntl_cmds)
-				       : 0;
-	if (r == 0)
-		r = add_value_rules(ctx, SCMP_SYS(fcntl), action, 1, 0xffffffffu, trapped,
-				    ARRAY_SIZE(trapped));
-	return r < 0 ? r : allow_rest(ctx, SCMP_SYS(fcntl), 1);
-}
+ * F_SETOWN and F_SETOWN_EX (sentry/sys/sys_procs.c: they name a process),
+ * under a pid namespace for F_GETOWN(_EX) too (they give one); every other
+ * command names no path and runs natively: F_OFD_SETLK with bits above
+ * the low 32 set is still F_OFD_SETLK to the kernel. */
+static const uint32_t fcntl_trapped[] = {F_OFD_SETLK, F_OFD_SETLKW, F_SETOWN, F_SETOWN_EX};
 
 /* prctl runs natively but for the options that read or change the
  * capabilities and keep-caps flag the sandbox's credentials hold (the
- * host process has none: capsh showed an empty bounding set), which get
- * `action`; under a pid namespace PR_SET_PTRACER (a pid) is EINVAL. */
-static int add_prctl_rules(scmp_filter_ctx ctx, uint32_t action, unsigned flags)
-{
-	static const uint32_t trapped[] = {PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_KEEPCAPS,
-					   PR_SET_KEEPCAPS, PR_CAP_AMBIENT};
-	static const uint32_t ptracer = PR_SET_PTRACER;
-	int r = (flags & FILTER_PIDNS) ? add_value_rules(ctx, SCMP_SYS(prctl), SCMP_ACT_ERRNO(EINVAL),
-							 0, 0xffffffffu, &ptracer, 1)
-				       : 0;
-	if (r == 0)
-		r = add_value_rules(ctx, SCMP_SYS(prctl), action, 0, 0xffffffffu, trapped,
-				    ARRAY_SIZE(trapped));
-	return r < 0 ? r : allow_rest(ctx, SCMP_SYS(prctl), 0);
-}
+ * host process has none: capsh showed an empty bounding set); under a
+ * pid namespace PR_SET_PTRACER (a pid) is EINVAL. */
+static const uint32_t prctl_trapped[] = {PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_GET_KEEPCAPS,
+					 PR_SET_KEEPCAPS, PR_CAP_AMBIENT};
+static const uint32_t prctl_ptracer = PR_SET_PTRACER;
 
 /* The calls that name a process by number (sentry/sys/sys_procs.c) run
  * natively on the caller itself and are given `action` for any other
@@ -253,7 +258,7 @@ static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum 
 					   0xffffffffu & ~(128u | 256u), sys_pidns_futex_pi_ops,
 					   sys_pidns_n_futex_pi_ops);
 	if (e->nr == SCMP_SYS(prctl))
-		return 1; /* add_prctl_rules */
+		return 1; /* value_traps */
 	switch (sys_pidns_trap(e->nr)) {
 	case PIDNS_KEEP:
 		return 1;
@@ -336,14 +341,15 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 				goto out_release;
 			continue;
 		}
-		if (t[i].nr == SCMP_SYS(prctl)) {
-			r = add_prctl_rules(ctx, action, flags);
-			if (r < 0)
-				goto out_release;
-			continue;
-		}
-		if (t[i].nr == SCMP_SYS(fcntl)) {
-			r = add_fcntl_rules(ctx, action, flags);
+		if (t[i].nr == SCMP_SYS(prctl) || t[i].nr == SCMP_SYS(fcntl)) {
+			const struct value_traps prctl_traps = {
+				SCMP_SYS(prctl), 0, prctl_trapped, ARRAY_SIZE(prctl_trapped),
+				SCMP_ACT_ERRNO(EINVAL), &prctl_ptracer, 1};
+			const struct value_traps fcntl_traps = {
+				SCMP_SYS(fcntl), 1, fcntl_trapped, ARRAY_SIZE(fcntl_trapped),
+				0, sys_pidns_fcntl_cmds, sys_pidns_n_fcntl_cmds};
+			r = add_value_traps(ctx, t[i].nr == SCMP_SYS(prctl) ? &prctl_traps : &fcntl_traps,
+					    action, flags);
 			if (r < 0)
 				goto out_release;
 			continue;
