@@ -31,9 +31,6 @@
 #include "sentry/kernel/vfs_setup.h"
 #include "vfs/vfs.h"
 
-/* What the kernel backend does with namespaces and this backend cannot do
- * without them: refused by name, never silently ignored. (--unshare-pid
- * is the sentry's own: sentry/kernel/pidns.h.) */
 /* Whether an outer sandbox disabled user namespaces for us (bubblewrap's
  * or veil's --disable-userns: the limit is used up in the user namespace
  * we run in, and creating one fails with ENOSPC). Only inside a user
@@ -63,16 +60,6 @@ static bool userns_disabled_here(void)
 
 static int check_supported(const struct spec *spec, struct veil_error **err)
 {
-	static const struct {
-		unsigned ns;
-		const char *flag;
-	} ns[] = {
-		{SPEC_NS_IPC, "--unshare-ipc"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++)
-		if ((spec->unshare & ns[i].ns) && !(spec->unshare_try & ns[i].ns))
-			return verr_set(err, 0, "%s: --backend=emulate has no namespaces; "
-					"use --backend=kernel", ns[i].flag);
 	if (spec->platform == SPEC_PLATFORM_PTRACE)
 		return verr_set(err, 0, "--platform=ptrace: the ptrace platform is not built yet; "
 				"use --platform=unotify");

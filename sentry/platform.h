@@ -126,8 +126,9 @@ struct platform_ops {
 	 * the tracee only. Only for a call whose every effect the kernel
 	 * decides from the registers alone: the sentry never continues a call
 	 * whose outcome depends on tracee memory it read (DESIGN), and it
-	 * continues flock and fcntl's OFD-lock commands only (sentry/sys/
-	 * sys_lock.c). Such a lock lives as long as its open file: a platform
+	 * continues flock and fcntl's OFD-lock commands (sentry/sys/
+	 * sys_lock.c) and the SysV calls on an id it checked (sentry/sys/
+	 * sys_ipc.c: the id is a register; the data is the program's own). Such a lock lives as long as its open file: a platform
 	 * that holds a reference on one of the program's open files (get_fd,
 	 * reply_fd) lets go of any the lock's fd may name, before the kernel
 	 * runs the call, so the lock ends with the program's last close as it

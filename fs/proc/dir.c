@@ -36,6 +36,8 @@ static const struct proc_entry root_entries[] = {
 	{.name = "sys", .kind = PK_HOSTDIR, .mode = 0555},
 	{.name = "irq", .kind = PK_HOSTDIR, .mode = 0555},
 	{.name = "bus", .kind = PK_HOSTDIR, .mode = 0555},
+	/* the host's, or the sandbox's own objects (file.c) */
+	{.name = "sysvipc", .kind = PK_HOSTDIR, .mode = 0555},
 	/* Masked as the kernel backend masks them (/dev/null over them). */
 	{.name = "kcore", .kind = PK_MASKED, .mode = 0444},
 	{.name = "keys", .kind = PK_MASKED, .mode = 0444},

@@ -84,6 +84,11 @@ struct procfs_source_ops {
 	/* For maps: the sandbox path of the host file (dev, ino) task tid
 	 * maps. -ENOENT if it is no file of the sandbox's. */
 	int (*host_file)(void *src, pid_t tid, dev_t dev, ino_t ino, char *buf, size_t size);
+	/* sysvipc/<name> ("shm", "msg", "sem") of an IPC namespace of the
+	 * sandbox's own: a malloc'd text in *ret and its length, or -errno;
+	 * -ENODATA (or a NULL method): the sandbox shares the host's, whose
+	 * file is shown. */
+	ssize_t (*sysvipc)(void *src, const char *name, char **ret);
 	/* A pid namespace of the sandbox's own (may be NULL: none, the
 	 * host's numbers are the sandbox's). tgids and threads then list the
 	 * namespace's numbers; every other method takes host tids. to_ns: the

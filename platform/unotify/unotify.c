@@ -866,7 +866,9 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 		close(go_w);
 		close(report_r);
 		child_main(parent, go[0], report[1], &u->saved_mask, opts,
-			   (s->pidns ? FILTER_PIDNS : 0) | (opts && opts->net ? FILTER_NET : 0), fn,
+			   (s->pidns ? FILTER_PIDNS : 0) | (opts && opts->net ? FILTER_NET : 0) |
+				   (s->ipc ? FILTER_IPC : 0),
+			   fn,
 			   arg);
 	}
 	close(go[0]);

@@ -18,6 +18,7 @@
 
 #include "fs/proc/procfs.h"
 #include "sentry/kernel/fdmap.h"
+#include "sentry/kernel/ipcns.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/pidns.h"
 #include "sentry/kernel/sentry.h"
@@ -242,9 +243,9 @@ static int src_host_file(void *src, pid_t tid, dev_t dev, ino_t ino, char *buf, 
 	return -ENOENT;
 }
 
-static pid_t src_to_ns(void *src, pid_t host)
+pid_t sentry_pid_to_ns(void *sentry, pid_t host)
 {
-	struct sentry *s = src;
+	struct sentry *s = sentry;
 	return s->pidns ? pidns_to_ns(s->pidns, host) : host;
 }
 
@@ -252,6 +253,13 @@ static pid_t src_to_host(void *src, pid_t v)
 {
 	struct sentry *s = src;
 	return s->pidns ? pidns_to_host(s->pidns, v) : v;
+}
+
+/* --unshare-ipc: the sandbox's objects; otherwise the host's file. */
+static ssize_t src_sysvipc(void *src, const char *name, char **ret)
+{
+	struct sentry *s = src;
+	return s->ipc ? ipcns_proc(s->ipc, name, ret, sentry_pid_to_ns, s) : -ENODATA;
 }
 
 static pid_t src_last_pid(void *src)
@@ -271,6 +279,7 @@ const struct procfs_source_ops sentry_procfs_source_ops = {
 	.fd_reopen = src_fd_reopen,
 	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
+	.sysvipc = src_sysvipc,
 };
 
 /* The same with the sandbox's pid namespace (--unshare-pid). */
@@ -285,7 +294,8 @@ const struct procfs_source_ops sentry_procfs_pidns_source_ops = {
 	.fd_reopen = src_fd_reopen,
 	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
-	.to_ns = src_to_ns,
+	.sysvipc = src_sysvipc,
+	.to_ns = sentry_pid_to_ns,
 	.to_host = src_to_host,
 	.last_pid = src_last_pid,
 };

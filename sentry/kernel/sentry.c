@@ -31,6 +31,7 @@
 #include "fs/hostfs/hostfs.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
+#include "sentry/kernel/ipcns.h"
 #include "sentry/kernel/pidns.h"
 #include "sentry/kernel/shadow.h"
 #include "sentry/net/sock_wait.h"
@@ -89,6 +90,18 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 		fclose(f);
 		if (n <= 0)
 			return -EIO;
+	}
+	/* --unshare-ipc: its objects are logged in the scratch directory,
+	 * for the reaper should veil be killed (ipcns.h) */
+	if (spec->unshare & SPEC_NS_IPC) {
+		int r = s->shadows ? 0 : shadows_new(&s->shadows);
+		int log = r < 0 ? r : shadow_scratch_file(s->shadows, IPCNS_LOG);
+		if (log < 0)
+			return log;
+		if (!(s->ipc = ipcns_new(log))) {
+			close(log);
+			return -ENOMEM;
+		}
 	}
 	/* --unshare-net (and --unshare-net-try: here it always can) */
 	if (spec->unshare & SPEC_NS_NET)
@@ -228,6 +241,7 @@ void sentry_fini(struct sentry *s)
 	fdmap_free(s->files);
 	sentry_sockets_free(s);
 	inet_fini(s);
+	ipcns_free(s->ipc);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
 	if (s->root)

@@ -92,6 +92,7 @@ struct sentry {
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
 	struct inet_net *net;         /* --unshare-net: the sandbox's inet sockets (net/inet.h) */
+	struct ipcns *ipc;            /* --unshare-ipc: the sandbox's SysV objects (ipcns.h) */
 	size_t files_swept;           /* fdmap size after the last sweep */
 	/* Real directories holding file data the program reaches natively
 	 * (every tmpfs's data files: a --size tmpfs's backing mount, or a
@@ -163,6 +164,9 @@ pid_t sentry_task_tgid(struct sentry_task *t);
 extern const struct procfs_source_ops sentry_procfs_source_ops;
 /* ... and with the sandbox's pid namespace (--unshare-pid). */
 extern const struct procfs_source_ops sentry_procfs_pidns_source_ops;
+/* The number the sandbox sees for host pid `host` (0: none of its
+ * processes under --unshare-pid); `sentry` is a struct sentry. */
+pid_t sentry_pid_to_ns(void *sentry, pid_t host);
 
 /* Process events from the platform. A new task copies its creator's
  * credentials, and shares its root/cwd/umask with SENTRY_SHARE_FS

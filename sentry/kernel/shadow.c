@@ -235,3 +235,10 @@ int shadow_socket_path(struct shadows *sh, char *buf, size_t size)
 	sh->next_socket++;
 	return 0;
 }
+
+int shadow_scratch_file(struct shadows *sh, const char *name)
+{
+	int fd = openat(sh->dirfd, name, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+			0600);
+	return fd < 0 ? -errno : fd;
+}

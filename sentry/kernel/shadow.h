@@ -54,6 +54,11 @@ void shadows_sweep(struct shadows *sh, bool (*alive)(void *ctx, dev_t dev, ino_t
  * directory. 0 or -errno (ENAMETOOLONG if `size` is too small even so). */
 int shadow_socket_path(struct shadows *sh, char *buf, size_t size);
 
+/* Creates (or opens) the file `name` in the scratch directory for the
+ * sentry's own records (O_WRONLY|O_APPEND, close-on-exec, mode 0600):
+ * an fd, the caller's, or -errno. Removed with the directory. */
+int shadow_scratch_file(struct shadows *sh, const char *name);
+
 /* A new directory in the scratch directory for a tmpfs instance's data
  * files (fs/tmpfs/data.c: one file per regular file with data, opened by
  * name when needed): an O_PATH fd on it, the caller's. Emptied and removed

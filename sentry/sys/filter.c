@@ -23,9 +23,12 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap, uns
 	case SYS_ERRNO:
 		return SCMP_ACT_ERRNO(e->err);
 	case SYS_NETNS:
+	case SYS_IPCNS:
 	case SYS_NOTIFY:
-		/* NETNS: trapped as NOTIFY with --unshare-net only */
-		if (e->cls == SYS_NETNS && !(flags & FILTER_NET))
+		/* NETNS, IPCNS: trapped as NOTIFY with --unshare-net,
+		 * --unshare-ipc only */
+		if ((e->cls == SYS_NETNS && !(flags & FILTER_NET)) ||
+		    (e->cls == SYS_IPCNS && !(flags & FILTER_IPC)))
 			return SCMP_ACT_ALLOW;
 		/* Unsupported: refuse in the kernel, no round trip for the same
 		 * result. (openat, which the unotify platform also uses to hand

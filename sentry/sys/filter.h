@@ -24,6 +24,7 @@ enum filter_trap {
  * (sentry/sys/sys_pidns.h). */
 #define FILTER_PIDNS 1u
 #define FILTER_NET 2u /* --unshare-net: the NETNS class is trapped (sentry/net/inet.h) */
+#define FILTER_IPC 4u /* --unshare-ipc: the IPCNS class is trapped (sentry/kernel/ipcns.h) */
 
 /* Builds the filter into *ret (a new libseccomp context; the caller
  * releases it with seccomp_release). Returns 0 or -errno. */

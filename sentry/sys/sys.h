@@ -136,6 +136,19 @@ SYS_HANDLER(recvmmsg);
 SYS_HANDLER(getsockopt);
 SYS_HANDLER(setsockopt);
 
+/* sys_ipc.c: trapped with --unshare-ipc only */
+SYS_HANDLER(shmget);
+SYS_HANDLER(shmat);
+SYS_HANDLER(shmctl);
+SYS_HANDLER(msgget);
+SYS_HANDLER(msgsnd);
+SYS_HANDLER(msgrcv);
+SYS_HANDLER(msgctl);
+SYS_HANDLER(semget);
+SYS_HANDLER(semop);
+SYS_HANDLER(semtimedop);
+SYS_HANDLER(semctl);
+
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);
 

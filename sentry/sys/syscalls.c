@@ -58,6 +58,8 @@ const char *sys_status(const struct sys_entry *e)
 		return "native";
 	case SYS_NETNS:
 		return "native; supported with --unshare-net";
+	case SYS_IPCNS:
+		return "native; supported with --unshare-ipc";
 	case SYS_ERRNO:
 		return "refused";
 	case SYS_NOTIFY:

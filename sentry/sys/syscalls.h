@@ -15,6 +15,7 @@ enum sys_class {
 	SYS_TRACE,  /* SECCOMP_RET_TRACE -> handler, arguments rewritable */
 	SYS_ERRNO,  /* refused with `err` */
 	SYS_NETNS,  /* native; with --unshare-net, as SYS_NOTIFY (sentry/net/inet.h) */
+	SYS_IPCNS,  /* native; with --unshare-ipc, as SYS_NOTIFY (sentry/kernel/ipcns.h) */
 };
 
 /* A handler returns the tracee's result (>= 0, or -errno), or
@@ -27,7 +28,7 @@ struct sys_entry {
 	const char *name;
 	enum sys_class cls;
 	int err;                /* SYS_ERRNO: the errno */
-	sys_handler_fn handler; /* SYS_NOTIFY/TRACE/NETNS: NULL = not supported yet (ENOSYS) */
+	sys_handler_fn handler; /* SYS_NOTIFY/TRACE/NETNS/IPCNS: NULL = not supported yet (ENOSYS) */
 };
 
 /* The entry for syscall `nr`, or NULL: not in the table, fails with ENOSYS. */

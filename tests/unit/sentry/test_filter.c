@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/ipc.h>
+#include <sys/sem.h>
 #include <net/if.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -458,6 +460,47 @@ static void net_calls_trapped_with_unshare_net(void **state)
 	assert_int_equal(res[N_FIONREAD], 0);
 }
 
+/* --unshare-ipc: every call naming a SysV object by key or id is
+ * trapped; shmdt, which names none, and the POSIX queues' calls on an fd
+ * stay native. Without it they all run natively. */
+enum ipc_probe { I_SHMGET, I_SHMCTL, I_SHMDT, I_MSGGET, I_MSGSND, I_SEMGET, I_SEMCTL,
+		 I_SEMTIMEDOP, N_PROBES_IPC };
+
+static long ipc_probe(int p)
+{
+	long r = 0;
+	switch ((enum ipc_probe)p) {
+	case I_SHMGET: r = syscall(SYS_shmget, 0x7e11beef, 0, 0); break;
+	case I_SHMCTL: r = syscall(SYS_shmctl, 0x7fffffff, IPC_STAT, NULL); break;
+	case I_SHMDT: r = syscall(SYS_shmdt, (void *)4096); break;
+	case I_MSGGET: r = syscall(SYS_msgget, 0x7e11beef, 0); break;
+	case I_MSGSND: r = syscall(SYS_msgsnd, 0x7fffffff, NULL, 0, 0); break;
+	case I_SEMGET: r = syscall(SYS_semget, 0x7e11beef, 0, 0); break;
+	case I_SEMCTL: r = syscall(SYS_semctl, 0x7fffffff, 0, GETVAL, 0); break;
+	case I_SEMTIMEDOP: r = syscall(SYS_semtimedop, 0x7fffffff, NULL, 1, NULL); break;
+	case N_PROBES_IPC: break;
+	}
+	return r < 0 ? -errno : r;
+}
+
+static void ipc_calls_trapped_with_unshare_ipc(void **state)
+{
+	(void)state;
+	long res[N_PROBES_IPC];
+	run_probes(FILTER_TRAP_TRACE, ipc_probe, N_PROBES_IPC, res);
+	assert_int_equal(res[I_SHMGET], -ENOENT);
+	assert_int_equal(res[I_SHMCTL], -EINVAL);
+	assert_int_equal(res[I_SHMDT], -EINVAL);
+	assert_int_equal(res[I_SEMCTL], -EINVAL);
+	probe_flags = FILTER_IPC;
+	run_probes(FILTER_TRAP_TRACE, ipc_probe, N_PROBES_IPC, res);
+	probe_flags = 0;
+	for (int i = 0; i < N_PROBES_IPC; i++)
+		if (i != I_SHMDT)
+			assert_int_equal(res[i], -ENOSYS);
+	assert_int_equal(res[I_SHMDT], -EINVAL);
+}
+
 /* Both namespaces: the network's calls trapped whole (the pid
  * namespace's part of them is the sentry's dispatch's), the pid calls as
  * with the pid namespace alone. */
@@ -486,6 +529,7 @@ int main(void)
 		cmocka_unit_test(filter_results),
 		cmocka_unit_test(pidns_calls_trapped),
 		cmocka_unit_test(net_calls_trapped_with_unshare_net),
+		cmocka_unit_test(ipc_calls_trapped_with_unshare_ipc),
 		cmocka_unit_test(pid_and_net_together),
 		cmocka_unit_test(locks_trapped_by_command),
 		cmocka_unit_test(inode_ioctls_trapped),

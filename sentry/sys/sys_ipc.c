@@ -1,0 +1,364 @@
+/* SysV IPC under --unshare-ipc (sentry/kernel/ipcns.h): the calls that
+ * name an object by key or id, trapped only then (filter.c). A get makes
+ * or finds the sandbox's object; a call on an id is checked against the
+ * sandbox's table and credentials, in the kernel's order where it can be,
+ * and then either served here (stat, set, remove, info, which the
+ * sandbox's view changes) or continued: the kernel then runs it on the
+ * object the id in the register names, which the check just proved is
+ * the sandbox's. shmdt names no object and always runs natively.
+ *
+ * One check is weaker than the kernel's: a semop's operations are in the
+ * program's memory, which the kernel reads again after the sentry decided
+ * whether they alter a set (write permission) or only wait (read): another
+ * thread may turn a wait into a change in between. What it gains is a
+ * write to a set of the sandbox's that the sandbox's own credentials
+ * (which the host never sees: every process of the sandbox has the same
+ * host ids) would refuse; no host object is ever reached. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+
+#include "sentry/kernel/ipcns.h"
+#include "sentry/sys/sys.h"
+
+#define IPC_RUGO 0444
+#define IPC_WUGO 0222
+#define IPC_XUGO 0111
+
+static struct sentry_task *caller(struct sentry *s, struct platform_call *call)
+{
+	return sentry_task_find(s, call->tid);
+}
+
+/* The object `id` names if it is the sandbox's and `t` may access it for
+ * `flag` (ipcperms): *ret, or -EINVAL / -EACCES. */
+static int checked(struct sentry *s, struct sentry_task *t, enum ipcns_kind kind, long id,
+		   int flag, struct ipcns_obj **ret)
+{
+	struct ipcns_obj *o = id < 0 || id > INT32_MAX ? NULL : ipcns_find(s->ipc, kind, (int)id);
+	if (!o)
+		return -EINVAL;
+	if (flag && !ipcns_permits(o, &t->creds, flag))
+		return -EACCES;
+	*ret = o;
+	return 0;
+}
+
+static long get(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int flg,
+		unsigned long arg)
+{
+	struct sentry_task *t = caller(s, call);
+	if (!t)
+		return -ESRCH;
+	return ipcns_get(s->ipc, kind, (key_t)call->args[0], flg, arg, &t->creds,
+			 sentry_pid_to_ns(s, sentry_task_tgid(t)));
+}
+
+SYS_HANDLER(shmget)
+{
+	return get(s, call, IPCNS_SHM, (int)call->args[2], call->args[1]);
+}
+
+SYS_HANDLER(msgget)
+{
+	return get(s, call, IPCNS_MSG, (int)call->args[1], 0);
+}
+
+SYS_HANDLER(semget)
+{
+	int nsems = (int)call->args[1];
+	struct seminfo si;
+	if (semctl(0, 0, IPC_INFO, &si) < 0)
+		return -errno;
+	if (nsems < 0 || nsems > si.semmsl)
+		return -EINVAL;
+	return get(s, call, IPCNS_SEM, (int)call->args[2], (unsigned long)nsems);
+}
+
+/* Continues a call on an object `t` may access for `flag`. */
+static long run_on(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int flag)
+{
+	struct sentry_task *t = caller(s, call);
+	struct ipcns_obj *o;
+	int r = t ? checked(s, t, kind, (int)call->args[0], flag, &o) : -ESRCH;
+	if (r < 0)
+		return r;
+	r = call->ops->reply_continue(call);
+	return r < 0 ? r : SYS_REPLIED;
+}
+
+SYS_HANDLER(shmat)
+{
+	int flg = (int)call->args[2];
+	int acc = flg & SHM_RDONLY ? IPC_RUGO : IPC_RUGO | IPC_WUGO;
+	if (flg & SHM_EXEC)
+		acc |= IPC_XUGO;
+	return run_on(s, call, IPCNS_SHM, acc);
+}
+
+SYS_HANDLER(msgsnd)
+{
+	if ((long)call->args[2] < 0)
+		return -EINVAL;
+	return run_on(s, call, IPCNS_MSG, IPC_WUGO);
+}
+
+SYS_HANDLER(msgrcv)
+{
+	if ((long)call->args[2] < 0)
+		return -EINVAL;
+	return run_on(s, call, IPCNS_MSG, IPC_RUGO);
+}
+
+/* semop and semtimedop: whether the operations alter the set decides the
+ * permission (see the top of the file for what a racing thread gains). */
+static long semop_common(struct sentry *s, struct platform_call *call)
+{
+	unsigned nsops = (unsigned)call->args[2];
+	struct seminfo si;
+	if (nsops < 1 || (int)call->args[0] < 0)
+		return -EINVAL;
+	if (semctl(0, 0, IPC_INFO, &si) < 0)
+		return -errno;
+	if (nsops > (unsigned)si.semopm)
+		return -E2BIG;
+	struct sembuf *sops = calloc(nsops, sizeof(*sops));
+	if (!sops)
+		return -ENOMEM;
+	int r = call->ops->read_mem(call, sops, call->args[1], nsops * sizeof(*sops));
+	bool alter = false;
+	for (unsigned i = 0; r == 0 && i < nsops; i++)
+		alter |= sops[i].sem_op != 0;
+	free(sops);
+	return r < 0 ? r : run_on(s, call, IPCNS_SEM, alter ? IPC_WUGO : IPC_RUGO);
+}
+
+SYS_HANDLER(semop)
+{
+	return semop_common(s, call);
+}
+
+SYS_HANDLER(semtimedop)
+{
+	return semop_common(s, call);
+}
+
+/* IPC_STAT and *_STAT(_ANY): the sandbox's view of `o` written to
+ * `addr`; `ret` on success. */
+static long stat_to(struct sentry *s, struct platform_call *call, const struct ipcns_obj *o,
+		    uint64_t addr, long ret)
+{
+	union {
+		struct shmid_ds shm;
+		struct msqid_ds msg;
+		struct semid_ds sem;
+	} ds;
+	size_t size = o->kind == IPCNS_SHM   ? sizeof(ds.shm)
+		      : o->kind == IPCNS_MSG ? sizeof(ds.msg)
+					     : sizeof(ds.sem);
+	int r = ipcns_stat(o, &ds, sentry_pid_to_ns, s);
+	if (r == 0)
+		r = call->ops->write_mem(call, addr, &ds, size);
+	return r < 0 ? r : ret;
+}
+
+/* The *_INFO and IPC_INFO commands: the struct written to `addr`. */
+static long info_to(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int cmd,
+		    uint64_t addr)
+{
+	union {
+		struct shminfo shminfo;
+		struct shm_info shm_info;
+		struct msginfo msginfo;
+		struct seminfo seminfo;
+	} u;
+	size_t size = kind == IPCNS_SHM	  ? (cmd == SHM_INFO ? sizeof(u.shm_info) : sizeof(u.shminfo))
+		      : kind == IPCNS_MSG ? sizeof(u.msginfo)
+					  : sizeof(u.seminfo);
+	int max = ipcns_info(s->ipc, kind, cmd, &u);
+	if (max < 0)
+		return max;
+	int r = call->ops->write_mem(call, addr, &u, size);
+	return r < 0 ? r : max;
+}
+
+/* *_STAT and *_STAT_ANY: by the sandbox's index; the object's id. */
+static long stat_by_index(struct sentry *s, struct platform_call *call, enum ipcns_kind kind,
+			  bool any, uint64_t addr)
+{
+	struct sentry_task *t = caller(s, call);
+	if (!t)
+		return -ESRCH;
+	struct ipcns_obj *o = ipcns_at(s->ipc, kind, (int)call->args[0]);
+	if (!o)
+		return -EINVAL;
+	if (!any && !ipcns_permits(o, &t->creds, IPC_RUGO))
+		return -EACCES;
+	return stat_to(s, call, o, addr, o->id);
+}
+
+/* IPC_SET: the new owner, group and mode from the program's struct (read
+ * once), then the kernel's checks: a sandbox object, its owner or creator
+ * (or CAP_SYS_ADMIN), valid ids; a queue's limit past the host's msgmnb
+ * needs CAP_SYS_RESOURCE. */
+static long set(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, uint64_t addr)
+{
+	struct sentry_task *t = caller(s, call);
+	if (!t)
+		return -ESRCH;
+	union {
+		struct shmid_ds shm;
+		struct msqid_ds msg;
+		struct semid_ds sem;
+	} ds;
+	size_t size = kind == IPCNS_SHM ? sizeof(ds.shm) : kind == IPCNS_MSG ? sizeof(ds.msg)
+									   : sizeof(ds.sem);
+	int r = call->ops->read_mem(call, &ds, addr, size);
+	if (r < 0)
+		return r;
+	struct ipcns_obj *o;
+	r = checked(s, t, kind, (int)call->args[0], 0, &o);
+	if (r < 0)
+		return r;
+	if (!ipcns_owns(o, &t->creds))
+		return -EPERM;
+	const struct ipc_perm *p = kind == IPCNS_SHM   ? &ds.shm.shm_perm
+				   : kind == IPCNS_MSG ? &ds.msg.msg_perm
+						       : &ds.sem.sem_perm;
+	unsigned long qbytes = 0;
+	if (kind == IPCNS_MSG) {
+		struct msginfo mi;
+		if (msgctl(0, IPC_INFO, (struct msqid_ds *)&mi) < 0)
+			return -errno;
+		qbytes = ds.msg.msg_qbytes;
+		if (qbytes > (unsigned long)mi.msgmnb &&
+		    !creds_capable(&t->creds, CAP_SYS_RESOURCE))
+			return -EPERM;
+	}
+	if (p->uid == (uid_t)-1 || p->gid == (gid_t)-1)
+		return -EINVAL;
+	return ipcns_set(o, p->uid, p->gid, p->mode, qbytes);
+}
+
+static long rmid(struct sentry *s, struct platform_call *call, enum ipcns_kind kind)
+{
+	struct sentry_task *t = caller(s, call);
+	struct ipcns_obj *o;
+	int r = t ? checked(s, t, kind, (int)call->args[0], 0, &o) : -ESRCH;
+	if (r < 0)
+		return r;
+	if (!ipcns_owns(o, &t->creds))
+		return -EPERM;
+	return ipcns_remove(s->ipc, o);
+}
+
+/* Each kind's numbers for the commands they all have. */
+static const struct {
+	int info, stat, stat_any;
+} ctl_cmds[IPCNS_KINDS] = {
+	[IPCNS_SHM] = {SHM_INFO, SHM_STAT, SHM_STAT_ANY},
+	[IPCNS_MSG] = {MSG_INFO, MSG_STAT, MSG_STAT_ANY},
+	[IPCNS_SEM] = {SEM_INFO, SEM_STAT, SEM_STAT_ANY},
+};
+
+/* shmctl, msgctl and semctl's common commands on object (or index) `id`,
+ * their struct at `buf`: *done and the result, or !*done for the kind's
+ * own commands. */
+static long ctl(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int id,
+		int cmd, uint64_t buf, bool *done)
+{
+	struct sentry_task *t = caller(s, call);
+	struct ipcns_obj *o;
+	*done = true;
+	if (!t)
+		return -ESRCH;
+	if (cmd == IPC_INFO || cmd == ctl_cmds[kind].info)
+		return info_to(s, call, kind, cmd, buf);
+	if (cmd == ctl_cmds[kind].stat || cmd == ctl_cmds[kind].stat_any)
+		return stat_by_index(s, call, kind, cmd == ctl_cmds[kind].stat_any, buf);
+	switch (cmd) {
+	case IPC_STAT: {
+		int r = checked(s, t, kind, id, IPC_RUGO, &o);
+		return r < 0 ? r : stat_to(s, call, o, buf, 0);
+	}
+	case IPC_SET:
+		return set(s, call, kind, buf);
+	case IPC_RMID:
+		return rmid(s, call, kind);
+	}
+	*done = false;
+	return 0;
+}
+
+SYS_HANDLER(shmctl)
+{
+	int id = (int)call->args[0], cmd = (int)call->args[1];
+	bool done;
+	if (id < 0 || cmd < 0)
+		return -EINVAL;
+	long r = ctl(s, call, IPCNS_SHM, id, cmd, call->args[2], &done);
+	if (done)
+		return r;
+	if (cmd == SHM_LOCK || cmd == SHM_UNLOCK) {
+		/* done by the sentry, with its own privilege, once the
+		 * sandbox's would allow it (the kernel's checks) */
+		struct sentry_task *t = caller(s, call);
+		struct ipcns_obj *o;
+		int e = checked(s, t, IPCNS_SHM, id, 0, &o);
+		if (e < 0)
+			return e;
+		if (!creds_capable(&t->creds, CAP_IPC_LOCK) && t->creds.euid != o->uid &&
+		    t->creds.euid != o->cuid)
+			return -EPERM;
+		return shmctl(o->id, cmd, NULL) < 0 ? -errno : 0;
+	}
+	return -EINVAL;
+}
+
+SYS_HANDLER(msgctl)
+{
+	int id = (int)call->args[0], cmd = (int)call->args[1];
+	bool done;
+	if (id < 0 || cmd < 0)
+		return -EINVAL;
+	long r = ctl(s, call, IPCNS_MSG, id, cmd, call->args[2], &done);
+	return done ? r : -EINVAL;
+}
+
+SYS_HANDLER(semctl)
+{
+	int id = (int)call->args[0], cmd = (int)call->args[2];
+	bool done;
+	if (id < 0)
+		return -EINVAL;
+	long r = ctl(s, call, IPCNS_SEM, id, cmd, call->args[3], &done);
+	if (done)
+		return r;
+	switch (cmd) {
+	case GETPID:
+		/* the last semop's process: the host's number, translated */
+		if (s->pidns) {
+			struct sentry_task *t = caller(s, call);
+			struct ipcns_obj *o;
+			int e = checked(s, t, IPCNS_SEM, id, IPC_RUGO, &o);
+			if (e < 0)
+				return e;
+			e = semctl(o->id, (int)call->args[1], GETPID);
+			return e < 0 ? -errno : e ? sentry_pid_to_ns(s, e) : 0;
+		}
+		return run_on(s, call, IPCNS_SEM, IPC_RUGO);
+	case GETVAL:
+	case GETALL:
+	case GETNCNT:
+	case GETZCNT:
+		return run_on(s, call, IPCNS_SEM, IPC_RUGO);
+	case SETVAL:
+	case SETALL:
+		return run_on(s, call, IPCNS_SEM, IPC_WUGO);
+	}
+	return -EINVAL;
+}
