@@ -20,6 +20,7 @@
 #include "base/child_fd.h"
 #include "base/rmtree.h"
 #include "sentry/kernel/ipcns.h"
+#include "sentry/kernel/mqns.h"
 
 /* Sends `fd` (or, when it is -errno, the error) to veil: nothing to do
  * if veil is gone already (the reaper's next poll sees that). */
@@ -135,6 +136,7 @@ static void __attribute__((noreturn)) reaper(int sock, pid_t veil, const char *c
 		_exit(0);
 	/* A sandbox's SysV objects outlive their processes too. */
 	ipcns_reap_log(dir, veil);
+	mqns_reap_log(dir);
 	rmtree_contents(dir);
 	if (fstatat(parent, name, &named, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    named.st_dev == st.st_dev && named.st_ino == st.st_ino)

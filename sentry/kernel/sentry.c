@@ -32,6 +32,7 @@
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/ipcns.h"
+#include "sentry/kernel/mqns.h"
 #include "sentry/kernel/pidns.h"
 #include "sentry/kernel/shadow.h"
 #include "sentry/net/sock_wait.h"
@@ -99,6 +100,13 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 		if (log < 0)
 			return log;
 		if (!(s->ipc = ipcns_new(log))) {
+			close(log);
+			return -ENOMEM;
+		}
+		log = shadow_scratch_file(s->shadows, MQNS_LOG);
+		if (log < 0)
+			return log;
+		if (!(s->mq = mqns_new(log))) {
 			close(log);
 			return -ENOMEM;
 		}
@@ -242,6 +250,7 @@ void sentry_fini(struct sentry *s)
 	sentry_sockets_free(s);
 	inet_fini(s);
 	ipcns_free(s->ipc);
+	mqns_free(s->mq);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
 	if (s->root)

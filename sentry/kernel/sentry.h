@@ -93,6 +93,7 @@ struct sentry {
 	struct sock_entry *sockets;   /* VFS socket inodes -> real sockets (sys_socket.c) */
 	struct inet_net *net;         /* --unshare-net: the sandbox's inet sockets (net/inet.h) */
 	struct ipcns *ipc;            /* --unshare-ipc: the sandbox's SysV objects (ipcns.h) */
+	struct mqns *mq;              /* ... and its POSIX queues' names (mqns.h) */
 	size_t files_swept;           /* fdmap size after the last sweep */
 	/* Real directories holding file data the program reaches natively
 	 * (every tmpfs's data files: a --size tmpfs's backing mount, or a

@@ -27,9 +27,10 @@ static uint32_t action_for(const struct sys_entry *e, enum filter_trap trap, uns
 	case SYS_NOTIFY:
 		/* NETNS, IPCNS: trapped as NOTIFY with --unshare-net,
 		 * --unshare-ipc only */
-		if ((e->cls == SYS_NETNS && !(flags & FILTER_NET)) ||
-		    (e->cls == SYS_IPCNS && !(flags & FILTER_IPC)))
+		if (e->cls == SYS_NETNS && !(flags & FILTER_NET))
 			return SCMP_ACT_ALLOW;
+		if (e->cls == SYS_IPCNS && !(flags & FILTER_IPC))
+			return e->err ? SCMP_ACT_ERRNO(e->err) : SCMP_ACT_ALLOW;
 		/* Unsupported: refuse in the kernel, no round trip for the same
 		 * result. (openat, which the unotify platform also uses to hand
 		 * exec's fd over, is always handled.) */

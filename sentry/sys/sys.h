@@ -149,6 +149,10 @@ SYS_HANDLER(semop);
 SYS_HANDLER(semtimedop);
 SYS_HANDLER(semctl);
 
+/* sys_mq.c: trapped with --unshare-ipc only */
+SYS_HANDLER(mq_open);
+SYS_HANDLER(mq_unlink);
+
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);
 

@@ -59,7 +59,8 @@ const char *sys_status(const struct sys_entry *e)
 	case SYS_NETNS:
 		return "native; supported with --unshare-net";
 	case SYS_IPCNS:
-		return "native; supported with --unshare-ipc";
+		return e->err ? "refused; supported with --unshare-ipc"
+			      : "native; supported with --unshare-ipc";
 	case SYS_ERRNO:
 		return "refused";
 	case SYS_NOTIFY:

@@ -15,7 +15,7 @@ enum sys_class {
 	SYS_TRACE,  /* SECCOMP_RET_TRACE -> handler, arguments rewritable */
 	SYS_ERRNO,  /* refused with `err` */
 	SYS_NETNS,  /* native; with --unshare-net, as SYS_NOTIFY (sentry/net/inet.h) */
-	SYS_IPCNS,  /* native; with --unshare-ipc, as SYS_NOTIFY (sentry/kernel/ipcns.h) */
+	SYS_IPCNS,  /* native (or `err`); with --unshare-ipc, as SYS_NOTIFY (ipcns.h) */
 };
 
 /* A handler returns the tracee's result (>= 0, or -errno), or

@@ -460,11 +460,12 @@ static void net_calls_trapped_with_unshare_net(void **state)
 	assert_int_equal(res[N_FIONREAD], 0);
 }
 
-/* --unshare-ipc: every call naming a SysV object by key or id is
- * trapped; shmdt, which names none, and the POSIX queues' calls on an fd
- * stay native. Without it they all run natively. */
+/* --unshare-ipc: every call naming a SysV object by key or id, and the
+ * POSIX queues' by name, is trapped; shmdt, which names none, and the
+ * queues' calls on an fd stay native. Without it the SysV calls run
+ * natively and the queues' names are refused (EPERM). */
 enum ipc_probe { I_SHMGET, I_SHMCTL, I_SHMDT, I_MSGGET, I_MSGSND, I_SEMGET, I_SEMCTL,
-		 I_SEMTIMEDOP, N_PROBES_IPC };
+		 I_SEMTIMEDOP, I_MQ_OPEN, I_MQ_UNLINK, N_PROBES_IPC };
 
 static long ipc_probe(int p)
 {
@@ -478,6 +479,8 @@ static long ipc_probe(int p)
 	case I_SEMGET: r = syscall(SYS_semget, 0x7e11beef, 0, 0); break;
 	case I_SEMCTL: r = syscall(SYS_semctl, 0x7fffffff, 0, GETVAL, 0); break;
 	case I_SEMTIMEDOP: r = syscall(SYS_semtimedop, 0x7fffffff, NULL, 1, NULL); break;
+	case I_MQ_OPEN: r = syscall(SYS_mq_open, "veil-probe", O_RDONLY, 0, NULL); break;
+	case I_MQ_UNLINK: r = syscall(SYS_mq_unlink, "veil-probe"); break;
 	case N_PROBES_IPC: break;
 	}
 	return r < 0 ? -errno : r;
@@ -492,6 +495,8 @@ static void ipc_calls_trapped_with_unshare_ipc(void **state)
 	assert_int_equal(res[I_SHMCTL], -EINVAL);
 	assert_int_equal(res[I_SHMDT], -EINVAL);
 	assert_int_equal(res[I_SEMCTL], -EINVAL);
+	assert_int_equal(res[I_MQ_OPEN], -EPERM);
+	assert_int_equal(res[I_MQ_UNLINK], -EPERM);
 	probe_flags = FILTER_IPC;
 	run_probes(FILTER_TRAP_TRACE, ipc_probe, N_PROBES_IPC, res);
 	probe_flags = 0;

@@ -1,0 +1,221 @@
+/* mqns.h says what the sandbox's queue names are. The kernel's checks
+ * (ipc/mqueue.c do_mq_open, prepare_open, mq_attr_ok, mq_unlink) are made
+ * here with the sandbox's credentials; the host's then pass, the sentry
+ * owning every host queue it made. */
+#include "sentry/kernel/mqns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+struct mq_entry {
+	char *name;	/* the sandbox's */
+	char host[32];	/* "/veil-XXXXXXXX-N" */
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+	struct mq_entry *next;
+};
+
+struct mqns {
+	struct mq_entry *queues;
+	char prefix[16]; /* "veil-XXXXXXXX-" */
+	unsigned long next;
+	int log_fd;
+};
+
+struct mqns *mqns_new(int log_fd)
+{
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char rnd[8];
+	struct mqns *ns = calloc(1, sizeof(*ns));
+	if (!ns || getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd)) {
+		free(ns);
+		return NULL;
+	}
+	char tail[9];
+	for (size_t i = 0; i < 8; i++)
+		tail[i] = chars[rnd[i] % (sizeof(chars) - 1)];
+	tail[8] = '\0';
+	snprintf(ns->prefix, sizeof(ns->prefix), MQNS_PREFIX "%s-", tail);
+	ns->log_fd = log_fd;
+	return ns;
+}
+
+void mqns_free(struct mqns *ns)
+{
+	if (!ns)
+		return;
+	for (struct mq_entry *q = ns->queues, *next; q; q = next) {
+		next = q->next;
+		(void)mq_unlink(q->host);
+		free(q->name);
+		free(q);
+	}
+	if (ns->log_fd >= 0)
+		close(ns->log_fd);
+	free(ns);
+}
+
+/* The name as the kernel's lookup in the mqueue root takes it. */
+static int check_name(const char *name)
+{
+	size_t len = strlen(name);
+	if (len == 0)
+		return -ENOENT;
+	if (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EACCES;
+	return len > NAME_MAX ? -ENAMETOOLONG : 0;
+}
+
+static struct mq_entry **find(struct mqns *ns, const char *name)
+{
+	struct mq_entry **p = &ns->queues;
+	while (*p && strcmp((*p)->name, name) != 0)
+		p = &(*p)->next;
+	return p;
+}
+
+/* generic_permission() on the queue's inode (a regular file, no exec). */
+static bool may(const struct mq_entry *q, const struct creds *c, int mask)
+{
+	unsigned mode = q->mode;
+	if (c->fsuid == q->uid)
+		mode >>= 6;
+	else if (creds_in_group(c, q->gid))
+		mode >>= 3;
+	if (!(mask & ~mode & 7))
+		return true;
+	if (mask == 4 && creds_capable(c, CAP_DAC_READ_SEARCH))
+		return true;
+	return creds_capable(c, CAP_DAC_OVERRIDE);
+}
+
+static long read_limit(const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	FILE *f = fopen(path, "re");
+	long v = -1;
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* mq_attr_ok()'s limits for a caller without CAP_SYS_RESOURCE (the host's
+ * own check, with the sentry's privilege, would let root's through). */
+static int check_attr(const struct mq_attr *attr, const struct creds *c)
+{
+	if (attr->mq_maxmsg <= 0 || attr->mq_msgsize <= 0)
+		return -EINVAL;
+	if (creds_capable(c, CAP_SYS_RESOURCE))
+		return 0;
+	long max = read_limit("msg_max"), size = read_limit("msgsize_max");
+	if ((max >= 0 && attr->mq_maxmsg > max) || (size >= 0 && attr->mq_msgsize > size))
+		return -EINVAL;
+	return 0;
+}
+
+static int create(struct mqns *ns, const char *name, int oflag, mode_t mode,
+		  const struct mq_attr *attr, const struct creds *c)
+{
+	if (attr) {
+		int r = check_attr(attr, c);
+		if (r < 0)
+			return r;
+	}
+	struct mq_entry *q = calloc(1, sizeof(*q));
+	if (!q || !(q->name = strdup(name))) {
+		free(q);
+		return -ENOMEM;
+	}
+	int fd;
+	do {
+		snprintf(q->host, sizeof(q->host), "/%s%lu", ns->prefix, ns->next++);
+		fd = mq_open(q->host, O_CREAT | O_EXCL | O_CLOEXEC | (oflag & (O_ACCMODE | O_NONBLOCK)),
+			     0600, (struct mq_attr *)attr);
+	} while (fd < 0 && errno == EEXIST);
+	if (fd < 0) {
+		int e = errno;
+		free(q->name);
+		free(q);
+		return -e;
+	}
+	if (ns->log_fd >= 0)
+		dprintf(ns->log_fd, "mq %s\n", q->host);
+	q->uid = c->fsuid;
+	q->gid = c->fsgid;
+	q->mode = mode & 0777;
+	q->next = ns->queues;
+	ns->queues = q;
+	return fd;
+}
+
+int mqns_open(struct mqns *ns, const char *name, int oflag, mode_t mode,
+	      const struct mq_attr *attr, const struct creds *c, mode_t umask)
+{
+	int r = check_name(name);
+	if (r < 0)
+		return r;
+	struct mq_entry *q = *find(ns, name);
+	if (!q) {
+		if (!(oflag & O_CREAT))
+			return -ENOENT;
+		return create(ns, name, oflag, mode & ~umask, attr, c);
+	}
+	if ((oflag & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if ((oflag & O_ACCMODE) == (O_RDWR | O_WRONLY))
+		return -EINVAL;
+	static const int acc[] = {4, 2, 6}; /* MAY_READ, MAY_WRITE, both */
+	if (!may(q, c, acc[oflag & O_ACCMODE]))
+		return -EACCES;
+	int fd = mq_open(q->host, O_CLOEXEC | (oflag & (O_ACCMODE | O_NONBLOCK)));
+	return fd < 0 ? -errno : fd;
+}
+
+int mqns_unlink(struct mqns *ns, const char *name, const struct creds *c)
+{
+	int r = check_name(name);
+	if (r < 0)
+		return r;
+	struct mq_entry **p = find(ns, name), *q = *p;
+	if (!q)
+		return -ENOENT;
+	/* the root is 01777 and root's: the sticky bit's rule */
+	if (c->fsuid != q->uid && c->fsuid != 0 && !creds_capable(c, CAP_FOWNER))
+		return -EPERM;
+	if (mq_unlink(q->host) < 0 && errno != ENOENT)
+		return -errno;
+	*p = q->next;
+	free(q->name);
+	free(q);
+	return 0;
+}
+
+void mqns_reap_log(int dirfd)
+{
+	int fd = openat(dirfd, MQNS_LOG, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	char name[64];
+	while (fscanf(f, "mq %63s ", name) == 1)
+		if (strncmp(name, "/" MQNS_PREFIX, sizeof(MQNS_PREFIX)) == 0)
+			(void)mq_unlink(name);
+	fclose(f);
+}
