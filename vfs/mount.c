@@ -323,6 +323,29 @@ int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, stru
 	return r;
 }
 
+/* The mounts below `src` whose mountpoint is under `below` (a dentry of
+ * src's), copied onto `copy` (src's copy) with their flags, recursively:
+ * the kernel's copy_tree() for MS_BIND|MS_REC. */
+static int copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct vfs_mount *copy)
+{
+	struct list_head *pos;
+	for (pos = src->children.next; pos != &src->children; pos = pos->next) {
+		struct vfs_mount *c = container_of(pos, struct vfs_mount, sibling);
+		if (!vfs_d_is_ancestor(below, c->mountpoint))
+			continue;
+		struct vfs_mount *m;
+		int r = mount_new(c->sb, c->root, c->flags, &m);
+		if (r < 0)
+			return r;
+		struct vfs_path at = {.mnt = copy, .dentry = c->mountpoint};
+		attach(m, &at);
+		r = copy_children(c, c->root, m);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_file *dstdirf,
 		  const char *dst, unsigned long flags)
 {
@@ -337,7 +360,14 @@ int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_f
 		goto out_at;
 	}
 	struct vfs_mount *m;
-	r = mount_new(from->mnt->sb, from->dentry, flags, &m);
+	unsigned long mflags = flags & VFS_BIND_SOURCE_FLAGS ? from->mnt->flags
+							     : flags & ~(unsigned long)MS_REC;
+	r = mount_new(from->mnt->sb, from->dentry, mflags, &m);
+	if (r == 0 && (flags & MS_REC)) {
+		r = copy_children(from->mnt, from->dentry, m);
+		if (r < 0)
+			vfs_mount_tree_put(m);
+	}
 	if (r == 0)
 		attach(m, &at);
 out_at:
@@ -383,6 +413,65 @@ int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, un
 	if (r < 0)
 		return r;
 	p.mnt->flags = flags;
+	vfs_path_put(&p);
+	return 0;
+}
+
+int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
+	     struct vfs_file *dstdirf, const char *dst)
+{
+	struct vfs_path from, at;
+	int r = walk_mount_root(ctx, srcdirf, src, &from);
+	if (r < 0)
+		return r;
+	r = vfs_walk(ctx, dstdirf, dst, LOOKUP_FOLLOW, &at);
+	if (r < 0)
+		goto out_from;
+	struct vfs_mount *m = from.mnt;
+	if (!m->attached || m == ctx->root.mnt) {
+		r = -EINVAL;
+		goto out;
+	}
+	/* not onto itself or below: the mount would hold itself up */
+	for (struct vfs_mount *p = at.mnt;; p = p->parent) {
+		if (p == m) {
+			r = -ELOOP;
+			goto out;
+		}
+		if (p->parent == p)
+			break;
+	}
+	if (S_ISDIR(at.dentry->inode->mode) != S_ISDIR(m->root->inode->mode)) {
+		r = S_ISDIR(at.dentry->inode->mode) ? -ENOTDIR : -EISDIR;
+		goto out;
+	}
+	/* detach m alone (its children stay on it), then attach it anew: the
+	 * tree's reference carries over */
+	list_del_init(&m->sibling);
+	m->mountpoint->mounted--;
+	struct vfs_dentry *old_point = m->mountpoint;
+	struct vfs_mount *old_parent = m->parent;
+	m->parent = vfs_mount_get(at.mnt);
+	m->mountpoint = vfs_dentry_get(at.dentry);
+	at.dentry->mounted++;
+	list_add_tail(&m->sibling, &at.mnt->children);
+	vfs_dentry_put(old_point);
+	vfs_mount_put(old_parent);
+out:
+	vfs_path_put(&at);
+out_from:
+	vfs_path_put(&from);
+	return r;
+}
+
+int vfs_mount_flags(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+		    unsigned long *flags)
+{
+	struct vfs_path p;
+	int r = walk_mount_root(ctx, dirf, path, &p);
+	if (r < 0)
+		return r;
+	*flags = p.mnt->flags;
 	vfs_path_put(&p);
 	return 0;
 }

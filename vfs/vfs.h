@@ -145,7 +145,11 @@ void vfs_mount_tree_put(struct vfs_mount *root);
 int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, struct vfs_sb *sb,
 	      unsigned long flags);
 /* mount --bind: attaches the subtree at src (a new mount of the same sb
- * rooted at src's dentry) at dst. */
+ * rooted at src's dentry) at dst; with MS_REC in flags, copies of the
+ * mounts below src too (--rbind), each with its own flags. With
+ * VFS_BIND_SOURCE_FLAGS the new mount takes the flags of the mount src is
+ * on instead of `flags`'s, as mount(2)'s MS_BIND does. */
+#define VFS_BIND_SOURCE_FLAGS (1ul << 62)
 int vfs_bind(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	     struct vfs_file *dstdirf, const char *dst, unsigned long flags);
 /* The same, of a location the caller holds (open_tree + move_mount): a
@@ -155,6 +159,17 @@ int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_f
 /* mount(MS_REMOUNT|MS_BIND): replaces the flags of the mount whose root
  * path names; EINVAL if path is not a mount root. */
 int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, unsigned long flags);
+/* MS_MOVE: moves the mount whose root src names (with everything below
+ * it) onto dst. EINVAL if src is not an attached mount root or is the
+ * context's root mount, or dst is below src; ENOTDIR/EISDIR as a bind. */
+int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
+	     struct vfs_file *dstdirf, const char *dst);
+/* The flags of the mount whose root path names: 0 and *flags, EINVAL if
+ * path is not a mount root, EPERM without CAP_SYS_ADMIN (mount(2)'s
+ * propagation changes, which only check this much here: the sandbox's
+ * mounts have no peers). */
+int vfs_mount_flags(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+		    unsigned long *flags);
 /* umount2(path, MNT_DETACH semantics): EINVAL if path is not a mount root
  * or is the context's root mount. */
 int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);

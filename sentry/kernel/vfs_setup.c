@@ -636,19 +636,25 @@ static int op_dev(struct setup *st, const struct mount_op *op, struct veil_error
  * the kernel backend's read-only binds of sys, irq and bus and its masks
  * over kcore, keys and timer_list are repeated as binds, so the mount
  * table reads the same under both backends. */
+/* A proc instance showing the sandbox `s` serves. */
+static int new_proc(struct sentry *s, struct vfs_sb **ret)
+{
+	struct procfs_opts o = {.ops = s->pidns ? &sentry_procfs_pidns_source_ops
+						: &sentry_procfs_source_ops,
+				.src = s,
+				.hostname = s->uts_own ? s->nodename : NULL,
+				.domainname = s->uts_own ? s->domainname : NULL,
+				.cgroup_root = s->cgroup_root};
+	return procfs_new(&o, ret);
+}
+
 static int proc_at(struct setup *st, const struct mount_op *op, const char *dest,
 		   unsigned long extra, struct veil_error **err)
 {
 	if (!st->sentry)
 		return fail(err, -EOPNOTSUPP, op, "no sentry to show");
-	struct procfs_opts o = {.ops = st->sentry->pidns ? &sentry_procfs_pidns_source_ops
-						     : &sentry_procfs_source_ops,
-				.src = st->sentry,
-				.hostname = st->sentry->uts_own ? st->sentry->nodename : NULL,
-				.domainname = st->sentry->uts_own ? st->sentry->domainname : NULL,
-				.cgroup_root = st->sentry->cgroup_root};
 	struct vfs_sb *sb;
-	int r = procfs_new(&o, &sb);
+	int r = new_proc(st->sentry, &sb);
 	if (r < 0)
 		return fail(err, r, op, "cannot create the proc instance");
 	r = mkdir_p(st, dest, true, 0755);
@@ -803,4 +809,99 @@ int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount 
 	}
 	*ret = root;
 	return 0;
+}
+
+/* A size as tmpfs takes one: a number with an optional k/m/g/t/p/e
+ * suffix, or a percentage of memory (`pct`: allowed). */
+static int parse_size(const char *v, bool pct, uint64_t *ret)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (errno || end == v || v[0] == '-')
+		return -EINVAL;
+	if (*end == '%' && pct && !end[1]) {
+		uint64_t mem = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)sysconf(_SC_PAGESIZE);
+		*ret = mem / 100 * n;
+		return 0;
+	}
+	static const char units[] = "kmgtpe";
+	const char *u = *end ? strchr(units, *end | 0x20) : NULL;
+	if (*end && (!u || end[1]))
+		return -EINVAL;
+	for (int i = u ? (int)(u - units) + 1 : 0; i > 0; i--) {
+		if (n > ULLONG_MAX / 1024)
+			return -EINVAL;
+		n *= 1024;
+	}
+	*ret = n;
+	return 0;
+}
+
+/* tmpfs's options (mm/shmem.c shmem_parse_one): size, nr_inodes, mode,
+ * uid, gid; huge=, mpol=, inode32/64, noswap change nothing the sandbox
+ * can see here and are taken as they are; anything else is EINVAL. */
+static int tmpfs_options(char *data, struct tmpfs_opts *o)
+{
+	for (char *opt; (opt = strsep(&data, ","));) {
+		char *v = strchr(opt, '=');
+		if (v)
+			*v++ = '\0';
+		char *end;
+		int r = 0;
+		if (!*opt)
+			continue;
+		if (v && strcmp(opt, "size") == 0) {
+			r = parse_size(v, true, &o->size);
+		} else if (v && strcmp(opt, "nr_inodes") == 0) {
+			r = parse_size(v, false, &o->nr_inodes);
+		} else if (v && strcmp(opt, "mode") == 0) {
+			unsigned long m = strtoul(v, &end, 8);
+			r = *end || end == v ? -EINVAL : 0;
+			o->mode = m & 07777;
+		} else if (v && (strcmp(opt, "uid") == 0 || strcmp(opt, "gid") == 0)) {
+			unsigned long id = strtoul(v, &end, 0);
+			r = *end || end == v || id >= (uid_t)-1 ? -EINVAL : 0;
+			*(opt[0] == 'u' ? &o->uid : &o->gid) = (uid_t)id;
+		} else if (!((v && (strcmp(opt, "huge") == 0 || strcmp(opt, "mpol") == 0)) ||
+			     (!v && (strcmp(opt, "inode32") == 0 || strcmp(opt, "inode64") == 0 ||
+				     strcmp(opt, "noswap") == 0)))) {
+			r = -EINVAL;
+		}
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int vfs_setup_new_sb(struct sentry *s, const char *fstype, const char *data, uid_t uid,
+		     gid_t gid, struct vfs_sb **ret)
+{
+	if (strcmp(fstype, "proc") == 0)
+		return new_proc(s, ret);
+	if (strcmp(fstype, "tmpfs") != 0)
+		return -ENODEV;
+	struct tmpfs_opts o = {.mode = 01777, .uid = uid, .gid = gid};
+	_cleanup_free_ char *copy = strdup(data ? data : "");
+	if (!copy)
+		return -ENOMEM;
+	int r = tmpfs_options(copy, &o);
+	if (r < 0)
+		return r;
+	if (o.size) {
+		/* as --size: only a real tmpfs of that size refuses the
+		 * program's native writes past it */
+		int dir = sized_tmpfs_open(o.size);
+		if (dir < 0)
+			return dir;
+		r = sentry_add_data_dir(s, dir);
+		if (r < 0) {
+			close(dir);
+			return r;
+		}
+		o.has_data_dir = true;
+		o.backed = true;
+		o.data_dir = dir;
+	}
+	return new_tmpfs(s, &o, ret);
 }

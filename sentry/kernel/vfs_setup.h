@@ -23,4 +23,13 @@ int vfs_setup_check(const struct spec *spec, struct veil_error **err);
 int vfs_setup_build(const struct spec *spec, struct sentry *s, struct vfs_mount **ret,
 		    struct veil_error **err);
 
+/* For mount(2) inside the sandbox: a new instance of `fstype` for `s`
+ * ("tmpfs" with the options in `data`, its root owned by uid:gid unless
+ * they say otherwise; "proc"), *ret with one reference, or -errno: ENODEV
+ * for a type the sentry has no filesystem for, EINVAL for an option
+ * tmpfs does not take; a tmpfs with a size needs what --size needs (a
+ * user namespace for the real tmpfs that holds the limit). */
+int vfs_setup_new_sb(struct sentry *s, const char *fstype, const char *data, uid_t uid,
+		     gid_t gid, struct vfs_sb **ret);
+
 #endif

@@ -153,6 +153,10 @@ SYS_HANDLER(semctl);
 SYS_HANDLER(mq_open);
 SYS_HANDLER(mq_unlink);
 
+/* sys_mount.c */
+SYS_HANDLER(mount);
+SYS_HANDLER(umount2);
+
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);
 

@@ -297,6 +297,13 @@ int main(int argc, char **argv)
 		 * random upper bits the kernel ignores. */
 		if (nr == SYS_flock)
 			a[1] |= LOCK_NB;
+		/* mount(2) and umount2(2) would change the tree the storm and
+		 * its last checks walk: a flag bit the sentry refuses (EINVAL)
+		 * after mount has read its hostile strings. */
+		if (nr == SYS_mount)
+			a[3] |= 1ul << 31;
+		if (nr == SYS_umount2)
+			a[1] |= 1ul << 4;
 		if (nr == SYS_fcntl)
 			a[1] = (next() % 2 ? next() << 32 : 0) | F_OFD_SETLK;
 		/* Nor do opens: a FIFO's open waits for a partner (a random

@@ -28,6 +28,10 @@ readlink /proc/self | grep -c '^[0-9]'
 # "Terminated" notice would come or not by timing
 sh -c 'sleep 30 </dev/null & echo $! >victim.pid'
 victim=$(cat victim.pid)
+# until it has exec'd sleep (its comm is its shell's before: pgrep missed
+# it once under load)
+i=0
+while [ "$(cat /proc/"$victim"/comm 2>/dev/null)" != sleep ] && [ $i -lt 200 ]; do sleep 0.02; i=$((i + 1)); done
 echo "pgrep: $(pgrep -x sleep) (victim $victim, ppid $(cut -d' ' -f4 /proc/"$victim"/stat))"
 kill "$victim"; echo "kill: $?"
 i=0

@@ -54,6 +54,52 @@ static void mount_crossing_both_ways(void **state)
 	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
 }
 
+/* mount(2)'s MS_BIND|MS_REC copies the mounts below with their flags;
+ * a plain bind takes its source mount's flags (VFS_BIND_SOURCE_FLAGS);
+ * MS_MOVE carries a mount and what is on it, never below itself. */
+static void rbind_and_move(void **state)
+{
+	struct fixture *fx = *state;
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/b", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/c", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a/sub", 0755), 0);
+	struct vfs_sb *sb;
+	assert_int_equal(tmpfs_new(NULL, &sb), 0);
+	assert_int_equal(vfs_mount(&fx->ctx, NULL, "/a/sub", sb, MS_RDONLY), 0);
+	vfs_sb_put(sb);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/a/sub/x", 0755), -EROFS);
+	struct stat sub, st;
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/a/sub", &sub, 0), 0);
+	/* plain: the mount below is not there */
+	assert_int_equal(vfs_bind(&fx->ctx, NULL, "/a", NULL, "/b", VFS_BIND_SOURCE_FLAGS), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/b/sub", &st, 0), 0);
+	assert_int_not_equal(st.st_dev, sub.st_dev);
+	/* recursive: it is, read-only still */
+	assert_int_equal(vfs_bind(&fx->ctx, NULL, "/a", NULL, "/c", MS_REC), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/c/sub", &st, 0), 0);
+	assert_int_equal(st.st_dev, sub.st_dev);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/c/sub/x", 0755), -EROFS);
+	/* a bind of a read-only mount's subtree is read-only */
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/d", 0755), 0);
+	assert_int_equal(vfs_bind(&fx->ctx, NULL, "/a/sub", NULL, "/d", VFS_BIND_SOURCE_FLAGS), 0);
+	unsigned long flags;
+	assert_int_equal(vfs_mount_flags(&fx->ctx, NULL, "/d", &flags), 0);
+	assert_true(flags & MS_RDONLY);
+	assert_int_equal(vfs_mount_flags(&fx->ctx, NULL, "/a", &flags), -EINVAL);
+	/* move: /c and its submount go to /b/sub... not below itself */
+	assert_int_equal(vfs_move(&fx->ctx, NULL, "/c", NULL, "/c/sub"), -ELOOP);
+	assert_int_equal(vfs_move(&fx->ctx, NULL, "/a", NULL, "/b"), -EINVAL); /* not a mount */
+	assert_int_equal(vfs_move(&fx->ctx, NULL, "/", NULL, "/b"), -EINVAL);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/b"), 0);
+	assert_int_equal(vfs_move(&fx->ctx, NULL, "/c", NULL, "/b"), 0);
+	assert_int_equal(vfs_fstatat(&fx->ctx, NULL, "/b/sub", &st, 0), 0);
+	assert_int_equal(st.st_dev, sub.st_dev);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/c"), -EINVAL);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/b"), 0);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/d"), 0);
+}
+
 /* execveat's walk and checks (the kernel's do_open_execat): exec
  * permission without read permission, a regular file only, noexec, a
  * trailing symlink followed unless AT_SYMLINK_NOFOLLOW (ELOOP), "" with
@@ -263,6 +309,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(dotdot_clamps_at_chroot, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mount_crossing_both_ways, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(rbind_and_move, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(path_and_name_limits, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(mount_on_root_is_the_root, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(dirfd_relative_and_empty_path, fx_setup, fx_teardown),

@@ -1,0 +1,176 @@
+/* mount(2) and umount2(2) inside the sandbox (issue 12): the sandbox's
+ * mount namespace is the sentry's VFS mount tree, shared by all its tasks
+ * as one mount namespace is, so a program that holds CAP_SYS_ADMIN there
+ * (root in the sandbox; --cap-add CAP_SYS_ADMIN) mounts a tmpfs or a proc,
+ * binds (recursively too), remounts, moves and unmounts within it, and
+ * nothing reaches the host's mount table. Without the capability: EPERM,
+ * as the deny list says for every backend.
+ *
+ * In path_mount()'s order: MS_REMOUNT (per mount: its flags; a
+ * filesystem's own options cannot change: EINVAL), MS_BIND (the new mount
+ * takes its source mount's flags, as the kernel's clone does; MS_REC
+ * copies the mounts below), a propagation change (MS_SHARED, MS_PRIVATE,
+ * MS_SLAVE, MS_UNBINDABLE: the target must be a mount's root, and nothing
+ * else changes, as the sandbox's mounts have no peers), MS_MOVE, else a
+ * new instance (tmpfs, proc; any other type ENODEV). umount2 detaches
+ * (every umount is MNT_DETACH's: a busy mount is not EBUSY). */
+#include <errno.h>
+#include <limits.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/mount.h>
+
+#include "base/log.h"
+#include "sentry/kernel/vfs_setup.h"
+#include "sentry/sys/sys.h"
+
+#define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+/* What changes nothing here, taken as given: the kernel's defaults, or
+ * behaviour of a block device's filesystem. */
+#define IGNORED (MS_SILENT | MS_STRICTATIME | MS_LAZYTIME | MS_SYNCHRONOUS | MS_DIRSYNC | \
+		 MS_MANDLOCK | MS_I_VERSION)
+#define KNOWN (VFS_MNT_FLAGS | IGNORED | PROPAGATION | MS_REMOUNT | MS_BIND | MS_REC | MS_MOVE)
+
+/* A string argument, read once: "" for NULL. */
+static int read_arg(struct platform_call *call, uint64_t addr, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (!addr)
+		return 0;
+	ssize_t n = call->ops->read_str(call, buf, addr, size);
+	return n < 0 ? (int)n : 0;
+}
+
+/* Whether the host's kernel has `type` as a filesystem on a block device
+ * (a line of /proc/filesystems without "nodev"). */
+static bool block_fs(const char *type)
+{
+	FILE *f = fopen("/proc/filesystems", "re");
+	char line[128];
+	bool found = false;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		found = line[0] == '\t' && strcmp(line + 1, type) == 0;
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* The kernel's default /proc/sys/fs/mount-max: a sandbox cannot grow the
+ * sentry's mount table without bound (ENOSPC, as the kernel). */
+#define MOUNT_MAX 100000
+
+static bool too_many_mounts(void)
+{
+	struct vfs_stats st;
+	vfs_get_stats(&st);
+	return st.mounts >= MOUNT_MAX;
+}
+
+/* Bytes of tmpfs options, at most a page as copy_mount_options() takes. */
+#define DATA_MAX 4096
+
+SYS_HANDLER(mount)
+{
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -ESRCH;
+	unsigned long flags = call->args[3];
+	if ((flags & MS_MGC_MSK) == MS_MGC_VAL)
+		flags &= ~MS_MGC_MSK;
+	char type[PATH_MAX], source[PATH_MAX], data[DATA_MAX], target[PATH_MAX];
+	int r = read_arg(call, call->args[2], type, sizeof(type));
+	if (r == 0)
+		r = read_arg(call, call->args[0], source, sizeof(source));
+	if (r == 0) {
+		r = read_arg(call, call->args[4], data, sizeof(data));
+		if (r == -ENAMETOOLONG)
+			r = -EINVAL; /* no NUL in the page: no option is that long */
+	}
+	if (r == 0)
+		r = read_arg(call, call->args[1], target, sizeof(target));
+	if (r < 0)
+		return r;
+	if (!call->args[1])
+		return -EFAULT;
+	if (!creds_capable(&t->creds, CAP_SYS_ADMIN))
+		return -EPERM;
+	struct vfs_ctx *c = sentry_task_vfs(t);
+	if (!c)
+		return -ENOSYS;
+	/* each refusal told once (the program may repeat it at will) */
+	static bool told_flags, told_remount, told_type;
+	if (flags & ~(unsigned long)KNOWN) {
+		if (!told_flags && (told_flags = true))
+			log_warn("mount %s: flags %#lx are not supported in the sandbox", target,
+			 flags & ~(unsigned long)KNOWN);
+		return -EINVAL;
+	}
+	unsigned long mnt = flags & VFS_MNT_FLAGS;
+	if (!(flags & (MS_REMOUNT | PROPAGATION | MS_MOVE)) && too_many_mounts())
+		return -ENOSPC;
+	if (flags & MS_REMOUNT) {
+		if (!(flags & MS_BIND) && data[0]) {
+			if (!told_remount && (told_remount = true))
+				log_warn("mount %s: remount with options \"%s\": a filesystem's own "
+				 "options are not changed in the sandbox",
+				 target, data);
+			return -EINVAL;
+		}
+		return vfs_remount(c, NULL, target, mnt);
+	}
+	if (flags & MS_BIND)
+		return vfs_bind(c, NULL, source, NULL, target,
+				VFS_BIND_SOURCE_FLAGS | (flags & MS_REC));
+	if (flags & PROPAGATION) {
+		unsigned long now;
+		return vfs_mount_flags(c, NULL, target, &now);
+	}
+	if (flags & MS_MOVE)
+		return vfs_move(c, NULL, source, NULL, target);
+	if (!type[0])
+		return -EINVAL;
+	struct vfs_sb *sb;
+	r = vfs_setup_new_sb(s, type, data, t->creds.fsuid, t->creds.fsgid, &sb);
+	if (r == -ENODEV && block_fs(type)) {
+		/* as the kernel's lookup of the device comes first: only a
+		 * block device that is there would be mounted */
+		struct stat st;
+		r = vfs_fstatat(c, NULL, source, &st, 0);
+		if (r == 0)
+			r = S_ISBLK(st.st_mode) ? -ENODEV : -ENOTBLK;
+	}
+	if (r == -ENODEV && !told_type && (told_type = true))
+		log_warn("mount %s: filesystem type \"%s\" is not supported in the sandbox "
+			 "(tmpfs, proc are)",
+			 target, type);
+	if (r < 0)
+		return r;
+	r = vfs_mount(c, NULL, target, sb, mnt);
+	vfs_sb_put(sb);
+	return r;
+}
+
+SYS_HANDLER(umount2)
+{
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -ESRCH;
+	int flags = (int)call->args[1];
+	if ((flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW)) ||
+	    ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH))))
+		return -EINVAL;
+	char target[PATH_MAX];
+	int r = read_arg(call, call->args[0], target, sizeof(target));
+	if (r < 0)
+		return r;
+	if (!call->args[0])
+		return -EFAULT;
+	if (!creds_capable(&t->creds, CAP_SYS_ADMIN))
+		return -EPERM;
+	struct vfs_ctx *c = sentry_task_vfs(t);
+	return c ? vfs_umount(c, NULL, target) : -ENOSYS;
+}
