@@ -60,6 +60,17 @@ p("child", reap(c))
 ds = shm_stat(s)
 p("parent reads", shm_read(a, 100, 64), "nattch", ds.nattch, "lpid is the child", ds.lpid == c,
   "cpid still me", ds.cpid == me, "dtime", ds.dtime > 0)
+def kid():
+    r = shmat(s, SHM_RDONLY)
+    p("  child: read-only attachment reads", shm_read(r, 0, 5))
+    shm_write(r, 0, b"no")
+p("writing through SHM_RDONLY:", reap(child(kid)), shm_read(a, 0, 5))
+def kid():
+    b = shmat(s)
+    os.execv("/bin/sh", ["sh", "-c", "exit 0"])
+c = child(kid)
+p("a child that attached, then exec:", reap(c), "nattch", shm_stat(s).nattch, "lpid is the child", shm_stat(s).lpid == c)
+ds = shm_stat(s)
 ds.perm.mode = 0o600
 p("IPC_SET mode 600:", shmctl(s, IPC_SET, ds), mode(shm_stat(s)))
 x, y = shmget(IPC_PRIVATE, 100, IPC_CREAT | 0o600), shmget(IPC_PRIVATE, 100, IPC_CREAT | 0o600)
@@ -103,8 +114,8 @@ def kid():
     return "blocked until the parent sent: %s %s, replied %s" % (r, late, msgsnd(q, 8, b"pong to " + r[1]))
 c = child(kid)
 time.sleep(0.3)
+t1 = time.monotonic()  # before the send: the child sleeps after it took the ping
 r = msgsnd(q, 7, b"ping")
-t1 = time.monotonic()
 p("parent sent", r, "got, after blocking:", msgrcv(q, 100, 8), time.monotonic() - t1 >= 0.3)
 p("child", reap(c))
 ds = msg_stat(q)
