@@ -22,10 +22,17 @@ struct pid_ent {
 	struct pid_ent *next_v, *next_h;
 };
 
+/* How many numbers of tasks gone are remembered (pidns_to_ns_past). */
+#define PIDNS_GONE 256
+
 struct pidns {
 	struct pid_ent *by_v[NBUCKETS], *by_h[NBUCKETS];
 	pid_t last;
 	size_t n, zombies, zombies_swept;
+	struct {
+		pid_t host, v;
+	} gone[PIDNS_GONE]; /* a ring, newest at gone_next - 1 */
+	unsigned gone_next;
 };
 
 static size_t hb(pid_t p)
@@ -63,6 +70,9 @@ static void drop(struct pidns *ns, struct pid_ent *e)
 	for (pp = &ns->by_h[hb(e->host)]; *pp != e; pp = &(*pp)->next_h)
 		;
 	*pp = e->next_h;
+	ns->gone[ns->gone_next % PIDNS_GONE].host = e->host;
+	ns->gone[ns->gone_next % PIDNS_GONE].v = e->v;
+	ns->gone_next++;
 	if (e->pidfd >= 0)
 		close(e->pidfd);
 	if (e->zombie)
@@ -175,6 +185,15 @@ pid_t pidns_to_ns(struct pidns *ns, pid_t host)
 		return 0;
 	struct pid_ent *e = find_h(ns, host);
 	return e ? e->v : 0;
+}
+
+pid_t pidns_to_ns_past(struct pidns *ns, pid_t host)
+{
+	pid_t v = pidns_to_ns(ns, host);
+	for (unsigned i = 1; !v && host > 0 && i <= PIDNS_GONE && i <= ns->gone_next; i++)
+		if (ns->gone[(ns->gone_next - i) % PIDNS_GONE].host == host)
+			v = ns->gone[(ns->gone_next - i) % PIDNS_GONE].v;
+	return v;
 }
 
 pid_t pidns_to_host(struct pidns *ns, pid_t v)

@@ -39,6 +39,12 @@ void pidns_reaped(struct pidns *ns, pid_t host);
 /* The namespace's number for host pid `host`, or 0 when it is none of the
  * sandbox's (the kernel shows 0 for a pid outside one's namespace). */
 pid_t pidns_to_ns(struct pidns *ns, pid_t host);
+/* The same, and for a host pid no task has any more, the number its task
+ * had when it went, if it is among the last 256 gone: what the kernel
+ * shows for a pid it keeps a reference to after its task has gone (a
+ * SysV object's last user). A host pid taken again by a task of the
+ * sandbox is that task's. */
+pid_t pidns_to_ns_past(struct pidns *ns, pid_t host);
 /* The host pid for the namespace's number `v` (> 0), or 0 when no task
  * of the sandbox has it (the caller answers ESRCH). */
 pid_t pidns_to_host(struct pidns *ns, pid_t v);

@@ -255,11 +255,17 @@ static pid_t src_to_host(void *src, pid_t v)
 	return s->pidns ? pidns_to_host(s->pidns, v) : v;
 }
 
+pid_t sentry_pid_to_ns_past(void *sentry, pid_t host)
+{
+	struct sentry *s = sentry;
+	return s->pidns ? pidns_to_ns_past(s->pidns, host) : host;
+}
+
 /* --unshare-ipc: the sandbox's objects; otherwise the host's file. */
 static ssize_t src_sysvipc(void *src, const char *name, char **ret)
 {
 	struct sentry *s = src;
-	return s->ipc ? ipcns_proc(s->ipc, name, ret, sentry_pid_to_ns, s) : -ENODATA;
+	return s->ipc ? ipcns_proc(s->ipc, name, ret, sentry_pid_to_ns_past, s) : -ENODATA;
 }
 
 static pid_t src_last_pid(void *src)

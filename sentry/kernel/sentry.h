@@ -168,6 +168,9 @@ extern const struct procfs_source_ops sentry_procfs_pidns_source_ops;
 /* The number the sandbox sees for host pid `host` (0: none of its
  * processes under --unshare-pid); `sentry` is a struct sentry. */
 pid_t sentry_pid_to_ns(void *sentry, pid_t host);
+/* ... and of a process gone, the number it had (pidns_to_ns_past): the
+ * pids SysV objects keep. */
+pid_t sentry_pid_to_ns_past(void *sentry, pid_t host);
 
 /* Process events from the platform. A new task copies its creator's
  * credentials, and shares its root/cwd/umask with SENTRY_SHARE_FS

@@ -160,7 +160,7 @@ static long stat_to(struct sentry *s, struct platform_call *call, const struct i
 	size_t size = o->kind == IPCNS_SHM   ? sizeof(ds.shm)
 		      : o->kind == IPCNS_MSG ? sizeof(ds.msg)
 					     : sizeof(ds.sem);
-	int r = ipcns_stat(o, &ds, sentry_pid_to_ns, s);
+	int r = ipcns_stat(o, &ds, sentry_pid_to_ns_past, s);
 	if (r == 0)
 		r = call->ops->write_mem(call, addr, &ds, size);
 	return r < 0 ? r : ret;
@@ -348,7 +348,7 @@ SYS_HANDLER(semctl)
 			if (e < 0)
 				return e;
 			e = semctl(o->id, (int)call->args[1], GETPID);
-			return e < 0 ? -errno : e ? sentry_pid_to_ns(s, e) : 0;
+			return e < 0 ? -errno : e ? sentry_pid_to_ns_past(s, e) : 0;
 		}
 		return run_on(s, call, IPCNS_SEM, IPC_RUGO);
 	case GETVAL:

@@ -13,7 +13,6 @@
 # host's (32769, say), not a fresh namespace's 0, 1, 2.
 # veil: --unshare-ipc --ro-bind $TESTS $TESTS
 # native-exec: unshare --ipc
-# pending: emulate
 set -u
 PATH=/usr/bin:/bin
 PYTHONPATH=$TESTS/lib timeout 60 /usr/bin/python3 -c '

@@ -6,7 +6,6 @@
 # The kernel backend's namespaces are the reference.
 # veil: --unshare-ipc --unshare-pid --ro-bind $TESTS $TESTS
 # reference: kernel
-# pending: emulate
 set -u
 PATH=/usr/bin:/bin
 PYTHONPATH=$TESTS/lib exec timeout 60 /usr/bin/python3 -c '

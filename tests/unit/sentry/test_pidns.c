@@ -47,8 +47,25 @@ static void numbers_both_ways(void **state)
 	/* a thread goes at once, and its number is not given again soon */
 	pidns_exit(ns, 7000, false);
 	assert_int_equal(pidns_to_host(ns, 2), 0);
+	assert_int_equal(pidns_to_ns(ns, 7000), 0);
+	/* ... but its number is remembered for what keeps a pid (SysV) */
+	assert_int_equal(pidns_to_ns_past(ns, 7000), 2);
+	assert_int_equal(pidns_to_ns_past(ns, 5000), 1);  /* live */
+	assert_int_equal(pidns_to_ns_past(ns, 6000), 0);  /* never ours */
 	assert_int_equal(pidns_add(ns, 7001, false), 3);
 	assert_int_equal(pidns_last(ns), 3);
+	/* the host pid taken again by a task of the sandbox: that task's */
+	assert_int_equal(pidns_add(ns, 7000, false), 4);
+	assert_int_equal(pidns_to_ns_past(ns, 7000), 4);
+	pidns_exit(ns, 7000, false);
+	assert_int_equal(pidns_to_ns_past(ns, 7000), 4);
+	/* only the last 256 gone are remembered */
+	for (pid_t h = 10000; h < 10300; h++) {
+		pidns_add(ns, h, false);
+		pidns_exit(ns, h, false);
+	}
+	assert_int_equal(pidns_to_ns_past(ns, 7000), 0);
+	assert_true(pidns_to_ns_past(ns, 10299) > 0);
 	pidns_free(ns);
 }
 
