@@ -371,7 +371,13 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 		if (opts.init)
 			s.init_tid = u.root;
-		if (status_write_info(spec, u.root, 0, err) < 0) {
+		/* the namespaces the sandbox asked for, which the sentry keeps */
+		unsigned ns = (spec->unshare & SPEC_NS_CGROUP ? CLONE_NEWCGROUP : 0) |
+			      (spec->unshare & SPEC_NS_IPC ? CLONE_NEWIPC : 0) |
+			      (spec->unshare & SPEC_NS_NET ? CLONE_NEWNET : 0) |
+			      (spec->unshare & SPEC_NS_PID ? CLONE_NEWPID : 0) |
+			      (spec->unshare & SPEC_NS_UTS ? CLONE_NEWUTS : 0);
+		if (status_write_info_ids(spec, u.root, ns, sentry_ns_id, &s, err) < 0) {
 			/* bubblewrap's program never starts then: ours is
 			 * stopped before it can do anything. */
 			kill(u.root, SIGKILL);

@@ -6,8 +6,8 @@
  *
  * Namespace ids are the inode numbers of /proc/PID/ns/NAME, listed for the
  * namespaces the sandbox created (mnt always; user never, as bubblewrap).
- * Both backends write them; the emulate backend creates no namespace, so
- * it lists the mount namespace the program shares with the host. */
+ * Both backends write them; the emulate backend's namespaces are the
+ * sentry's, whose ids it gives (sentry_ns_id), as its /proc shows them. */
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -65,14 +65,22 @@ static int dump(int fd, const char *s)
 	return r;
 }
 
-static int write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
+struct ids {
+	uint64_t (*fn)(void *ctx, const char *name);
+	void *ctx;
+};
+
+static int write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json,
+			const struct ids *ids)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(ns_names); i++) {
 		if (ns_names[i].flag && !(clone_flags & ns_names[i].flag))
 			continue;
 		_cleanup_free_ char *path = xasprintf("/proc/%d/ns/%s", (int)pid, ns_names[i].name);
-		struct stat st;
-		if (stat(path, &st) != 0 || st.st_ino == 0)
+		struct stat st = {0};
+		if (ids->fn)
+			st.st_ino = ids->fn(ids->ctx, ns_names[i].name);
+		if (!st.st_ino && (stat(path, &st) != 0 || st.st_ino == 0))
 			continue;
 		_cleanup_free_ char *out = xasprintf(",%s\"%s-namespace\": %ju",
 						     in_json ? " " : "\n    ",
@@ -87,11 +95,19 @@ static int write_ns_ids(unsigned clone_flags, pid_t pid, int fd, bool in_json)
 int status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags,
 		      struct veil_error **err)
 {
+	return status_write_info_ids(spec, pid, clone_flags, NULL, NULL, err);
+}
+
+int status_write_info_ids(const struct spec *spec, pid_t pid, unsigned clone_flags,
+			  uint64_t (*ns_id)(void *ctx, const char *name), void *ctx,
+			  struct veil_error **err)
+{
+	struct ids ids = {ns_id, ctx};
 	if (spec->info_fd >= 0) {
 		_cleanup_free_ char *out = xasprintf("{\n    \"child-pid\": %i", (int)pid);
 		int r = dump(spec->info_fd, out);
 		if (r == 0)
-			r = write_ns_ids(clone_flags, pid, spec->info_fd, false);
+			r = write_ns_ids(clone_flags, pid, spec->info_fd, false, &ids);
 		if (r == 0)
 			r = dump(spec->info_fd, "\n}\n");
 		status_close_fd(spec->info_fd);
@@ -102,7 +118,7 @@ int status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags,
 		_cleanup_free_ char *out = xasprintf("{ \"child-pid\": %i", (int)pid);
 		int r = dump(spec->json_status_fd, out);
 		if (r == 0)
-			r = write_ns_ids(clone_flags, pid, spec->json_status_fd, true);
+			r = write_ns_ids(clone_flags, pid, spec->json_status_fd, true, &ids);
 		if (r == 0)
 			r = dump(spec->json_status_fd, " }\n");
 		if (r < 0)

@@ -3,6 +3,7 @@
 #ifndef VEIL_PLATFORM_STATUS_H
 #define VEIL_PLATFORM_STATUS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "base/error.h"
@@ -15,6 +16,11 @@
  * as bubblewrap does. */
 int status_write_info(const struct spec *spec, pid_t pid, unsigned clone_flags,
 		      struct veil_error **err);
+/* The same for the emulate backend, whose namespaces are the sentry's:
+ * `ns_id` gives the id of each (0: the host's, read from /proc/PID/ns). */
+int status_write_info_ids(const struct spec *spec, pid_t pid, unsigned clone_flags,
+			  uint64_t (*ns_id)(void *ctx, const char *name), void *ctx,
+			  struct veil_error **err);
 
 /* Closes a status fd veil was handed (--info-fd, --json-status-fd,
  * --sync-fd), unless it is 0, 1 or 2: those are the program's stdio and

@@ -321,6 +321,30 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* ns/<name>'s text ("ipc:[4026531839]") into buf, and the namespace's
+ * id: the sandbox's own namespace's, or the host's. */
+static int ns_link(struct proc_sb *sb, struct proc_inode *pi, char *buf, size_t size,
+		   uint64_t *id)
+{
+	const struct procfs_source_ops *ops = src_ops(sb);
+	*id = ops->ns_id ? ops->ns_id(sb->opts.src, pi->rel) : 0;
+	if (*id) {
+		int n = snprintf(buf, size, "%.*s:[%llu]", (int)strcspn(pi->rel, "_"), pi->rel,
+				 (unsigned long long)*id);
+		return n < 0 || (size_t)n >= size ? -ENAMETOOLONG : 0;
+	}
+	char path[PATH_MAX];
+	if (proc_host_path(sb, path, sizeof(path), "%d/ns/%s", (int)pi->tid, pi->rel) < 0)
+		return -ENAMETOOLONG;
+	ssize_t n = readlink(path, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	const char *br = strchr(buf, '[');
+	*id = br ? strtoull(br + 1, NULL, 10) : 0;
+	return 0;
+}
+
 /* The fds of tid from the host's table, ascending. */
 static size_t get_fds(struct proc_sb *sb, pid_t tid, int **ret)
 {
@@ -486,16 +510,40 @@ static ssize_t proc_readlink(struct vfs_inode *inode, char *buf, size_t size)
 		return r < 0 ? r : copy_out(tmp, buf, size);
 	}
 	if (pi->kind == PK_NS) {
-		char path[PATH_MAX];
-		if (proc_host_path(sb, path, sizeof(path), "%d/ns/%s", (int)pi->tid, pi->rel) < 0)
-			return -ENAMETOOLONG;
-		ssize_t n = readlink(path, tmp, sizeof(tmp) - 1);
-		if (n < 0)
-			return -errno;
-		tmp[n] = '\0';
-		return copy_out(tmp, buf, size);
+		uint64_t id;
+		int e = ns_link(sb, pi, tmp, sizeof(tmp), &id);
+		return e < 0 ? e : copy_out(tmp, buf, size);
 	}
 	return -EINVAL;
+}
+
+/* What ns/<name> leads to: an inode in no directory with the namespace's
+ * id for its number, as nsfs's (stat -L tells namespaces apart by it);
+ * it opens to nothing (ENXIO), setns being no call of the sandbox's. */
+static int ns_object(struct proc_inode *pi, struct vfs_mount *mnt, struct vfs_path *ret)
+{
+	struct proc_sb *sb = PROC_SB(pi->vi.sb);
+	char text[64];
+	uint64_t id;
+	int r = ns_link(sb, pi, text, sizeof(text), &id);
+	if (r < 0)
+		return r;
+	struct vfs_inode *inode;
+	r = proc_new_inode(&sb->vsb, PK_FD_OBJECT, S_IFREG | 0444, pi->tgid, pi->tid, NULL, &inode);
+	if (r < 0)
+		return r;
+	PROC_I(inode)->fd = -1;
+	inode->flags |= VFS_I_FOREIGN;
+	inode->ino = id;
+	struct vfs_dentry *d;
+	r = vfs_d_alloc_anon(&sb->vsb, text, inode, &d);
+	if (r < 0)
+		return r;
+	struct vfs_path p = {.mnt = mnt, .dentry = d};
+	vfs_path_get(&p);
+	vfs_dentry_put(d);
+	*ret = p;
+	return 0;
 }
 
 /* What fd/<n> leads to when it is the program's own object: an inode in
@@ -542,6 +590,8 @@ static int proc_get_link(struct vfs_inode *inode, struct vfs_mount *mnt, struct 
 	struct proc_sb *sb = PROC_SB(inode->sb);
 	if (pi->kind == PK_TASK_LINK)
 		return proc_task_link(sb, pi, ret);
+	if (pi->kind == PK_NS)
+		return ns_object(pi, mnt, ret);
 	if (pi->kind != PK_FD)
 		return -EOPNOTSUPP;
 	int r = src_ops(sb)->fd_file(sb->opts.src, pi->tid, pi->fd, ret);

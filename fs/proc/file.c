@@ -269,6 +269,8 @@ static int proc_file_open(struct vfs_file *file)
 		return open_host_write(file);
 	if (pi->kind == PK_FD_OBJECT) {
 		struct proc_sb *sb = PROC_SB(file->inode->sb);
+		if (pi->fd < 0)
+			return -ENXIO; /* a namespace (dir.c ns_object) */
 		int fd = sb->opts.ops->fd_reopen(sb->opts.src, pi->tid, pi->fd, file->flags);
 		if (fd < 0)
 			return fd;

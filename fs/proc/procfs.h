@@ -89,6 +89,10 @@ struct procfs_source_ops {
 	 * -ENODATA (or a NULL method): the sandbox shares the host's, whose
 	 * file is shown. */
 	ssize_t (*sysvipc)(void *src, const char *name, char **ret);
+	/* ns/<name>: the id of the sandbox's own namespace `name` (the
+	 * source keeps it: the emulate backend's sentry), or 0 (or a NULL
+	 * method): the host's, read from the host's link. */
+	uint64_t (*ns_id)(void *src, const char *name);
 	/* A pid namespace of the sandbox's own (may be NULL: none, the
 	 * host's numbers are the sandbox's). tgids and threads then list the
 	 * namespace's numbers; every other method takes host tids. to_ns: the

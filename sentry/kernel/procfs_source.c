@@ -286,6 +286,7 @@ const struct procfs_source_ops sentry_procfs_source_ops = {
 	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
 	.sysvipc = src_sysvipc,
+	.ns_id = sentry_ns_id,
 };
 
 /* The same with the sandbox's pid namespace (--unshare-pid). */
@@ -301,6 +302,7 @@ const struct procfs_source_ops sentry_procfs_pidns_source_ops = {
 	.open_as_program = src_open_as_program,
 	.host_file = src_host_file,
 	.sysvipc = src_sysvipc,
+	.ns_id = sentry_ns_id,
 	.to_ns = sentry_pid_to_ns,
 	.to_host = src_to_host,
 	.last_pid = src_last_pid,

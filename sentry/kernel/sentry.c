@@ -24,9 +24,11 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <time.h>
 
+#include "base/cleanup.h"
 #include "base/log.h"
 #include "fs/hostfs/hostfs.h"
 #include "sentry/kernel/fdmap.h"
@@ -43,6 +45,36 @@
 static uint64_t all_caps(void)
 {
 	return (1ull << (CAP_LAST_CAP + 1)) - 1;
+}
+
+static const char *const sentry_ns_names[] = {"mnt", "cgroup", "ipc", "net", "pid", "uts", "user"};
+_Static_assert(ARRAY_SIZE(sentry_ns_names) == ARRAY_SIZE(((struct sentry *)0)->ns_ids),
+	       "one id per name");
+
+/* Numbers for the namespaces the sentry keeps, as a kernel's would be:
+ * nsfs inode numbers, which the kernel hands out upwards from 0xF0000000;
+ * these start at a random point far above them, so no two sandboxes (and,
+ * in practice, no namespace of the host) show the same. */
+static void ns_ids_init(struct sentry *s, const struct spec *spec)
+{
+	static const unsigned flag[] = {0, SPEC_NS_CGROUP, SPEC_NS_IPC, SPEC_NS_NET,
+					SPEC_NS_PID, SPEC_NS_UTS, SPEC_NS_USER};
+	uint32_t rnd = 0;
+	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		rnd = (uint32_t)getpid() * 2654435761u;
+	uint64_t base = 0xF8000000ull + (rnd % (0x07000000u / 8)) * 8; /* below 2^32 */
+	for (size_t i = 0; i < ARRAY_SIZE(flag); i++)
+		s->ns_ids[i] = !flag[i] || (spec->unshare & flag[i]) ? base + i : 0;
+}
+
+uint64_t sentry_ns_id(void *sentry, const char *name)
+{
+	struct sentry *s = sentry;
+	size_t len = strcspn(name, "_"); /* pid_for_children is pid's */
+	for (size_t i = 0; i < ARRAY_SIZE(sentry_ns_names); i++)
+		if (strlen(sentry_ns_names[i]) == len && strncmp(name, sentry_ns_names[i], len) == 0)
+			return s->ns_ids[i];
+	return 0;
 }
 
 int sentry_init(struct sentry *s, const struct spec *spec)
@@ -69,6 +101,7 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	 * ambient set then, `=ep` without). */
 	if (spec->caps_set && spec->uid == 0)
 		s->initial.cap_inheritable = s->initial.cap_ambient = s->initial.cap_permitted;
+	ns_ids_init(s, spec);
 	/* A uts namespace of its own starts as a copy of the host's names. */
 	s->uts_own = spec->unshare & SPEC_NS_UTS;
 	struct utsname u;

@@ -107,6 +107,11 @@ struct sentry {
 	/* --unshare-uts: the sandbox's own names (sys_uts.c), with uts_own */
 	bool uts_own;
 	char nodename[65], domainname[65];
+	/* The namespaces the sentry keeps for the sandbox (its mount
+	 * namespace always, and each one unshared), as the inode numbers
+	 * /proc/<pid>/ns/<name> shows and --info-fd tells: by
+	 * sentry_ns_names' order, 0 where the sandbox shares the host's. */
+	uint64_t ns_ids[7];
 	/* --unshare-cgroup: /proc/self/cgroup as the sandbox started, the
 	 * roots of its cgroup namespace (fs/proc/cgroup.c); NULL otherwise */
 	char *cgroup_root;
@@ -128,6 +133,11 @@ void sentry_fini(struct sentry *s);
  * the reply; a handler that replies itself, an fd handover, counts its
  * reply), and the ptrace stops. */
 void sentry_stats_print(const struct sentry *s);
+
+/* The namespace `name` (as /proc/<pid>/ns names them: "mnt", "ipc",
+ * "pid_for_children"...) of the sandbox's own: its id, or 0 where the
+ * sandbox shares the host's. `sentry` is a struct sentry. */
+uint64_t sentry_ns_id(void *sentry, const char *name);
 
 /* Gives the sentry its filesystem: the mount tree (the sentry takes the
  * reference) and the first task's umask; its cwd is the root. 0 or -errno. */
