@@ -417,6 +417,27 @@ int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, un
 	return 0;
 }
 
+/* Whether m is the sandbox's root as the kernel backend's pivot_root
+ * makes it: the context's root mount, or the first mount on its root (a
+ * `--ro-bind / /`, which the kernel backend pivots into), never
+ * unmounted (EINVAL, as the kernel's for a namespace's root). Mounts the
+ * program stacks on top of it may go. */
+static bool is_root(struct vfs_ctx *ctx, struct vfs_mount *m)
+{
+	if (m == ctx->root.mnt)
+		return true;
+	if (m->parent != ctx->root.mnt || m->mountpoint != ctx->root.dentry)
+		return false;
+	struct list_head *pos;
+	list_for_each(pos, &ctx->root.mnt->children)
+	{
+		struct vfs_mount *c = container_of(pos, struct vfs_mount, sibling);
+		if (c->mountpoint == ctx->root.dentry)
+			return c == m; /* the oldest there */
+	}
+	return false;
+}
+
 int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	     struct vfs_file *dstdirf, const char *dst)
 {
@@ -428,7 +449,7 @@ int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	if (r < 0)
 		goto out_from;
 	struct vfs_mount *m = from.mnt;
-	if (!m->attached || m == ctx->root.mnt) {
+	if (!m->attached || is_root(ctx, m)) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -482,7 +503,7 @@ int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path)
 	int r = walk_mount_root(ctx, dirf, path, &p);
 	if (r < 0)
 		return r;
-	if (!p.mnt->attached)
+	if (!p.mnt->attached || is_root(ctx, p.mnt))
 		r = -EINVAL;
 	else
 		detach_tree(p.mnt);
