@@ -37,6 +37,7 @@ struct ipcns_table {
 struct ipcns {
 	struct ipcns_table t[IPCNS_KINDS];
 	int log_fd;
+	size_t log_lines;
 };
 
 struct ipcns *ipcns_new(int log_fd)
@@ -205,6 +206,29 @@ static int host_create(enum ipcns_kind kind, int flg, unsigned long arg)
 	return r < 0 ? -errno : r;
 }
 
+/* Appends an id to the reaper's log. A program that makes and removes
+ * objects in a loop would grow it without end (in /dev/shm: memory), so
+ * once it holds twice the live objects it is written anew with those. */
+static void log_id(struct ipcns *ns, enum ipcns_kind kind, int id)
+{
+	if (ns->log_fd < 0)
+		return;
+	size_t live = 0;
+	for (int k = 0; k < IPCNS_KINDS; k++)
+		live += (size_t)ns->t[k].n;
+	if (ns->log_lines > 2 * live + 64 && ftruncate(ns->log_fd, 0) == 0) {
+		ns->log_lines = 0;
+		for (int k = 0; k < IPCNS_KINDS; k++)
+			for (int i = 0; i < ns->t[k].cap; i++)
+				if (ns->t[k].slot[i]) {
+					dprintf(ns->log_fd, "%s %d\n", kind_names[k], ns->t[k].slot[i]->id);
+					ns->log_lines++;
+				}
+	}
+	dprintf(ns->log_fd, "%s %d\n", kind_names[kind], id);
+	ns->log_lines++;
+}
+
 int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsigned long arg,
 	      const struct creds *c, pid_t pid)
 {
@@ -236,8 +260,7 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 		free(o);
 		return id;
 	}
-	if (ns->log_fd >= 0)
-		dprintf(ns->log_fd, "%s %d\n", kind_names[kind], id);
+	log_id(ns, kind, id);
 	*o = (struct ipcns_obj){.kind = kind,
 				.id = id,
 				.key = key,

@@ -26,10 +26,16 @@ struct mq_entry {
 
 struct mqns {
 	struct mq_entry *queues;
+	size_t n;
 	char prefix[16]; /* "veil-XXXXXXXX-" */
 	unsigned long next;
 	int log_fd;
+	size_t log_lines;
 };
+
+/* The kernel's HARD_QUEUESMAX, for a caller with CAP_SYS_RESOURCE too:
+ * the host's queues the sentry makes stay bounded. */
+#define MQNS_MAX 1024
 
 struct mqns *mqns_new(int log_fd)
 {
@@ -126,9 +132,29 @@ static int check_attr(const struct mq_attr *attr, const struct creds *c)
 	return 0;
 }
 
+/* Appends a host name to the reaper's log, written anew with the live
+ * ones once it holds twice as many (a create/unlink loop). */
+static void log_name(struct mqns *ns, const char *host)
+{
+	if (ns->log_fd < 0)
+		return;
+	if (ns->log_lines > 2 * ns->n + 64 && ftruncate(ns->log_fd, 0) == 0) {
+		ns->log_lines = 0;
+		for (struct mq_entry *q = ns->queues; q; q = q->next, ns->log_lines++)
+			dprintf(ns->log_fd, "mq %s\n", q->host);
+	}
+	dprintf(ns->log_fd, "mq %s\n", host);
+	ns->log_lines++;
+}
+
 static int create(struct mqns *ns, const char *name, int oflag, mode_t mode,
 		  const struct mq_attr *attr, const struct creds *c)
 {
+	/* mqueue_create_attr()'s limit on queues */
+	long max = read_limit("queues_max");
+	if (ns->n >= MQNS_MAX ||
+	    (max >= 0 && ns->n >= (size_t)max && !creds_capable(c, CAP_SYS_RESOURCE)))
+		return -ENOSPC;
 	if (attr) {
 		int r = check_attr(attr, c);
 		if (r < 0)
@@ -151,13 +177,13 @@ static int create(struct mqns *ns, const char *name, int oflag, mode_t mode,
 		free(q);
 		return -e;
 	}
-	if (ns->log_fd >= 0)
-		dprintf(ns->log_fd, "mq %s\n", q->host);
+	log_name(ns, q->host);
 	q->uid = c->fsuid;
 	q->gid = c->fsgid;
 	q->mode = mode & 0777;
 	q->next = ns->queues;
 	ns->queues = q;
+	ns->n++;
 	return fd;
 }
 
@@ -198,6 +224,7 @@ int mqns_unlink(struct mqns *ns, const char *name, const struct creds *c)
 	if (mq_unlink(q->host) < 0 && errno != ENOENT)
 		return -errno;
 	*p = q->next;
+	ns->n--;
 	free(q->name);
 	free(q);
 	return 0;

@@ -59,15 +59,17 @@ static bool block_fs(const char *type)
 	return found;
 }
 
-/* The kernel's default /proc/sys/fs/mount-max: a sandbox cannot grow the
- * sentry's mount table without bound (ENOSPC, as the kernel). */
-#define MOUNT_MAX 100000
+/* A tenth of the kernel's default /proc/sys/fs/mount-max: a sandbox
+ * cannot grow the sentry's mount table without bound (ENOSPC, as the
+ * kernel), and the VFS's walks of a mount tree (a recursive bind's copy,
+ * a detach) recurse once per level of mounts stacked on mounts. */
+#define MOUNT_MAX 10000
 
 static bool too_many_mounts(void)
 {
 	struct vfs_stats st;
 	vfs_get_stats(&st);
-	return st.mounts >= MOUNT_MAX;
+	return st.mounts > MOUNT_MAX;
 }
 
 /* Bytes of tmpfs options, at most a page as copy_mount_options() takes. */
@@ -122,9 +124,15 @@ SYS_HANDLER(mount)
 		}
 		return vfs_remount(c, NULL, target, mnt);
 	}
-	if (flags & MS_BIND)
-		return vfs_bind(c, NULL, source, NULL, target,
-				VFS_BIND_SOURCE_FLAGS | (flags & MS_REC));
+	if (flags & MS_BIND) {
+		r = vfs_bind(c, NULL, source, NULL, target, VFS_BIND_SOURCE_FLAGS | (flags & MS_REC));
+		/* a recursive bind copies a whole tree: over the bound, undone */
+		if (r == 0 && (flags & MS_REC) && too_many_mounts()) {
+			(void)vfs_umount(c, NULL, target);
+			r = -ENOSPC;
+		}
+		return r;
+	}
 	if (flags & PROPAGATION) {
 		unsigned long now;
 		return vfs_mount_flags(c, NULL, target, &now);
@@ -133,6 +141,10 @@ SYS_HANDLER(mount)
 		return vfs_move(c, NULL, source, NULL, target);
 	if (!type[0])
 		return -EINVAL;
+	/* a tmpfs instance holds an fd on its data directory: the fds the
+	 * sentry needs to serve everything else stay (sentry_fds_low) */
+	if (sentry_fds_low())
+		return -ENOSPC;
 	struct vfs_sb *sb;
 	r = vfs_setup_new_sb(s, type, data, t->creds.fsuid, t->creds.fsgid, &sb);
 	if (r == -ENODEV && block_fs(type)) {

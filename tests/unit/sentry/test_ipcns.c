@@ -16,6 +16,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -229,6 +230,15 @@ static void reaper_removes_what_the_log_names(void **state)
 	ipcns_reap_log(dfd, getpid());
 	assert_false(host_has(IPCNS_SHM, shm));
 	assert_int_equal(msgctl(keyed, IPC_RMID, NULL), 0);
+	/* a make-and-remove loop does not grow the log without end */
+	for (int i = 0; i < 500; i++) {
+		int id = ipcns_get(ns, IPCNS_SEM, IPC_PRIVATE, 0600, 1, &c, 1);
+		assert_true(id >= 0);
+		assert_int_equal(ipcns_remove(ns, ipcns_find(ns, IPCNS_SEM, id)), 0);
+	}
+	struct stat st;
+	assert_int_equal(fstatat(dfd, IPCNS_LOG, &st, 0), 0);
+	assert_true(st.st_size < 100 * 16);
 	ipcns_free(ns);
 	creds_release(&c);
 	unlinkat(dfd, IPCNS_LOG, 0);

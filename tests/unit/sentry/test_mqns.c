@@ -91,6 +91,29 @@ static void permissions(void **state)
 	/* the root is sticky: only the owner, root's owner, or CAP_FOWNER */
 	assert_int_equal(mqns_unlink(ns, "p", &group), -EPERM);
 	assert_int_equal(mqns_unlink(ns, "p", &owner), 0);
+	/* queues_max for a caller without CAP_SYS_RESOURCE */
+	FILE *f = fopen("/proc/sys/fs/mqueue/queues_max", "re");
+	long max = 0;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &max), 1);
+	fclose(f);
+	struct creds nocap;
+	creds_init(&nocap, 1000, 100, 0);
+	char name[32];
+	int made = 0, r = 0;
+	/* small queues: RLIMIT_MSGQUEUE would stop default ones first */
+	struct mq_attr tiny = {.mq_maxmsg = 1, .mq_msgsize = 1};
+	for (long i = 0; i <= max && i < 2000; i++) {
+		snprintf(name, sizeof(name), "n%ld", i);
+		r = mqns_open(ns, name, O_RDWR | O_CREAT, 0600, &tiny, &nocap, 022);
+		if (r < 0)
+			break;
+		close(r);
+		made++;
+	}
+	assert_int_equal(r, -ENOSPC);
+	assert_true(made <= max);
+	creds_release(&nocap);
 	mqns_free(ns);
 	creds_release(&owner);
 	creds_release(&group);
