@@ -626,6 +626,9 @@ static long utimens_at(struct sentry *s, struct platform_call *call, int dirfd, 
 	struct vfs_ctx *c = sys_ctx(s, call);
 	NEED_VFS(c);
 	if (call->args[path_idx] == 0) {
+		/* do_utimes(): no fd to act on, so a path to read, NULL */
+		if (dirfd == AT_FDCWD)
+			return flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH) ? -EINVAL : -EFAULT;
 		if (flags & ~AT_EMPTY_PATH)
 			return -EINVAL;
 		struct fd_op_args a = {.times = times};
