@@ -108,12 +108,13 @@ static int check_ops(const struct spec *spec, struct veil_error **err)
 		case MOUNT_OP_OVERLAY:
 			break;
 		case MOUNT_OP_MQUEUE:
-			ok = false;
+			/* the sandbox's own queues only (vfs_setup.c) */
+			ok = (spec->unshare & SPEC_NS_IPC) != 0;
 			break;
 		}
 		if (!ok) {
 			_cleanup_free_ char *d = spec_op_describe(op);
-			return verr_set(err, EOPNOTSUPP, "%s: not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)", d);
+			return verr_set(err, EOPNOTSUPP, "%s: --backend=emulate shows the sandbox's own queues only: add --unshare-ipc (or use --backend=kernel for the host's)", d);
 		}
 	}
 	/* Sources in the host's procfs (sentry/kernel/vfs_setup.c). */

@@ -21,6 +21,8 @@ struct mq_entry {
 	uid_t uid;
 	gid_t gid;
 	mode_t mode;
+	uint64_t serial;
+	struct timespec time;
 	struct mq_entry *next;
 };
 
@@ -31,6 +33,7 @@ struct mqns {
 	unsigned long next;
 	int log_fd;
 	size_t log_lines;
+	uint64_t serial;
 };
 
 /* The kernel's HARD_QUEUESMAX, for a caller with CAP_SYS_RESOURCE too:
@@ -181,6 +184,8 @@ static int create(struct mqns *ns, const char *name, int oflag, mode_t mode,
 	q->uid = c->fsuid;
 	q->gid = c->fsgid;
 	q->mode = mode & 0777;
+	q->serial = ++ns->serial;
+	clock_gettime(CLOCK_REALTIME, &q->time);
 	q->next = ns->queues;
 	ns->queues = q;
 	ns->n++;
@@ -215,12 +220,76 @@ int mqns_unlink(struct mqns *ns, const char *name, const struct creds *c)
 	int r = check_name(name);
 	if (r < 0)
 		return r;
-	struct mq_entry **p = find(ns, name), *q = *p;
+	struct mq_entry *q = *find(ns, name);
 	if (!q)
 		return -ENOENT;
 	/* the root is 01777 and root's: the sticky bit's rule */
 	if (c->fsuid != q->uid && c->fsuid != 0 && !creds_capable(c, CAP_FOWNER))
 		return -EPERM;
+	return mqns_remove(ns, name);
+}
+
+static void info_of(const struct mq_entry *q, struct mqns_info *ret)
+{
+	*ret = (struct mqns_info){.uid = q->uid, .gid = q->gid, .mode = q->mode,
+				  .serial = q->serial, .time = q->time};
+}
+
+int mqns_stat(struct mqns *ns, const char *name, struct mqns_info *ret)
+{
+	struct mq_entry *q = *find(ns, name);
+	if (!q)
+		return -ENOENT;
+	info_of(q, ret);
+	return 0;
+}
+
+int mqns_next(struct mqns *ns, uint64_t after, char *name, struct mqns_info *ret)
+{
+	struct mq_entry *best = NULL;
+	for (struct mq_entry *q = ns->queues; q; q = q->next)
+		if (q->serial > after && (!best || q->serial < best->serial))
+			best = q;
+	if (!best)
+		return 0;
+	snprintf(name, NAME_MAX + 1, "%s", best->name);
+	info_of(best, ret);
+	return 1;
+}
+
+int mqns_fd(struct mqns *ns, const char *name, int flags)
+{
+	struct mq_entry *q = *find(ns, name);
+	if (!q)
+		return -ENOENT;
+	int fd = mq_open(q->host, O_CLOEXEC | (flags & (O_ACCMODE | O_NONBLOCK)));
+	return fd < 0 ? -errno : fd;
+}
+
+int mqns_create(struct mqns *ns, const char *name, uid_t uid, gid_t gid, mode_t mode)
+{
+	int r = check_name(name);
+	if (r < 0)
+		return r;
+	if (*find(ns, name))
+		return -EEXIST;
+	/* the creds the kernel's mqueue_create() would look at: the new
+	 * owner's (the VFS has checked the caller may create here) */
+	struct creds c;
+	creds_init(&c, uid, gid, 0);
+	int fd = create(ns, name, O_RDONLY, mode, NULL, &c);
+	creds_release(&c);
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+int mqns_remove(struct mqns *ns, const char *name)
+{
+	struct mq_entry **p = find(ns, name), *q = *p;
+	if (!q)
+		return -ENOENT;
 	if (mq_unlink(q->host) < 0 && errno != ENOENT)
 		return -errno;
 	*p = q->next;
@@ -229,6 +298,66 @@ int mqns_unlink(struct mqns *ns, const char *name, const struct creds *c)
 	free(q);
 	return 0;
 }
+
+int mqns_chattr(struct mqns *ns, const char *name, uid_t uid, gid_t gid, mode_t mode)
+{
+	struct mq_entry *q = *find(ns, name);
+	if (!q)
+		return -ENOENT;
+	q->uid = uid;
+	q->gid = gid;
+	q->mode = mode & 0777;
+	return 0;
+}
+
+static int fs_get(void *arg, const char *name, struct mqueuefs_queue *ret)
+{
+	struct mqns_info in;
+	int r = mqns_stat(arg, name, &in);
+	if (r == 0)
+		*ret = (struct mqueuefs_queue){.uid = in.uid, .gid = in.gid, .mode = in.mode,
+					       .serial = in.serial, .time = in.time};
+	return r;
+}
+
+static int fs_next(void *arg, uint64_t after, char *name, struct mqueuefs_queue *ret)
+{
+	struct mqns_info in;
+	int r = mqns_next(arg, after, name, &in);
+	if (r > 0)
+		*ret = (struct mqueuefs_queue){.uid = in.uid, .gid = in.gid, .mode = in.mode,
+					       .serial = in.serial, .time = in.time};
+	return r;
+}
+
+static int fs_open(void *arg, const char *name, int flags)
+{
+	return mqns_fd(arg, name, flags);
+}
+
+static int fs_create(void *arg, const char *name, uid_t uid, gid_t gid, mode_t mode)
+{
+	return mqns_create(arg, name, uid, gid, mode);
+}
+
+static int fs_unlink(void *arg, const char *name)
+{
+	return mqns_remove(arg, name);
+}
+
+static int fs_chattr(void *arg, const char *name, uid_t uid, gid_t gid, mode_t mode)
+{
+	return mqns_chattr(arg, name, uid, gid, mode);
+}
+
+const struct mqueuefs_provider mqns_mqueuefs_provider = {
+	.get = fs_get,
+	.next = fs_next,
+	.open = fs_open,
+	.create = fs_create,
+	.unlink = fs_unlink,
+	.chattr = fs_chattr,
+};
 
 void mqns_reap_log(int dirfd)
 {

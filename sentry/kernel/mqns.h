@@ -19,8 +19,11 @@
 #define VEIL_SENTRY_MQNS_H
 
 #include <mqueue.h>
+#include <stdint.h>
+#include <time.h>
 #include <sys/types.h>
 
+#include "fs/mqueue/mqueuefs.h"
 #include "sentry/kernel/creds.h"
 
 #define MQNS_LOG "mq-names"
@@ -42,6 +45,36 @@ int mqns_open(struct mqns *ns, const char *name, int oflag, mode_t mode,
 	      const struct mq_attr *attr, const struct creds *c, mode_t umask);
 /* mq_unlink(name): 0 or -errno. */
 int mqns_unlink(struct mqns *ns, const char *name, const struct creds *c);
+
+/* For the sandbox's mqueue filesystem (--mqueue, fs/mqueue), whose VFS
+ * has made the permission checks on what these report: */
+struct mqns_info {
+	uid_t uid;
+	gid_t gid;
+	mode_t mode;
+	uint64_t serial; /* 1, 2...: its creation's order, never reused */
+	struct timespec time;
+};
+/* The queue `name`: 0 and *ret, or -ENOENT. */
+int mqns_stat(struct mqns *ns, const char *name, struct mqns_info *ret);
+/* The queue made after the one whose serial is `after` (0: the first):
+ * 1 with its name (at most NAME_MAX + 1 bytes to `name`) and *ret, 0
+ * when there is none. */
+int mqns_next(struct mqns *ns, uint64_t after, char *name, struct mqns_info *ret);
+/* An fd on the queue (an mqueue file: read gives its QSIZE line, the
+ * mq_* calls take it) with the access mode and O_NONBLOCK of `flags`,
+ * close-on-exec; -errno. */
+int mqns_fd(struct mqns *ns, const char *name, int flags);
+/* A new queue of the default attributes, owned as given (open(O_CREAT)
+ * in the filesystem): 0 or -errno (EEXIST). */
+int mqns_create(struct mqns *ns, const char *name, uid_t uid, gid_t gid, mode_t mode);
+/* Unlinks `name` / changes its owner, group and mode, unchecked. */
+int mqns_remove(struct mqns *ns, const char *name);
+int mqns_chattr(struct mqns *ns, const char *name, uid_t uid, gid_t gid, mode_t mode);
+
+/* The queues as the sandbox's --mqueue mount shows them (fs/mqueue),
+ * over these calls; its `arg` is the struct mqns. */
+extern const struct mqueuefs_provider mqns_mqueuefs_provider;
 
 /* For the scratch directory's reaper: unlinks every queue named in
  * `dirfd`'s MQNS_LOG. */

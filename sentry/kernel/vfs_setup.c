@@ -22,6 +22,7 @@
 #include "fs/devpts/devpts.h"
 #include "fs/hostfs/hostfs.h"
 #include "fs/proc/procfs.h"
+#include "sentry/kernel/mqns.h"
 #include "sentry/kernel/sentry.h"
 #include "fs/overlay/overlay.h"
 #include "fs/tmpfs/tmpfs.h"
@@ -683,6 +684,21 @@ static int op_proc(struct setup *st, const struct mount_op *op, struct veil_erro
 	return proc_at(st, op, op->dest, 0, err);
 }
 
+/* --mqueue: the sandbox's own queues (--unshare-ipc), as a new mqueue
+ * instance of its IPC namespace shows them. */
+static int op_mqueue(struct setup *st, const struct mount_op *op, struct veil_error **err)
+{
+	if (!st->sentry || !st->sentry->mq)
+		return fail(err, -EOPNOTSUPP, op,
+			    "--backend=emulate shows the sandbox's own queues only: add "
+			    "--unshare-ipc (or use --backend=kernel for the host's)");
+	struct vfs_sb *sb;
+	int r = mqueuefs_new(&mqns_mqueuefs_provider, st->sentry->mq, &sb);
+	if (r < 0)
+		return fail(err, r, op, "cannot create the mqueue instance");
+	return mount_at(st, op, sb, MS_NOSUID | MS_NODEV | MS_NOEXEC, err);
+}
+
 static unsigned long ms_flags_of(unsigned long st_flags)
 {
 	unsigned long f = 0;
@@ -741,7 +757,7 @@ static int apply(struct setup *st, const struct mount_op *op, struct veil_error 
 	case MOUNT_OP_BIND_DATA:
 		return op_bind_data(st, op, err);
 	case MOUNT_OP_MQUEUE:
-		return fail(err, -EOPNOTSUPP, op, "not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel)");
+		return op_mqueue(st, op, err);
 	}
 	return fail(err, -EINVAL, op, "unknown op");
 }
@@ -879,6 +895,9 @@ int vfs_setup_new_sb(struct sentry *s, const char *fstype, const char *data, uid
 {
 	if (strcmp(fstype, "proc") == 0)
 		return new_proc(s, ret);
+	/* the sandbox's own queues; without --unshare-ipc it has none to show */
+	if (strcmp(fstype, "mqueue") == 0)
+		return s->mq ? mqueuefs_new(&mqns_mqueuefs_provider, s->mq, ret) : -ENODEV;
 	if (strcmp(fstype, "tmpfs") != 0)
 		return -ENODEV;
 	struct tmpfs_opts o = {.mode = 01777, .uid = uid, .gid = gid};
