@@ -123,6 +123,19 @@ static int entry_inode(struct vfs_sb *vsb, struct proc_inode *dir, const struct 
 	return r;
 }
 
+/* Whether `rel` (below the host's proc) is hidden by a network namespace
+ * of the sandbox's own: below net/, the files of a directory of
+ * net/ are the host's interfaces' and tables' (dev_snmp6/eth0, stat/,
+ * netfilter/), but for its loopback's. */
+static bool net_hidden(struct proc_sb *sb, const char *rel)
+{
+	const struct procfs_source_ops *ops = src_ops(sb);
+	if (strncmp(rel, "net/", 4) != 0 || !strchr(rel + 4, '/') || !ops->net_file ||
+	    ops->net_file(sb->opts.src, NULL, NULL) == -ENODATA)
+		return false;
+	return strcmp(rel, "net/dev_snmp6/lo") != 0;
+}
+
 static int lookup_hostdir(struct proc_sb *sb, struct proc_inode *dir, const char *name,
 			  struct vfs_inode **ret)
 {
@@ -131,6 +144,8 @@ static int lookup_hostdir(struct proc_sb *sb, struct proc_inode *dir, const char
 	if (snprintf(rel, sizeof(rel), "%s/%s", dir->rel, name) >= (int)sizeof(rel) ||
 	    proc_host_path(sb, path, sizeof(path), "%s", rel) < 0)
 		return -ENAMETOOLONG;
+	if (net_hidden(sb, rel))
+		return -ENOENT;
 	if (lstat(path, &st) < 0)
 		return -errno;
 	/* Links under sys/ (there are none in Linux's) would lead elsewhere
@@ -390,8 +405,11 @@ static int iterate_hostdir(struct proc_sb *sb, struct proc_inode *dir, struct em
 	struct dirent *de;
 	int64_t i = 3;
 	while ((de = readdir(d))) {
+		char rel[PATH_MAX];
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
-		    (de->d_type != DT_DIR && de->d_type != DT_REG))
+		    (de->d_type != DT_DIR && de->d_type != DT_REG) ||
+		    snprintf(rel, sizeof(rel), "%s/%s", dir->rel, de->d_name) >= (int)sizeof(rel) ||
+		    net_hidden(sb, rel))
 			continue;
 		if (i > e->file->pos && !emit_name(e, de->d_name, de->d_type, i))
 			break;

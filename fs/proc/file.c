@@ -195,6 +195,17 @@ static int generate(struct proc_gen *g)
 			proc_printf(g, "%d\n", 4194304);
 			return 0;
 		}
+		if (ops->net_file && strncmp(pi->rel, "net/", 4) == 0) {
+			char *text;
+			ssize_t n = ops->net_file(g->sb->opts.src, pi->rel + 4, &text);
+			if (n >= 0) {
+				proc_put(g, text, (size_t)n);
+				free(text);
+				return 0;
+			}
+			if (n != -ENODATA)
+				return (int)n;
+		}
 		if (ops->sysvipc && strncmp(pi->rel, "sysvipc/", 8) == 0) {
 			char *text;
 			ssize_t n = ops->sysvipc(g->sb->opts.src, pi->rel + 8, &text);

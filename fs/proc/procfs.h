@@ -93,6 +93,11 @@ struct procfs_source_ops {
 	 * source keeps it: the emulate backend's sentry), or 0 (or a NULL
 	 * method): the host's, read from the host's link. */
 	uint64_t (*ns_id)(void *src, const char *name);
+	/* net/<name> of a network namespace of the sandbox's own: a malloc'd
+	 * text in *ret and its length, or -errno; -ENODATA (or a NULL
+	 * method): the sandbox shares the host's, whose file is shown. With
+	 * name NULL: 0 if the sandbox has a network of its own. */
+	ssize_t (*net_file)(void *src, const char *name, char **ret);
 	/* A pid namespace of the sandbox's own (may be NULL: none, the
 	 * host's numbers are the sandbox's). tgids and threads then list the
 	 * namespace's numbers; every other method takes host tids. to_ns: the

@@ -19,6 +19,7 @@
 #include "fs/proc/procfs.h"
 #include "sentry/kernel/fdmap.h"
 #include "sentry/kernel/ipcns.h"
+#include "sentry/net/inet.h"
 #include "sentry/kernel/host_act.h"
 #include "sentry/kernel/pidns.h"
 #include "sentry/kernel/sentry.h"
@@ -261,6 +262,12 @@ pid_t sentry_pid_to_ns_past(void *sentry, pid_t host)
 	return s->pidns ? pidns_to_ns_past(s->pidns, host) : host;
 }
 
+/* --unshare-net: the sandbox's network; otherwise the host's file. */
+static ssize_t src_net_file(void *src, const char *name, char **ret)
+{
+	return inet_proc_file(src, name, ret);
+}
+
 /* --unshare-ipc: the sandbox's objects; otherwise the host's file. */
 static ssize_t src_sysvipc(void *src, const char *name, char **ret)
 {
@@ -287,6 +294,7 @@ const struct procfs_source_ops sentry_procfs_source_ops = {
 	.host_file = src_host_file,
 	.sysvipc = src_sysvipc,
 	.ns_id = sentry_ns_id,
+	.net_file = src_net_file,
 };
 
 /* The same with the sandbox's pid namespace (--unshare-pid). */
@@ -303,6 +311,7 @@ const struct procfs_source_ops sentry_procfs_pidns_source_ops = {
 	.host_file = src_host_file,
 	.sysvipc = src_sysvipc,
 	.ns_id = sentry_ns_id,
+	.net_file = src_net_file,
 	.to_ns = sentry_pid_to_ns,
 	.to_host = src_to_host,
 	.last_pid = src_last_pid,

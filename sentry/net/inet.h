@@ -103,6 +103,10 @@ struct platform_call;
 bool inet_enabled(const struct sentry *s);
 /* Sets the network up (sentry_init): 0 or -ENOMEM. */
 int inet_init(struct sentry *s);
+/* inet_proc.c: /proc/net/<name> of the sandbox's network namespace (a
+ * malloc'd text in *ret, its length), or -ENODATA without one; name NULL:
+ * 0 with one. */
+ssize_t inet_proc_file(struct sentry *s, const char *name, char **ret);
 void inet_fini(struct sentry *s);
 
 /* The entry for the sentry's copy `host` of a program socket, or NULL when

@@ -1,0 +1,19 @@
+# --unshare-net: /proc/net shows the sandbox's network, a fresh
+# namespace's with lo up, never the host's (its interfaces, routes,
+# sockets, counters, conntrack): the interface files, the routing
+# tables, the socket tables' headers, the counters at zero, the
+# per-interface directories (issue 12).
+# veil: --unshare-net
+# native-exec: unshare -n
+set -u
+PATH=/usr/bin:/bin:/usr/sbin:/sbin
+ip link set lo up 2>/dev/null || :
+cd /proc/net
+cat dev if_inet6 route ipv6_route igmp
+for f in tcp tcp6 udp udp6 raw raw6 unix packet arp icmp; do head -1 $f; wc -l < $f; done
+grep -E '^(Ip|Tcp|Udp):' snmp
+head -2 netstat | cut -d' ' -f1-8
+grep -E '^(Ip6InReceives|Udp6InDatagrams)' snmp6
+ls dev_snmp6
+grep ifIndex dev_snmp6/lo
+head -1 sockstat
