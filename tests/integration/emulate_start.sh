@@ -28,7 +28,7 @@ check "a --chdir to nothing fails as under the kernel backend" \
 	"$("$veil" --backend=emulate $B --chdir /nope /bin/pwd 2>&1; echo "exit $?")"
 # shellcheck disable=SC2086
 check "an op it cannot realise is refused by name" \
-	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel): Operation not supported|exit 1" \
+	"veil: mqueue on \"/dev/mqueue\": --backend=emulate shows the sandbox's own queues only: add --unshare-ipc (or use --backend=kernel for the host's): Operation not supported|exit 1" \
 	"$( ("$veil" --backend=emulate $B --mqueue /dev/mqueue /bin/true 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # shellcheck disable=SC2086
 check "auto takes emulate where it can, the kernel otherwise" "emulate kernel" \
@@ -53,11 +53,12 @@ table() {
 		tr -s ' '
 }
 check "--proc's mount table (an overlay too) is the kernel backend's" "$(table kernel)" "$(table emulate)"
-# POSIX message queues need an IPC namespace (mq_open is refused without
-# one): --mqueue fails at start, by name, before anything runs.
+# POSIX message queues without an IPC namespace of the sandbox's own
+# (mq_open is refused then): --mqueue fails at start, by name, before
+# anything runs; with --unshare-ipc it shows the sandbox's queues.
 # shellcheck disable=SC2086
-check "--mqueue is refused by name at start" \
-	"veil: mqueue on \"/dev/mqueue\": not supported by --backend=emulate, which has no IPC namespace (use --backend=kernel): Operation not supported|exit 1" \
+check "--mqueue without --unshare-ipc is refused by name at start" \
+	"veil: mqueue on \"/dev/mqueue\": --backend=emulate shows the sandbox's own queues only: add --unshare-ipc (or use --backend=kernel for the host's): Operation not supported|exit 1" \
 	"$( ("$veil" --backend=emulate $B --dev /dev --mqueue /dev/mqueue /bin/echo RAN 2>&1; echo "exit $?") | tr '\n' '|' | sed 's/|$//')"
 # Binds of what is not a directory, data from fds and a bind by fd: the
 # same files, contents, refusals and mount table lines as the kernel
