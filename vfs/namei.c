@@ -163,8 +163,11 @@ static int follow_dotdot(struct vfs_nameidata *nd)
 		if (nd->cur.dentry != nd->cur.mnt->root)
 			break;
 		struct vfs_mount *m = nd->cur.mnt;
+		/* The top of a tree: ".." stays, on what is mounted there (a
+		 * walk that started outside its root, after a chroot, meets
+		 * the same root a walk from "/" does). */
 		if (m->parent == m)
-			return 0; /* the top of a tree: ".." stays */
+			return follow_mounts(nd);
 		if (nd->flags & LOOKUP_NO_XDEV)
 			return -EXDEV;
 		set_cur(nd, vfs_mount_get(m->parent), vfs_dentry_get(m->mountpoint));

@@ -172,7 +172,10 @@ SYS_HANDLER(chroot)
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
 	r = vfs_faccessat2(c, dirf, path, X_OK, 0);
-	return r < 0 ? r : -EPERM;
+	/* the sandbox's root for the task and every task sharing its fs
+	 * (CLONE_FS), as the kernel's: only names the sentry resolves
+	 * change, and no walk goes above the sandbox's own root */
+	return r < 0 ? r : vfs_chroot(c, dirf, path);
 }
 
 SYS_HANDLER(access)
