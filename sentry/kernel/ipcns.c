@@ -17,8 +17,8 @@
 
 /* The kernel's IPCMNI: no namespace holds more objects of a kind. */
 #define IPCNS_MNI 32768
-/* ipc_min_cycle: indexes cycle through at least this many */
-#define IPCNS_MIN_CYCLE 64
+/* a table's first size, in slots */
+#define IPCNS_MIN_CAP 64
 
 /* The kernel's structures on x86_64 are glibc's. */
 _Static_assert(sizeof(struct shmid_ds) == 112, "shmid64_ds");
@@ -31,7 +31,6 @@ struct ipcns_table {
 	struct ipcns_obj **slot; /* by index */
 	int cap;
 	int n;
-	int next; /* idr_alloc_cyclic's cursor */
 };
 
 struct ipcns {
@@ -124,9 +123,10 @@ struct ipcns_obj *ipcns_find(struct ipcns *ns, enum ipcns_kind kind, int id)
 	return NULL;
 }
 
-struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long idx)
+struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long arg)
 {
 	struct ipcns_table *t = &ns->t[kind];
+	long idx = arg < 0 ? -1 : arg & (IPCNS_MNI - 1);
 	if (idx < 0 || idx >= t->cap || !t->slot[idx])
 		return NULL;
 	struct ipcns_obj *o = t->slot[idx];
@@ -155,32 +155,33 @@ size_t ipcns_count(struct ipcns *ns, enum ipcns_kind kind)
 	return (size_t)ns->t[kind].n;
 }
 
-/* idr_alloc_cyclic(ids, 0, max(in_use * 3 / 2, ipc_min_cycle)), as
- * ipc_idr_alloc() calls it: -ENOSPC when none is free. */
-static int alloc_idx(struct ipcns_table *t)
+/* The index of host object `id`: the kernel's ipcid_to_idx(), its low
+ * bits, so that an id and its index relate in the sandbox as in the
+ * kernel (the *_STAT commands take either: LTP's tests pass an id).
+ * Unique, as the host's indexes are; on a host booted with
+ * ipcmni_extend (24 index bits) two may share their low 15, and the
+ * later object then takes the first free index. -ENOSPC when none is. */
+static int alloc_idx(struct ipcns_table *t, int id)
 {
-	int end = t->n * 3 / 2;
-	if (end < IPCNS_MIN_CYCLE)
-		end = IPCNS_MIN_CYCLE;
-	if (end > IPCNS_MNI)
-		end = IPCNS_MNI;
-	if (end > t->cap) {
-		struct ipcns_obj **s = realloc(t->slot, (size_t)end * sizeof(*s));
+	int idx = id & (IPCNS_MNI - 1);
+	if (idx >= t->cap) {
+		int cap = t->cap * 2 > idx + 1 ? t->cap * 2 : idx + 1;
+		if (cap < IPCNS_MIN_CAP)
+			cap = IPCNS_MIN_CAP;
+		if (cap > IPCNS_MNI)
+			cap = IPCNS_MNI;
+		struct ipcns_obj **s = realloc(t->slot, (size_t)cap * sizeof(*s));
 		if (!s)
 			return -ENOMEM;
-		memset(s + t->cap, 0, (size_t)(end - t->cap) * sizeof(*s));
+		memset(s + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*s));
 		t->slot = s;
-		t->cap = end;
+		t->cap = cap;
 	}
-	int start = t->next < end ? t->next : 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int i = start; i < end; i++)
-			if (!t->slot[i])
-				return i;
-		if (start == 0)
-			break;
-		start = 0;
-	}
+	if (!t->slot[idx])
+		return idx;
+	for (int i = 0; i < t->cap; i++)
+		if (!t->slot[i])
+			return i;
 	return -ENOSPC;
 }
 
@@ -225,9 +226,6 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 			return -ENOENT;
 	}
 	struct ipcns_table *t = &ns->t[kind];
-	int idx = alloc_idx(t);
-	if (idx < 0)
-		return idx;
 	struct ipcns_obj *o = calloc(1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
@@ -235,6 +233,12 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 	if (id < 0) {
 		free(o);
 		return id;
+	}
+	int idx = alloc_idx(t, id);
+	if (idx < 0) {
+		(void)host_rmid(kind, id);
+		free(o);
+		return idx;
 	}
 	if (ns->log_fd >= 0)
 		dprintf(ns->log_fd, "%s %d\n", kind_names[kind], id);
@@ -251,7 +255,6 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 				.cpid = pid};
 	t->slot[idx] = o;
 	t->n++;
-	t->next = idx + 1;
 	return id;
 }
 
