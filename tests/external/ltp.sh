@@ -193,10 +193,13 @@ for c in "$@"; do
 			"$ref" "$out/logs/$c-$u.results")
 		[ -n "$bad" ] && echo "$c-$u does worse than natively:$bad"
 		# grouped by the first message that says why (addresses and
-		# temporary names blanked, so one cause is one line)
+		# temporary names blanked, so one cause is one line; a skip's
+		# is its TCONF)
 		# shellcheck disable=SC2086 # $bad: the tests, words
-		for t in $(printf '%s\n' $bad | sed 's/(.*//'); do
-			why=$(grep -E 'TBROK|TFAIL|TWARN' "$out/logs/$c-$u/$t.log" |
+		for tr in $bad; do
+			t=${tr%%(*} why='TBROK|TFAIL|TWARN'
+			[ "$tr" = "$t(skip)" ] && why=TCONF
+			why=$(grep -E "$why" "$out/logs/$c-$u/$t.log" |
 				grep -v "Child process reported\|Can't adjust score" | head -1 |
 				sed 's/^[^ ]*: //; s/0x[0-9a-f]*/ADDR/g; s/LTP_[A-Za-z0-9]*/LTP_X/g; s/^ *//')
 			printf '%s\t%s\n' "${why:-(no message)}" "$t"
