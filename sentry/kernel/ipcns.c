@@ -31,6 +31,7 @@ struct ipcns_table {
 	struct ipcns_obj **slot; /* by index */
 	int cap;
 	int n;
+	int displaced; /* objects whose index is not their id's (alloc_idx) */
 };
 
 struct ipcns {
@@ -60,6 +61,8 @@ static void drop(struct ipcns *ns, struct ipcns_obj *o)
 	struct ipcns_table *t = &ns->t[o->kind];
 	t->slot[o->idx] = NULL;
 	t->n--;
+	if (o->idx != (o->id & (IPCNS_MNI - 1)))
+		t->displaced--;
 	free(o);
 }
 
@@ -110,17 +113,19 @@ static struct ipcns_obj *by_key(struct ipcns *ns, enum ipcns_kind kind, key_t ke
 struct ipcns_obj *ipcns_find(struct ipcns *ns, enum ipcns_kind kind, int id)
 {
 	struct ipcns_table *t = &ns->t[kind];
-	for (int i = 0; i < t->cap; i++) {
-		struct ipcns_obj *o = t->slot[i];
-		if (o && o->id == id) {
-			if (gone(o)) {
-				drop(ns, o);
-				return NULL;
-			}
-			return o;
-		}
+	int home = id & (IPCNS_MNI - 1);
+	/* at its id's index, unless alloc_idx displaced it */
+	struct ipcns_obj *o = home < t->cap ? t->slot[home] : NULL;
+	if (o && o->id != id)
+		o = NULL;
+	for (int i = 0; !o && t->displaced && i < t->cap; i++)
+		if (t->slot[i] && t->slot[i]->id == id)
+			o = t->slot[i];
+	if (o && gone(o)) {
+		drop(ns, o);
+		return NULL;
 	}
-	return NULL;
+	return o;
 }
 
 struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long arg)
@@ -255,6 +260,8 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 				.cpid = pid};
 	t->slot[idx] = o;
 	t->n++;
+	if (idx != (id & (IPCNS_MNI - 1)))
+		t->displaced++;
 	return id;
 }
 
