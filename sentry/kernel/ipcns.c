@@ -160,6 +160,25 @@ size_t ipcns_count(struct ipcns *ns, enum ipcns_kind kind)
 	return (size_t)ns->t[kind].n;
 }
 
+/* Makes room for `cap` slots (at least IPCNS_MIN_CAP, at most
+ * IPCNS_MNI); 0 or -ENOMEM. */
+static int grow(struct ipcns_table *t, int cap)
+{
+	if (cap < IPCNS_MIN_CAP)
+		cap = IPCNS_MIN_CAP;
+	if (cap > IPCNS_MNI)
+		cap = IPCNS_MNI;
+	if (cap <= t->cap)
+		return 0;
+	struct ipcns_obj **s = realloc(t->slot, (size_t)cap * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*s));
+	t->slot = s;
+	t->cap = cap;
+	return 0;
+}
+
 /* The index of host object `id`: the kernel's ipcid_to_idx(), its low
  * bits, so that an id and its index relate in the sandbox as in the
  * kernel (the *_STAT commands take either: LTP's tests pass an id).
@@ -169,21 +188,13 @@ size_t ipcns_count(struct ipcns *ns, enum ipcns_kind kind)
 static int alloc_idx(struct ipcns_table *t, int id)
 {
 	int idx = id & (IPCNS_MNI - 1);
-	if (idx >= t->cap) {
-		int cap = t->cap * 2 > idx + 1 ? t->cap * 2 : idx + 1;
-		if (cap < IPCNS_MIN_CAP)
-			cap = IPCNS_MIN_CAP;
-		if (cap > IPCNS_MNI)
-			cap = IPCNS_MNI;
-		struct ipcns_obj **s = realloc(t->slot, (size_t)cap * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		memset(s + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*s));
-		t->slot = s;
-		t->cap = cap;
-	}
+	int r = idx < t->cap ? 0 : grow(t, t->cap * 2 > idx + 1 ? t->cap * 2 : idx + 1);
+	if (r < 0)
+		return r;
 	if (!t->slot[idx])
 		return idx;
+	if ((r = grow(t, IPCNS_MNI)) < 0)
+		return r;
 	for (int i = 0; i < t->cap; i++)
 		if (!t->slot[i])
 			return i;
