@@ -209,7 +209,8 @@ static int host_create(enum ipcns_kind kind, int flg, unsigned long arg)
 		/* the segment's own flags (huge pages, no reserve), not its
 		 * key's or permissions */
 		r = shmget(IPC_PRIVATE, arg,
-			   (flg & (SHM_HUGETLB | SHM_NORESERVE | (0x3f << 26))) | 0600);
+			   (int)(((unsigned)flg & (SHM_HUGETLB | SHM_NORESERVE | 0x3fu << 26)) |
+				 0600));
 		break;
 	case IPCNS_MSG:
 		r = msgget(IPC_PRIVATE, 0600);
