@@ -17,8 +17,8 @@
 
 /* The kernel's IPCMNI: no namespace holds more objects of a kind. */
 #define IPCNS_MNI 32768
-/* ipc_min_cycle: indexes cycle through at least this many */
-#define IPCNS_MIN_CYCLE 64
+/* a table's first size, in slots */
+#define IPCNS_MIN_CAP 64
 
 /* The kernel's structures on x86_64 are glibc's. */
 _Static_assert(sizeof(struct shmid_ds) == 112, "shmid64_ds");
@@ -31,7 +31,7 @@ struct ipcns_table {
 	struct ipcns_obj **slot; /* by index */
 	int cap;
 	int n;
-	int next; /* idr_alloc_cyclic's cursor */
+	int displaced; /* objects whose index is not their id's (alloc_idx) */
 };
 
 struct ipcns {
@@ -62,6 +62,8 @@ static void drop(struct ipcns *ns, struct ipcns_obj *o)
 	struct ipcns_table *t = &ns->t[o->kind];
 	t->slot[o->idx] = NULL;
 	t->n--;
+	if (o->idx != (o->id & (IPCNS_MNI - 1)))
+		t->displaced--;
 	free(o);
 }
 
@@ -112,22 +114,25 @@ static struct ipcns_obj *by_key(struct ipcns *ns, enum ipcns_kind kind, key_t ke
 struct ipcns_obj *ipcns_find(struct ipcns *ns, enum ipcns_kind kind, int id)
 {
 	struct ipcns_table *t = &ns->t[kind];
-	for (int i = 0; i < t->cap; i++) {
-		struct ipcns_obj *o = t->slot[i];
-		if (o && o->id == id) {
-			if (gone(o)) {
-				drop(ns, o);
-				return NULL;
-			}
-			return o;
-		}
+	int home = id & (IPCNS_MNI - 1);
+	/* at its id's index, unless alloc_idx displaced it */
+	struct ipcns_obj *o = home < t->cap ? t->slot[home] : NULL;
+	if (o && o->id != id)
+		o = NULL;
+	for (int i = 0; !o && t->displaced && i < t->cap; i++)
+		if (t->slot[i] && t->slot[i]->id == id)
+			o = t->slot[i];
+	if (o && gone(o)) {
+		drop(ns, o);
+		return NULL;
 	}
-	return NULL;
+	return o;
 }
 
-struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long idx)
+struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long arg)
 {
 	struct ipcns_table *t = &ns->t[kind];
+	long idx = arg < 0 ? -1 : arg & (IPCNS_MNI - 1);
 	if (idx < 0 || idx >= t->cap || !t->slot[idx])
 		return NULL;
 	struct ipcns_obj *o = t->slot[idx];
@@ -156,32 +161,44 @@ size_t ipcns_count(struct ipcns *ns, enum ipcns_kind kind)
 	return (size_t)ns->t[kind].n;
 }
 
-/* idr_alloc_cyclic(ids, 0, max(in_use * 3 / 2, ipc_min_cycle)), as
- * ipc_idr_alloc() calls it: -ENOSPC when none is free. */
-static int alloc_idx(struct ipcns_table *t)
+/* Makes room for `cap` slots (at least IPCNS_MIN_CAP, at most
+ * IPCNS_MNI); 0 or -ENOMEM. */
+static int grow(struct ipcns_table *t, int cap)
 {
-	int end = t->n * 3 / 2;
-	if (end < IPCNS_MIN_CYCLE)
-		end = IPCNS_MIN_CYCLE;
-	if (end > IPCNS_MNI)
-		end = IPCNS_MNI;
-	if (end > t->cap) {
-		struct ipcns_obj **s = realloc(t->slot, (size_t)end * sizeof(*s));
-		if (!s)
-			return -ENOMEM;
-		memset(s + t->cap, 0, (size_t)(end - t->cap) * sizeof(*s));
-		t->slot = s;
-		t->cap = end;
-	}
-	int start = t->next < end ? t->next : 0;
-	for (int pass = 0; pass < 2; pass++) {
-		for (int i = start; i < end; i++)
-			if (!t->slot[i])
-				return i;
-		if (start == 0)
-			break;
-		start = 0;
-	}
+	if (cap < IPCNS_MIN_CAP)
+		cap = IPCNS_MIN_CAP;
+	if (cap > IPCNS_MNI)
+		cap = IPCNS_MNI;
+	if (cap <= t->cap)
+		return 0;
+	struct ipcns_obj **s = realloc(t->slot, (size_t)cap * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + t->cap, 0, (size_t)(cap - t->cap) * sizeof(*s));
+	t->slot = s;
+	t->cap = cap;
+	return 0;
+}
+
+/* The index of host object `id`: the kernel's ipcid_to_idx(), its low
+ * bits, so that an id and its index relate in the sandbox as in the
+ * kernel (the *_STAT commands take either: LTP's tests pass an id).
+ * Unique, as the host's indexes are; on a host booted with
+ * ipcmni_extend (24 index bits) two may share their low 15, and the
+ * later object then takes the first free index. -ENOSPC when none is. */
+static int alloc_idx(struct ipcns_table *t, int id)
+{
+	int idx = id & (IPCNS_MNI - 1);
+	int r = idx < t->cap ? 0 : grow(t, t->cap * 2 > idx + 1 ? t->cap * 2 : idx + 1);
+	if (r < 0)
+		return r;
+	if (!t->slot[idx])
+		return idx;
+	if ((r = grow(t, IPCNS_MNI)) < 0)
+		return r;
+	for (int i = 0; i < t->cap; i++)
+		if (!t->slot[i])
+			return i;
 	return -ENOSPC;
 }
 
@@ -193,7 +210,8 @@ static int host_create(enum ipcns_kind kind, int flg, unsigned long arg)
 		/* the segment's own flags (huge pages, no reserve), not its
 		 * key's or permissions */
 		r = shmget(IPC_PRIVATE, arg,
-			   (flg & (int)(SHM_HUGETLB | SHM_NORESERVE | (0x3fu << 26))) | 0600);
+			   (int)(((unsigned)flg & (SHM_HUGETLB | SHM_NORESERVE | 0x3fu << 26)) |
+				 0600));
 		break;
 	case IPCNS_MSG:
 		r = msgget(IPC_PRIVATE, 0600);
@@ -249,9 +267,6 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 			return -ENOENT;
 	}
 	struct ipcns_table *t = &ns->t[kind];
-	int idx = alloc_idx(t);
-	if (idx < 0)
-		return idx;
 	struct ipcns_obj *o = calloc(1, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
@@ -259,6 +274,12 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 	if (id < 0) {
 		free(o);
 		return id;
+	}
+	int idx = alloc_idx(t, id);
+	if (idx < 0) {
+		(void)host_rmid(kind, id);
+		free(o);
+		return idx;
 	}
 	log_id(ns, kind, id);
 	*o = (struct ipcns_obj){.kind = kind,
@@ -274,7 +295,8 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 				.cpid = pid};
 	t->slot[idx] = o;
 	t->n++;
-	t->next = idx + 1;
+	if (idx != (id & (IPCNS_MNI - 1)))
+		t->displaced++;
 	return id;
 }
 

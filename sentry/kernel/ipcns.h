@@ -13,9 +13,10 @@
  * sentry checked). An id the table does not hold is EINVAL, as one that
  * does not exist: the host's objects are neither visible nor reachable.
  *
- * Each object also gets an index of the sandbox's own, allocated as the
- * kernel allocates them (cyclically, idr_alloc_cyclic), for the
- * *_STAT commands that enumerate by index (ipcs) and *_INFO's answer.
+ * Each object also has an index in the sandbox, for the *_STAT commands
+ * that enumerate by index (ipcs) and *_INFO's answer: its id's low bits,
+ * as the kernel's (ipcid_to_idx), so *_STAT takes an id or an index as
+ * the kernel's does. It is the host's index, which the id shows anyway.
  *
  * Leftovers: the objects outlive every process, so the sentry removes
  * them at its end (ipcns_free), and records each id it makes in a log in
@@ -66,8 +67,9 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 /* The sandbox's object with host id `id`, or NULL (the caller's EINVAL).
  * A removed segment the host has destroyed meanwhile is forgotten. */
 struct ipcns_obj *ipcns_find(struct ipcns *ns, enum ipcns_kind kind, int id);
-/* The object at the sandbox's index `idx`, or NULL. */
-struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long idx);
+/* The object at the sandbox's index `arg` (or at the index of id `arg`:
+ * its low bits, as the kernel's *_STAT takes it), or NULL. */
+struct ipcns_obj *ipcns_at(struct ipcns *ns, enum ipcns_kind kind, long arg);
 /* The highest index in use, or -1; and how many objects there are. */
 int ipcns_max_idx(struct ipcns *ns, enum ipcns_kind kind);
 size_t ipcns_count(struct ipcns *ns, enum ipcns_kind kind);

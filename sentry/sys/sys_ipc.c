@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 
@@ -28,6 +29,8 @@
 #define IPC_RUGO 0444
 #define IPC_WUGO 0222
 #define IPC_XUGO 0111
+/* a semaphore's highest value (linux/sem.h, which clashes with sys/sem.h) */
+#define SEMVMX 32767
 
 static struct sentry_task *caller(struct sentry *s, struct platform_call *call)
 {
@@ -79,16 +82,49 @@ SYS_HANDLER(semget)
 	return get(s, call, IPCNS_SEM, (int)call->args[2], (unsigned long)nsems);
 }
 
-/* Continues a call on an object `t` may access for `flag`. */
-static long run_on(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int flag)
+/* Lets the kernel run the call, on an object the sentry checked. */
+static long cont(struct platform_call *call)
+{
+	int r = call->ops->reply_continue(call);
+	return r < 0 ? r : SYS_REPLIED;
+}
+
+/* The errors the kernel finds in a call's arguments before it looks its
+ * object up (a bad size or flag, a fault): 0 or -errno. They are worked
+ * out only when the sentry refuses a call (an id not the sandbox's, no
+ * permission), where they must come first; a call the sentry lets
+ * through gets them from the kernel itself. */
+typedef long early_fn(struct platform_call *call);
+
+/* Continues a call on an object `t` may access for `flag`; else its
+ * early error or the refusal. */
+static long run_on(struct sentry *s, struct platform_call *call, enum ipcns_kind kind, int flag,
+		   early_fn *early)
 {
 	struct sentry_task *t = caller(s, call);
 	struct ipcns_obj *o;
 	int r = t ? checked(s, t, kind, (int)call->args[0], flag, &o) : -ESRCH;
-	if (r < 0)
-		return r;
-	r = call->ops->reply_continue(call);
-	return r < 0 ? r : SYS_REPLIED;
+	if (r < 0) {
+		long e = early && r != -ESRCH ? early(call) : 0;
+		return e ? e : r;
+	}
+	return cont(call);
+}
+
+/* do_shmat's checks of the address (SHMLBA is a page on x86_64). */
+static long shmat_early(struct platform_call *call)
+{
+	uint64_t addr = call->args[1];
+	int flg = (int)call->args[2];
+	if (!addr)
+		return flg & SHM_REMAP ? -EINVAL : 0;
+	if (addr & (SHMLBA - 1)) {
+		if (!(flg & SHM_RND))
+			return -EINVAL;
+		if (!(addr & ~(uint64_t)(SHMLBA - 1)) && (flg & SHM_REMAP))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 SYS_HANDLER(shmat)
@@ -97,54 +133,136 @@ SYS_HANDLER(shmat)
 	int acc = flg & SHM_RDONLY ? IPC_RUGO : IPC_RUGO | IPC_WUGO;
 	if (flg & SHM_EXEC)
 		acc |= IPC_XUGO;
-	return run_on(s, call, IPCNS_SHM, acc);
+	return run_on(s, call, IPCNS_SHM, acc, shmat_early);
+}
+
+/* The kernel's msgsnd: the type read (EFAULT), the size against the
+ * host's msgmax, the type, then the text copied in (EFAULT; read here
+ * only to see it is there, at most msgmax bytes, 8 KiB by default). */
+static long msgsnd_early(struct platform_call *call)
+{
+	long mtype;
+	size_t size = (size_t)call->args[2];
+	int r = call->ops->read_mem(call, &mtype, call->args[1], sizeof(mtype));
+	if (r < 0)
+		return r;
+	struct msginfo mi;
+	if (msgctl(0, IPC_INFO, (struct msqid_ds *)&mi) < 0)
+		return -errno;
+	if (size > (size_t)mi.msgmax || (long)size < 0 || mtype < 1)
+		return -EINVAL;
+	char chunk[4096];
+	for (size_t off = 0; off < size; off += sizeof(chunk)) {
+		size_t n = size - off < sizeof(chunk) ? size - off : sizeof(chunk);
+		r = call->ops->read_mem(call, chunk, call->args[1] + sizeof(long) + off, n);
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }
 
 SYS_HANDLER(msgsnd)
 {
+	return run_on(s, call, IPCNS_MSG, IPC_WUGO, msgsnd_early);
+}
+
+/* The kernel's msgrcv: a negative size; MSG_COPY only with IPC_NOWAIT
+ * and without MSG_EXCEPT. */
+static long msgrcv_early(struct platform_call *call)
+{
+	int flg = (int)call->args[4];
 	if ((long)call->args[2] < 0)
 		return -EINVAL;
-	return run_on(s, call, IPCNS_MSG, IPC_WUGO);
+	if ((flg & MSG_COPY) && ((flg & MSG_EXCEPT) || !(flg & IPC_NOWAIT)))
+		return -EINVAL;
+	return 0;
 }
 
 SYS_HANDLER(msgrcv)
 {
-	if ((long)call->args[2] < 0)
-		return -EINVAL;
-	return run_on(s, call, IPCNS_MSG, IPC_RUGO);
+	return run_on(s, call, IPCNS_MSG, IPC_RUGO, msgrcv_early);
+}
+
+/* semtimedop's timeout, read by the kernel before anything else (EFAULT)
+ * and checked after the operations are (EINVAL): *bad gets the latter. */
+static long semop_timeout(struct platform_call *call, bool timed, bool *bad)
+{
+	struct timespec ts;
+	*bad = false;
+	if (!timed || !call->args[3])
+		return 0;
+	int r = call->ops->read_mem(call, &ts, call->args[3], sizeof(ts));
+	if (r < 0)
+		return r;
+	*bad = ts.tv_sec < 0 || (unsigned long)ts.tv_nsec >= 1000000000ul;
+	return 0;
 }
 
 /* semop and semtimedop: whether the operations alter the set decides the
- * permission (see the top of the file for what a racing thread gains). */
-static long semop_common(struct sentry *s, struct platform_call *call)
+ * permission (see the top of the file for what a racing thread gains).
+ * The kernel's order: the timeout read, the count, the operations read,
+ * the timeout checked, the set looked up, a semaphore past its end
+ * (EFBIG), the permission. */
+static long semop_common(struct sentry *s, struct platform_call *call, bool timed)
 {
+	struct sentry_task *t = caller(s, call);
 	unsigned nsops = (unsigned)call->args[2];
 	struct seminfo si;
+	if (!t)
+		return -ESRCH;
+	long early = 0;
 	if (nsops < 1 || (int)call->args[0] < 0)
-		return -EINVAL;
-	if (semctl(0, 0, IPC_INFO, &si) < 0)
-		return -errno;
-	if (nsops > (unsigned)si.semopm)
-		return -E2BIG;
+		early = -EINVAL;
+	else if (semctl(0, 0, IPC_INFO, &si) < 0)
+		early = -errno;
+	else if (nsops > (unsigned)si.semopm)
+		early = -E2BIG;
+	if (early) {
+		bool bad;
+		long e = semop_timeout(call, timed, &bad);
+		return e ? e : early;
+	}
 	struct sembuf *sops = calloc(nsops, sizeof(*sops));
 	if (!sops)
 		return -ENOMEM;
 	int r = call->ops->read_mem(call, sops, call->args[1], nsops * sizeof(*sops));
 	bool alter = false;
-	for (unsigned i = 0; r == 0 && i < nsops; i++)
+	unsigned max = 0;
+	for (unsigned i = 0; r == 0 && i < nsops; i++) {
 		alter |= sops[i].sem_op != 0;
+		if (sops[i].sem_num > max)
+			max = sops[i].sem_num;
+	}
 	free(sops);
-	return r < 0 ? r : run_on(s, call, IPCNS_SEM, alter ? IPC_WUGO : IPC_RUGO);
+	struct ipcns_obj *o = NULL;
+	if (r == 0)
+		r = checked(s, t, IPCNS_SEM, (int)call->args[0], alter ? IPC_WUGO : IPC_RUGO, &o);
+	if (r == 0)
+		return cont(call);
+	if (r == -ESRCH)
+		return r;
+	bool bad;
+	long e = semop_timeout(call, timed, &bad);
+	if (e || r == -EFAULT)
+		return e ? e : r;
+	if (bad)
+		return -EINVAL;
+	if (r == -EACCES) {
+		o = ipcns_find(s->ipc, IPCNS_SEM, (int)call->args[0]);
+		if (o && max >= o->size)
+			return -EFBIG;
+	}
+	return r;
 }
 
 SYS_HANDLER(semop)
 {
-	return semop_common(s, call);
+	return semop_common(s, call, false);
 }
 
 SYS_HANDLER(semtimedop)
 {
-	return semop_common(s, call);
+	return semop_common(s, call, true);
 }
 
 /* IPC_STAT and *_STAT(_ANY): the sandbox's view of `o` written to
@@ -311,9 +429,16 @@ SYS_HANDLER(shmctl)
 		int e = checked(s, t, IPCNS_SHM, id, 0, &o);
 		if (e < 0)
 			return e;
-		if (!creds_capable(&t->creds, CAP_IPC_LOCK) && t->creds.euid != o->uid &&
-		    t->creds.euid != o->cuid)
-			return -EPERM;
+		if (!creds_capable(&t->creds, CAP_IPC_LOCK)) {
+			struct rlimit rl;
+			if (t->creds.euid != o->uid && t->creds.euid != o->cuid)
+				return -EPERM;
+			/* the caller's RLIMIT_MEMLOCK, which the sentry's own
+			 * lock would not look at */
+			if (cmd == SHM_LOCK &&
+			    (prlimit(call->tid, RLIMIT_MEMLOCK, NULL, &rl) < 0 || rl.rlim_cur == 0))
+				return -EPERM;
+		}
 		return shmctl(o->id, cmd, NULL) < 0 ? -errno : 0;
 	}
 	return -EINVAL;
@@ -350,15 +475,29 @@ SYS_HANDLER(semctl)
 			e = semctl(o->id, (int)call->args[1], GETPID);
 			return e < 0 ? -errno : e ? sentry_pid_to_ns_past(s, e) : 0;
 		}
-		return run_on(s, call, IPCNS_SEM, IPC_RUGO);
+		return run_on(s, call, IPCNS_SEM, IPC_RUGO, NULL);
 	case GETVAL:
 	case GETALL:
 	case GETNCNT:
 	case GETZCNT:
-		return run_on(s, call, IPCNS_SEM, IPC_RUGO);
-	case SETVAL:
+		return run_on(s, call, IPCNS_SEM, IPC_RUGO, NULL);
+	case SETVAL: {
+		/* semctl_setval: the value's range first (ERANGE, whatever
+		 * the id), then the set, the semaphore's number, the right */
+		int val = (int)call->args[3];
+		if (val < 0 || val > SEMVMX)
+			return -ERANGE;
+		struct sentry_task *t = caller(s, call);
+		struct ipcns_obj *o;
+		int e = t ? checked(s, t, IPCNS_SEM, id, 0, &o) : -ESRCH;
+		if (e < 0)
+			return e;
+		if ((int)call->args[1] < 0 || (unsigned long)(int)call->args[1] >= o->size)
+			return -EINVAL;
+		return ipcns_permits(o, &t->creds, IPC_WUGO) ? cont(call) : -EACCES;
+	}
 	case SETALL:
-		return run_on(s, call, IPCNS_SEM, IPC_WUGO);
+		return run_on(s, call, IPCNS_SEM, IPC_WUGO, NULL);
 	}
 	return -EINVAL;
 }

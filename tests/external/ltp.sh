@@ -16,6 +16,12 @@
 #   LTP_TESTS='access01 open*'  limits the run to those runtest names (globs)
 #   LTP_TIMEOUT=120             seconds per test (then it counts as broken)
 #   LTP_KEEP=1                  keeps the logs (one per test and run)
+#   LTP_SET=ipc                 the SysV IPC tests of runtest/syscalls-ipc
+#                               (msgctl*, msgget*, ..., shmget*) instead: the
+#                               native reference then runs in `unshare --ipc`
+#                               too, and the sandbox gets --unshare-ipc;
+#                               msgstress01 (~2 min natively) only when
+#                               LTP_TESTS names it
 #
 # A run's reference is the native run as the same user: as root, the tests
 # run on a fresh tmpfs in a mount namespace of their own; as 65534, inside
@@ -35,7 +41,7 @@
 # says.
 set -u
 if [ $# -lt 2 ]; then
-	sed -n '2,18p' "$0" >&2
+	sed -n '2,24p' "$0" >&2
 	exit 2
 fi
 [ "$(id -u)" = 0 ] || { echo "$0: needs root" >&2; exit 2; }
@@ -49,6 +55,11 @@ fi
 [ $# -gt 0 ] || set -- native emulate kernel
 users=${LTP_USERS:-0 65534}
 limit=${LTP_TIMEOUT:-120}
+set=${LTP_SET:-fs}
+case $set in
+fs|ipc) ;;
+*) echo "$0: LTP_SET=$set: fs or ipc" >&2; exit 2 ;;
+esac
 
 # The tests: runtest/syscalls lines whose program is one of these calls'.
 calls='access|chdir|chmod|chown|close|creat|dup[0-9]*|faccessat2?|fchdir|fchmod|fchmodat2?|fchown|fchownat'
@@ -60,8 +71,16 @@ out=$(mktemp -d /var/tmp/veil-ltp.XXXXXX)
 if [ -n "${LTP_KEEP:-}" ]; then echo "# logs in $out/logs"; else trap 'rm -rf "$out"' EXIT; fi
 chmod 755 "$out"
 mkdir -p "$out/testcases/bin" "$out/logs"
-grep -v '^#' "$ltp/runtest/syscalls" |
-	awk -v re="^($calls)[0-9_]*(64)?$" 'NF >= 2 && $2 ~ re' > "$out/list"
+if [ "$set" = ipc ]; then
+	# every line; msgstress01 (testcases/kernel/ipc) when asked for
+	grep -v '^#' "$ltp/runtest/syscalls-ipc" |
+		awk -v all="${LTP_TESTS:+1}" 'NF >= 2 && (all || $2 != "msgstress01")' > "$out/list"
+	dirs=("$ltp/testcases/kernel/syscalls" "$ltp/testcases/kernel/ipc")
+else
+	grep -v '^#' "$ltp/runtest/syscalls" |
+		awk -v re="^($calls)[0-9_]*(64)?$" 'NF >= 2 && $2 ~ re' > "$out/list"
+	dirs=("$ltp/testcases/kernel/syscalls")
+fi
 if [ -n "${LTP_TESTS:-}" ]; then
 	while read -r name rest; do
 		for g in $LTP_TESTS; do
@@ -74,7 +93,7 @@ fi
 # Every executable of the tests' directories (children such as
 # creat07_child too) in one directory any user may read: $LTPROOT/testcases/bin.
 awk '{ print $2 }' "$out/list" | sort -u | while read -r t; do
-	find "$ltp/testcases/kernel/syscalls" -type f -perm -u+x -name "$t" -printf '%h\n'
+	find "${dirs[@]}" -type f -perm -u+x -name "$t" -printf '%h\n'
 done | sort -u | while read -r d; do
 	find "$d" -maxdepth 1 -type f -perm -u+x -exec cp {} "$out/testcases/bin/" \;
 done
@@ -97,11 +116,13 @@ run() {
 	[ "$uid" = 0 ] || as=(setpriv --reuid="$uid" --regid="$uid" --clear-groups)
 	local sandbox=(--ro-bind / / --perms 1777 --tmpfs /tmp --dev /dev --proc /proc --chdir /tmp)
 	[ "$uid" = 0 ] || sandbox=(--unshare-user --uid 0 --gid 0 --cap-add ALL "${sandbox[@]}")
+	[ "$set" = ipc ] && sandbox=(--unshare-ipc "${sandbox[@]}")
 	case $config in
 	native)
 		mkdir -p "$tmp" && chmod 777 "$tmp"
 		local ns=(unshare --mount)
 		[ "$uid" = 0 ] || ns=(unshare --user --map-root-user --mount)
+		[ "$set" = ipc ] && ns+=(--ipc)
 		# shellcheck disable=SC2016 # expanded by that sh
 		(cd / && "${as[@]}" timeout -k 5 "$limit" "${ns[@]}" sh -c \
 			'mount -t tmpfs tmpfs "$0" && cd "$0" && exec "$@"' \
@@ -172,10 +193,13 @@ for c in "$@"; do
 			"$ref" "$out/logs/$c-$u.results")
 		[ -n "$bad" ] && echo "$c-$u does worse than natively:$bad"
 		# grouped by the first message that says why (addresses and
-		# temporary names blanked, so one cause is one line)
+		# temporary names blanked, so one cause is one line; a skip's
+		# is its TCONF)
 		# shellcheck disable=SC2086 # $bad: the tests, words
-		for t in $(printf '%s\n' $bad | sed 's/(.*//'); do
-			why=$(grep -E 'TBROK|TFAIL|TWARN' "$out/logs/$c-$u/$t.log" |
+		for tr in $bad; do
+			t=${tr%%(*} why='TBROK|TFAIL|TWARN'
+			[ "$tr" = "$t(skip)" ] && why=TCONF
+			why=$(grep -E "$why" "$out/logs/$c-$u/$t.log" |
 				grep -v "Child process reported\|Can't adjust score" | head -1 |
 				sed 's/^[^ ]*: //; s/0x[0-9a-f]*/ADDR/g; s/LTP_[A-Za-z0-9]*/LTP_X/g; s/^ *//')
 			printf '%s\t%s\n' "${why:-(no message)}" "$t"

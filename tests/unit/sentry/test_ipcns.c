@@ -1,7 +1,7 @@
 /* sentry/kernel/ipcns.c: the sandbox's SysV objects (--unshare-ipc under
  * emulate), made for real on this host: keys private to the namespace,
  * the kernel's get rules and permission checks on the sandbox's
- * credentials, indexes allocated cyclically, IPC_STAT in the sandbox's
+ * credentials, indexes that are the ids' (the kernel's), IPC_STAT in the sandbox's
  * terms, /proc/sysvipc's text, removal, and the reaper's log. */
 #include <errno.h>
 #include <fcntl.h>
@@ -132,34 +132,44 @@ static void permissions_are_the_sandbox_s(void **state)
 	creds_release(&root);
 }
 
-/* Indexes as the kernel's: cyclic, so a removed object's index is not
- * the next one given. */
-static void indexes_cycle(void **state)
+/* Indexes as the kernel's: an id's low bits (ipcid_to_idx), so that
+ * *_STAT finds an object by its index or by its id, as LTP's msgctl06,
+ * semctl09 and shmctl04 ask (SEM_STAT_ANY on the id semget gave). A host
+ * object made first makes the host's indexes differ from any the
+ * namespace could count by itself. */
+static void indexes_are_the_ids(void **state)
 {
 	(void)state;
 	struct creds c;
 	creds_init(&c, 0, 0, ALL_CAPS);
 	struct ipcns *ns = ipcns_new(-1);
+	int other = semget(IPC_PRIVATE, 1, 0600);
+	assert_true(other >= 0);
 	assert_int_equal(ipcns_max_idx(ns, IPCNS_SEM), -1);
 	int a = ipcns_get(ns, IPCNS_SEM, IPC_PRIVATE, 0600, 1, &c, 1);
 	int b = ipcns_get(ns, IPCNS_SEM, IPC_PRIVATE, 0600, 2, &c, 1);
 	assert_true(a >= 0 && b >= 0);
-	assert_int_equal(ipcns_find(ns, IPCNS_SEM, a)->idx, 0);
-	assert_int_equal(ipcns_find(ns, IPCNS_SEM, b)->idx, 1);
+	assert_int_equal(ipcns_find(ns, IPCNS_SEM, a)->idx, a % 32768);
+	assert_int_equal(ipcns_find(ns, IPCNS_SEM, b)->idx, b % 32768);
+	assert_ptr_equal(ipcns_at(ns, IPCNS_SEM, a), ipcns_find(ns, IPCNS_SEM, a));
+	assert_ptr_equal(ipcns_at(ns, IPCNS_SEM, b % 32768), ipcns_find(ns, IPCNS_SEM, b));
 	assert_int_equal(ipcns_remove(ns, ipcns_find(ns, IPCNS_SEM, a)), 0);
 	assert_false(host_has(IPCNS_SEM, a));
 	assert_null(ipcns_find(ns, IPCNS_SEM, a));
+	assert_null(ipcns_at(ns, IPCNS_SEM, a));
+	/* the host's own object is no index of the namespace's */
+	assert_null(ipcns_at(ns, IPCNS_SEM, other));
 	int c3 = ipcns_get(ns, IPCNS_SEM, IPC_PRIVATE, 0600, 1, &c, 1);
-	assert_int_equal(ipcns_find(ns, IPCNS_SEM, c3)->idx, 2);
-	assert_int_equal(ipcns_max_idx(ns, IPCNS_SEM), 2);
+	assert_true(c3 >= 0);
+	int top = b % 32768 > c3 % 32768 ? b % 32768 : c3 % 32768;
+	assert_int_equal(ipcns_max_idx(ns, IPCNS_SEM), top);
 	assert_int_equal(ipcns_count(ns, IPCNS_SEM), 2);
-	assert_null(ipcns_at(ns, IPCNS_SEM, 0));
-	assert_int_equal(ipcns_at(ns, IPCNS_SEM, 1)->id, b);
 	struct seminfo si;
-	assert_int_equal(ipcns_info(ns, IPCNS_SEM, SEM_INFO, &si), 2);
+	assert_int_equal(ipcns_info(ns, IPCNS_SEM, SEM_INFO, &si), top);
 	assert_int_equal(si.semusz, 2);
 	assert_int_equal(si.semaem, 3);
 	ipcns_free(ns);
+	assert_int_equal(semctl(other, 0, IPC_RMID), 0);
 	creds_release(&c);
 }
 
@@ -251,7 +261,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(keys_are_the_namespace_s),
 		cmocka_unit_test(permissions_are_the_sandbox_s),
-		cmocka_unit_test(indexes_cycle),
+		cmocka_unit_test(indexes_are_the_ids),
 		cmocka_unit_test(removed_segment_lives_until_detached),
 		cmocka_unit_test(reaper_removes_what_the_log_names),
 	};
