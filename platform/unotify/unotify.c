@@ -623,7 +623,12 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			return;
 		}
 		/* Signal-delivery-stop: deliver it (the sentry first abandons
-		 * any blocking call it was making for the task). */
+		 * any blocking call it was making for the task), unless the
+		 * namespace's init would not take it. */
+		if (sentry_init_discards(u->sentry, pid, sig)) {
+			resume(pid, RESUME_CONT, 0);
+			return;
+		}
 		sentry_task_signal(u->sentry, pid);
 		trace_signal_stop(pid);
 		if (u->sentry->pidns)

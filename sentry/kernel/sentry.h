@@ -226,6 +226,12 @@ void sentry_sockets_free(struct sentry *s);
  * call for it are killed (and waited for) now. */
 void sentry_task_signal(struct sentry *s, pid_t tid);
 
+/* sys_procs.c: signal `sig` is about to be delivered to task `tid` (its
+ * signal-delivery stop): whether the namespace's init (the program as
+ * pid 1, --as-pid-1) would have it discarded, as the kernel discards a
+ * signal at its default action for an unkillable init. */
+bool sentry_init_discards(struct sentry *s, pid_t tid, int sig);
+
 /* sys_pidns.c: at the syscall-exit stop ops->at_exit asked for (or a
  * fork's, under --unshare-pid), with call->nr and call->args as the call
  * was made: the result the tracee gets for `ret`, the host's (a result

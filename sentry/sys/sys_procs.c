@@ -166,24 +166,51 @@ static int ns_arg(struct sentry *s, struct platform_call *call, int i, pid_t v, 
  * has a handler for, or blocks to take them (sigtimedwait): the kernel
  * drops the rest, SIGKILL and SIGSTOP always (SIGNAL_UNKILLABLE). Read
  * from the host's /proc/<h>/status. */
-static bool init_drops(pid_t h, int sig)
+/* Task h's blocked and caught signals (SigBlk, SigCgt): 0, or -1 when
+ * its status cannot be read (gone). */
+static int sig_masks(pid_t h, unsigned long long *blk, unsigned long long *cgt)
 {
-	if (sig == SIGKILL || sig == SIGSTOP)
-		return true;
 	char path[64], line[128];
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)h);
 	FILE *f = fopen(path, "re");
 	if (!f)
-		return false;
-	unsigned long long blk = 0, cgt = 0, v;
+		return -1;
+	unsigned long long v;
+	*blk = *cgt = 0;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "SigBlk: %llx", &v) == 1)
-			blk = v;
+			*blk = v;
 		else if (sscanf(line, "SigCgt: %llx", &v) == 1)
-			cgt = v;
+			*cgt = v;
 	}
 	fclose(f);
+	return 0;
+}
+
+static bool init_drops(pid_t h, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return true;
+	unsigned long long blk, cgt;
+	if (sig_masks(h, &blk, &cgt) < 0)
+		return false;
 	return !((blk | cgt) & (1ull << (sig - 1)));
+}
+
+bool sentry_init_discards(struct sentry *s, pid_t tid, int sig)
+{
+	/* The kernel's get_signal(): an unkillable init takes no signal at
+	 * its default action but SIGKILL and SIGSTOP. One that was blocked
+	 * when sent (init_drops let it through, for a sigtimedwait) reaches
+	 * delivery only once unblocked, and goes if no handler came. */
+	if (!s->pidns || sig <= 0 || sig >= NSIG || sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	struct sentry_task *t = sentry_task_find(s, tid);
+	pid_t tgid = t ? sentry_task_tgid(t) : 0;
+	if (!tgid || tgid == s->init_tid || pidns_to_ns(s->pidns, tgid) != 1)
+		return false;
+	unsigned long long blk, cgt;
+	return sig_masks(tid, &blk, &cgt) == 0 && !(cgt & (1ull << (sig - 1)));
 }
 
 static pid_t caller_tgid(struct sentry *s, struct platform_call *call);
