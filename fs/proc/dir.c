@@ -535,6 +535,22 @@ static ssize_t proc_readlink(struct vfs_inode *inode, char *buf, size_t size)
 	return -EINVAL;
 }
 
+/* What a magic link leads to when it has no name in the tree: `inode`
+ * (consumed) under an anonymous dentry `name`, on mnt. */
+static int anon_path(struct proc_sb *sb, const char *name, struct vfs_inode *inode,
+		     struct vfs_mount *mnt, struct vfs_path *ret)
+{
+	struct vfs_dentry *d;
+	int r = vfs_d_alloc_anon(&sb->vsb, name, inode, &d);
+	if (r < 0)
+		return r;
+	struct vfs_path p = {.mnt = mnt, .dentry = d};
+	vfs_path_get(&p);
+	vfs_dentry_put(d);
+	*ret = p;
+	return 0;
+}
+
 /* What ns/<name> leads to: an inode in no directory with the namespace's
  * id for its number, as nsfs's (stat -L tells namespaces apart by it);
  * it opens to nothing (ENXIO), setns being no call of the sandbox's. */
@@ -553,15 +569,7 @@ static int ns_object(struct proc_inode *pi, struct vfs_mount *mnt, struct vfs_pa
 	PROC_I(inode)->fd = -1;
 	inode->flags |= VFS_I_FOREIGN;
 	inode->ino = id;
-	struct vfs_dentry *d;
-	r = vfs_d_alloc_anon(&sb->vsb, text, inode, &d);
-	if (r < 0)
-		return r;
-	struct vfs_path p = {.mnt = mnt, .dentry = d};
-	vfs_path_get(&p);
-	vfs_dentry_put(d);
-	*ret = p;
-	return 0;
+	return anon_path(sb, text, inode, mnt, ret);
 }
 
 /* What fd/<n> leads to when it is the program's own object: an inode in
@@ -588,17 +596,9 @@ static int fd_object(struct proc_inode *pi, struct vfs_mount *mnt, struct vfs_pa
 	inode->flags |= VFS_I_FOREIGN;
 	inode->rdev = st.st_rdev;
 	inode->size = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
-	struct vfs_dentry *d;
 	char name[32];
 	snprintf(name, sizeof(name), "fd:%d", pi->fd);
-	r = vfs_d_alloc_anon(&sb->vsb, name, inode, &d);
-	if (r < 0)
-		return r;
-	struct vfs_path p = {.mnt = mnt, .dentry = d};
-	vfs_path_get(&p);
-	vfs_dentry_put(d);
-	*ret = p;
-	return 0;
+	return anon_path(sb, name, inode, mnt, ret);
 }
 
 /* Magic links: fd/<n>, cwd, root and exe jump to what they stand for. */

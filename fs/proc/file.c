@@ -163,6 +163,22 @@ static int proc_put_loadavg(struct proc_gen *g)
 	return 0;
 }
 
+/* A file of a namespace the source keeps (net/, sysvipc/): 0 once
+ * written, 1 when the source shows the host's (-ENODATA), or -errno. */
+static int put_from_source(struct proc_gen *g, ssize_t (*fn)(void *src, const char *name, char **ret),
+			   const char *name)
+{
+	char *text;
+	ssize_t n = fn(g->sb->opts.src, name, &text);
+	if (n == -ENODATA)
+		return 1;
+	if (n < 0)
+		return (int)n;
+	proc_put(g, text, (size_t)n);
+	free(text);
+	return 0;
+}
+
 static int generate(struct proc_gen *g)
 {
 	struct proc_inode *pi = g->pi;
@@ -195,28 +211,13 @@ static int generate(struct proc_gen *g)
 			proc_printf(g, "%d\n", 4194304);
 			return 0;
 		}
-		if (ops->net_file && strncmp(pi->rel, "net/", 4) == 0) {
-			char *text;
-			ssize_t n = ops->net_file(g->sb->opts.src, pi->rel + 4, &text);
-			if (n >= 0) {
-				proc_put(g, text, (size_t)n);
-				free(text);
-				return 0;
-			}
-			if (n != -ENODATA)
-				return (int)n;
-		}
-		if (ops->sysvipc && strncmp(pi->rel, "sysvipc/", 8) == 0) {
-			char *text;
-			ssize_t n = ops->sysvipc(g->sb->opts.src, pi->rel + 8, &text);
-			if (n >= 0) {
-				proc_put(g, text, (size_t)n);
-				free(text);
-				return 0;
-			}
-			if (n != -ENODATA)
-				return (int)n;
-		}
+		int r = 1;
+		if (ops->net_file && strncmp(pi->rel, "net/", 4) == 0)
+			r = put_from_source(g, ops->net_file, pi->rel + 4);
+		else if (ops->sysvipc && strncmp(pi->rel, "sysvipc/", 8) == 0)
+			r = put_from_source(g, ops->sysvipc, pi->rel + 8);
+		if (r <= 0)
+			return r;
 		if (ops->last_pid && strcmp(pi->rel, "sys/kernel/ns_last_pid") == 0) {
 			proc_printf(g, "%d\n", (int)ops->last_pid(g->sb->opts.src));
 			return 0;

@@ -15,6 +15,8 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
+#include "sentry/kernel/scratch.h"
+
 /* The kernel's IPCMNI: no namespace holds more objects of a kind. */
 #define IPCNS_MNI 32768
 /* a table's first size, in slots */
@@ -521,14 +523,9 @@ ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 
 void ipcns_reap_log(int dirfd, pid_t veil)
 {
-	int fd = openat(dirfd, IPCNS_LOG, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	FILE *f = scratch_log_open(dirfd, IPCNS_LOG);
+	if (!f)
 		return;
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return;
-	}
 	char kind[4];
 	int id;
 	uid_t me = geteuid();

@@ -15,6 +15,8 @@
 #include <sys/random.h>
 #include <unistd.h>
 
+#include "sentry/kernel/scratch.h"
+
 struct mq_entry {
 	char *name;	/* the sandbox's */
 	char host[32];	/* "/veil-XXXXXXXX-N" */
@@ -361,14 +363,9 @@ const struct mqueuefs_provider mqns_mqueuefs_provider = {
 
 void mqns_reap_log(int dirfd)
 {
-	int fd = openat(dirfd, MQNS_LOG, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	FILE *f = scratch_log_open(dirfd, MQNS_LOG);
+	if (!f)
 		return;
-	FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return;
-	}
 	char name[64];
 	while (fscanf(f, "mq %63s ", name) == 1)
 		if (strncmp(name, "/" MQNS_PREFIX, sizeof(MQNS_PREFIX)) == 0)

@@ -180,3 +180,12 @@ int scratch_make(const char *const *bases, size_t n, const char *prefix, char *p
 	path[len] = '\0';
 	return fd;
 }
+
+FILE *scratch_log_open(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "r");
+	if (!f && fd >= 0)
+		close(fd);
+	return f;
+}

@@ -35,11 +35,15 @@
 #define VEIL_SENTRY_SCRATCH_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Makes a directory `prefix`XXXXXX (mode 0700) under the first of the n
  * `bases` where that works, with its reaper. Returns an fd on it
  * (O_RDONLY|O_DIRECTORY|O_CLOEXEC) and its path in `path`, or -errno. */
 int scratch_make(const char *const *bases, size_t n, const char *prefix, char *path,
 		 size_t size);
+/* For the reaper: the sentry's record `name` in the directory `dirfd`,
+ * opened for reading (never through a symlink), or NULL. */
+FILE *scratch_log_open(int dirfd, const char *name);
 
 #endif
