@@ -123,17 +123,44 @@ static int entry_inode(struct vfs_sb *vsb, struct proc_inode *dir, const struct 
 	return r;
 }
 
+/* Whether `rel` (below the host's proc) names one of the host's
+ * interfaces (or its neighbour defaults) in sys/net/ipv4|ipv6/conf|neigh/:
+ * a fresh namespace has "all", "default" and "lo" in conf/, "lo" in
+ * neigh/. */
+static bool host_interface(const char *rel)
+{
+	static const struct {
+		const char *dir;
+		bool conf;
+	} dirs[] = {{"sys/net/ipv4/conf/", true}, {"sys/net/ipv6/conf/", true},
+		    {"sys/net/ipv4/neigh/", false}, {"sys/net/ipv6/neigh/", false}};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+		size_t n = strlen(dirs[i].dir);
+		if (strncmp(rel, dirs[i].dir, n) != 0)
+			continue;
+		const char *name = rel + n;
+		size_t len = strcspn(name, "/");
+		bool fresh = (len == 2 && strncmp(name, "lo", 2) == 0) ||
+			     (dirs[i].conf && ((len == 3 && strncmp(name, "all", 3) == 0) ||
+					       (len == 7 && strncmp(name, "default", 7) == 0)));
+		return !fresh;
+	}
+	return false;
+}
+
 /* Whether `rel` (below the host's proc) is hidden by a network namespace
  * of the sandbox's own: below net/, the files of a directory of
  * net/ are the host's interfaces' and tables' (dev_snmp6/eth0, stat/,
- * netfilter/), but for its loopback's. */
+ * netfilter/), but for its loopback's; and sys/net's per-interface
+ * settings name the host's interfaces. */
 static bool net_hidden(struct proc_sb *sb, const char *rel)
 {
 	const struct procfs_source_ops *ops = src_ops(sb);
-	if (strncmp(rel, "net/", 4) != 0 || !strchr(rel + 4, '/') || !ops->net_file ||
+	bool in_net = strncmp(rel, "net/", 4) == 0 && strchr(rel + 4, '/');
+	if ((!in_net && !host_interface(rel)) || !ops->net_file ||
 	    ops->net_file(sb->opts.src, NULL, NULL) == -ENODATA)
 		return false;
-	return strcmp(rel, "net/dev_snmp6/lo") != 0;
+	return !in_net || strcmp(rel, "net/dev_snmp6/lo") != 0;
 }
 
 static int lookup_hostdir(struct proc_sb *sb, struct proc_inode *dir, const char *name,

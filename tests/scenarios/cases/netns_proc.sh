@@ -2,7 +2,7 @@
 # namespace's with lo up, never the host's (its interfaces, routes,
 # sockets, counters, conntrack): the interface files, the routing
 # tables, the socket tables' headers, the counters at zero, the
-# per-interface directories (issue 12).
+# per-interface directories, and /proc/sys/net's interfaces (issue 12).
 # veil: --unshare-net
 # native-exec: unshare -n
 set -u
@@ -17,3 +17,5 @@ grep -E '^(Ip6InReceives|Udp6InDatagrams)' snmp6
 ls dev_snmp6
 grep ifIndex dev_snmp6/lo
 head -1 sockstat
+# the per-interface settings name lo only (and conf's all, default)
+ls /proc/sys/net/ipv4/conf /proc/sys/net/ipv4/neigh /proc/sys/net/ipv6/conf 2>&1
