@@ -40,6 +40,7 @@ struct ipcns {
 	struct ipcns_table t[IPCNS_KINDS];
 	int log_fd;
 	size_t log_lines;
+	uint64_t serial; /* objects made so far */
 };
 
 struct ipcns *ipcns_new(int log_fd)
@@ -294,7 +295,8 @@ int ipcns_get(struct ipcns *ns, enum ipcns_kind kind, key_t key, int flg, unsign
 				.cgid = c->egid,
 				.mode = (unsigned)flg & 0777,
 				.size = arg,
-				.cpid = pid};
+				.cpid = pid,
+				.serial = ++ns->serial};
 	t->slot[idx] = o;
 	t->n++;
 	if (idx != (id & (IPCNS_MNI - 1)))
@@ -489,6 +491,12 @@ static void proc_row(FILE *out, const struct ipcns_obj *o, const struct host_row
 	}
 }
 
+static int by_serial(const void *a, const void *b)
+{
+	const struct ipcns_obj *x = *(struct ipcns_obj *const *)a, *y = *(struct ipcns_obj *const *)b;
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
 ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 		   pid_t (*to_sandbox)(void *ctx, pid_t host), void *ctx)
 {
@@ -508,12 +516,79 @@ ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 	struct host_row *rows = NULL;
 	size_t n = kind == IPCNS_SHM ? host_rows(name, &rows) : 0;
 	fputs(proc_header[kind], out);
+	/* In the order they were made, as a fresh namespace's indexes give
+	 * them (0, 1, 2...): the host's cyclic indexes, which the sandbox's
+	 * are, may have wrapped between two of them (ipcs lists this way). */
 	struct ipcns_table *t = &ns->t[kind];
-	for (int i = 0; i < t->cap; i++)
+	struct ipcns_obj **all = calloc((size_t)t->n + 1, sizeof(*all));
+	size_t k = 0;
+	for (int i = 0; all && i < t->cap; i++)
 		if (t->slot[i])
-			proc_row(out, t->slot[i], rows, n, to_sandbox, ctx);
+			all[k++] = t->slot[i];
+	if (all)
+		qsort(all, k, sizeof(*all), by_serial);
+	for (size_t i = 0; i < k; i++)
+		proc_row(out, all[i], rows, n, to_sandbox, ctx);
+	free(all);
 	free(rows);
 	if (fclose(out) != 0) {
+		free(text);
+		return -ENOMEM;
+	}
+	*ret = text;
+	return (ssize_t)len;
+}
+
+ssize_t ipcns_proc_host(const char *name, char **ret, pid_t (*to_sandbox)(void *ctx, pid_t host),
+			void *ctx)
+{
+	enum ipcns_kind kind;
+	for (kind = 0; kind < IPCNS_KINDS; kind++)
+		if (strcmp(name, kind_names[kind]) == 0)
+			break;
+	if (kind == IPCNS_KINDS)
+		return -ENOENT;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/sysvipc/%s", name);
+	FILE *in = fopen(path, "re");
+	if (!in)
+		return -errno;
+	char *text = NULL, *line = NULL;
+	size_t len = 0, cap = 0;
+	FILE *out = open_memstream(&text, &len);
+	bool first = true;
+	while (out && getline(&line, &cap, in) > 0) {
+		int key, id;
+		unsigned mode, p1, p2, u[4];
+		unsigned long size, n;
+		unsigned long long t[3], rss, swap;
+		if (first || kind == IPCNS_SEM) { /* the header; a set keeps no pid */
+			fputs(line, out);
+		} else if (kind == IPCNS_SHM &&
+			   sscanf(line, "%d %d %o %lu %u %u %lu %u %u %u %u %llu %llu %llu %llu %llu", &key,
+				  &id, &mode, &size, &p1, &p2, &n, &u[0], &u[1], &u[2], &u[3], &t[0],
+				  &t[1], &t[2], &rss, &swap) == 16) {
+			fprintf(out,
+				"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu "
+				"%21llu %21llu\n",
+				key, id, mode, size, (unsigned)to_sandbox(ctx, (pid_t)p1),
+				p2 ? (unsigned)to_sandbox(ctx, (pid_t)p2) : 0, n, u[0], u[1], u[2], u[3],
+				t[0], t[1], t[2], rss, swap);
+		} else if (kind == IPCNS_MSG &&
+			   sscanf(line, "%d %d %o %lu %llu %u %u %u %u %u %u %llu %llu %llu", &key, &id,
+				  &mode, &size, &rss, &p1, &p2, &u[0], &u[1], &u[2], &u[3], &t[0], &t[1],
+				  &t[2]) == 14) {
+			fprintf(out,
+				"%10d %10d  %4o  %10lu %10llu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n",
+				key, id, mode, size, rss, p1 ? (unsigned)to_sandbox(ctx, (pid_t)p1) : 0,
+				p2 ? (unsigned)to_sandbox(ctx, (pid_t)p2) : 0, u[0], u[1], u[2], u[3], t[0],
+				t[1], t[2]);
+		}
+		first = false;
+	}
+	free(line);
+	fclose(in);
+	if (!out || fclose(out) != 0) {
 		free(text);
 		return -ENOMEM;
 	}

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sentry/kernel/creds.h"
@@ -49,6 +50,7 @@ struct ipcns_obj {
 	pid_t cpid;	   /* shm: the creating process, as the sandbox numbers it
 			    * (kept when it is gone, as the kernel's pid reference) */
 	bool removed;	   /* shm: IPC_RMID'd while still attached */
+	uint64_t serial;   /* the order it was made in */
 };
 
 struct ipcns;
@@ -103,6 +105,12 @@ int ipcns_stat(const struct ipcns_obj *o, void *buf, pid_t (*to_sandbox)(void *c
  * malloc'd text in *ret, its length, or -errno. */
 ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 		   pid_t (*to_sandbox)(void *ctx, pid_t host), void *ctx);
+
+/* The same of the host's objects (the sandbox shares them: no
+ * --unshare-ipc), their pids through `to_sandbox` (a pid namespace's:
+ * 0 for a process outside it). */
+ssize_t ipcns_proc_host(const char *name, char **ret, pid_t (*to_sandbox)(void *ctx, pid_t host),
+			void *ctx);
 
 /* For the scratch directory's reaper, once veil (pid `veil`, the
  * sentry's process) has ended: removes every object listed in `dirfd`'s

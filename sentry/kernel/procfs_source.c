@@ -268,11 +268,15 @@ static ssize_t src_net_file(void *src, const char *name, char **ret)
 	return inet_proc_file(src, name, ret);
 }
 
-/* --unshare-ipc: the sandbox's objects; otherwise the host's file. */
+/* --unshare-ipc: the sandbox's objects; otherwise the host's file (with
+ * --unshare-pid, its pids translated). */
 static ssize_t src_sysvipc(void *src, const char *name, char **ret)
 {
 	struct sentry *s = src;
-	return s->ipc ? ipcns_proc(s->ipc, name, ret, sentry_pid_to_ns_past, s) : -ENODATA;
+	if (s->ipc)
+		return ipcns_proc(s->ipc, name, ret, sentry_pid_to_ns_past, s);
+	/* the host's objects, their pids in the pid namespace's numbers */
+	return s->pidns ? ipcns_proc_host(name, ret, sentry_pid_to_ns_past, s) : -ENODATA;
 }
 
 static pid_t src_last_pid(void *src)

@@ -5,6 +5,10 @@
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <string.h>
 
@@ -263,6 +267,17 @@ static int add_pidns_rules(scmp_filter_ctx ctx, const struct sys_entry *e, enum 
 					   sys_pidns_n_futex_pi_ops);
 	if (e->nr == SCMP_SYS(prctl))
 		return 1; /* value_traps */
+	/* The host's SysV objects (no --unshare-ipc): the commands whose
+	 * answer holds pids (sentry/sys/sys_pidns.c ipc_pids). */
+	static const uint32_t shm_cmds[] = {IPC_STAT, SHM_STAT, SHM_STAT_ANY};
+	static const uint32_t msg_cmds[] = {IPC_STAT, MSG_STAT, MSG_STAT_ANY};
+	static const uint32_t sem_getpid = GETPID;
+	if (e->nr == SCMP_SYS(shmctl))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 1, 0xffffffffu, shm_cmds, 3);
+	if (e->nr == SCMP_SYS(msgctl))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 1, 0xffffffffu, msg_cmds, 3);
+	if (e->nr == SCMP_SYS(semctl))
+		return add_pidns_arg_rules(ctx, e->nr, notify, 2, 0xffffffffu, &sem_getpid, 1);
 	switch (sys_pidns_trap(e->nr)) {
 	case PIDNS_KEEP:
 		return 1;
@@ -315,7 +330,8 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 		 * namespace's part of those calls (SO_PEERCRED...) is then the
 		 * sentry's dispatch's, before the table's handler. */
 		bool net_traps = (flags & FILTER_NET) && t[i].cls == SYS_NETNS;
-		if ((flags & FILTER_PIDNS) && !net_traps) {
+		bool ipc_traps = (flags & FILTER_IPC) && t[i].cls == SYS_IPCNS;
+		if ((flags & FILTER_PIDNS) && !net_traps && !ipc_traps) {
 			r = add_pidns_rules(ctx, &t[i], trap);
 			if (r < 0)
 				goto out_release;

@@ -149,6 +149,10 @@ SYS_HANDLER(semop);
 SYS_HANDLER(semtimedop);
 SYS_HANDLER(semctl);
 
+/* Under --unshare-pid without --unshare-ipc: the host's objects' stat
+ * commands and semctl's GETPID, their pids in the sandbox's numbers. */
+long sys_ipc_host_pids(struct sentry *s, struct platform_call *call);
+
 /* sys_mq.c: trapped with --unshare-ipc only */
 SYS_HANDLER(mq_open);
 SYS_HANDLER(mq_unlink);

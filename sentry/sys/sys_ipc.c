@@ -15,6 +15,7 @@
  * (which the host never sees: every process of the sandbox has the same
  * host ids) would refuse; no host object is ever reached. */
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdlib.h>
 #include <sys/ipc.h>
@@ -22,6 +23,8 @@
 #include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "sentry/kernel/ipcns.h"
 #include "sentry/sys/sys.h"
@@ -500,4 +503,67 @@ SYS_HANDLER(semctl)
 		return run_on(s, call, IPCNS_SEM, IPC_WUGO, NULL);
 	}
 	return -EINVAL;
+}
+
+/* Whether the program's host process (veil's ids, no capability) may read
+ * a host object of permissions `p`, as the kernel's ipcperms() would let
+ * it: the sentry makes the call itself, with what privilege veil has. */
+static bool host_may_read(const struct ipc_perm *p)
+{
+	uid_t uid = geteuid();
+	unsigned granted = p->mode & 0777;
+	if (uid == p->uid || uid == p->cuid) {
+		granted >>= 6;
+	} else {
+		gid_t groups[NGROUPS_MAX];
+		int n = getgroups(NGROUPS_MAX, groups);
+		bool member = getegid() == p->gid || getegid() == p->cgid;
+		for (int i = 0; !member && i < n; i++)
+			member = groups[i] == p->gid || groups[i] == p->cgid;
+		if (member)
+			granted >>= 3;
+	}
+	return granted & 04;
+}
+
+long sys_ipc_host_pids(struct sentry *s, struct platform_call *call)
+{
+	int id = (int)call->args[0];
+	union {
+		struct shmid_ds shm;
+		struct msqid_ds msg;
+		struct semid_ds sem;
+	} ds;
+	long r;
+	if (call->nr == SYS_semctl) {
+		/* GETPID: the last semop's process */
+		if (semctl(id, 0, IPC_STAT, &ds.sem) < 0)
+			return -errno;
+		if (!host_may_read(&ds.sem.sem_perm))
+			return -EACCES;
+		r = semctl(id, (int)call->args[1], GETPID);
+		return r < 0 ? -errno : r ? sentry_pid_to_ns_past(s, (pid_t)r) : 0;
+	}
+	int cmd = (int)call->args[1];
+	bool any = cmd == SHM_STAT_ANY || (call->nr == SYS_msgctl && cmd == MSG_STAT_ANY);
+	size_t size;
+	if (call->nr == SYS_shmctl) {
+		r = shmctl(id, cmd, &ds.shm);
+		if (r >= 0 && !any && !host_may_read(&ds.shm.shm_perm))
+			return -EACCES;
+		ds.shm.shm_cpid = sentry_pid_to_ns_past(s, ds.shm.shm_cpid);
+		ds.shm.shm_lpid = ds.shm.shm_lpid ? sentry_pid_to_ns_past(s, ds.shm.shm_lpid) : 0;
+		size = sizeof(ds.shm);
+	} else {
+		r = msgctl(id, cmd, &ds.msg);
+		if (r >= 0 && !any && !host_may_read(&ds.msg.msg_perm))
+			return -EACCES;
+		ds.msg.msg_lspid = ds.msg.msg_lspid ? sentry_pid_to_ns_past(s, ds.msg.msg_lspid) : 0;
+		ds.msg.msg_lrpid = ds.msg.msg_lrpid ? sentry_pid_to_ns_past(s, ds.msg.msg_lrpid) : 0;
+		size = sizeof(ds.msg);
+	}
+	if (r < 0)
+		return -errno;
+	int w = call->ops->write_mem(call, call->args[2], &ds, size);
+	return w < 0 ? w : r;
 }

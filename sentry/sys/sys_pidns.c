@@ -432,6 +432,15 @@ bool sys_pidns_dispatch(struct sentry *s, struct platform_call *call, long *ret)
 	case SYS_waitid:
 		*ret = on_wait(s, call);
 		return true;
+	case SYS_shmctl:
+	case SYS_msgctl:
+	case SYS_semctl:
+		/* the host's objects' pids (sys_ipc.c); the sandbox's own,
+		 * with --unshare-ipc, are the table's handlers' */
+		if (s->ipc)
+			return false;
+		*ret = sys_ipc_host_pids(s, call);
+		return true;
 	case SYS_signalfd:
 	case SYS_signalfd4:
 		/* The sandbox's init reads signals it forwards, never a pid. */

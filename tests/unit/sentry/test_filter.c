@@ -504,6 +504,14 @@ static void ipc_calls_trapped_with_unshare_ipc(void **state)
 		if (i != I_SHMDT)
 			assert_int_equal(res[i], -ENOSYS);
 	assert_int_equal(res[I_SHMDT], -EINVAL);
+	/* a pid namespace alone: the host's objects, but the commands that
+	 * answer with pids trapped (shmctl IPC_STAT, semctl GETVAL not) */
+	probe_flags = FILTER_PIDNS;
+	run_probes(FILTER_TRAP_TRACE, ipc_probe, N_PROBES_IPC, res);
+	probe_flags = 0;
+	assert_int_equal(res[I_SHMCTL], -ENOSYS);
+	assert_int_equal(res[I_SEMCTL], -EINVAL);
+	assert_int_equal(res[I_SHMGET], -ENOENT);
 }
 
 /* Both namespaces: the network's calls trapped whole (the pid
