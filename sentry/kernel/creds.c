@@ -294,3 +294,12 @@ int creds_capset(struct creds *c, uint64_t effective, uint64_t permitted,
 	c->cap_ambient &= permitted & inheritable; /* cap_capset */
 	return 0;
 }
+
+void creds_exec(struct creds *c)
+{
+	bool root = c->ruid == 0 || c->euid == 0;
+	uint64_t file = root ? ~0ull : 0; /* F(inheritable), F(permitted) */
+	c->cap_permitted = (c->cap_inheritable & file) | (file & c->cap_bounding) | c->cap_ambient;
+	c->cap_effective = c->euid == 0 ? c->cap_permitted : c->cap_ambient;
+	c->keep_caps = false;
+}

@@ -53,6 +53,14 @@ gid_t creds_setfsgid(struct creds *c, gid_t fsgid);
 /* Takes a copy of `groups`. */
 int creds_setgroups(struct creds *c, const gid_t *groups, size_t n);
 /* capset(2) for the calling task's own sets. */
+/* A successful execve: the capability sets as capabilities(7) "Transformation
+ * of capabilities during execve()" computes them for a file with no file
+ * capabilities and no set-user-ID bit (the sandbox's files have neither
+ * for the sentry): root's (real or effective uid 0) file sets count as
+ * full, so permitted becomes the bounding set (with the ambient and the
+ * inheritable's), effective all of it for euid 0, else the ambient set;
+ * the keep-caps flag is cleared. */
+void creds_exec(struct creds *c);
 int creds_capset(struct creds *c, uint64_t effective, uint64_t permitted,
 		 uint64_t inheritable);
 

@@ -53,6 +53,7 @@ void sentry_task_exec_done(struct sentry *s, pid_t tid)
 	sentry_image_put(t->image);
 	t->image = t->exec_pending;
 	t->exec_pending = NULL;
+	creds_exec(&t->creds);
 	/* The image is shared with no one yet: complete it. */
 	if (host_line(tid, "comm", t->image->host_comm, sizeof(t->image->host_comm)) < 0)
 		t->image->host_comm[0] = '\0';

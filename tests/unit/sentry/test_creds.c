@@ -33,6 +33,38 @@ static uint64_t all_caps(void)
 	return last >= 63 ? ~0ull : (1ull << (last + 1)) - 1;
 }
 
+/* execve's transformation (capabilities(7)): root's permitted set is
+ * its bounding set again, all effective for euid 0; anyone else keeps the
+ * ambient set only; keep-caps is cleared. */
+static void exec_recomputes_capabilities(void **state)
+{
+	(void)state;
+	struct creds c;
+	creds_init(&c, 0, 0, all_caps());
+	c.cap_bounding &= ~CAP_BIT(CAP_CHOWN);
+	c.cap_effective = 0;
+	creds_exec(&c);
+	assert_int_equal(c.cap_permitted, all_caps() & ~CAP_BIT(CAP_CHOWN));
+	assert_int_equal(c.cap_effective, c.cap_permitted);
+	/* an effective uid not 0 (ruid 0): permitted, not effective */
+	assert_int_equal(creds_setresuid(&c, 0, 1000, 0), 0);
+	creds_exec(&c);
+	assert_int_equal(c.cap_permitted, all_caps() & ~CAP_BIT(CAP_CHOWN));
+	assert_int_equal(c.cap_effective, 0);
+	creds_release(&c);
+	/* a user with an ambient capability keeps it, and only it */
+	creds_init(&c, 1000, 1000, all_caps());
+	c.cap_permitted = c.cap_inheritable = c.cap_ambient = CAP_BIT(CAP_NET_BIND_SERVICE);
+	c.cap_effective = CAP_BIT(CAP_NET_BIND_SERVICE);
+	c.cap_permitted |= CAP_BIT(CAP_CHOWN);
+	c.keep_caps = true;
+	creds_exec(&c);
+	assert_int_equal(c.cap_permitted, CAP_BIT(CAP_NET_BIND_SERVICE));
+	assert_int_equal(c.cap_effective, CAP_BIT(CAP_NET_BIND_SERVICE));
+	assert_false(c.keep_caps);
+	creds_release(&c);
+}
+
 static void root_drops_to_user(void **state)
 {
 	(void)state;
@@ -295,6 +327,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(root_drops_to_user),
+		cmocka_unit_test(exec_recomputes_capabilities),
 		cmocka_unit_test(seteuid_keeps_permitted),
 		cmocka_unit_test(fsuid_toggles_fs_caps),
 		cmocka_unit_test(user_cannot_setgroups),
