@@ -253,7 +253,9 @@ def by_index(hi, stat, ds, known):
         if not isinstance(r, str):
             k = key(ds)
             found.append((k if k in ours else "RANDOM", r in known))
-    return found
+    # as a set: under emulate the indexes are the host's, whose cyclic
+    # allocator may have wrapped between two objects (docs/sentry.md)
+    return sorted(found)
 p("SHM_STAT by index:", by_index(hi, lambda i, ds: shmctl(i, SHM_STAT, ds), shmid_ds(), {s1, s2, s3, made["-M"]}))
 p("MSG_STAT by index:", by_index(hq, lambda i, ds: msgctl(i, MSG_STAT, ds), msqid_ds(), {q1, made["-Q"]}))
 p("SEM_STAT by index:", by_index(hs, lambda i, ds: semctl(i, 0, SEM_STAT, ds), semid_ds(), {m1, made["-S"]}))
