@@ -380,6 +380,10 @@ int ipcns_stat(const struct ipcns_obj *o, void *buf, pid_t (*to_sandbox)(void *c
 }
 
 /* The kernel's text (ipc/shm.c, msg.c, sem.c: sysvipc_*_proc_show). */
+#define SHM_ROW                                                                           \
+	"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu %21llu " \
+	"%21llu\n"
+#define MSG_ROW "%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n"
 static const char *const proc_header[IPCNS_KINDS] = {
 	"       key      shmid perms                  size  cpid  lpid nattch   uid   gid  cuid "
 	" cgid      atime      dtime      ctime                   rss                  swap\n",
@@ -458,21 +462,17 @@ static void proc_row(FILE *out, const struct ipcns_obj *o, const struct host_row
 				rss = rows[i].rss;
 				swap = rows[i].swap;
 			}
-		fprintf(out,
-			"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu "
-			"%21lu %21lu\n",
-			d->shm_perm.__key, o->id, d->shm_perm.mode, (unsigned long)d->shm_segsz,
+		fprintf(out, SHM_ROW, d->shm_perm.__key, o->id, d->shm_perm.mode, (unsigned long)d->shm_segsz,
 			(unsigned)d->shm_cpid, (unsigned)d->shm_lpid, (unsigned long)d->shm_nattch,
 			d->shm_perm.uid, d->shm_perm.gid, d->shm_perm.cuid, d->shm_perm.cgid,
 			(unsigned long long)d->shm_atime, (unsigned long long)d->shm_dtime,
-			(unsigned long long)d->shm_ctime, rss, swap);
+			(unsigned long long)d->shm_ctime, (unsigned long long)rss,
+			(unsigned long long)swap);
 		break;
 	}
 	case IPCNS_MSG: {
 		const struct msqid_ds *d = &ds.msg;
-		fprintf(out,
-			"%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n",
-			d->msg_perm.__key, o->id, d->msg_perm.mode, (unsigned long)d->__msg_cbytes,
+		fprintf(out, MSG_ROW, d->msg_perm.__key, o->id, d->msg_perm.mode, (unsigned long)d->__msg_cbytes,
 			(unsigned long)d->msg_qnum, (unsigned)d->msg_lspid, (unsigned)d->msg_lrpid,
 			d->msg_perm.uid, d->msg_perm.gid, d->msg_perm.cuid, d->msg_perm.cgid,
 			(unsigned long long)d->msg_stime, (unsigned long long)d->msg_rtime,
@@ -491,6 +491,16 @@ static void proc_row(FILE *out, const struct ipcns_obj *o, const struct host_row
 	}
 }
 
+/* The kind /proc/sysvipc/<name> lists, or IPCNS_KINDS for none. */
+static enum ipcns_kind kind_of(const char *name)
+{
+	enum ipcns_kind kind;
+	for (kind = 0; kind < IPCNS_KINDS; kind++)
+		if (strcmp(name, kind_names[kind]) == 0)
+			break;
+	return kind;
+}
+
 static int by_serial(const void *a, const void *b)
 {
 	const struct ipcns_obj *x = *(struct ipcns_obj *const *)a, *y = *(struct ipcns_obj *const *)b;
@@ -500,10 +510,7 @@ static int by_serial(const void *a, const void *b)
 ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 		   pid_t (*to_sandbox)(void *ctx, pid_t host), void *ctx)
 {
-	enum ipcns_kind kind;
-	for (kind = 0; kind < IPCNS_KINDS; kind++)
-		if (strcmp(name, kind_names[kind]) == 0)
-			break;
+	enum ipcns_kind kind = kind_of(name);
 	if (kind == IPCNS_KINDS)
 		return -ENOENT;
 	if (kind == IPCNS_SHM)
@@ -542,10 +549,7 @@ ssize_t ipcns_proc(struct ipcns *ns, const char *name, char **ret,
 ssize_t ipcns_proc_host(const char *name, char **ret, pid_t (*to_sandbox)(void *ctx, pid_t host),
 			void *ctx)
 {
-	enum ipcns_kind kind;
-	for (kind = 0; kind < IPCNS_KINDS; kind++)
-		if (strcmp(name, kind_names[kind]) == 0)
-			break;
+	enum ipcns_kind kind = kind_of(name);
 	if (kind == IPCNS_KINDS)
 		return -ENOENT;
 	char path[64];
@@ -568,19 +572,14 @@ ssize_t ipcns_proc_host(const char *name, char **ret, pid_t (*to_sandbox)(void *
 			   sscanf(line, "%d %d %o %lu %u %u %lu %u %u %u %u %llu %llu %llu %llu %llu", &key,
 				  &id, &mode, &size, &p1, &p2, &n, &u[0], &u[1], &u[2], &u[3], &t[0],
 				  &t[1], &t[2], &rss, &swap) == 16) {
-			fprintf(out,
-				"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10llu %10llu %10llu "
-				"%21llu %21llu\n",
-				key, id, mode, size, (unsigned)to_sandbox(ctx, (pid_t)p1),
+			fprintf(out, SHM_ROW, key, id, mode, size, (unsigned)to_sandbox(ctx, (pid_t)p1),
 				p2 ? (unsigned)to_sandbox(ctx, (pid_t)p2) : 0, n, u[0], u[1], u[2], u[3],
 				t[0], t[1], t[2], rss, swap);
 		} else if (kind == IPCNS_MSG &&
 			   sscanf(line, "%d %d %o %lu %llu %u %u %u %u %u %u %llu %llu %llu", &key, &id,
 				  &mode, &size, &rss, &p1, &p2, &u[0], &u[1], &u[2], &u[3], &t[0], &t[1],
 				  &t[2]) == 14) {
-			fprintf(out,
-				"%10d %10d  %4o  %10lu %10llu %5u %5u %5u %5u %5u %5u %10llu %10llu %10llu\n",
-				key, id, mode, size, rss, p1 ? (unsigned)to_sandbox(ctx, (pid_t)p1) : 0,
+			fprintf(out, MSG_ROW, key, id, mode, size, (unsigned long)rss, p1 ? (unsigned)to_sandbox(ctx, (pid_t)p1) : 0,
 				p2 ? (unsigned)to_sandbox(ctx, (pid_t)p2) : 0, u[0], u[1], u[2], u[3], t[0],
 				t[1], t[2]);
 		}
