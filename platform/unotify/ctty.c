@@ -106,6 +106,7 @@ enum resume ctty_event_stop(struct unotify *u, struct unotify_ctty *c)
 	r.rdi = (unsigned long long)c->tracee_fd;
 	r.rsi = TIOCSCTTY;
 	r.rdx = 0;
+	r.r9 = u->step_secret; /* the --seccomp programs let it through */
 	if (ptrace(PTRACE_SETREGS, c->tid, 0, &r) < 0) {
 		ctty_done(u, c->tid);
 		return RESUME_CONT;

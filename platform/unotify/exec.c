@@ -100,6 +100,13 @@ static int place_area(struct unotify_exec *x, uint64_t at)
 int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs, int fd,
 	       const struct platform_exec_arg *argv, size_t argc, uint64_t envp)
 {
+	/* The program's first exec: its --seccomp programs' say on the execve
+	 * (they are loaded by this exec's steps, after it). */
+	if (tid == u->program && u->n_filters) {
+		int r = step_filter_first_exec(u, tid, regs);
+		if (r < 0)
+			return r;
+	}
 	/* The area: the pointer array, then the sentry's strings, then "". */
 	size_t ptrs = (argc + 1) * sizeof(uint64_t);
 	size_t len = ptrs + 1;
@@ -182,6 +189,7 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 	struct user_regs_struct r = *regs;
 	r.orig_rax = SYS_unshare;
 	r.rdi = CLONE_FILES;
+	r.r9 = u->step_secret;
 	if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0) {
 		int e = errno;
 		close(x->fd);
@@ -199,8 +207,9 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 
 /* Makes the tracee run syscall `nr` with `a` at its next resume: at a
  * syscall-exit stop, back to the `syscall` instruction it just ran. */
-static int restart_as(pid_t tid, long nr, const uint64_t a[6])
+static int restart_as(const struct unotify *u, pid_t tid, long nr, uint64_t a[6])
 {
+	step_mark(u, nr, a);
 	struct user_regs_struct r;
 	if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 		return -errno;
@@ -235,7 +244,7 @@ static enum resume unwind(struct unotify *u, struct unotify_exec *x, enum exec_s
 	if (step <= EXEC_CLOSE && x->tracee_fd >= 0) {
 		a[0] = (uint64_t)x->tracee_fd;
 		x->step = EXEC_CLOSE;
-		if (restart_as(x->tid, SYS_close, a) == 0)
+		if (restart_as(u, x->tid, SYS_close, a) == 0)
 			return RESUME_SYSCALL;
 	}
 	if (x->mapped) {
@@ -243,7 +252,7 @@ static enum resume unwind(struct unotify *u, struct unotify_exec *x, enum exec_s
 		a[1] = x->area_len;
 		x->step = EXEC_MUNMAP;
 		x->mapped = 0;
-		if (restart_as(x->tid, SYS_munmap, a) == 0)
+		if (restart_as(u, x->tid, SYS_munmap, a) == 0)
 			return RESUME_SYSCALL;
 	}
 	return finish_failed(u, x);
@@ -253,7 +262,7 @@ static enum resume to_carrier(struct unotify *u, struct unotify_exec *x)
 {
 	uint64_t a[6] = {CARRIER_DIRFD, x->empty, CARRIER_FLAGS, 0, 0, 0};
 	x->step = EXEC_CARRIER;
-	if (restart_as(x->tid, SYS_openat, a) < 0) {
+	if (restart_as(u, x->tid, SYS_openat, a) < 0) {
 		x->exec_error = -ENOMEM;
 		return unwind(u, x, EXEC_MUNMAP);
 	}
@@ -275,7 +284,7 @@ static enum resume after_area(struct unotify *u, struct unotify_exec *x)
 	}
 	uint64_t a[6] = {0, ZERO_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
 	x->step = EXEC_ZERO_MAP;
-	if (restart_as(x->tid, SYS_mmap, a) < 0) {
+	if (restart_as(u, x->tid, SYS_mmap, a) < 0) {
 		x->exec_error = -ENOMEM;
 		return unwind(u, x, EXEC_MUNMAP);
 	}
@@ -293,7 +302,7 @@ static enum resume after_unshare(struct unotify *u, struct unotify_exec *x, int6
 	uint64_t a[6] = {0, x->area_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 			 (uint64_t)-1, 0};
 	x->step = EXEC_MMAP;
-	if (restart_as(x->tid, SYS_mmap, a) < 0) {
+	if (restart_as(u, x->tid, SYS_mmap, a) < 0) {
 		x->exec_error = -ENOMEM;
 		return finish_failed(u, x);
 	}
@@ -324,7 +333,7 @@ static enum resume after_zero_map(struct unotify *u, struct unotify_exec *x, int
 	x->zero_mapped = (uint64_t)rval;
 	uint64_t a[6] = {x->zero_mapped, ZERO_PAGE, 0, 0, 0, 0};
 	x->step = EXEC_ZERO_SEAL;
-	if (restart_as(x->tid, SYS_mseal, a) < 0) {
+	if (restart_as(u, x->tid, SYS_mseal, a) < 0) {
 		x->exec_error = -ENOMEM;
 		return unwind(u, x, EXEC_MUNMAP);
 	}
@@ -343,7 +352,7 @@ static enum resume after_zero_seal(struct unotify *u, struct unotify_exec *x, in
 		}
 		uint64_t a[6] = {x->zero_mapped, ZERO_PAGE, 0, 0, 0, 0};
 		x->step = EXEC_ZERO_UNMAP;
-		if (restart_as(x->tid, SYS_munmap, a) == 0)
+		if (restart_as(u, x->tid, SYS_munmap, a) == 0)
 			return RESUME_SYSCALL;
 		x->exec_error = -ENOMEM;
 		return unwind(u, x, EXEC_MUNMAP);
@@ -408,7 +417,7 @@ static enum resume to_filter_or_exec(struct unotify *u, struct unotify_exec *x)
 		uint64_t a[6] = {SECCOMP_SET_MODE_FILTER, 0,
 				 x->area + x->filt_off + x->next_filt * sizeof(struct sock_fprog)};
 		x->step = EXEC_FILTER;
-		if (restart_as(x->tid, SYS_seccomp, a) < 0) {
+		if (restart_as(u, x->tid, SYS_seccomp, a) < 0) {
 			x->exec_error = -ENOMEM;
 			return unwind(u, x, EXEC_CLOSE);
 		}
@@ -418,7 +427,7 @@ static enum resume to_filter_or_exec(struct unotify *u, struct unotify_exec *x)
 		u->n_filters = 0; /* in: the program may run */
 	uint64_t a[6] = {(uint64_t)x->tracee_fd, x->empty, x->area, x->envp, AT_EMPTY_PATH, 0};
 	x->step = EXEC_EXEC;
-	if (restart_as(x->tid, SYS_execveat, a) < 0) {
+	if (restart_as(u, x->tid, SYS_execveat, a) < 0) {
 		x->exec_error = -ENOMEM;
 		return unwind(u, x, EXEC_CLOSE);
 	}

@@ -4,12 +4,14 @@
  * syscall and sets its result; exec_fd() turns the call into an exec by fd
  * (exec.c). */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <unistd.h>
 
 #include "base/cleanup.h"
+#include "base/log.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/sentry.h"
@@ -204,6 +206,17 @@ enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 	if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &data) < 0)
 		return RESUME_CONT; /* gone */
 	bool ours = data == FILTER_TRACE_ASSIST;
+	/* A step the sentry has the tracee run, let through the --seccomp
+	 * programs by their prefix (step_filter.c): only a tracee in its
+	 * steps makes one; anyone else forged the secret. */
+	if (data == FILTER_TRACE_STEP) {
+		if (exec_find(u, tid) || ctty_find(u, tid))
+			return RESUME_SYSCALL;
+		log_warn("task %d made a syscall marked as the sentry's own step; killing it",
+			 (int)tid);
+		kill(tid, SIGKILL);
+		return RESUME_CONT;
+	}
 	/* A tracee in the steps of an exec by fd is resumed to its syscall's
 	 * exit, where the steps go on (exec.c): ours is the execveat, the only
 	 * TRACE-class syscall of those steps (its signals are held); a step

@@ -833,11 +833,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 {
 	memset(u, 0, sizeof(*u));
 	u->sentry = s;
-	if (opts) {
-		u->filters = opts->filters;
-		u->n_filters = opts->n_filters;
+	if (opts)
 		u->init = opts->init;
-	}
 	u->listener = u->sigfd = -1;
 	fdcache_init(&u->fdcache);
 
@@ -850,6 +847,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	u->sigfd = signalfd(-1, &block, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (u->sigfd < 0)
 		return verr_set(err, errno, "signalfd");
+	if (step_filter_init(u, opts ? opts->filters : NULL, opts ? opts->n_filters : 0, err) < 0)
+		return -1; /* unotify_fini frees what it made */
 
 	int go[2], report[2];
 	if (pipe2(go, O_CLOEXEC) < 0)
@@ -952,6 +951,7 @@ void unotify_fini(struct unotify *u)
 			close(u->pidfds[i].pidfd);
 	free(u->pidfds);
 	fdcache_fini(&u->fdcache);
+	step_filter_fini(u);
 	memset(u, 0, sizeof(*u));
 	u->listener = u->sigfd = -1;
 }

@@ -71,6 +71,11 @@ struct unotify {
 	size_t n_filters;
 	size_t filter_failed;
 	int filter_errno;
+	/* The steps' secret and the programs as loaded, each with the
+	 * prefix that lets the steps through (step_filter.c). */
+	uint64_t step_secret;
+	struct spec_bpf *wrapped;
+	size_t n_wrapped;
 };
 
 struct unotify_opts {

@@ -180,6 +180,22 @@ void zeropage_add(struct unotify *u, pid_t tid, uint64_t addr);
 void zeropage_forget(struct unotify *u, pid_t tid);
 void zeropage_fini(struct unotify *u);
 
+/* step_filter.c: the spec's seccomp programs, loaded by the first exec,
+ * each behind a prefix that TRACEs (FILTER_TRACE_STEP) the syscalls the
+ * sentry has a tracee run when they carry u->step_secret. */
+#define FILTER_TRACE_STEP 0x7e13
+/* Draws the secret and builds u->filters from the spec's programs; -1
+ * with *err set (a program too long for the prefix). */
+int step_filter_init(struct unotify *u, const struct spec_bpf *progs, size_t n,
+		     struct veil_error **err);
+void step_filter_fini(struct unotify *u);
+/* Puts the secret in the argument of step syscall nr the kernel ignores. */
+void step_mark(const struct unotify *u, long nr, uint64_t a[6]);
+/* The programs' verdict on the program's first execve (regs at its stop),
+ * which runs before they are loaded: 0 to go on, else the exec's -errno
+ * (a killing verdict has sent SIGSYS too). */
+int step_filter_first_exec(struct unotify *u, pid_t tid, const struct user_regs_struct *regs);
+
 /* ctty.c */
 struct unotify_ctty *ctty_find(struct unotify *u, pid_t tid);
 /* Puts `fd` in the notified tracee's table and starts the steps; returns

@@ -7,7 +7,7 @@
  * With --run, loads the filter and runs a command under it instead (a
  * caller's filter, for how veil itself copes with failing syscalls):
  *   mkbpf --run ERRNO SYSCALL[:A=V...]... -- COMMAND [ARGS...]
- * ERRNO "trace" makes the rules SECCOMP_RET_TRACE (data 0) instead. */
+ * A SYSCALL may be a number. ERRNO "trace" makes the rules SECCOMP_RET_TRACE (data 0) instead. */
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,7 +49,11 @@ int main(int argc, char **argv)
 					    strtoull(eq + 1, NULL, 0));
 			cond = next;
 		}
-		int nr = seccomp_syscall_resolve_name(argv[i]);
+		/* A number for what this libseccomp has no name for (mseal: 462). */
+		char *end;
+		long num = strtol(argv[i], &end, 10);
+		int nr = *end == '\0' && end != argv[i] ? (int)num
+						       : seccomp_syscall_resolve_name(argv[i]);
 		if (nr == __NR_SCMP_ERROR ||
 		    seccomp_rule_add_array(ctx, trace ? SCMP_ACT_TRACE(0) : SCMP_ACT_ERRNO((unsigned)err),
 					   nr, n, cmp) < 0) {
