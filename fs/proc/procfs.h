@@ -121,6 +121,10 @@ struct procfs_opts {
 	 * the sandbox started, whose paths are the namespace's roots; NULL:
 	 * the host's view. Borrowed, as the names. */
 	const char *cgroup_root;
+	/* The user namespace's /proc/<pid>/{uid_map,gid_map,setgroups}, as
+	 * the kernel prints them; NULL: the initial namespace's ("0 0
+	 * 4294967295", "allow"). Borrowed, as the names. */
+	const char *uid_map, *gid_map, *setgroups;
 };
 
 /* A new instance with one reference for the caller (vfs_sb_put). -ENOMEM. */

@@ -204,6 +204,26 @@ PROC_COPY(smaps_rollup, "smaps_rollup")
 PROC_COPY(statm, "statm")
 PROC_COPY(wchan, "wchan")
 
+/* The user namespace's maps and setgroups: the source's (procfs_opts). */
+#define INIT_ID_MAP "         0          0 4294967295\n"
+static int gen_uid_map(struct proc_gen *g)
+{
+	proc_printf(g, "%s", g->sb->opts.uid_map ? g->sb->opts.uid_map : INIT_ID_MAP);
+	return 0;
+}
+
+static int gen_gid_map(struct proc_gen *g)
+{
+	proc_printf(g, "%s", g->sb->opts.gid_map ? g->sb->opts.gid_map : INIT_ID_MAP);
+	return 0;
+}
+
+static int gen_setgroups(struct proc_gen *g)
+{
+	proc_printf(g, "%s", g->sb->opts.setgroups ? g->sb->opts.setgroups : "allow\n");
+	return 0;
+}
+
 /* cmdline: a program the sentry started as `LDSO --argv0 ARGV0 PATH
  * ARGS...` shows `ARGV0 ARGS...`, what the kernel would have given it. */
 static int gen_cmdline(struct proc_gen *g)
@@ -290,6 +310,7 @@ const struct proc_entry proc_pid_entries[] = {
 	{.name = "exe", .kind = PK_TASK_LINK, .mode = 0777},
 	{.name = "fd", .kind = PK_FDS, .mode = 0500},
 	{.name = "fdinfo", .kind = PK_FDINFOS, .mode = 0500},
+	{.name = "gid_map", .kind = PK_TASK_FILE, .mode = 0644, .gen = gen_gid_map},
 	{.name = "io", .kind = PK_TASK_FILE, .mode = 0400, .gen = gen_io},
 	{.name = "limits", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_limits},
 	{.name = "loginuid", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_loginuid},
@@ -308,12 +329,14 @@ const struct proc_entry proc_pid_entries[] = {
 	{.name = "root", .kind = PK_TASK_LINK, .mode = 0777},
 	{.name = "schedstat", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_schedstat},
 	{.name = "sessionid", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_sessionid},
+	{.name = "setgroups", .kind = PK_TASK_FILE, .mode = 0644, .gen = gen_setgroups},
 	{.name = "smaps", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_smaps},
 	{.name = "smaps_rollup", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_smaps_rollup},
 	{.name = "stat", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_stat},
 	{.name = "statm", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_statm},
 	{.name = "status", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_status},
 	{.name = "task", .kind = PK_TASKS, .mode = 0555},
+	{.name = "uid_map", .kind = PK_TASK_FILE, .mode = 0644, .gen = gen_uid_map},
 	{.name = "wchan", .kind = PK_TASK_FILE, .mode = 0444, .gen = gen_wchan},
 };
 

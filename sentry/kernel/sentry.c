@@ -102,6 +102,13 @@ int sentry_init(struct sentry *s, const struct spec *spec)
 	if (spec->caps_set && spec->uid == 0)
 		s->initial.cap_inheritable = s->initial.cap_ambient = s->initial.cap_permitted;
 	ns_ids_init(s, spec);
+	if (spec->unshare & SPEC_NS_USER) {
+		s->setgroups_denied = true;
+		snprintf(s->uid_map, sizeof(s->uid_map), "%10u %10u %10u\n", (unsigned)spec->uid,
+			 (unsigned)getuid(), 1u);
+		snprintf(s->gid_map, sizeof(s->gid_map), "%10u %10u %10u\n", (unsigned)spec->gid,
+			 (unsigned)getgid(), 1u);
+	}
 	/* A uts namespace of its own starts as a copy of the host's names. */
 	s->uts_own = spec->unshare & SPEC_NS_UTS;
 	struct utsname u;

@@ -115,6 +115,11 @@ struct sentry {
 	/* --unshare-cgroup: /proc/self/cgroup as the sandbox started, the
 	 * roots of its cgroup namespace (fs/proc/cgroup.c); NULL otherwise */
 	char *cgroup_root;
+	/* --unshare-user: the sandbox's user namespace maps its ids to the
+	 * caller's, one each, and denies setgroups, as bubblewrap writes
+	 * them (procfs's uid_map, gid_map, setgroups); else all NULL, false */
+	bool setgroups_denied;
+	char uid_map[40], gid_map[40];
 	/* VEIL_STATS=1: what the program made the sentry do, told at the end
 	 * (sentry_stats_print): served calls by number with the time spent
 	 * serving them, and ptrace stops. */

@@ -645,7 +645,10 @@ static int new_proc(struct sentry *s, struct vfs_sb **ret)
 				.src = s,
 				.hostname = s->uts_own ? s->nodename : NULL,
 				.domainname = s->uts_own ? s->domainname : NULL,
-				.cgroup_root = s->cgroup_root};
+				.cgroup_root = s->cgroup_root,
+				.uid_map = s->setgroups_denied ? s->uid_map : NULL,
+				.gid_map = s->setgroups_denied ? s->gid_map : NULL,
+				.setgroups = s->setgroups_denied ? "deny\n" : NULL};
 	return procfs_new(&o, ret);
 }
 

@@ -119,6 +119,10 @@ SYS_HANDLER(setfsgid)
 
 SYS_HANDLER(setgroups)
 {
+	/* may_setgroups() comes first: a user namespace whose setgroups is
+	 * "deny" (--unshare-user, as bubblewrap writes it) refuses anyone. */
+	if (s->setgroups_denied)
+		return -EPERM;
 	int size = (int)call->args[0];
 	if (size < 0 || size > CREDS_NGROUPS_MAX)
 		return -EINVAL;

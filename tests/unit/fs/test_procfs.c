@@ -435,6 +435,40 @@ static void test_cgroup_namespace(void **state)
 	}
 }
 
+/* uid_map, gid_map, setgroups: the initial namespace's without maps in
+ * the options, else what the source gave. */
+static void test_user_namespace_files(void **state)
+{
+	struct pfx *p = *state;
+	struct procfs_opts po = {.ops = &fake_ops, .host_proc = p->dir,
+				 .uid_map = "         0       1000          1\n",
+				 .gid_map = "         5       1001          1\n",
+				 .setgroups = "deny\n"};
+	struct vfs_sb *sb;
+	assert_int_equal(procfs_new(&po, &sb), 0);
+	assert_int_equal(vfs_mkdirat(&p->ctx, NULL, "/w/us", 0755), 0);
+	assert_int_equal(vfs_mount(&p->ctx, NULL, "/w/us", sb, MS_NOSUID | MS_NODEV), 0);
+	vfs_sb_put(sb);
+	const char *want[] = {
+		"/proc/100/uid_map", "         0          0 4294967295\n",
+		"/proc/100/gid_map", "         0          0 4294967295\n",
+		"/proc/100/setgroups", "allow\n",
+		"/w/us/100/uid_map", "         0       1000          1\n",
+		"/w/us/100/gid_map", "         5       1001          1\n",
+		"/w/us/100/setgroups", "deny\n",
+	};
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i += 2) {
+		struct vfs_file *f;
+		assert_int_equal(vfs_openat(&p->ctx, NULL, want[i], O_RDONLY, 0, &f), 0);
+		char text[256];
+		ssize_t n = pread(vfs_file_host_fd(f), text, sizeof(text) - 1, 0);
+		vfs_file_put(f);
+		assert_true(n >= 0);
+		text[n] = '\0';
+		assert_string_equal(text, want[i + 1]);
+	}
+}
+
 static void test_maps_show_sandbox_paths(void **state)
 {
 	struct pfx *p = *state;
@@ -624,6 +658,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_cmdline_hides_the_loader, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps_show_sandbox_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cgroup_namespace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_namespace_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mountinfo_from_the_vfs, setup, teardown),
