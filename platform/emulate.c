@@ -212,6 +212,12 @@ static int first_task(void *arg)
 	return 1; /* not reached */
 }
 
+/* The namespaces' ids as the sandbox starts (--info-fd). */
+static uint64_t initial_ns_id(void *sentry, const char *name)
+{
+	return sentry_ns_id(sentry, 0, name);
+}
+
 /* --lock-file, as the kernel backend takes them: each file opened as the
  * program would open it, under an open-file-description read lock the
  * sentry holds while the sandbox runs (a host file's lock is seen from
@@ -378,7 +384,7 @@ int emulate_run(const struct spec *spec, struct veil_error **err)
 			      (spec->unshare & SPEC_NS_NET ? CLONE_NEWNET : 0) |
 			      (spec->unshare & SPEC_NS_PID ? CLONE_NEWPID : 0) |
 			      (spec->unshare & SPEC_NS_UTS ? CLONE_NEWUTS : 0);
-		if (status_write_info_ids(spec, u.root, ns, sentry_ns_id, &s, err) < 0) {
+		if (status_write_info_ids(spec, u.root, ns, initial_ns_id, &s, err) < 0) {
 			/* bubblewrap's program never starts then: ours is
 			 * stopped before it can do anything. */
 			kill(u.root, SIGKILL);

@@ -55,8 +55,8 @@ void vfs_mount_put(struct vfs_mount *m)
 	vfs_sb_put(sb);
 }
 
-static int mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long flags,
-		     struct vfs_mount **ret)
+int vfs_mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long flags,
+		  struct vfs_mount **ret)
 {
 	if (flags & ~(unsigned long)VFS_MNT_FLAGS)
 		return -EINVAL;
@@ -81,18 +81,51 @@ static int mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long f
 
 int vfs_mount_root(struct vfs_sb *sb, unsigned long flags, struct vfs_mount **ret)
 {
-	return mount_new(sb, sb->root, flags, ret);
+	return vfs_mount_new(sb, sb->root, flags, ret);
 }
 
 /* Attaches m (consuming the caller's reference, which becomes the tree's)
  * on the location at. */
-static void attach(struct vfs_mount *m, const struct vfs_path *at)
+void vfs_mount_attach(struct vfs_mount *m, const struct vfs_path *at)
 {
 	m->parent = vfs_mount_get(at->mnt);
 	m->mountpoint = vfs_dentry_get(at->dentry);
 	at->dentry->mounted++;
 	list_add_tail(&m->sibling, &at->mnt->children);
 	m->attached = true;
+}
+
+void vfs_mount_reattach(struct vfs_mount *m, const struct vfs_path *at)
+{
+	bool was = m->attached;
+	struct vfs_dentry *old_point = m->mountpoint;
+	struct vfs_mount *old_parent = m->parent;
+	if (was) {
+		list_del_init(&m->sibling);
+		old_point->mounted--;
+	}
+	m->parent = vfs_mount_get(at->mnt);
+	m->mountpoint = vfs_dentry_get(at->dentry);
+	at->dentry->mounted++;
+	list_add_tail(&m->sibling, &at->mnt->children);
+	m->attached = true;
+	if (was) {
+		vfs_dentry_put(old_point);
+		vfs_mount_put(old_parent);
+	}
+}
+
+void vfs_mount_unattach(struct vfs_mount *m)
+{
+	if (!m->attached)
+		return;
+	list_del_init(&m->sibling);
+	m->mountpoint->mounted--;
+	vfs_dentry_put(m->mountpoint);
+	vfs_mount_put(m->parent);
+	m->parent = m;
+	m->mountpoint = m->root;
+	m->attached = false;
 }
 
 /* Detaches m and everything below it. */
@@ -316,17 +349,19 @@ int vfs_mount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, stru
 		return -ENOTDIR;
 	}
 	struct vfs_mount *m;
-	r = mount_new(sb, sb->root, flags, &m);
+	r = vfs_mount_new(sb, sb->root, flags, &m);
 	if (r == 0)
-		attach(m, &at);
+		vfs_mount_attach(m, &at);
 	vfs_path_put(&at);
 	return r;
 }
 
 /* The mounts below `src` whose mountpoint is under `below` (a dentry of
  * src's), copied onto `copy` (src's copy) with their flags, recursively:
- * the kernel's copy_tree() for MS_BIND|MS_REC. */
-static int copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct vfs_mount *copy)
+ * the kernel's copy_tree() for MS_BIND|MS_REC. With a map, each copy of
+ * a mount the map names is noted there (vfs_mount_copy_ns). */
+int vfs_copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct vfs_mount *copy,
+		      struct vfs_copy_map *map)
 {
 	struct list_head *pos;
 	for (pos = src->children.next; pos != &src->children; pos = pos->next) {
@@ -334,12 +369,15 @@ static int copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct
 		if (!vfs_d_is_ancestor(below, c->mountpoint))
 			continue;
 		struct vfs_mount *m;
-		int r = mount_new(c->sb, c->root, c->flags, &m);
+		int r = vfs_mount_new(c->sb, c->root, c->flags, &m);
 		if (r < 0)
 			return r;
 		struct vfs_path at = {.mnt = copy, .dentry = c->mountpoint};
-		attach(m, &at);
-		r = copy_children(c, c->root, m);
+		vfs_mount_attach(m, &at);
+		for (size_t i = 0; map && i < VFS_COPY_MAP_N; i++)
+			if (map->from[i] == c)
+				map->to[i] = m;
+		r = vfs_copy_children(c, c->root, m, map);
 		if (r < 0)
 			return r;
 	}
@@ -362,14 +400,14 @@ int vfs_bind_path(struct vfs_ctx *ctx, const struct vfs_path *from, struct vfs_f
 	struct vfs_mount *m;
 	unsigned long mflags = flags & VFS_BIND_SOURCE_FLAGS ? from->mnt->flags
 							     : flags & ~(unsigned long)MS_REC;
-	r = mount_new(from->mnt->sb, from->dentry, mflags, &m);
+	r = vfs_mount_new(from->mnt->sb, from->dentry, mflags, &m);
 	if (r == 0 && (flags & MS_REC)) {
-		r = copy_children(from->mnt, from->dentry, m);
+		r = vfs_copy_children(from->mnt, from->dentry, m, NULL);
 		if (r < 0)
 			vfs_mount_tree_put(m);
 	}
 	if (r == 0)
-		attach(m, &at);
+		vfs_mount_attach(m, &at);
 out_at:
 	vfs_path_put(&at);
 	return r;
@@ -466,18 +504,8 @@ int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 		r = S_ISDIR(at.dentry->inode->mode) ? -ENOTDIR : -EISDIR;
 		goto out;
 	}
-	/* detach m alone (its children stay on it), then attach it anew: the
-	 * tree's reference carries over */
-	list_del_init(&m->sibling);
-	m->mountpoint->mounted--;
-	struct vfs_dentry *old_point = m->mountpoint;
-	struct vfs_mount *old_parent = m->parent;
-	m->parent = vfs_mount_get(at.mnt);
-	m->mountpoint = vfs_dentry_get(at.dentry);
-	at.dentry->mounted++;
-	list_add_tail(&m->sibling, &at.mnt->children);
-	vfs_dentry_put(old_point);
-	vfs_mount_put(old_parent);
+	/* m alone moves (its children stay on it) */
+	vfs_mount_reattach(m, &at);
 out:
 	vfs_path_put(&at);
 out_from:

@@ -175,6 +175,24 @@ int vfs_mount_flags(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path
 int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path);
 void vfs_sb_put(struct vfs_sb *sb);
 
+/* Mount namespaces (mount_ns.c). A namespace is a tree, named by its root
+ * mount (*base: the mount whose parent is itself), which the caller keeps.
+ * unshare(CLONE_NEWNS): a copy of the tree under base, every mount with
+ * its flags, into *ret (one reference, for vfs_mount_tree_put); ctx's
+ * root and cwd move to their copies. -ENOMEM, nothing changed. */
+int vfs_mount_copy_ns(struct vfs_mount *base, struct vfs_ctx *ctx, struct vfs_mount **ret);
+/* pivot_root(2) in the namespace *base, as ctx sees it, with the kernel's
+ * checks in its order (EPERM, the walks' errors, EINVAL for a mount of
+ * another namespace, ENOENT, EBUSY, EINVAL); on success *old_ret and
+ * *new_ret hold the root before and after (references), for the caller
+ * to move every context rooted or standing at the one to the other
+ * (vfs_ctx_repoint, the kernel's chroot_fs_refs), and *base is the new
+ * tree root if the old root was it. */
+int vfs_pivot_root(struct vfs_ctx *ctx, const char *new_root, const char *put_old,
+		   struct vfs_mount **base, struct vfs_path *old_ret, struct vfs_path *new_ret);
+/* ctx's root and cwd, where they are exactly `from`, become `to`. */
+void vfs_ctx_repoint(struct vfs_ctx *ctx, const struct vfs_path *from, const struct vfs_path *to);
+
 /* The mount table as /proc/<pid>/mountinfo shows it. */
 struct vfs_mount_info {
 	int id, parent_id;	/* parent_id of the table's root: outside it */

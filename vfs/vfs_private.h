@@ -33,6 +33,27 @@ struct vfs_mount {
 	bool attached;
 };
 
+/* --- mount.c: the tree's surgery, for mount_ns.c ------------------------ */
+/* A new detached mount of sb rooted at root; *ret: one reference. */
+int vfs_mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long flags,
+		  struct vfs_mount **ret);
+/* Attaches m at `at`; the caller's reference becomes the tree's. */
+void vfs_mount_attach(struct vfs_mount *m, const struct vfs_path *at);
+/* Moves m (attached, or a tree's root) onto `at`, alone (what is mounted
+ * on it stays on it); the tree's reference, or the root's own, carries
+ * over. */
+void vfs_mount_reattach(struct vfs_mount *m, const struct vfs_path *at);
+/* Takes m (attached) off its parent, alone: it becomes a tree's root, and
+ * the tree's reference becomes the caller's. */
+void vfs_mount_unattach(struct vfs_mount *m);
+/* Which copies vfs_copy_children made of some mounts. */
+#define VFS_COPY_MAP_N 2
+struct vfs_copy_map {
+	struct vfs_mount *from[VFS_COPY_MAP_N], *to[VFS_COPY_MAP_N];
+};
+int vfs_copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct vfs_mount *copy,
+		      struct vfs_copy_map *map);
+
 /* The live-object counters behind vfs_get_stats (inode.c). */
 extern struct vfs_stats vfs_live;
 

@@ -369,7 +369,7 @@ static int ns_link(struct proc_sb *sb, struct proc_inode *pi, char *buf, size_t 
 		   uint64_t *id)
 {
 	const struct procfs_source_ops *ops = src_ops(sb);
-	*id = ops->ns_id ? ops->ns_id(sb->opts.src, pi->rel) : 0;
+	*id = ops->ns_id ? ops->ns_id(sb->opts.src, pi->tid, pi->rel) : 0;
 	if (*id) {
 		int n = snprintf(buf, size, "%.*s:[%llu]", (int)strcspn(pi->rel, "_"), pi->rel,
 				 (unsigned long long)*id);

@@ -92,7 +92,7 @@ struct procfs_source_ops {
 	/* ns/<name>: the id of the sandbox's own namespace `name` (the
 	 * source keeps it: the emulate backend's sentry), or 0 (or a NULL
 	 * method): the host's, read from the host's link. */
-	uint64_t (*ns_id)(void *src, const char *name);
+	uint64_t (*ns_id)(void *src, pid_t tid, const char *name);
 	/* net/<name> of a network namespace of the sandbox's own: a malloc'd
 	 * text in *ret and its length, or -errno; -ENODATA (or a NULL
 	 * method): the sandbox shares the host's, whose file is shown. With

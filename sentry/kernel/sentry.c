@@ -6,6 +6,7 @@
  * with guessed credentials: guessing could hand a task that dropped root
  * its root back. */
 #include "sentry/kernel/sentry.h"
+#include "sentry/kernel/mntns.h"
 #include "sentry/net/inet.h"
 
 #include <errno.h>
@@ -67,10 +68,14 @@ static void ns_ids_init(struct sentry *s, const struct spec *spec)
 		s->ns_ids[i] = !flag[i] || (spec->unshare & flag[i]) ? base + i : 0;
 }
 
-uint64_t sentry_ns_id(void *sentry, const char *name)
+uint64_t sentry_ns_id(void *sentry, pid_t tid, const char *name)
 {
 	struct sentry *s = sentry;
 	size_t len = strcspn(name, "_"); /* pid_for_children is pid's */
+	/* the task's own mount namespace (unshare(CLONE_NEWNS)) */
+	struct sentry_task *t = strcmp(name, "mnt") == 0 ? sentry_task_find(s, tid) : NULL;
+	if (t && t->fs && t->fs->ns)
+		return t->fs->ns->id;
 	for (size_t i = 0; i < ARRAY_SIZE(sentry_ns_names); i++)
 		if (strlen(sentry_ns_names[i]) == len && strncmp(name, sentry_ns_names[i], len) == 0)
 			return s->ns_ids[i];
@@ -166,7 +171,13 @@ static struct sentry_fs *fs_copy(const struct sentry_fs *from)
 	f->ctx = from->ctx;
 	vfs_path_get(&f->ctx.root);
 	vfs_path_get(&f->ctx.cwd);
+	f->ns = mntns_get(from->ns);
 	return f;
+}
+
+struct sentry_fs *sentry_fs_copy(const struct sentry_fs *from)
+{
+	return fs_copy(from);
 }
 
 static void fs_put(struct sentry_fs *f)
@@ -174,7 +185,13 @@ static void fs_put(struct sentry_fs *f)
 	if (!f || --f->refs > 0)
 		return;
 	vfs_ctx_destroy(&f->ctx);
+	mntns_put(f->ns);
 	free(f);
+}
+
+void sentry_fs_put(struct sentry_fs *f)
+{
+	fs_put(f);
 }
 
 int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask)
@@ -184,19 +201,27 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask)
 	/* The scratch directory may be there already: the VFS's tmpfs
 	 * instances keep their data in it (sentry_tmpfs_data_dir). */
 	struct shadows *shadows = s->shadows;
-	int r = !f || !files ? -ENOMEM : shadows ? 0 : shadows_new(&shadows);
+	struct sentry_mntns *ns = mntns_new(root, s->ns_ids[0]);
+	int r = !f || !files || !ns ? -ENOMEM : shadows ? 0 : shadows_new(&shadows);
 	if (r < 0) {
 		free(f);
 		fdmap_free(files);
+		if (ns)
+			ns->base = NULL; /* the caller's still */
+		mntns_put(ns);
 		return r;
 	}
+	/* its ids follow the first namespace's, never reaching the next
+	 * namespace's (cgroup: ns_ids[1]) */
+	s->next_mntns_id = s->ns_ids[0] + 0x100;
 	struct vfs_cred cred;
 	vfs_cred_init(&cred, s->initial.fsuid, s->initial.fsgid);
 	f->refs = 1;
 	struct vfs_ctx *c = &f->ctx;
 	vfs_ctx_init(c, root, &cred);
 	c->umask = umask & 0777;
-	s->root = root;
+	f->ns = mntns_get(ns); /* and the sentry's own reference */
+	s->mntns = ns;
 	s->initial_fs = f;
 	s->files = files;
 	s->shadows = shadows;
@@ -293,8 +318,7 @@ void sentry_fini(struct sentry *s)
 	mqns_free(s->mq);
 	shadows_free(s->shadows);
 	fs_put(s->initial_fs);
-	if (s->root)
-		vfs_mount_tree_put(s->root);
+	mntns_put(s->mntns);
 	memset(s, 0, sizeof(*s));
 }
 

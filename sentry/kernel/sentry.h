@@ -17,11 +17,22 @@
 #include "spec/spec.h"
 #include "vfs/vfs.h"
 
-/* What CLONE_FS shares, as the kernel's fs_struct: root, cwd and umask.
+/* A mount namespace: the VFS mount tree its tasks see (the sandbox's
+ * first, and each unshare(CLONE_NEWNS)'s copy: sentry/kernel/mntns.c),
+ * named by the tree's root mount; id is what /proc/<pid>/ns/mnt shows. */
+struct sentry_mntns {
+	int refs;
+	struct vfs_mount *base;
+	uint64_t id;
+};
+
+/* What CLONE_FS shares, as the kernel's fs_struct: root, cwd and umask,
+ * and (as the kernel's nsproxy would) the mount namespace they are in.
  * The credentials in ctx are the calling task's, refreshed on every use. */
 struct sentry_fs {
 	int refs;
 	struct vfs_ctx ctx;
+	struct sentry_mntns *ns;
 };
 
 /* What a task runs, for /proc (sentry/kernel/task_image.c): set by a
@@ -86,7 +97,8 @@ struct sentry {
 	size_t n_buckets;
 	size_t n_tasks;
 	struct creds initial;         /* the creds of the first task */
-	struct vfs_mount *root;       /* the sandbox's filesystem, or NULL */
+	struct sentry_mntns *mntns;   /* the sandbox's first mount namespace, or NULL */
+	uint64_t next_mntns_id;       /* for the next unshare(CLONE_NEWNS) */
 	struct sentry_fs *initial_fs; /* root, cwd and umask of the first task */
 	struct fdmap *files;          /* the program's open files, by host identity */
 	struct shadows *shadows;      /* real objects behind directory and O_PATH fds */
@@ -142,11 +154,15 @@ void sentry_stats_print(const struct sentry *s);
 /* The namespace `name` (as /proc/<pid>/ns names them: "mnt", "ipc",
  * "pid_for_children"...) of the sandbox's own: its id, or 0 where the
  * sandbox shares the host's. `sentry` is a struct sentry. */
-uint64_t sentry_ns_id(void *sentry, const char *name);
+uint64_t sentry_ns_id(void *sentry, pid_t tid, const char *name);
 
 /* Gives the sentry its filesystem: the mount tree (the sentry takes the
  * reference) and the first task's umask; its cwd is the root. 0 or -errno. */
 int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask);
+/* A task's fs_struct: a copy of its own (new references; NULL), and the
+ * dropping of a reference. */
+struct sentry_fs *sentry_fs_copy(const struct sentry_fs *from);
+void sentry_fs_put(struct sentry_fs *f);
 /* Moves the first task's cwd, with its credentials: vfs_chdir's result. */
 int sentry_chdir_initial(struct sentry *s, const char *path);
 /* Records a data directory (borrowed: its filesystem owns the fd). 0 or

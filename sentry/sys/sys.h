@@ -160,6 +160,8 @@ SYS_HANDLER(mq_unlink);
 /* sys_mount.c */
 SYS_HANDLER(mount);
 SYS_HANDLER(umount2);
+SYS_HANDLER(unshare);
+SYS_HANDLER(pivot_root);
 
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);

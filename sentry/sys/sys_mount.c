@@ -17,12 +17,14 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/mount.h>
 
 #include "base/log.h"
+#include "sentry/kernel/mntns.h"
 #include "sentry/kernel/vfs_setup.h"
 #include "sentry/sys/sys.h"
 
@@ -185,4 +187,82 @@ SYS_HANDLER(umount2)
 		return -EPERM;
 	struct vfs_ctx *c = sentry_task_vfs(t);
 	return c ? vfs_umount(c, NULL, target) : -ENOSYS;
+}
+
+/* unshare(2), ksys_unshare()'s checks in its order. The sentry keeps the
+ * mount namespace and the fs_struct (root, cwd, umask): CLONE_NEWNS (with
+ * CAP_SYS_ADMIN, EPERM otherwise) makes the caller's tree a copy of its
+ * own (sentry/kernel/mntns.c), CLONE_FS gives it an fs of its own;
+ * CLONE_THREAD, CLONE_SIGHAND and CLONE_VM are no-ops for a task without
+ * other threads (EINVAL otherwise). unshare(CLONE_FILES) alone runs
+ * natively (the filter); the other namespaces, and CLONE_FILES or
+ * CLONE_SYSVSEM beside a namespace, are refused (EPERM) with a warning. */
+#define UNSHARE_KNOWN                                                                        \
+	(CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES |     \
+	 CLONE_SYSVSEM | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER |         \
+	 CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define UNSHARE_REFUSED                                                                      \
+	(CLONE_FILES | CLONE_SYSVSEM | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |           \
+	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWTIME)
+
+/* Whether t's thread group has another thread than t. */
+static bool has_other_threads(struct sentry *s, struct sentry_task *t)
+{
+	pid_t tgid = sentry_task_tgid(t);
+	for (size_t b = 0; b < s->n_buckets; b++)
+		for (struct sentry_task *o = s->buckets[b]; o; o = o->next)
+			if (o != t && sentry_task_tgid(o) == tgid)
+				return true;
+	return false;
+}
+
+SYS_HANDLER(unshare)
+{
+	unsigned long flags = call->args[0];
+	if (flags & ~(unsigned long)UNSHARE_KNOWN)
+		return -EINVAL;
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -ESRCH;
+	if ((flags & (CLONE_THREAD | CLONE_SIGHAND | CLONE_VM)) && has_other_threads(s, t))
+		return -EINVAL;
+	if (flags & UNSHARE_REFUSED) {
+		static bool told;
+		if (!told && (told = true))
+			log_warn("unshare(%#lx): only CLONE_NEWNS and CLONE_FS are supported in "
+				 "the sandbox (and CLONE_FILES alone)", flags);
+		return -EPERM;
+	}
+	if (flags & CLONE_NEWNS) {
+		if (!creds_capable(&t->creds, CAP_SYS_ADMIN))
+			return -EPERM;
+		return mntns_unshare(s, t, MOUNT_MAX);
+	}
+	if ((flags & CLONE_FS) && t->fs && t->fs->refs > 1) {
+		struct sentry_fs *fs = sentry_fs_copy(t->fs);
+		if (!fs)
+			return -ENOMEM;
+		sentry_fs_put(t->fs);
+		t->fs = fs;
+	}
+	return 0;
+}
+
+/* pivot_root(2): may_mount() first, then the two walks and the tree's
+ * checks (vfs_pivot_root); every task of the namespace at the old root
+ * moves to the new one. */
+SYS_HANDLER(pivot_root)
+{
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -ESRCH;
+	if (!creds_capable(&t->creds, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!call->args[0] || !call->args[1])
+		return -EFAULT;
+	char new_root[PATH_MAX], put_old[PATH_MAX];
+	int r = read_arg(call, call->args[0], new_root, sizeof(new_root));
+	if (r == 0)
+		r = read_arg(call, call->args[1], put_old, sizeof(put_old));
+	return r < 0 ? r : mntns_pivot_root(s, t, new_root, put_old);
 }
