@@ -28,15 +28,32 @@ void mntns_put(struct sentry_mntns *ns)
 	free(ns);
 }
 
-int mntns_unshare(struct sentry *s, struct sentry_task *t, long max_mounts)
+/* fs (the caller's alone) moves into a copy of its namespace's tree. */
+static int into_copy(struct sentry *s, struct sentry_fs *fs, long max_mounts)
 {
-	if (!t->fs || !t->fs->ns)
-		return -ENOSYS;
 	struct vfs_stats st;
 	vfs_get_stats(&st);
 	/* a copy doubles what the tree holds, at most */
 	if (st.mounts * 2 > max_mounts)
 		return -ENOSPC;
+	struct sentry_mntns *ns = mntns_new(NULL, s->next_mntns_id);
+	struct vfs_mount *base;
+	int r = ns ? vfs_mount_copy_ns(fs->ns->base, &fs->ctx, &base) : -ENOMEM;
+	if (r < 0) {
+		free(ns);
+		return r;
+	}
+	s->next_mntns_id++;
+	ns->base = base;
+	mntns_put(fs->ns);
+	fs->ns = ns;
+	return 0;
+}
+
+int mntns_unshare(struct sentry *s, struct sentry_task *t, long max_mounts)
+{
+	if (!t->fs || !t->fs->ns)
+		return -ENOSYS;
 	struct sentry_fs *fs = t->fs;
 	if (fs->refs > 1) {
 		fs = sentry_fs_copy(t->fs);
@@ -45,20 +62,30 @@ int mntns_unshare(struct sentry *s, struct sentry_task *t, long max_mounts)
 	} else {
 		fs->refs++;
 	}
-	struct sentry_mntns *ns = mntns_new(NULL, s->next_mntns_id);
-	struct vfs_mount *base;
-	int r = ns ? vfs_mount_copy_ns(fs->ns->base, &fs->ctx, &base) : -ENOMEM;
+	int r = into_copy(s, fs, max_mounts);
 	if (r < 0) {
-		free(ns);
 		sentry_fs_put(fs);
 		return r;
 	}
-	s->next_mntns_id++;
-	ns->base = base;
-	mntns_put(fs->ns);
-	fs->ns = ns;
 	sentry_fs_put(t->fs);
 	t->fs = fs;
+	return 0;
+}
+
+int mntns_clone_prepare(struct sentry *s, struct sentry_task *t, long max_mounts)
+{
+	if (!t->fs || !t->fs->ns)
+		return -ENOSYS;
+	struct sentry_fs *fs = sentry_fs_copy(t->fs);
+	if (!fs)
+		return -ENOMEM;
+	int r = into_copy(s, fs, max_mounts);
+	if (r < 0) {
+		sentry_fs_put(fs);
+		return r;
+	}
+	sentry_fs_put(t->clone_fs);
+	t->clone_fs = fs;
 	return 0;
 }
 

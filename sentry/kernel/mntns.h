@@ -18,6 +18,10 @@ void mntns_put(struct sentry_mntns *ns);
  * implies CLONE_FS), and in a copy of its namespace's tree. 0, -ENOMEM,
  * -ENOSPC (the mounts' bound). */
 int mntns_unshare(struct sentry *s, struct sentry_task *t, long max_mounts);
+/* clone(CLONE_NEWNS) by t, at its seccomp stop: t->clone_fs becomes a
+ * copy of t's fs in a copy of its namespace, which the child takes at its
+ * creation (sentry_task_new). 0, -ENOMEM, -ENOSPC. */
+int mntns_clone_prepare(struct sentry *s, struct sentry_task *t, long max_mounts);
 /* pivot_root(new_root, put_old) for t; every task of its namespace rooted
  * or standing at the old root moves to the new one, as the kernel's
  * chroot_fs_refs. 0 or -errno. */

@@ -299,6 +299,7 @@ void sentry_fini(struct sentry *s)
 			struct sentry_task *next = t->next;
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			fs_put(t->clone_fs);
 			sentry_image_put(t->image);
 			sentry_image_put(t->exec_pending);
 			free(t);
@@ -381,7 +382,17 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 		free(t);
 		return -ENOMEM;
 	}
-	if (from_fs) {
+	struct sentry_task *creator = parent ? sentry_task_find(s, parent) : NULL;
+	if (creator && creator->clone_fs && !(flags & SENTRY_SHARE_FS)) {
+		/* clone(CLONE_NEWNS): the namespace made at its seccomp stop;
+		 * the creator's exit stop, there to drop it had the clone
+		 * failed, is no longer needed (under --unshare-pid the event
+		 * asks for it again) */
+		t->fs = creator->clone_fs;
+		creator->clone_fs = NULL;
+		if (creator->exit_nr == SYS_clone)
+			creator->exit_nr = -1;
+	} else if (from_fs) {
 		if (flags & SENTRY_SHARE_FS) {
 			t->fs = from_fs;
 			from_fs->refs++;
@@ -416,6 +427,7 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 			sentry_image_put(t->image);
 			sentry_image_put(t->exec_pending);
 			fs_put(t->fs);
+			fs_put(t->clone_fs);
 			creds_release(&t->creds);
 			free(t);
 			return v;
@@ -440,6 +452,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 				pidns_exit(s->pidns, tid, sentry_task_tgid(t) == tid);
 			creds_release(&t->creds);
 			fs_put(t->fs);
+			fs_put(t->clone_fs);
 			sentry_image_put(t->image);
 			sentry_image_put(t->exec_pending);
 			free(t);

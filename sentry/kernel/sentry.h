@@ -52,6 +52,9 @@ struct sentry_task {
 	pid_t tgid; /* 0 until asked (sentry_task_tgid) */
 	struct creds creds; /* per thread, as in Linux */
 	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
+	/* A clone(CLONE_NEWNS) under way: the fs (in a copy of the mount
+	 * namespace) its child gets at its creation (sys_mount.c) */
+	struct sentry_fs *clone_fs;
 	struct sentry_image *image;	    /* NULL before the first exec */
 	struct sentry_image *exec_pending; /* an exec under way, until its event */
 	/* --unshare-pid (sentry/kernel/pidns.h): its number in the sandbox's

@@ -236,6 +236,19 @@ static int add_unshare_rules(scmp_filter_ctx ctx, uint32_t action)
 				SCMP_A0(SCMP_CMP_NE, CLONE_FILES));
 }
 
+/* clone with CLONE_NEWNS is trapped (TRACE: the sentry makes the
+ * child's mount namespace and takes the bit off, sys_mount.c); every
+ * other clone runs natively. */
+static int add_clone_rules(scmp_filter_ctx ctx)
+{
+	int r = seccomp_rule_add(ctx, SCMP_ACT_TRACE(FILTER_TRACE_ASSIST), SCMP_SYS(clone), 1,
+				 SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNS, CLONE_NEWNS));
+	if (r < 0)
+		return r;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,
+				SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNS, 0));
+}
+
 /* Under a pid namespace, calls that run natively unless one argument
  * (the low 32 bits under `mask`, the kernel's int) says they may carry
  * a pid: `action` for those values of argument `arg`, the native rule
@@ -337,6 +350,12 @@ int filter_build(enum filter_trap trap, unsigned flags, scmp_filter_ctx *ret)
 				goto out_release;
 			if (r == 0)
 				continue;
+		}
+		if (t[i].nr == SCMP_SYS(clone)) {
+			r = add_clone_rules(ctx);
+			if (r < 0)
+				goto out_release;
+			continue;
 		}
 		if (t[i].nr == SCMP_SYS(recvfrom) && (flags & FILTER_NET)) {
 			r = add_recvfrom_rules(ctx, action);

@@ -162,6 +162,7 @@ SYS_HANDLER(mount);
 SYS_HANDLER(umount2);
 SYS_HANDLER(unshare);
 SYS_HANDLER(pivot_root);
+SYS_HANDLER(clone);
 
 /* sys_inotify.c */
 SYS_HANDLER(inotify_add_watch);

@@ -27,6 +27,7 @@
 #include "sentry/kernel/mntns.h"
 #include "sentry/kernel/vfs_setup.h"
 #include "sentry/sys/sys.h"
+#include "sentry/sys/sys_args.h"
 
 #define PROPAGATION (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
 /* What changes nothing here, taken as given: the kernel's defaults, or
@@ -265,4 +266,49 @@ SYS_HANDLER(pivot_root)
 	if (r == 0)
 		r = read_arg(call, call->args[1], put_old, sizeof(put_old));
 	return r < 0 ? r : mntns_pivot_root(s, t, new_root, put_old);
+}
+
+/* clone(2) with CLONE_NEWNS, trapped by that bit (TRACE: the rest of
+ * clone runs natively, and with the bit the kernel would refuse the
+ * program, which has no capability on the host). copy_process()'s
+ * refusal of CLONE_NEWNS with CLONE_FS (EINVAL), the capability
+ * (CAP_SYS_ADMIN, unless the same call makes a user namespace, whose
+ * owner has it: EPERM); then the child's namespace is made now, so that
+ * its failure is the clone's (ENOMEM, ENOSPC), and the call goes on
+ * without the bit. The child takes it at its creation
+ * (sentry_task_new); a clone that made none drops it at its exit stop
+ * (sentry_syscall_exit). clone3 keeps its flags in memory, where the
+ * filter cannot look: it runs natively, and the kernel refuses
+ * CLONE_NEWNS (EPERM). */
+SYS_HANDLER(clone)
+{
+	uint64_t flags = call->args[0];
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	if (!t)
+		return -ESRCH;
+	if (!(flags & CLONE_NEWNS))
+		return sys_continue(call); /* the filter traps only the bit */
+	if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+		return -EINVAL;
+	if (!(flags & CLONE_NEWUSER) && !creds_capable(&t->creds, CAP_SYS_ADMIN))
+		return -EPERM;
+	if (!call->ops->set_arg || !call->ops->at_exit) {
+		static bool told;
+		if (!told && (told = true))
+			log_warn("clone(CLONE_NEWNS): this platform cannot rewrite the call; refused");
+		return -EPERM;
+	}
+	int r = mntns_clone_prepare(s, t, MOUNT_MAX);
+	if (r == 0)
+		r = call->ops->set_arg(call, 0, flags & ~(uint64_t)CLONE_NEWNS);
+	long c = r < 0 ? r : sys_continue(call);
+	if (c != SYS_REPLIED) {
+		sentry_fs_put(t->clone_fs);
+		t->clone_fs = NULL;
+		return c;
+	}
+	t->exit_nr = call->nr;
+	memcpy(t->exit_args, call->args, sizeof(t->exit_args));
+	call->ops->at_exit(call);
+	return SYS_REPLIED;
 }

@@ -226,9 +226,14 @@ static long clone_exit(struct sentry *s, struct platform_call *call, long ret)
 
 long sentry_syscall_exit(struct sentry *s, struct platform_call *call, long ret)
 {
+	struct sentry_task *t = sentry_task_find(s, call->tid);
+	/* a clone(CLONE_NEWNS) that made no child: its namespace goes */
+	if (call->nr == SYS_clone && t && t->clone_fs) {
+		sentry_fs_put(t->clone_fs);
+		t->clone_fs = NULL;
+	}
 	if (!s->pidns)
 		return ret;
-	struct sentry_task *t = sentry_task_find(s, call->tid);
 	switch (call->nr) {
 	case SYS_clone:
 	case SYS_clone3:

@@ -6,7 +6,8 @@
 # outside the new root), the caller's root and cwd moved as the kernel's
 # chroot_fs_refs does, the old root reachable under put_old and then
 # detached; the parent's tree untouched; EPERM without CAP_SYS_ADMIN;
-# unshare's EINVAL for an unknown flag, CLONE_FS alone.
+# unshare's EINVAL for an unknown flag, CLONE_FS alone; clone(CLONE_NEWNS)
+# gives the child its own copy (EINVAL with CLONE_FS), a plain clone not.
 set -u
 PATH=/usr/bin:/bin:/usr/sbin:/sbin
 exec python3 -c '
@@ -71,4 +72,22 @@ if pid == 0:
     os._exit(0)
 os.waitpid(pid, 0)
 print("fs alone", unshare(CLONE_FS))
+# clone(CLONE_NEWNS): the child in a namespace of its own
+import signal
+def clone(flags):
+    r = libc.syscall(56, ctypes.c_ulong(flags | signal.SIGCHLD), 0, 0, 0, 0)
+    return r if r >= 0 else "err " + errno.errorcode[ctypes.get_errno()]
+os.mkdir("m")
+r = clone(CLONE_NEWNS)
+if r == 0:
+    print("clone child: own ns", ns() != ns0, "mount", mount("t", w + "/m", "tmpfs"))
+    open("m/x", "w").write("x")
+    os._exit(0)
+os.waitpid(r, 0)
+print("clone parent sees", os.listdir("m"), "NEWNS|FS", clone(CLONE_NEWNS | CLONE_FS))
+r = clone(0)
+if r == 0:
+    print("plain clone child in the same ns", ns() == ns0)
+    os._exit(0)
+os.waitpid(r, 0)
 '
