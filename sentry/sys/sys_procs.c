@@ -69,6 +69,7 @@
 
 #include "base/log.h"
 #include "sentry/kernel/pidns.h"
+#include "sentry/kernel/task_stat.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 
@@ -383,9 +384,35 @@ static long on_kill(struct sentry *s, struct platform_call *call)
 	return r < 0 ? r : sys_continue(call);
 }
 
+/* PF_FORKNOEXEC (linux/sched.h): forked, has not exec'd since. */
+#define TASK_FORKNOEXEC 0x00000040u
+
+/* setpgid's answer for a group that is not the sandbox's: the kernel's
+ * for a group that does not exist, EPERM, after the checks it makes on
+ * the process first (LTP setpgid03): not the caller nor a child of it,
+ * ESRCH; a thread, EINVAL; a child in another session, EPERM; a child
+ * that has exec'd, EACCES. From the host's /proc (host numbers here). */
+static long setpgid_refused(struct sentry *s, struct platform_call *call, pid_t pid)
+{
+	pid_t self = caller_tgid(s, call);
+	if (pid == self)
+		return -EPERM; /* a session leader, or the group */
+	struct task_session ts, mine;
+	if (task_session_of(pid, &ts) < 0 || task_session_of(self, &mine) < 0)
+		return -ESRCH;
+	struct sentry_task *t = sentry_task_find(s, pid);
+	if (t && sentry_task_tgid(t) != pid)
+		return -EINVAL;
+	if (ts.ppid != self)
+		return -ESRCH;
+	if (ts.sid != mine.sid)
+		return -EPERM;
+	return ts.flags & TASK_FORKNOEXEC ? -EPERM : -EACCES;
+}
+
 /* setpgid(pid, pgid): pid the caller (0) or the sandbox's; pgid 0 or the
  * target itself (a new group), or a group of the sandbox's: the kernel's
- * EPERM for a group that is not there otherwise. */
+ * answer for a group that is not there otherwise. */
 static long on_setpgid(struct sentry *s, struct platform_call *call)
 {
 	int r = check_pid(s, call->nr, call->args[0]);
@@ -396,7 +423,7 @@ static long on_setpgid(struct sentry *s, struct platform_call *call)
 		pid = caller_tgid(s, call);
 	if (pgid > 0 && pgid != pid && !sandbox_pgrp(s, pgid)) {
 		log_debug("setpgid to group %d: not the sandbox's", (int)pgid);
-		return -EPERM;
+		return setpgid_refused(s, call, pid);
 	}
 	return sys_continue(call);
 }
