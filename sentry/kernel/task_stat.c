@@ -26,10 +26,11 @@ int task_session_of(pid_t tid, struct task_session *ret)
 	const char *rp = strrchr(buf, ')');
 	char state;
 	int ppid, pgrp, sid, tpgid;
-	unsigned tty;
-	if (!rp || sscanf(rp + 1, " %c %d %d %d %u %d", &state, &ppid, &pgrp, &sid, &tty,
-			  &tpgid) != 6)
+	unsigned tty, flags;
+	if (!rp || sscanf(rp + 1, " %c %d %d %d %u %d %u", &state, &ppid, &pgrp, &sid, &tty,
+			  &tpgid, &flags) != 7)
 		return -EIO;
+	ret->flags = flags;
 	ret->tpgid = tpgid;
 	ret->ppid = ppid;
 	ret->pgrp = pgrp;

@@ -11,6 +11,7 @@ struct task_session {
 	pid_t ppid, pgrp, sid;
 	pid_t tpgid; /* the controlling terminal's foreground group, -1 for none */
 	dev_t ctty; /* the controlling terminal, 0 for none */
+	unsigned flags; /* the task's PF_* flags */
 };
 
 /* 0, or -errno: the task is gone, or its stat line did not parse. */

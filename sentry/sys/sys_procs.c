@@ -27,6 +27,16 @@
  * priority of a group or of a user reaches past the sandbox: refused
  * (EPERM), and so is reading a user's.
  *
+ * Signals between the sandbox's own processes: on the host they all have
+ * the caller's uid, so the kernel lets any signal any other; the ids that
+ * decide are the sentry's (sentry/kernel/creds.h). A signal to one process
+ * or thread (kill with a pid, tkill, tgkill, rt_[tg]sigqueueinfo, and
+ * each target of kill(-1)) is refused with EPERM here as the kernel's
+ * check_kill_permission refuses it: unless the sender's real or effective
+ * uid is the target's real or saved one, or it has CAP_KILL, or the signal
+ * is SIGCONT within one session (LTP kill05). Not done: a process group's
+ * (kill(0), kill(-g)), which the kernel sends to every member it may.
+ *
  * kill(-1, sig), "every process I may signal", is on the host every
  * process of the uid: it is done here, as each of the sandbox's processes
  * but the caller's signalled by the sentry (the receiver's si_pid is then
@@ -44,6 +54,7 @@
  * call is being decided. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/sockios.h>
 #include <limits.h>
 #include <signal.h>
@@ -58,6 +69,7 @@
 
 #include "base/log.h"
 #include "sentry/kernel/pidns.h"
+#include "sentry/kernel/task_stat.h"
 #include "sentry/sys/sys.h"
 #include "sentry/sys/sys_args.h"
 
@@ -215,6 +227,30 @@ bool sentry_init_discards(struct sentry *s, pid_t tid, int sig)
 
 static pid_t caller_tgid(struct sentry *s, struct platform_call *call);
 
+/* check_kill_permission for a signal from the calling thread to task
+ * `tid` (its tgid `tgid`, or 0 for any): -EPERM when the kernel would
+ * refuse it under the sandbox's credentials, else 0 (and the kernel's own
+ * EINVAL or ESRCH left to it). */
+static int signal_denied(struct sentry *s, struct platform_call *call, pid_t tid, pid_t tgid,
+			 int sig)
+{
+	if (sig < 0 || sig >= NSIG || tid <= 0)
+		return 0;
+	struct sentry_task *me = sentry_task_find(s, call->tid), *t = sentry_task_find(s, tid);
+	if (!me || !t || (tgid > 0 && sentry_task_tgid(t) != tgid) ||
+	    sentry_task_tgid(t) == sentry_task_tgid(me))
+		return 0;
+	const struct creds *c = &me->creds, *tc = &t->creds;
+	if (c->euid == tc->suid || c->euid == tc->ruid || c->ruid == tc->suid ||
+	    c->ruid == tc->ruid || creds_capable(c, CAP_KILL))
+		return 0;
+	pid_t sid = getsid(tid);
+	if (sig == SIGCONT && sid >= 0 && sid == getsid(call->tid))
+		return 0;
+	log_debug("signal %d to %d: not permitted by the sandbox's credentials", sig, (int)tid);
+	return -EPERM;
+}
+
 /* The signal of a kill-family call, or -1 for another call. */
 static int signal_of(struct platform_call *call)
 {
@@ -323,6 +359,8 @@ static long kill_all(struct sentry *s, struct platform_call *call)
 				done = d;
 			}
 			done[n++] = g;
+			if (signal_denied(s, call, g, 0, sig) < 0)
+				continue; /* counted, not signalled: as the kernel's EPERM */
 			if (kill(g, sig) < 0 && errno != EPERM && errno != ESRCH)
 				ret = -errno;
 		}
@@ -341,12 +379,40 @@ static long on_kill(struct sentry *s, struct platform_call *call)
 		return -ESRCH;
 	}
 	int r = check_pid(s, call->nr, call->args[0]);
+	if (r == 0)
+		r = signal_denied(s, call, pid, 0, (int)call->args[1]);
 	return r < 0 ? r : sys_continue(call);
+}
+
+/* PF_FORKNOEXEC (linux/sched.h): forked, has not exec'd since. */
+#define TASK_FORKNOEXEC 0x00000040u
+
+/* setpgid's answer for a group that is not the sandbox's: the kernel's
+ * for a group that does not exist, EPERM, after the checks it makes on
+ * the process first (LTP setpgid03): not the caller nor a child of it,
+ * ESRCH; a thread, EINVAL; a child in another session, EPERM; a child
+ * that has exec'd, EACCES. From the host's /proc (host numbers here). */
+static long setpgid_refused(struct sentry *s, struct platform_call *call, pid_t pid)
+{
+	pid_t self = caller_tgid(s, call);
+	if (pid == self)
+		return -EPERM; /* a session leader, or the group */
+	struct task_session ts, mine;
+	if (task_session_of(pid, &ts) < 0 || task_session_of(self, &mine) < 0)
+		return -ESRCH;
+	struct sentry_task *t = sentry_task_find(s, pid);
+	if (t && sentry_task_tgid(t) != pid)
+		return -EINVAL;
+	if (ts.ppid != self)
+		return -ESRCH;
+	if (ts.sid != mine.sid)
+		return -EPERM;
+	return ts.flags & TASK_FORKNOEXEC ? -EPERM : -EACCES;
 }
 
 /* setpgid(pid, pgid): pid the caller (0) or the sandbox's; pgid 0 or the
  * target itself (a new group), or a group of the sandbox's: the kernel's
- * EPERM for a group that is not there otherwise. */
+ * answer for a group that is not there otherwise. */
 static long on_setpgid(struct sentry *s, struct platform_call *call)
 {
 	int r = check_pid(s, call->nr, call->args[0]);
@@ -357,7 +423,7 @@ static long on_setpgid(struct sentry *s, struct platform_call *call)
 		pid = caller_tgid(s, call);
 	if (pgid > 0 && pgid != pid && !sandbox_pgrp(s, pgid)) {
 		log_debug("setpgid to group %d: not the sandbox's", (int)pgid);
-		return -EPERM;
+		return setpgid_refused(s, call, pid);
 	}
 	return sys_continue(call);
 }
@@ -520,6 +586,8 @@ SYS_HANDLER(other_process)
 		if (call->nr == SYS_kill)
 			return on_kill(s, call);
 		r = check_pid(s, call->nr, call->args[0]);
+		if (r == 0 && signal_of(call) >= 0)
+			r = signal_denied(s, call, (pid_t)call->args[0], 0, signal_of(call));
 		if (r < 0 && (call->nr == SYS_process_vm_readv ||
 			      call->nr == SYS_process_vm_writev))
 			return vm_rw_missing(call);
@@ -530,6 +598,9 @@ SYS_HANDLER(other_process)
 		r = check_pid(s, call->nr, call->args[1]);
 		if (r == 0 && call->nr == SYS_kcmp)
 			r = check_pid(s, call->nr, call->args[0]);
+		else if (r == 0)
+			r = signal_denied(s, call, (pid_t)call->args[1], (pid_t)call->args[0],
+					  signal_of(call));
 		break;
 	default:
 		return -ENOSYS;

@@ -22,6 +22,11 @@
 #                               too, and the sandbox gets --unshare-ipc;
 #                               msgstress01 (~2 min natively) only when
 #                               LTP_TESTS names it
+#   LTP_SET=proc                the fd, process, signal, socket and memory
+#                               calls of runtest/syscalls (fcntl, pipe*, read,
+#                               write, p{read,write}v*, sendfile, splice, kill,
+#                               wait*, fork, clone*, prctl, poll, epoll*,
+#                               socket calls, mmap, execve*, ...; see procs)
 #
 # A run's reference is the native run as the same user: as root, the tests
 # run on a fresh tmpfs in a mount namespace of their own; as 65534, inside
@@ -41,7 +46,7 @@
 # says.
 set -u
 if [ $# -lt 2 ]; then
-	sed -n '2,24p' "$0" >&2
+	sed -n '2,29p' "$0" >&2
 	exit 2
 fi
 [ "$(id -u)" = 0 ] || { echo "$0: needs root" >&2; exit 2; }
@@ -57,8 +62,8 @@ users=${LTP_USERS:-0 65534}
 limit=${LTP_TIMEOUT:-120}
 set=${LTP_SET:-fs}
 case $set in
-fs|ipc) ;;
-*) echo "$0: LTP_SET=$set: fs or ipc" >&2; exit 2 ;;
+fs|ipc|proc) ;;
+*) echo "$0: LTP_SET=$set: fs, ipc or proc" >&2; exit 2 ;;
 esac
 
 # The tests: runtest/syscalls lines whose program is one of these calls'.
@@ -67,6 +72,16 @@ calls="$calls|[fl]?getxattr|[fl]?listxattr|[fl]?removexattr|f?setxattr|fstat|fst
 calls="$calls|getcwd|getdents|lchown|link|linkat|lseek|lstat|mkdir|mkdirat|mknod|mknodat|open|openat2?"
 calls="$calls|readlink|readlinkat|rename|renameat2?|rmdir|stat|statfs|statvfs|statx|symlink|symlinkat"
 calls="$calls|truncate|umask|unlink|unlinkat|utime|utimensat|utimes"
+# LTP_SET=proc: the calls beyond the filesystem the sentry traps or
+# translates (fd, process, signal, socket, memory, limits).
+procs='fcntl|pipe2?|read|write|pread|pwrite|preadv2?|pwritev2?|readv|writev|sendfile|splice|tee'
+procs="$procs|kill|wait4|waitpid|waitid|v?fork|clone3?|getpid|getppid|setpgid|getpgid|setsid|getsid"
+procs="$procs|prctl|chroot|poll|select|epoll_create1?|epoll_ctl|epoll_p?wait|eventfd2?|signalfd4?"
+procs="$procs|inotify_init|inotify|socket|socketpair|bind|connect|accept4?|getsockname|getpeername"
+procs="$procs|sendmsg|recvmsg|sendto|recvfrom|[gs]etsockopt|memfd_create|mmap|mprotect|munmap|madvise"
+procs="$procs|execve|execveat|[gs]etrlimit|prlimit|sched_getaffinity|[gs]etpriority|ioprio_[gs]et"
+procs="$procs|pidfd_open|pidfd_send_signal|close_range|copy_file_range|fallocate|fsync|fdatasync"
+procs="$procs|sync_file_range|flock"
 out=$(mktemp -d /var/tmp/veil-ltp.XXXXXX)
 if [ -n "${LTP_KEEP:-}" ]; then echo "# logs in $out/logs"; else trap 'rm -rf "$out"' EXIT; fi
 chmod 755 "$out"
@@ -77,6 +92,7 @@ if [ "$set" = ipc ]; then
 		awk -v all="${LTP_TESTS:+1}" 'NF >= 2 && (all || $2 != "msgstress01")' > "$out/list"
 	dirs=("$ltp/testcases/kernel/syscalls" "$ltp/testcases/kernel/ipc")
 else
+	[ "$set" = proc ] && calls=$procs
 	grep -v '^#' "$ltp/runtest/syscalls" |
 		awk -v re="^($calls)[0-9_]*(64)?$" 'NF >= 2 && $2 ~ re' > "$out/list"
 	dirs=("$ltp/testcases/kernel/syscalls")
