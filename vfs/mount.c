@@ -372,6 +372,7 @@ int vfs_copy_children(struct vfs_mount *src, struct vfs_dentry *below, struct vf
 		int r = vfs_mount_new(c->sb, c->root, c->flags, &m);
 		if (r < 0)
 			return r;
+		m->locked = c->locked && map; /* a namespace's copy, not a bind's */
 		struct vfs_path at = {.mnt = copy, .dentry = c->mountpoint};
 		vfs_mount_attach(m, &at);
 		for (size_t i = 0; map && i < VFS_COPY_MAP_N; i++)
@@ -427,19 +428,35 @@ int vfs_bind(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	return r;
 }
 
-static int walk_mount_root(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
-			   struct vfs_path *ret)
+/* The mount root path names. `mountpoint`: umount's LOOKUP_MOUNTPOINT,
+ * which goes on into what is mounted on the place a walk ends at even
+ * where a walk does not look (its start: ".", "/", "" with a dirfd), so
+ * that umount2(".") after pivot_root(".", ".") takes the old root off. */
+static int walk_mount_root_at(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+			      bool mountpoint, struct vfs_path *ret)
 {
 	if (!vfs_capable(&ctx->cred, CAP_SYS_ADMIN))
 		return -EPERM;
 	int r = vfs_walk(ctx, dirf, path, LOOKUP_FOLLOW, ret);
 	if (r < 0)
 		return r;
+	struct vfs_mount *top;
+	while (mountpoint && ret->dentry->mounted && (top = vfs_lookup_mnt(ret->mnt, ret->dentry))) {
+		struct vfs_path up = {.mnt = vfs_mount_get(top), .dentry = vfs_dentry_get(top->root)};
+		vfs_path_put(ret);
+		*ret = up;
+	}
 	if (ret->dentry != ret->mnt->root) {
 		vfs_path_put(ret);
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int walk_mount_root(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path,
+			   struct vfs_path *ret)
+{
+	return walk_mount_root_at(ctx, dirf, path, false, ret);
 }
 
 int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, unsigned long flags)
@@ -455,25 +472,19 @@ int vfs_remount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path, un
 	return 0;
 }
 
-/* Whether m is the sandbox's root as the kernel backend's pivot_root
- * makes it: the context's root mount, or the first mount on its root (a
- * `--ro-bind / /`, which the kernel backend pivots into), never
- * unmounted (EINVAL, as the kernel's for a namespace's root). Mounts the
- * program stacks on top of it may go. */
-static bool is_root(struct vfs_ctx *ctx, struct vfs_mount *m)
+/* Whether m may not be unmounted nor moved (EINVAL): a tree's own root,
+ * or a locked mount (the sandbox's root, as the kernel backend's pivoted
+ * root is locked in its user namespace). Mounts stacked on it later may
+ * go, and so may a root the program made itself (umount2(".") after
+ * pivot_root(".", ".") takes the old root off that way). */
+static bool is_root(struct vfs_mount *m)
 {
-	if (m == ctx->root.mnt)
-		return true;
-	if (m->parent != ctx->root.mnt || m->mountpoint != ctx->root.dentry)
-		return false;
-	struct list_head *pos;
-	list_for_each(pos, &ctx->root.mnt->children)
-	{
-		struct vfs_mount *c = container_of(pos, struct vfs_mount, sibling);
-		if (c->mountpoint == ctx->root.dentry)
-			return c == m; /* the oldest there */
-	}
-	return false;
+	return m->parent == m || m->locked;
+}
+
+void vfs_mount_lock(struct vfs_mount *m)
+{
+	m->locked = true;
 }
 
 int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
@@ -487,7 +498,7 @@ int vfs_move(struct vfs_ctx *ctx, struct vfs_file *srcdirf, const char *src,
 	if (r < 0)
 		goto out_from;
 	struct vfs_mount *m = from.mnt;
-	if (!m->attached || is_root(ctx, m)) {
+	if (!m->attached || is_root(m)) {
 		r = -EINVAL;
 		goto out;
 	}
@@ -528,10 +539,10 @@ int vfs_mount_flags(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path
 int vfs_umount(struct vfs_ctx *ctx, struct vfs_file *dirf, const char *path)
 {
 	struct vfs_path p;
-	int r = walk_mount_root(ctx, dirf, path, &p);
+	int r = walk_mount_root_at(ctx, dirf, path, true, &p);
 	if (r < 0)
 		return r;
-	if (!p.mnt->attached || is_root(ctx, p.mnt))
+	if (!p.mnt->attached || is_root(p.mnt))
 		r = -EINVAL;
 	else
 		detach_tree(p.mnt);

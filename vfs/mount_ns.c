@@ -13,6 +13,7 @@ int vfs_mount_copy_ns(struct vfs_mount *base, struct vfs_ctx *ctx, struct vfs_mo
 	int r = vfs_mount_new(base->sb, base->root, base->flags, &nb);
 	if (r < 0)
 		return r;
+	nb->locked = base->locked;
 	struct vfs_copy_map map = {.from = {ctx->root.mnt, ctx->cwd.mnt}};
 	for (size_t i = 0; i < VFS_COPY_MAP_N; i++)
 		if (map.from[i] == base)
@@ -101,6 +102,10 @@ int vfs_pivot_root(struct vfs_ctx *ctx, const char *new_root, const char *put_ol
 		vfs_path_get(&root_at);
 	vfs_mount_unattach(new_mnt);
 	vfs_mount_reattach(root_mnt, &old);
+	if (root_mnt->locked) {
+		new_mnt->locked = true;
+		root_mnt->locked = false;
+	}
 	if (root_attached) {
 		/* the tree's reference unattach handed over is the tree's again */
 		vfs_mount_reattach(new_mnt, &root_at);

@@ -190,6 +190,10 @@ int vfs_mount_copy_ns(struct vfs_mount *base, struct vfs_ctx *ctx, struct vfs_mo
  * tree root if the old root was it. */
 int vfs_pivot_root(struct vfs_ctx *ctx, const char *new_root, const char *put_old,
 		   struct vfs_mount **base, struct vfs_path *old_ret, struct vfs_path *new_ret);
+/* MNT_LOCKED: m (the sandbox's root, as its setup left it) is never
+ * unmounted nor moved; a namespace's copy of it is locked too, and
+ * pivot_root hands the lock to the new root. */
+void vfs_mount_lock(struct vfs_mount *m);
 /* ctx's root and cwd, where they are exactly `from`, become `to`. */
 void vfs_ctx_repoint(struct vfs_ctx *ctx, const struct vfs_path *from, const struct vfs_path *to);
 

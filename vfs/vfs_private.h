@@ -31,6 +31,10 @@ struct vfs_mount {
 	struct list_head children;
 	struct list_head sibling; /* in parent->children, oldest first */
 	bool attached;
+	/* MNT_LOCKED: the sandbox's root as its setup left it, never
+	 * unmounted nor moved (vfs_mount_lock); copies keep it, pivot_root
+	 * hands it to the new root */
+	bool locked;
 };
 
 /* --- mount.c: the tree's surgery, for mount_ns.c ------------------------ */

@@ -219,6 +219,9 @@ int sentry_attach_vfs(struct sentry *s, struct vfs_mount *root, mode_t umask)
 	f->refs = 1;
 	struct vfs_ctx *c = &f->ctx;
 	vfs_ctx_init(c, root, &cred);
+	/* the root the program starts in stays, as the kernel backend's
+	 * (locked in its user namespace) */
+	vfs_mount_lock(c->root.mnt);
 	c->umask = umask & 0777;
 	f->ns = mntns_get(ns); /* and the sentry's own reference */
 	s->mntns = ns;

@@ -7,7 +7,8 @@
 # chroot_fs_refs does, the old root reachable under put_old and then
 # detached; the parent's tree untouched; EPERM without CAP_SYS_ADMIN;
 # unshare's EINVAL for an unknown flag, CLONE_FS alone; clone(CLONE_NEWNS)
-# gives the child its own copy (EINVAL with CLONE_FS), a plain clone not.
+# gives the child its own copy (EINVAL with CLONE_FS), a plain clone not;
+# pivot_root(".", ".") then umount2("."), as runc does.
 set -u
 PATH=/usr/bin:/bin:/usr/sbin:/sbin
 exec python3 -c '
@@ -90,4 +91,18 @@ if r == 0:
     print("plain clone child in the same ns", ns() == ns0)
     os._exit(0)
 os.waitpid(r, 0)
+# the idiom of runc: pivot_root(".", ".") stacks the old root on the new one,
+# umount2(".") takes it off (LOOKUP_MOUNTPOINT goes on into what is
+# mounted where the walk starts)
+os.mkdir("nr")
+pid = os.fork()
+if pid == 0:
+    unshare(CLONE_NEWNS)
+    mount("t", w + "/nr", "tmpfs")
+    open("nr/inside", "w").write("x")
+    os.chdir("nr")
+    print("pivot . .", pivot(".", "."), "inside" in os.listdir("/"))
+    print("umount .", umount(".", 2), sorted(os.listdir("/")), os.getcwd())
+    os._exit(0)
+os.waitpid(pid, 0)
 '

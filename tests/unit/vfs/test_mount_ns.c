@@ -127,12 +127,38 @@ static void pivot_from_a_mounted_root(void **state)
 	assert_true(exists(&fx->ctx, "/back/old"));
 }
 
+/* MNT_LOCKED: the sandbox's root is never unmounted; pivot_root hands
+ * the lock to the new root, and the old one may go. */
+static void the_lock_goes_with_the_root(void **state)
+{
+	struct fixture *fx = *state;
+	mount_tmpfs(&fx->ctx, "/");
+	vfs_ctx_destroy(&fx->ctx);
+	struct vfs_cred c;
+	vfs_cred_init(&c, 0, 0);
+	vfs_ctx_init(&fx->ctx, fx->root, &c);
+	vfs_mount_lock(fx->ctx.root.mnt);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/new", 0755), 0);
+	mount_tmpfs(&fx->ctx, "/new");
+	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/new/old", 0755), 0);
+	struct vfs_mount *base = fx->root;
+	struct vfs_path from, to;
+	assert_int_equal(vfs_pivot_root(&fx->ctx, "/new", "/new/old", &base, &from, &to), 0);
+	vfs_ctx_repoint(&fx->ctx, &from, &to);
+	vfs_path_put(&from);
+	vfs_path_put(&to);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
+	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/old"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(copy_is_separate, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(pivot_from_the_base, fx_setup, fx_teardown),
 		cmocka_unit_test_setup_teardown(pivot_from_a_mounted_root, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(the_lock_goes_with_the_root, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
