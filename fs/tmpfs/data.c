@@ -144,6 +144,16 @@ int tmpfs_data_privs_set(struct tmpfs_inode *ti)
 	return 0;
 }
 
+int tmpfs_data_attrib(struct tmpfs_inode *ti)
+{
+	if (!ti->data || !S_ISREG(ti->vi.mode))
+		return 0;
+	char name[24];
+	name_of(ti, name);
+	mode_t m = ti->data_privs == (mode_t)-1 ? privs_of(ti) : ti->data_privs;
+	return fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0600 | m, 0) < 0 ? -errno : 0;
+}
+
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
 {
 	/* Only a regular file's data carries them (privs_set); a FIFO's

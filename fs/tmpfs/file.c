@@ -124,6 +124,14 @@ int tmpfs_setattr(struct vfs_inode *inode, const struct vfs_iattr *a)
 		if (r < 0)
 			return r;
 	}
+	/* chmod and chown change the inode only: its data file is told, for
+	 * the IN_ATTRIB its watchers expect (utimens below tells it too) */
+	if ((a->valid & (VFS_ATTR_MODE | VFS_ATTR_UID | VFS_ATTR_GID)) &&
+	    !(a->valid & VFS_ATTR_SIZE)) {
+		int r = tmpfs_data_attrib(ti);
+		if (r < 0)
+			return r;
+	}
 	if (a->valid & VFS_ATTR_UID)
 		inode->uid = a->uid;
 	if (a->valid & VFS_ATTR_GID)

@@ -99,6 +99,11 @@ int tmpfs_data_utimens(struct tmpfs_inode *ti, const struct timespec ts[2]);
  * data file's stat). */
 int tmpfs_data_privs_set(struct tmpfs_inode *ti);
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st);
+/* The inode's mode or owners changed in the VFS: the data file's mode is
+ * set again (to what it is), so that a watch on it (inotify_add_watch on
+ * a tmpfs file: sentry/sys/sys_inotify.c) gets the IN_ATTRIB a chmod or
+ * chown gives. 0 or -errno. */
+int tmpfs_data_attrib(struct tmpfs_inode *ti);
 /* Evict: the data file goes. */
 void tmpfs_data_remove(struct tmpfs_inode *ti);
 /* ->fifo_node: the FIFO's node in the data directory, named as a data

@@ -127,8 +127,11 @@ SYS_HANDLER(inotify_add_watch)
 		goto out_put;
 	}
 	/* A tmpfs file: its data file, through a file opened for reading
-	 * (which the permission above allows). The watch outlives that fd:
-	 * the kernel keeps it on the inode, which its name keeps. */
+	 * (which the permission above allows), then held as O_PATH: that
+	 * file's close comes before the watch (the new watch's first event
+	 * was that close's IN_CLOSE_NOWRITE: LTP inotify01, inotify05), and
+	 * an O_PATH file's makes none. The watch outlives both fds: the
+	 * kernel keeps it on the inode, which its name keeps. */
 	struct vfs_file *rf;
 	ret = vfs_openat(c, NULL, path, O_RDONLY | O_NONBLOCK | (flags & O_NOFOLLOW), 0, &rf);
 	if (ret < 0)
@@ -136,9 +139,18 @@ SYS_HANDLER(inotify_add_watch)
 	int data = vfs_file_host_fd(rf);
 	struct stat dst;
 	ret = data < 0 || fstat(data, &dst) < 0 || dst.st_nlink == 0 ? -EOPNOTSUPP : 0;
-	if (ret == 0)
-		ret = call->ops->valid(call) ? add_watch(instance, data, mask) : -ENOENT;
+	int held = -1;
+	if (ret == 0) {
+		char p[64];
+		snprintf(p, sizeof(p), "/proc/self/fd/%d", data);
+		held = open(p, O_PATH | O_CLOEXEC);
+		ret = held < 0 ? -errno : 0;
+	}
 	vfs_file_put(rf);
+	if (ret == 0)
+		ret = call->ops->valid(call) ? add_watch(instance, held, mask) : -ENOENT;
+	if (held >= 0)
+		close(held);
 out_put:
 	vfs_file_put(f);
 	return ret;
