@@ -23,6 +23,11 @@
 #include "base/rmtree.h"
 #include "fs/tmpfs/tmpfs_private.h"
 
+/* A data file's mode: the VFS decides who may do what; the host's exec
+ * checks the x bit when the sentry execs a static program by its data
+ * file (the setuid and setgid bits privs_set adds come on top). */
+#define DATA_MODE 0700
+
 static void name_of(const struct tmpfs_inode *ti, char buf[24])
 {
 	snprintf(buf, 24, "%" PRIu64, (uint64_t)ti->vi.ino);
@@ -89,7 +94,7 @@ static int create(struct tmpfs_inode *ti, int flags)
 	 * 0700: the VFS decides who may do what; the host's exec checks the
 	 * x bit when the sentry execs a static program by its data file. */
 	int fd =
-	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0700);
+	    openat(sb->data_dir, name, flags | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, DATA_MODE);
 	if (fd < 0)
 		return -errno;
 	struct timespec ts[2] = {ti->vi.atime, ti->vi.mtime};
@@ -101,7 +106,7 @@ static int create(struct tmpfs_inode *ti, int flags)
 		return e;
 	}
 	ti->data = true;
-	ti->data_privs = 0; /* 0600 */
+	ti->data_privs = 0; /* DATA_MODE alone */
 	vfs_inode_set_host(&ti->vi, st.st_dev, st.st_ino);
 	int r = tmpfs_data_privs_set(ti);
 	if (r < 0) {
@@ -138,7 +143,7 @@ int tmpfs_data_privs_set(struct tmpfs_inode *ti)
 		return 0; /* (the common case: no chmod per file made) */
 	char name[24];
 	name_of(ti, name);
-	if (fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0600 | m, 0) < 0)
+	if (fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, DATA_MODE | m, 0) < 0)
 		return -errno;
 	ti->data_privs = m;
 	return 0;
@@ -151,7 +156,7 @@ int tmpfs_data_attrib(struct tmpfs_inode *ti)
 	char name[24];
 	name_of(ti, name);
 	mode_t m = ti->data_privs == (mode_t)-1 ? privs_of(ti) : ti->data_privs;
-	return fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, 0600 | m, 0) < 0 ? -errno : 0;
+	return fchmodat(TMPFS_SB(ti->vi.sb)->data_dir, name, DATA_MODE | m, 0) < 0 ? -errno : 0;
 }
 
 void tmpfs_data_privs_get(struct tmpfs_inode *ti, const struct stat *st)
