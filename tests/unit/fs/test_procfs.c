@@ -393,6 +393,21 @@ static void test_cmdline_hides_the_loader(void **state)
 
 /* --unshare-cgroup: each hierarchy's path from where the sandbox began,
  * as the kernel's cgroup_path_ns() writes it. */
+/* Each of the n/2 (path, text) pairs: the file at path reads text. */
+static void assert_texts(struct pfx *p, const char *const *want, size_t n)
+{
+	for (size_t i = 0; i < n; i += 2) {
+		struct vfs_file *f;
+		assert_int_equal(vfs_openat(&p->ctx, NULL, want[i], O_RDONLY, 0, &f), 0);
+		char text[256];
+		ssize_t r = pread(vfs_file_host_fd(f), text, sizeof(text) - 1, 0);
+		vfs_file_put(f);
+		assert_true(r >= 0);
+		text[r] = '\0';
+		assert_string_equal(text, want[i + 1]);
+	}
+}
+
 static void test_cgroup_namespace(void **state)
 {
 	struct pfx *p = *state;
@@ -423,16 +438,7 @@ static void test_cgroup_namespace(void **state)
 	vfs_sb_put(sb);
 	const char *want[] = {"/proc/100/cgroup", "4:memory:/svc/a/b\n0::/svc/a/b/c\n1:cpu:/\n",
 			      "/w/cg/100/cgroup", "4:memory:/b\n0::/\n1:cpu:/\n"};
-	for (size_t i = 0; i < 4; i += 2) {
-		struct vfs_file *f;
-		assert_int_equal(vfs_openat(&p->ctx, NULL, want[i], O_RDONLY, 0, &f), 0);
-		char text[256];
-		ssize_t n = pread(vfs_file_host_fd(f), text, sizeof(text) - 1, 0);
-		vfs_file_put(f);
-		assert_true(n >= 0);
-		text[n] = '\0';
-		assert_string_equal(text, want[i + 1]);
-	}
+	assert_texts(p, want, 4);
 }
 
 /* uid_map, gid_map, setgroups: the initial namespace's without maps in
@@ -457,16 +463,7 @@ static void test_user_namespace_files(void **state)
 		"/w/us/100/gid_map", "         5       1001          1\n",
 		"/w/us/100/setgroups", "deny\n",
 	};
-	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i += 2) {
-		struct vfs_file *f;
-		assert_int_equal(vfs_openat(&p->ctx, NULL, want[i], O_RDONLY, 0, &f), 0);
-		char text[256];
-		ssize_t n = pread(vfs_file_host_fd(f), text, sizeof(text) - 1, 0);
-		vfs_file_put(f);
-		assert_true(n >= 0);
-		text[n] = '\0';
-		assert_string_equal(text, want[i + 1]);
-	}
+	assert_texts(p, want, sizeof(want) / sizeof(want[0]));
 }
 
 static void test_maps_show_sandbox_paths(void **state)

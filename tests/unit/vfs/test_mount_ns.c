@@ -15,6 +15,17 @@ static void mount_tmpfs(struct vfs_ctx *ctx, const char *at)
 	vfs_sb_put(sb);
 }
 
+/* The context rooted at a tmpfs mounted on "/": a root with a parent,
+ * as the kernel backend's (pivoted) root is. */
+static void root_with_a_parent(struct fixture *fx)
+{
+	mount_tmpfs(&fx->ctx, "/");
+	vfs_ctx_destroy(&fx->ctx);
+	struct vfs_cred c;
+	vfs_cred_init(&c, 0, 0);
+	vfs_ctx_init(&fx->ctx, fx->root, &c);
+}
+
 static bool exists(struct vfs_ctx *ctx, const char *path)
 {
 	struct stat st;
@@ -98,12 +109,7 @@ static void pivot_from_the_base(void **state)
 static void pivot_from_a_mounted_root(void **state)
 {
 	struct fixture *fx = *state;
-	/* a root with a parent, as the kernel backend's: a tmpfs on "/" */
-	mount_tmpfs(&fx->ctx, "/");
-	vfs_ctx_destroy(&fx->ctx);
-	struct vfs_cred c;
-	vfs_cred_init(&c, 0, 0);
-	vfs_ctx_init(&fx->ctx, fx->root, &c);
+	root_with_a_parent(fx);
 	fx_file(fx, "/mark", 0644, NULL);
 	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/new", 0755), 0);
 	mount_tmpfs(&fx->ctx, "/new");
@@ -132,11 +138,7 @@ static void pivot_from_a_mounted_root(void **state)
 static void the_lock_goes_with_the_root(void **state)
 {
 	struct fixture *fx = *state;
-	mount_tmpfs(&fx->ctx, "/");
-	vfs_ctx_destroy(&fx->ctx);
-	struct vfs_cred c;
-	vfs_cred_init(&c, 0, 0);
-	vfs_ctx_init(&fx->ctx, fx->root, &c);
+	root_with_a_parent(fx);
 	vfs_mount_lock(fx->ctx.root.mnt);
 	assert_int_equal(vfs_umount(&fx->ctx, NULL, "/"), -EINVAL);
 	assert_int_equal(vfs_mkdirat(&fx->ctx, NULL, "/new", 0755), 0);
