@@ -912,6 +912,7 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	}
 	fcntl(u->listener, F_SETFD, FD_CLOEXEC);
 	u->killable = rep.killable;
+	s->answers_kept = rep.killable;
 	log_debug("unotify: answered waits %s", u->killable ? "are killable only (signals wait for the answer)"
 						      : "end on any signal (kernel before 5.19)");
 	/* Keep plain replies on one CPU (Linux 6.6+); docs/performance.md. */

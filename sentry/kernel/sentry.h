@@ -139,6 +139,12 @@ struct sentry {
 	 * (sentry_stats_print): served calls by number with the time spent
 	 * serving them, and ptrace stops. */
 	bool stats;
+	/* The platform's answers are never lost to a signal: once the sentry
+	 * holds a call, only a fatal one ends the task's wait (unotify with
+	 * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, Linux 5.19; the ptrace
+	 * platform). A handler may then do what the call does before it
+	 * answers (sentry/net/inet_recv.c takes a message off its queue). */
+	bool answers_kept;
 	uint64_t stats_calls[SENTRY_STATS_NR];
 	uint64_t stats_ns[SENTRY_STATS_NR];
 	uint64_t stats_stops;

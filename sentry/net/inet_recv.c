@@ -142,16 +142,27 @@ static long recv_timeout_ms(int host)
 }
 
 /* Hands one message (or what a stream has, up to the room) over without
- * waiting: peeked, written where the program asked, answered, and only
- * then taken off the queue, all under the socket's delivery lock. So a
- * call the kernel dropped meanwhile (its task took a signal, and will
- * restart the call or see EINTR) fails the answer and leaves the data
- * queued for the next call: a signal never loses a message, and no waiter
- * needs killing for one. The lock keeps the next trapped receive (the
- * task's own, which the answer lets run at once) from peeking the same
- * message before it is taken: it finds the lock held, and waits in a
- * waiter. Returns 1 (answered, or nobody to answer), 0 (nothing there, or
- * the lock held: EAGAIN), or -errno to answer. */
+ * waiting, under the socket's delivery lock (which keeps another trapped
+ * receive, a waiter's or the loop's, off the same message).
+ *
+ * Where answers are kept (s->answers_kept: a held call ends only with its
+ * task), the message is taken off the queue, written where the program
+ * asked, and answered: once the answer is in, the task runs on at once
+ * (on this CPU), and its next receive may well be a native one (recv(2)
+ * with no address is not trapped), which would find a message still
+ * queued. So it must be gone first: the old order (peek, answer, take)
+ * gave that datagram twice, once answered and once natively, in about
+ * one run in five of scenario signals_in_waits on a loaded machine (CI
+ * met it). An answer that fails means the task died: the message goes
+ * with it, as a receive the kernel completed for a task killed on its
+ * way out.
+ *
+ * Otherwise (Linux < 5.19) a signal can drop a held call, and the old
+ * order stays: peeked, written, answered, and only then taken, so a call
+ * the kernel dropped fails the answer and leaves the data queued for the
+ * next call (a signal never loses a message), at the price of that race
+ * with a native receive. Returns 1 (answered, or nobody to answer), 0
+ * (nothing there, or the lock held: EAGAIN), or -errno to answer. */
 static long deliver(struct sentry *s, struct platform_call *call, const struct inet_sock *e,
 		    const struct recv_req *q, char *buf, bool waiter)
 {
@@ -164,17 +175,21 @@ static long deliver(struct sentry *s, struct platform_call *call, const struct i
 	long r = 1;
 	if (!call->ops->valid(call))
 		goto out_unlock; /* nobody to give it to: leave it queued */
-	r = do_recv(q, buf, MSG_DONTWAIT | MSG_PEEK, &from, &fromlen, &mflags);
+	bool take_first = s->answers_kept && !(q->flags & MSG_PEEK);
+	r = do_recv(q, buf, MSG_DONTWAIT | (take_first ? 0 : MSG_PEEK), &from, &fromlen,
+		    &mflags);
 	if (r < 0) {
 		r = r == -EAGAIN ? 0 : r;
 		goto out_unlock;
 	}
 	long res = finish(s, call, e, q, buf, r, &from, fromlen, mflags);
 	if (res < 0) {
-		r = res;
+		/* taken already: its copy failed, as the kernel's EFAULT after
+		 * a datagram was dequeued */
+		r = take_first ? (call->ops->reply(call, res), 1) : res;
 		goto out_unlock;
 	}
-	if (call->ops->reply(call, res) == 0 && !(q->flags & MSG_PEEK)) {
+	if (call->ops->reply(call, res) == 0 && !take_first && !(q->flags & MSG_PEEK)) {
 		/* What was peeked: a datagram whole (its excess discarded, as
 		 * the kernel's), a stream's r bytes. */
 		struct recv_req take = *q;
