@@ -147,7 +147,10 @@ static int check_request(const struct spec *spec, struct veil_error **err)
 
 int emulate_check(const struct spec *spec, struct veil_error **err)
 {
-	return check_kernel(err) < 0 || check_request(spec, err) < 0 ? -1 : 0;
+	return check_kernel(err) < 0 || check_request(spec, err) < 0 ||
+			       unotify_check_filters(spec->seccomp, spec->n_seccomp, err) < 0
+		       ? -1
+		       : 0;
 }
 
 /* The first task's failed exec, told to the sentry (exec_fail.h). */

@@ -96,6 +96,22 @@ static size_t build_prefix(uint64_t secret, struct sock_filter *out)
 	return n;
 }
 
+int unotify_check_filters(const struct spec_bpf *progs, size_t n, struct veil_error **err)
+{
+	struct sock_filter prefix[STEP_PREFIX_MAX];
+	size_t np = build_prefix(0, prefix);
+	for (size_t i = 0; i < n; i++) {
+		size_t ni = progs[i].len / 8;
+		if (ni + np > BPF_MAXINSNS)
+			return verr_set(err, 0, "seccomp program %zu of %zu (--seccomp / "
+					"--add-seccomp-fd) has %zu instructions; the emulate "
+					"backend adds %zu of its own, and the kernel takes at most %d "
+					"(--backend=kernel loads it as it is)", i + 1, n, ni, np,
+					BPF_MAXINSNS);
+	}
+	return 0;
+}
+
 int step_filter_init(struct unotify *u, const struct spec_bpf *progs, size_t n,
 		     struct veil_error **err)
 {
@@ -109,14 +125,10 @@ int step_filter_init(struct unotify *u, const struct spec_bpf *progs, size_t n,
 	if (!u->wrapped)
 		return verr_set(err, ENOMEM, "seccomp programs");
 	u->n_wrapped = n;
+	if (unotify_check_filters(progs, n, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		size_t ni = progs[i].len / 8;
-		if (ni + np > BPF_MAXINSNS)
-			return verr_set(err, 0, "seccomp program %zu of %zu (--seccomp / "
-					"--add-seccomp-fd) has %zu instructions; the emulate "
-					"backend adds %zu of its own, and the kernel takes at most %d "
-					"(--backend=kernel loads it as it is)", i + 1, n, ni, np,
-					BPF_MAXINSNS);
 		struct sock_filter *w = malloc((ni + np) * sizeof(*w));
 		if (!w)
 			return verr_set(err, ENOMEM, "seccomp programs");

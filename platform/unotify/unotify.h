@@ -97,6 +97,11 @@ struct unotify_opts {
 	bool net;
 };
 
+/* Whether the spec's --seccomp programs fit behind the prefix the exec
+ * steps need (step_filter.c): 0, or -1 with *err naming the one too long
+ * (emulate_check, so --backend=auto takes the kernel backend for it). */
+int unotify_check_filters(const struct spec_bpf *progs, size_t n, struct veil_error **err);
+
 /* Starts `fn(arg)` as the sandbox's first task: a child that drops every
  * capability, sets no_new_privs, restricts itself with Landlock, installs
  * the sentry's filter and hands its listener over, then runs fn, whose

@@ -14,7 +14,7 @@ check() {
 	if [ "$3" = "$2" ]; then echo "ok $n - $1"; else
 		echo "not ok $n - $1"; echo "# want: $2"; echo "# got:  $3"; fi
 }
-echo "1..16"
+echo "1..17"
 # shellcheck disable=SC2086
 check "--chdir is honoured" "/usr/lib" "$("$veil" --backend=emulate $B --chdir /usr/lib /bin/pwd 2>&1)"
 # shellcheck disable=SC2086
@@ -155,6 +155,19 @@ bpf2=$(mktemp)
 check "a --seccomp program refusing the exec steps' syscalls, as under the kernel backend" \
 	"$(steps kernel)" "$(steps emulate)"
 rm -f "$bpf" "$bpf2"
+# A program of 4,096 instructions leaves no room for the steps' prefix:
+# emulate says so by name, auto takes the kernel backend, which runs it.
+long_program() {
+	# shellcheck disable=SC2086
+	out=$(python3 -c 'import sys; sys.stdout.buffer.write(b"\x06\0\0\0\0\0\xff\x7f" * 4096)' |
+		"$veil" --backend="$1" $B --seccomp 5 -- true 5<&0 2>&1)
+	st=$?
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/ (--backend=kernel.*//'
+	echo "exit $st"
+}
+check "a --seccomp program too long for the exec steps: named by emulate, auto takes the kernel" \
+	"$(printf '%s\n' "veil: seccomp program 1 of 1 (--seccomp / --add-seccomp-fd) has 4096 instructions; the emulate backend adds 21 of its own, and the kernel takes at most 4096" "exit 125" "exit 0")" \
+	"$(long_program emulate; long_program auto)"
 # --unshare-uts and --hostname: the sandbox's own names, changed by its
 # root as in a uts namespace of its own (never without --unshare-uts:
 # under the kernel backend a root caller's sandbox would rename the host).
