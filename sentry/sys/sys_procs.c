@@ -34,8 +34,8 @@
  * each target of kill(-1)) is refused with EPERM here as the kernel's
  * check_kill_permission refuses it: unless the sender's real or effective
  * uid is the target's real or saved one, or it has CAP_KILL, or the signal
- * is SIGCONT within one session (LTP kill05). Not done: a process group's
- * (kill(0), kill(-g)), which the kernel sends to every member it may.
+ * is SIGCONT within one session (LTP kill05); kill(-g) to each member it
+ * may (kill_group). Not done: kill(0), which runs natively.
  *
  * kill(-1, sig), "every process I may signal", is on the host every
  * process of the uid: it is done here, as each of the sandbox's processes
@@ -369,6 +369,54 @@ static long kill_all(struct sentry *s, struct platform_call *call)
 	return n ? ret : -ESRCH;
 }
 
+/* kill(-g, sig): the group's processes the caller may signal under the
+ * sandbox's ids (kill_pgrp_info: 0 when one was signalled, else the
+ * kernel's EPERM). When it may signal them all, the call goes on natively
+ * (each receiver sees its sender); when some are another user's, the
+ * sentry signals the others itself, as it does for kill(-1) (their
+ * si_pid is then the sentry's, 0 in a pid namespace). */
+static long kill_group(struct sentry *s, struct platform_call *call, pid_t g)
+{
+	int sig = (int)call->args[1];
+	if (sig < 0 || sig >= NSIG)
+		return -EINVAL;
+	pid_t *ok = NULL;
+	size_t n_ok = 0, cap = 0, n_denied = 0;
+	for (size_t b = 0; b < s->n_buckets; b++) {
+		for (struct sentry_task *t = s->buckets[b]; t; t = t->next) {
+			if (sentry_task_tgid(t) != t->tid || getpgid(t->tid) != g)
+				continue; /* one per process: its leader */
+			if (signal_denied(s, call, t->tid, 0, sig) < 0) {
+				n_denied++;
+				continue;
+			}
+			if (n_ok == cap) {
+				cap = cap ? cap * 2 : 16;
+				pid_t *o = realloc(ok, cap * sizeof(*o));
+				if (!o) {
+					free(ok);
+					return -ENOMEM;
+				}
+				ok = o;
+			}
+			ok[n_ok++] = t->tid;
+		}
+	}
+	long ret;
+	if (!n_denied) {
+		ret = sys_continue(call);
+	} else if (!n_ok) {
+		ret = -EPERM;
+	} else {
+		ret = -EPERM;
+		for (size_t i = 0; i < n_ok; i++)
+			if (kill(ok[i], sig) == 0)
+				ret = 0;
+	}
+	free(ok);
+	return ret;
+}
+
 static long on_kill(struct sentry *s, struct platform_call *call)
 {
 	pid_t pid = (pid_t)call->args[0];
@@ -378,6 +426,8 @@ static long on_kill(struct sentry *s, struct platform_call *call)
 		log_debug("kill of group %d: not the sandbox's", (int)-pid);
 		return -ESRCH;
 	}
+	if (pid < -1 && pid != INT_MIN)
+		return kill_group(s, call, -pid);
 	int r = check_pid(s, call->nr, call->args[0]);
 	if (r == 0)
 		r = signal_denied(s, call, pid, 0, (int)call->args[1]);

@@ -1,8 +1,8 @@
 # Signals between the sandbox's processes follow their ids as the
 # kernel's check_kill_permission does (LTP kill05): another user's
 # process is EPERM (kill, tkill, signal 0 too), SIGCONT within the session
-# goes through, a real uid that matches is enough, and kill(-1) passes it
-# by. Under the emulate backend every process has the caller's host uid,
+# goes through, a real uid that matches is enough, and kill(-1) and
+# kill(-group) pass it by. Under the emulate backend every process has the caller's host uid,
 # so only the sentry's ids can tell.
 set -u
 PATH=/usr/bin:/bin
@@ -50,4 +50,33 @@ time.sleep(0.2)
 os.write(w, b"x")
 os.waitpid(target, 0)
 print("root kill 0:", try_kill(os.getpid(), 0))
+# kill(-group) reaches only the members the sender may signal (itself)
+lead = os.fork()
+if lead == 0:
+    os.setpgid(0, 0)
+    g = os.getpid()
+    got.clear()
+    rr, ww = os.pipe()
+    rd, wd = os.pipe()
+    member = os.fork()
+    if member == 0:
+        os.setgid(65534); os.setuid(65534)
+        os.write(wd, b"x"); os.read(rr, 1)
+        print("65534 member got it:", bool(got), flush=True)
+        os._exit(0)
+    os.read(rd, 1)
+    snd = os.fork()
+    if snd == 0:
+        os.setgid(65533); os.setuid(65533)
+        r = try_kill(-g, signal.SIGUSR1)
+        time.sleep(0.1)
+        print("kill(-group) by 65533:", r, "itself got it:", bool(got), flush=True)
+        os._exit(0)
+    os.waitpid(snd, 0)
+    time.sleep(0.2)
+    os.write(ww, b"x")
+    os.waitpid(member, 0)
+    print("root leader got it:", bool(got), flush=True)
+    os._exit(0)
+os.waitpid(lead, 0)
 '
