@@ -437,15 +437,10 @@ static int walk_mount_root_at(struct vfs_ctx *ctx, struct vfs_file *dirf, const 
 {
 	if (!vfs_capable(&ctx->cred, CAP_SYS_ADMIN))
 		return -EPERM;
-	int r = vfs_walk(ctx, dirf, path, LOOKUP_FOLLOW, ret);
+	int r = vfs_walk(ctx, dirf, path, LOOKUP_FOLLOW | (mountpoint ? LOOKUP_MOUNTPOINT : 0),
+			 ret);
 	if (r < 0)
 		return r;
-	struct vfs_mount *top;
-	while (mountpoint && ret->dentry->mounted && (top = vfs_lookup_mnt(ret->mnt, ret->dentry))) {
-		struct vfs_path up = {.mnt = vfs_mount_get(top), .dentry = vfs_dentry_get(top->root)};
-		vfs_path_put(ret);
-		*ret = up;
-	}
 	if (ret->dentry != ret->mnt->root) {
 		vfs_path_put(ret);
 		return -EINVAL;

@@ -364,6 +364,8 @@ int vfs_walk_last(struct vfs_nameidata *nd, struct vfs_path *ret)
 		switch (nd->last_type) {
 		case LAST_ROOT:
 		case LAST_DOT:
+			if (nd->flags & LOOKUP_MOUNTPOINT)
+				r = follow_mounts(nd);
 			break;
 		case LAST_DOTDOT:
 			r = follow_dotdot(nd);

@@ -114,6 +114,9 @@ static inline bool vfs_mnt_rdonly(const struct vfs_mount *m)
 #define LOOKUP_NO_SYMLINKS 0x0040
 #define LOOKUP_NO_MAGICLINKS 0x0080 /* refuse proc's magic links (ELOOP) */
 #define LOOKUP_NO_XDEV 0x0100
+/* umount's: the walk's end goes on into what is mounted there even where
+ * a walk does not look (its start: ".", "/") */
+#define LOOKUP_MOUNTPOINT 0x0200
 
 enum vfs_last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 

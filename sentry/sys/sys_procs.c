@@ -374,7 +374,10 @@ static long kill_all(struct sentry *s, struct platform_call *call)
  * kernel's EPERM). When it may signal them all, the call goes on natively
  * (each receiver sees its sender); when some are another user's, the
  * sentry signals the others itself, as it does for kill(-1) (their
- * si_pid is then the sentry's, 0 in a pid namespace). */
+ * si_pid is then the sentry's, 0 in a pid namespace). A process that
+ * joins the group between this look and the native call is signalled
+ * as the group's member it then is: only it (or its parent, another
+ * user's) could have moved it there. */
 static long kill_group(struct sentry *s, struct platform_call *call, pid_t g)
 {
 	int sig = (int)call->args[1];
