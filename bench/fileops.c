@@ -5,12 +5,16 @@
  * twice, openat, fstat, getdents64 twice, close.
  *
  * Usage: fileops [ITERATIONS [DIR [SUBDIR [FILE]]]]
- *   default: 5000 /usr/include/x86_64-linux-gnu sys /usr/bin/true */
+ *   default: 5000 /usr/include/x86_64-linux-gnu sys /usr/bin/true
+ * With FILEOPS_THREADS=N, N more threads wait (pause) meanwhile: a
+ * process whose address space is shared, whose copies veil makes off its
+ * loop (platform/copier.h). */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/file.h>
@@ -36,8 +40,21 @@ static const char *const names[] = {
 	"flock+unlock file", "flock+unlock dir", "fstat(dirfd) after",
 };
 
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	for (int i = getenv("FILEOPS_THREADS") ? atoi(getenv("FILEOPS_THREADS")) : 0; i > 0; i--) {
+		pthread_t t;
+		if (pthread_create(&t, NULL, idle_thread, NULL) != 0)
+			return 1;
+	}
 	long iters = argc > 1 && atol(argv[1]) > 0 ? atol(argv[1]) : 5000;
 	const char *top = argc > 2 ? argv[2] : "/usr/include/x86_64-linux-gnu";
 	const char *name = argc > 3 ? argv[3] : "sys";

@@ -23,9 +23,11 @@
 /* The program can make a copy wait: process_vm_readv and writev take the
  * tracee's mmap_lock for reading, not killably, and the program holds it
  * for seconds at will while another of its threads queues for it in write
- * mode; every task of the sandbox waits meanwhile (docs/sentry.md, "The
- * program's mmap_lock": left open). The sentry cannot cut that wait; it
- * says so, at most once every WARN_EVERY_MS. Timed with the coarse clock:
+ * mode. The unotify platform's notifications copy through the copier for
+ * such a task (platform/copier.h); what is still copied inline on the loop
+ * for one (the TRACE class's copies and those at ptrace stops: docs/
+ * sentry.md, "The program's mmap_lock") makes every task of the sandbox
+ * wait, and the sentry says so, at most once every WARN_EVERY_MS. Timed with the coarse clock:
  * a few ns a copy (vDSO), a tick's resolution, enough for WAIT_WARN_MS. */
 #define WAIT_WARN_MS 250
 #define WARN_EVERY_MS 10000
@@ -37,9 +39,20 @@ static int64_t coarse_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Set on the copier's threads (platform/copier.c), whose waits stop no
+ * one but the task they copy for. */
+static __thread bool untimed;
+
+void tracee_mem_untimed(void)
+{
+	untimed = true;
+}
+
 static void waited(pid_t tid, int64_t since)
 {
 	static bool said;
+	if (untimed)
+		return;
 	static int64_t said_at;
 	int64_t now = coarse_ms();
 	if (now - since < WAIT_WARN_MS || (said && now - said_at < WARN_EVERY_MS))

@@ -16,6 +16,9 @@ int tracee_write(pid_t tid, uint64_t addr, const void *src, size_t len);
  * first that faults ends it with -EFAULT. */
 struct platform_iov;
 int tracee_writev(pid_t tid, const struct platform_iov *iov, size_t n);
+/* The calling thread's copies are not timed (a copier thread's wait is
+ * its own: platform/copier.h). */
+void tracee_mem_untimed(void);
 /* A pidfd (close-on-exec) whose pidfd_getfd reads thread `tid`'s fd
  * table, or -ESRCH. */
 int tracee_pidfd(pid_t tid);

@@ -32,6 +32,14 @@ struct platform_call;
 #define ERESTARTSYS 512
 #define ERESTARTNOINTR 513
 #define ERESTART_RESTARTBLOCK 516
+/* The platform's own, never answered: a copy of the tracee's memory
+ * waits for the program's mmap_lock (platform/copier.h). Every later op
+ * of the call fails too, valid() says false, and whatever the handler
+ * answers is dropped: the platform runs the call again from the start
+ * once the copy went through. So a handler reads the tracee's memory
+ * before it changes anything, or, reading after a change, answers with
+ * what it did so far (sendmmsg's count). */
+#define EDEFER 530
 
 /* One piece of a gathered write to tracee memory (ops->write_memv). */
 struct platform_iov {

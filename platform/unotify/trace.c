@@ -12,6 +12,7 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
+#include "platform/copier.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/sentry.h"
@@ -23,11 +24,39 @@ struct trace_call {
 	struct unotify *u;
 	struct user_regs_struct regs;
 	enum resume resume;
+	/* As unotify.c's calls: a task sharing its address space reads
+	 * through the copier; a read that waits defers the stop. */
+	uint64_t mm;
+	bool shared, deferred;
 };
 
 static struct trace_call *TC(struct platform_call *call)
 {
 	return container_of(call, struct trace_call, call);
+}
+
+static int tc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
+{
+	struct trace_call *tc = TC(call);
+	if (tc->deferred)
+		return -EDEFER;
+	if (!tc->shared)
+		return tracee_read(call->tid, dst, addr, len);
+	ssize_t r = copier_read(tc->u->copier, tc->mm, call->tid, dst, addr, len, false);
+	tc->deferred = r == -EDEFER;
+	return (int)r;
+}
+
+static ssize_t tc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
+{
+	struct trace_call *tc = TC(call);
+	if (tc->deferred)
+		return -EDEFER;
+	if (!tc->shared)
+		return tracee_read_str(call->tid, dst, addr, size);
+	ssize_t r = copier_read(tc->u->copier, tc->mm, call->tid, dst, addr, size, true);
+	tc->deferred = r == -EDEFER;
+	return r;
 }
 
 static int tc_copy_fd(struct platform_call *call, int fd)
@@ -42,13 +71,17 @@ static int tc_get_fd(struct platform_call *call, int fd, struct platform_fd *out
 
 static bool tc_valid(struct platform_call *call)
 {
-	(void)call;
-	return true; /* stopped under ptrace: it waits for us (or is dead) */
+	/* stopped under ptrace: it waits for us (or is dead) */
+	return !TC(call)->deferred;
 }
 
 static int tc_reply(struct platform_call *call, long ret)
 {
 	struct trace_call *tc = TC(call);
+	if (tc->deferred) {
+		tc->resume = RESUME_PARKED;
+		return 0;
+	}
 	/* orig_rax -1 skips the syscall; rax is what it returns. */
 	tc->regs.orig_rax = (unsigned long long)-1;
 	tc->regs.rax = (unsigned long long)ret;
@@ -74,6 +107,10 @@ static int tc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsig
  * stop), and reads its arguments itself. */
 static int tc_reply_continue(struct platform_call *call)
 {
+	if (TC(call)->deferred) {
+		TC(call)->resume = RESUME_PARKED;
+		return 0;
+	}
 	unotify_continue_lock(TC(call)->u, call);
 	TC(call)->resume = RESUME_CONT;
 	return 0;
@@ -83,6 +120,10 @@ static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_
 		      size_t argc, uint64_t envp)
 {
 	struct trace_call *tc = TC(call);
+	if (tc->deferred) {
+		tc->resume = RESUME_PARKED;
+		return -EDEFER;
+	}
 	int r = exec_start(tc->u, call->tid, &tc->regs, fd, argv, argc, envp);
 	if (r == 0)
 		tc->resume = RESUME_SYSCALL;
@@ -121,8 +162,8 @@ static uint64_t tc_scratch(struct platform_call *call, size_t len)
 }
 
 static const struct platform_ops trace_call_ops = {
-	.read_mem = tracee_ops_read_mem,
-	.read_str = tracee_ops_read_str,
+	.read_mem = tc_read_mem,
+	.read_str = tc_read_str,
 	.write_mem = tracee_ops_write_mem,
 	.write_memv = tracee_ops_write_memv,
 	.copy_fd = tc_copy_fd,
@@ -239,6 +280,7 @@ enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 			 tc.regs.r9},
 		.ip = tc.regs.rip,
 	};
+	tc.shared = sentry_task_mm_shared(u->sentry, tid, &tc.mm);
 	sentry_dispatch(u->sentry, &tc.call);
-	return tc.resume;
+	return tc.deferred ? RESUME_PARKED : tc.resume;
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/kcmp.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -34,6 +35,7 @@
 #include "base/closer.h"
 #include "base/log.h"
 #include "platform/caps.h"
+#include "platform/copier.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/pidns.h"
@@ -55,6 +57,32 @@ struct unotify_call {
 	struct platform_call call; /* first: the sentry sees only this */
 	struct unotify *u;
 	uint64_t id;
+	struct seccomp_notif req; /* as received, to run again if deferred */
+	/* The task's address space, and whether another task uses it: then
+	 * its copies go through the copier (platform/copier.h). */
+	uint64_t mm;
+	bool shared;
+	/* A copy waits for the program's mmap_lock: every later op fails,
+	 * and the call is kept to run again (parked once). */
+	bool deferred, parked;
+	/* Writes wait behind a stuck lane: the answer follows them there. */
+	bool queued;
+	/* A write was made: the call has done its work (a datagram sent,
+	 * sendmmsg's first entry) and is never run again; a later read that
+	 * would defer fails instead (EINTR, or what the handler makes of it:
+	 * sendmmsg's count so far). */
+	bool wrote;
+};
+
+/* A call kept until its address space's copies go through: a
+ * notification, or a ptrace stop (stop_pid, with its wait status) left
+ * as it is, to be handled again. */
+struct parked_call {
+	struct parked_call *next;
+	uint64_t mm;
+	struct seccomp_notif req;
+	pid_t stop_pid;
+	int stop_status;
 };
 
 static struct unotify_call *UC(struct platform_call *call)
@@ -189,24 +217,121 @@ static void keep_off(struct unotify *u, pid_t tid, int fd)
 		fdcache_off(&u->fdcache);
 }
 
+/* ---- copies: inline for a task alone in its address space, else
+ * through the copier, which may defer the call ---- */
+
+static int uc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
+{
+	struct unotify_call *uc = UC(call);
+	if (uc->deferred)
+		return -EDEFER;
+	if (!uc->shared)
+		return tracee_read(call->tid, dst, addr, len);
+	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, len, false);
+	uc->deferred = r == -EDEFER && !uc->wrote;
+	return (int)r;
+}
+
+static ssize_t uc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
+{
+	struct unotify_call *uc = UC(call);
+	if (uc->deferred)
+		return -EDEFER;
+	if (!uc->shared)
+		return tracee_read_str(call->tid, dst, addr, size);
+	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, size, true);
+	uc->deferred = r == -EDEFER && !uc->wrote;
+	return r;
+}
+
+static int uc_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n)
+{
+	struct unotify_call *uc = UC(call);
+	if (uc->deferred)
+		return -EDEFER;
+	uc->wrote = true;
+	if (!uc->shared)
+		return tracee_writev(call->tid, iov, n);
+	int r = copier_writev(uc->u->copier, uc->mm, call->tid, iov, n);
+	if (r == COPIER_QUEUED) {
+		uc->queued = true;
+		return 0;
+	}
+	if (r == -EDEFER) /* every lane is stuck on another address space */
+		return tracee_writev(call->tid, iov, n);
+	return r;
+}
+
+static int uc_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
+{
+	struct platform_iov one = {addr, src, len};
+	return uc_write_memv(call, &one, 1);
+}
+
+/* Keeps a deferred call to run again once its address space's copies go
+ * through (or, failing that, answers it EINTR: the program retries). */
+static void park(struct unotify_call *uc)
+{
+	if (uc->parked)
+		return;
+	uc->parked = true;
+	struct parked_call *p = malloc(sizeof(*p));
+	if (!p) {
+		struct seccomp_notif_resp resp = {.id = uc->id, .error = -EINTR};
+		ioctl(uc->u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+		return;
+	}
+	p->mm = uc->mm;
+	p->req = uc->req;
+	p->stop_pid = 0;
+	p->next = uc->u->parked;
+	uc->u->parked = p;
+}
+
+/* An answer behind queued writes goes the same way; failing, the task
+ * would never get one: it is killed. */
+static int reply_queued(struct unotify_call *uc, long ret, int fd, unsigned flags)
+{
+	if (copier_reply(uc->u->copier, uc->mm, uc->call.tid, uc->id, ret, fd, flags) < 0) {
+		kill(uc->call.tid, SIGKILL);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int uc_copy_fd(struct platform_call *call, int fd)
 {
+	if (UC(call)->deferred)
+		return -EDEFER;
 	return unotify_get_fd(UC(call)->u, call->tid, fd);
 }
 
 static int uc_get_fd(struct platform_call *call, int fd, struct platform_fd *out)
 {
+	if (UC(call)->deferred)
+		return -EDEFER;
 	return unotify_get_fd_stat(UC(call)->u, call->tid, fd, out);
 }
 
 static bool uc_valid(struct platform_call *call)
 {
 	uint64_t id = UC(call)->id;
+	if (UC(call)->deferred)
+		return false;
 	return ioctl(UC(call)->u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
 }
 
 static int uc_reply(struct platform_call *call, long ret)
 {
+	struct unotify_call *uc = UC(call);
+	if (uc->deferred) {
+		park(uc);
+		return 0;
+	}
+	if (ret == -EDEFER)
+		ret = -EINTR; /* a read after a write that could not wait */
+	if (uc->queued)
+		return reply_queued(uc, ret, -1, 0);
 	struct seccomp_notif_resp resp = {.id = UC(call)->id};
 	if (ret < 0 && ret >= -4095)
 		resp.error = (int)ret;
@@ -306,7 +431,24 @@ static int reply_fd_last(struct unotify *u, struct platform_call *call, struct p
 
 static int uc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsigned flags)
 {
-	struct unotify *u = UC(call)->u;
+	struct unotify_call *uc = UC(call);
+	struct unotify *u = uc->u;
+	if (uc->deferred || uc->queued) {
+		int fd = pf->fd;
+		if (!pf->borrowed)
+			pf->fd = -1;
+		else if (uc->queued)
+			fd = fcntl(pf->fd, F_DUPFD_CLOEXEC, 0);
+		if (uc->deferred) {
+			if (!pf->borrowed)
+				close(fd);
+			park(uc);
+			return -EDEFER;
+		}
+		/* (an accepted connection after its peer's address) */
+		return fd < 0 ? reply_queued(uc, -EMFILE, -1, 0)
+			      : reply_queued(uc, 0, fd, flags & O_CLOEXEC);
+	}
 	if (pf->last && !pf->borrowed)
 		return reply_fd_last(u, call, pf, flags);
 	int r = unotify_addfd(u, call->tid, UC(call)->id, pf->fd, flags & O_CLOEXEC);
@@ -325,7 +467,14 @@ void unotify_continue_lock(struct unotify *u, const struct platform_call *call)
  * reads itself: nothing the sentry read decides what it does. */
 static int uc_reply_continue(struct platform_call *call)
 {
+	struct unotify_call *uc = UC(call);
+	if (uc->deferred) {
+		park(uc);
+		return 0;
+	}
 	unotify_continue_lock(UC(call)->u, call);
+	if (uc->queued)
+		return reply_queued(uc, COPIER_CONTINUE, -1, 0);
 	struct seccomp_notif_resp resp = {.id = UC(call)->id,
 					  .flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE};
 	if (ioctl(UC(call)->u->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0)
@@ -335,6 +484,10 @@ static int uc_reply_continue(struct platform_call *call)
 
 static int uc_reply_fd_ctty(struct platform_call *call, int fd, unsigned flags)
 {
+	if (UC(call)->deferred) {
+		park(UC(call));
+		return -EDEFER;
+	}
 	return ctty_start(UC(call)->u, call->tid, UC(call)->id, fd, flags & O_CLOEXEC);
 }
 
@@ -346,10 +499,10 @@ static int uc_exec_fd(struct platform_call *call, int fd, const struct platform_
 }
 
 static const struct platform_ops unotify_call_ops = {
-	.read_mem = tracee_ops_read_mem,
-	.read_str = tracee_ops_read_str,
-	.write_mem = tracee_ops_write_mem,
-	.write_memv = tracee_ops_write_memv,
+	.read_mem = uc_read_mem,
+	.read_str = uc_read_str,
+	.write_mem = uc_write_mem,
+	.write_memv = uc_write_memv,
 	.copy_fd = uc_copy_fd,
 	.get_fd = uc_get_fd,
 	.valid = uc_valid,
@@ -360,26 +513,67 @@ static const struct platform_ops unotify_call_ops = {
 	.exec_fd = uc_exec_fd,
 };
 
+static void dispatch(struct unotify *u, const struct seccomp_notif *req)
+{
+	struct unotify_call uc = {
+		.call = {.ops = &unotify_call_ops, .tid = (pid_t)req->pid,
+			 .nr = req->data.nr, .ip = req->data.instruction_pointer},
+		.u = u,
+		.id = req->id,
+		.req = *req,
+	};
+	memcpy(uc.call.args, req->data.args, sizeof(uc.call.args));
+	if (exec_carrier(u, uc.call.tid, req->id, uc.call.args, uc.call.nr))
+		return;
+	if (req->data.arch != AUDIT_ARCH_X86_64) {
+		uc_reply(&uc.call, -ENOSYS);
+		return;
+	}
+	uc.shared = sentry_task_mm_shared(u->sentry, uc.call.tid, &uc.mm);
+	sentry_dispatch(u->sentry, &uc.call);
+}
+
 static void handle_notification(struct unotify *u)
 {
 	struct seccomp_notif req;
 	memset(&req, 0, sizeof(req));
 	if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
 		return; /* ENOENT: the task died before we got to it */
-	struct unotify_call uc = {
-		.call = {.ops = &unotify_call_ops, .tid = (pid_t)req.pid,
-			 .nr = req.data.nr, .ip = req.data.instruction_pointer},
-		.u = u,
-		.id = req.id,
-	};
-	memcpy(uc.call.args, req.data.args, sizeof(uc.call.args));
-	if (exec_carrier(u, uc.call.tid, req.id, uc.call.args, uc.call.nr))
+	dispatch(u, &req);
+}
+
+static void handle_stop(struct unotify *u, pid_t pid, int status);
+
+/* A stuck lane drained: the calls it kept run again from the start (a
+ * task killed meanwhile has no call left to answer). */
+static void run_parked(struct unotify *u)
+{
+	if (!copier_collect(u->copier))
 		return;
-	if (req.data.arch != AUDIT_ARCH_X86_64) {
-		uc_reply(&uc.call, -ENOSYS);
-		return;
+	struct parked_call *list = u->parked, *keep = NULL;
+	u->parked = NULL;
+	while (list) {
+		struct parked_call *p = list;
+		list = p->next;
+		if (copier_stuck(u->copier, p->mm)) {
+			p->next = keep;
+			keep = p;
+			continue;
+		}
+		uint64_t id = p->req.id;
+		if (p->stop_pid)
+			handle_stop(u, p->stop_pid, p->stop_status);
+		else if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
+			dispatch(u, &p->req);
+		free(p);
 	}
-	sentry_dispatch(u->sentry, &uc.call);
+	/* those parked again meanwhile are in u->parked now */
+	while (keep) {
+		struct parked_call *p = keep;
+		keep = p->next;
+		p->next = u->parked;
+		u->parked = p;
+	}
 }
 
 /* ---- ptrace events: task creation and exit ---- */
@@ -479,6 +673,12 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 	uint64_t cf = maybe_shared || u->sentry->pidns ? clone_flags(parent, &settid, &psettid) : 0;
 	unsigned flags = (cf & CLONE_FS ? SENTRY_SHARE_FS : 0) |
 			 (cf & CLONE_THREAD ? SENTRY_THREAD : 0);
+	/* Whether the child shares its parent's address space, from the
+	 * kernel, not from flags a racing thread may have changed (when in
+	 * doubt, shared: its copies then never wait inline). */
+	long vm = syscall(SYS_kcmp, parent, (pid_t)child, KCMP_VM, 0, 0);
+	if (vm != 1 && vm != 2)
+		flags |= SENTRY_SHARE_VM;
 	if (sentry_task_new(u->sentry, (pid_t)child, parent, flags) < 0) {
 		/* Without credentials it cannot be served safely. */
 		kill((pid_t)child, SIGKILL);
@@ -529,6 +729,39 @@ static void siginfo_to_ns(struct unotify *u, pid_t pid, int sig)
 static bool is_stop_signal(int sig)
 {
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+/* A stop left as it is until pid's address space's copies go through
+ * (RESUME_PARKED); failing to keep it, the task is killed (it must not
+ * run on unserved). */
+static void park_stop(struct unotify *u, pid_t pid, int status)
+{
+	struct parked_call *p = calloc(1, sizeof(*p));
+	uint64_t mm;
+	sentry_task_mm_shared(u->sentry, pid, &mm);
+	if (!p) {
+		kill(pid, SIGKILL);
+		return;
+	}
+	p->mm = mm;
+	p->stop_pid = pid;
+	p->stop_status = status;
+	p->next = u->parked;
+	u->parked = p;
+}
+
+/* pid is gone: a stop of its that was kept goes too. */
+static void unpark_stop(struct unotify *u, pid_t pid)
+{
+	for (struct parked_call **pp = &u->parked; *pp;) {
+		struct parked_call *p = *pp;
+		if (p->stop_pid == pid) {
+			*pp = p->next;
+			free(p);
+		} else {
+			pp = &p->next;
+		}
+	}
 }
 
 static void resume(pid_t pid, enum resume how, int sig)
@@ -594,7 +827,11 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		return;
 	}
 	case PTRACE_EVENT_SECCOMP:
-		resume(pid, trace_seccomp_stop(u, pid), 0);
+		how = trace_seccomp_stop(u, pid);
+		if (how == RESUME_PARKED)
+			park_stop(u, pid, status);
+		else
+			resume(pid, how, 0);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (!sentry_task_find(u->sentry, pid)) {
@@ -651,6 +888,7 @@ static void reap(struct unotify *u)
 		}
 		sentry_task_exit(u->sentry, pid);
 		early_take(u, pid);
+		unpark_stop(u, pid);
 		exec_done(u, pid);
 		ctty_done(u, pid);
 		unotify_forget_pidfd(u, pid);
@@ -681,17 +919,20 @@ int unotify_run(struct unotify *u)
 	 * keeps that flag, while epoll's callback re-wakes its own waiter
 	 * without it (measured: ~9 µs per served call through epoll, ~6 µs
 	 * through poll). */
-	struct pollfd fds[2] = {
+	struct pollfd fds[3] = {
 		{.fd = u->listener, .events = POLLIN},
 		{.fd = u->sigfd, .events = POLLIN},
+		{.fd = copier_event_fd(u->copier), .events = POLLIN},
 	};
 	while (!u->root_exited) {
-		int n = poll(fds, 2, -1);
+		int n = poll(fds, 3, -1);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
+		if (fds[2].revents & POLLIN)
+			run_parked(u);
 		if (fds[0].revents & POLLIN)
 			handle_notification(u);
 		if (fds[1].revents & POLLIN) {
@@ -919,7 +1160,8 @@ int unotify_spawn(struct unotify *u, struct sentry *s, const struct unotify_opts
 	u->sync_wakeup = ioctl(u->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 			       SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP, 0) == 0;
 
-	int r = sentry_task_new(s, pid, 0, 0);
+	u->copier = copier_new(u->listener);
+	int r = u->copier ? sentry_task_new(s, pid, 0, 0) : -ENOMEM;
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
@@ -938,6 +1180,12 @@ void unotify_fini(struct unotify *u)
 {
 	if (!u->sentry)
 		return; /* never spawned */
+	copier_free(u->copier);
+	while (u->parked) {
+		struct parked_call *p = u->parked;
+		u->parked = p->next;
+		free(p);
+	}
 	closep(&u->listener);
 	closep(&u->sigfd);
 	sigprocmask(SIG_SETMASK, &u->saved_mask, NULL);

@@ -64,6 +64,11 @@ struct unotify {
 	struct pidfd_slot *pidfds; /* tid -> pidfd, for taking the tracee's fds */
 	size_t n_pidfds, cap_pidfds;
 	struct fdcache fdcache;
+	/* Copies of the memory of tasks that share their address space
+	 * (platform/copier.h), and the calls kept until a stuck one is
+	 * through, to be run again from the start. */
+	struct copier *copier;
+	struct parked_call *parked;
 	/* The spec's seccomp programs, until the first task's exec has
 	 * loaded them all (exec.c, step FILTER); filter_failed: the 1-based
 	 * index of the one the kernel refused, filter_errno its errno. */

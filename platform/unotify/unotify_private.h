@@ -13,8 +13,11 @@
 #include "sentry/platform.h"
 #include "platform/unotify/unotify.h"
 
-/* The tracer resumes a tracee with this after a stop it handled. */
-enum resume { RESUME_CONT, RESUME_SYSCALL };
+/* The tracer resumes a tracee with this after a stop it handled;
+ * RESUME_PARKED: not yet, a copy of its memory waits for the program's
+ * mmap_lock (platform/copier.h): the stop is handled again from the start
+ * once that copy is through. */
+enum resume { RESUME_CONT, RESUME_SYSCALL, RESUME_PARKED };
 
 /* A tracee in the middle of an exec by fd (exec.c). The exec takes several
  * syscalls the sentry makes the tracee run, one after the other, at the

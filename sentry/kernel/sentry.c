@@ -360,6 +360,40 @@ static int grow(struct sentry *s)
 	return 0;
 }
 
+static struct sentry_mm *mm_new(void)
+{
+	static uint64_t next_id = 1;
+	struct sentry_mm *mm = calloc(1, sizeof(*mm));
+	if (mm) {
+		mm->users = 1;
+		mm->id = next_id++;
+	}
+	return mm;
+}
+
+static void mm_put(struct sentry_mm *mm)
+{
+	if (mm && --mm->users == 0)
+		free(mm);
+}
+
+bool sentry_task_mm_shared(struct sentry *s, pid_t tid, uint64_t *id)
+{
+	struct sentry_task *t = sentry_task_find(s, tid);
+	if (!t || !t->mm) {
+		*id = (uint64_t)1 << 63 | (uint32_t)tid;
+		return true;
+	}
+	*id = t->mm->id;
+	return t->mm->users > 1;
+}
+
+void sentry_task_new_mm(struct sentry_task *t)
+{
+	mm_put(t->mm);
+	t->mm = mm_new();
+}
+
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 {
 	const struct creds *from = &s->initial;
@@ -437,6 +471,14 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 		}
 		t->vtid = v;
 	}
+	struct sentry_task *vm_of = parent && (flags & SENTRY_SHARE_VM) ? sentry_task_find(s, parent)
+									 : NULL;
+	if (vm_of && vm_of->mm) {
+		t->mm = vm_of->mm;
+		t->mm->users++;
+	} else {
+		t->mm = mm_new(); /* NULL: every copy for it goes the guarded way */
+	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
 	s->buckets[b] = t;
@@ -458,6 +500,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			fs_put(t->clone_fs);
 			sentry_image_put(t->image);
 			sentry_image_put(t->exec_pending);
+			mm_put(t->mm);
 			free(t);
 			s->n_tasks--;
 			return;

@@ -47,8 +47,19 @@ struct sentry_image {
 	bool via_ldso;		/* started as LDSO --argv0 ARGV0 PATH ARGS... */
 };
 
+/* An address space, shared by the tasks a clone with CLONE_VM made
+ * (threads, vfork): `users` counts its live tasks; `id` names it for the
+ * platform (never reused). A task alone in its address space cannot hold
+ * the mmap_lock a copy of its memory takes while it is in a trapped call;
+ * with other users it can (platform/copier.h). */
+struct sentry_mm {
+	int users;
+	uint64_t id;
+};
+
 struct sentry_task {
 	pid_t tid;
+	struct sentry_mm *mm; /* NULL only when it could not be made */
 	pid_t tgid; /* 0 until asked (sentry_task_tgid) */
 	struct creds creds; /* per thread, as in Linux */
 	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
@@ -221,9 +232,17 @@ pid_t sentry_pid_to_ns_past(void *sentry, pid_t host);
 /* A non-leader thread's exec: the task re-made under the leader's tid
  * keeps the process's number in the pid namespace. */
 #define SENTRY_KEEP_PID 4u
+/* The new task shares its creator's address space (CLONE_VM). */
+#define SENTRY_SHARE_VM 8u
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);
+/* Task tid's address space: its id in *id, and whether another live task
+ * uses it too (also true for a task the sentry does not know, with an id
+ * of its own). */
+bool sentry_task_mm_shared(struct sentry *s, pid_t tid, uint64_t *id);
+/* t exec'd: an address space of its own. */
+void sentry_task_new_mm(struct sentry_task *t);
 
 /* Before the fd map grows further: when it has doubled since the last
  * sweep, drop the entries no fd of any task holds any more (read from

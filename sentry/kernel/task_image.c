@@ -48,6 +48,8 @@ static int host_line(pid_t tid, const char *name, char *buf, size_t size)
 void sentry_task_exec_done(struct sentry *s, pid_t tid)
 {
 	struct sentry_task *t = sentry_task_find(s, tid);
+	if (t)
+		sentry_task_new_mm(t);
 	if (!t || !t->exec_pending)
 		return;
 	sentry_image_put(t->image);

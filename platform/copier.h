@@ -1,0 +1,79 @@
+/* Copies of a tracee's memory that the event loop waits for a bounded
+ * time only (docs/sentry.md, "The program's mmap_lock").
+ *
+ * process_vm_readv/writev take the tracee's mmap_lock for reading, not
+ * killably, and a program whose address space has several users (its
+ * threads) holds that lock for seconds at will while another of its
+ * threads queues for it in write mode. A task alone in its address space
+ * cannot: it is in the trapped call. So the platform copies inline for
+ * such a task, and through a copier for the others: a thread, bound to the
+ * loop's CPU (a handoff costs ~3 us there, ~35 us across CPUs), that makes
+ * the copy while the loop waits up to COPIER_WAIT_MS. A copy that takes
+ * longer goes on in that thread, which becomes the address space's
+ * stuck lane:
+ *   - a read then fails with -EDEFER, and so does every later read for
+ *     that address space, at once, until the lane has drained: the
+ *     platform keeps the call and runs it again from the start then
+ *     (handlers read before they act: sentry/platform.h);
+ *   - a write, and the answer after it, queue on the lane in order
+ *     (COPIER_QUEUED): the call's work is done, its results reach the
+ *     program when the lock lets them.
+ * A drained lane makes copier_event_fd() readable.
+ *
+ * Threads: the loop alone calls these functions; each copier thread only
+ * copies into or out of its own requests and sends the answers queued on
+ * it (two ioctls on the listener, which are thread-safe). */
+#ifndef VEIL_PLATFORM_COPIER_H
+#define VEIL_PLATFORM_COPIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "sentry/platform.h"
+
+#define COPIER_WAIT_MS 20
+/* Copier threads at most (stuck lanes and idle ones): with every one
+ * stuck, a copy for another address space defers at once. */
+#define COPIER_THREADS 64
+/* A write (or an answer) queued behind a stuck lane. */
+#define COPIER_QUEUED 1
+
+struct copier;
+
+/* A copier for the calls of seccomp listener `listener` (-1: no answers
+ * are queued). NULL on ENOMEM. Threads start as needed. */
+struct copier *copier_new(int listener);
+/* Ends the threads that are not stuck; the stuck ones are left to end
+ * when their copy does (the process is ending). */
+void copier_free(struct copier *c);
+/* Readable (an eventfd) when a stuck lane has drained. */
+int copier_event_fd(const struct copier *c);
+/* After copier_event_fd() was readable: forgets the drained lanes (their
+ * threads serve again). true if any was. */
+bool copier_collect(struct copier *c);
+/* Whether address space `mm` has a stuck lane. */
+bool copier_stuck(const struct copier *c, uint64_t mm);
+
+/* Reads `len` bytes at `addr` of task `tid` (address space `mm`) into
+ * dst, or with `str` a NUL-terminated string of at most `len` bytes (its
+ * length): tracee_read's and tracee_read_str's results, or -EDEFER. */
+ssize_t copier_read(struct copier *c, uint64_t mm, pid_t tid, void *dst, uint64_t addr,
+		    size_t len, bool str);
+/* tracee_writev's result, or COPIER_QUEUED (the data was copied). */
+int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
+		  size_t n);
+/* copier_reply's `ret` for an answer that lets the kernel run the call
+ * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). */
+#define COPIER_CONTINUE (-(long)0x7fffffff)
+/* The answer to notification `id` of task `tid`, after the writes queued
+ * on mm's lane: `ret` as platform_ops.reply's (-EFAULT instead of a
+ * value >= 0 when one of those writes faulted), or with fd >= 0 that fd
+ * (the copier's now: it closes it) handed over as ADDFD with SEND and
+ * `fd_flags`. 0, or -ENOMEM (the answer is lost: the caller kills the
+ * task). */
+int copier_reply(struct copier *c, uint64_t mm, pid_t tid, uint64_t id, long ret, int fd,
+		 unsigned fd_flags);
+
+#endif
