@@ -41,6 +41,7 @@ struct req {
 	uint64_t addr;
 	size_t len;
 	size_t n;              /* REQ_WRITE: pieces in data, as platform_iov */
+	bool answered;         /* REQ_WRITE: its fault is its call's answer's */
 	struct platform_iov iov[8];
 	uint64_t id;           /* REQ_REPLY */
 	long ret;
@@ -148,7 +149,8 @@ static void *lane_main(void *arg)
 		pthread_mutex_lock(&l->lock);
 		l->busy = false;
 		/* A write nobody waits for: its call's answer says EFAULT. */
-		if (r->op == REQ_WRITE && r->result == -EFAULT && (r->abandoned || l->mm))
+		if (r->op == REQ_WRITE && r->answered && r->result == -EFAULT &&
+		    (r->abandoned || l->mm))
 			l->faulted = true;
 		if (r->abandoned || r->op == REQ_REPLY ||
 		    (r->op == REQ_WRITE && l->mm)) {
@@ -166,8 +168,28 @@ static void *lane_main(void *arg)
 	}
 }
 
+/* Set in a forked child (pthread_atfork): its copier has no threads. */
+static bool forked;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void on_fork_child(void)
+{
+	forked = true;
+}
+
+static void register_atfork(void)
+{
+	pthread_atfork(NULL, NULL, on_fork_child);
+}
+
+bool copier_usable(const struct copier *c)
+{
+	return c && !forked;
+}
+
 struct copier *copier_new(int listener)
 {
+	pthread_once(&atfork_once, register_atfork);
 	struct copier *c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
@@ -376,7 +398,7 @@ ssize_t copier_read(struct copier *c, uint64_t mm, pid_t tid, void *dst, uint64_
 }
 
 int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
-		  size_t n)
+		  size_t n, bool answered)
 {
 	if (n > 8)
 		return -EINVAL;
@@ -387,6 +409,7 @@ int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platfor
 	if (!r)
 		return -ENOMEM;
 	r->n = n;
+	r->answered = answered;
 	size_t off = 0;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(r->data + off, iov[i].src, iov[i].len);

@@ -53,6 +53,10 @@ int copier_event_fd(const struct copier *c);
 /* After copier_event_fd() was readable: forgets the drained lanes (their
  * threads serve again). true if any was. */
 bool copier_collect(struct copier *c);
+/* False in a child forked from the process that made the copier (the
+ * sentry's waiters), which has none of its threads: a waiter, which may
+ * wait, copies inline. */
+bool copier_usable(const struct copier *c);
 /* Whether address space `mm` has a stuck lane. */
 bool copier_stuck(const struct copier *c, uint64_t mm);
 
@@ -61,9 +65,11 @@ bool copier_stuck(const struct copier *c, uint64_t mm);
  * length): tracee_read's and tracee_read_str's results, or -EDEFER. */
 ssize_t copier_read(struct copier *c, uint64_t mm, pid_t tid, void *dst, uint64_t addr,
 		    size_t len, bool str);
-/* tracee_writev's result, or COPIER_QUEUED (the data was copied). */
+/* tracee_writev's result, or COPIER_QUEUED (the data was copied).
+ * `answered`: the write belongs to a notification answered after it
+ * (copier_reply), whose answer says EFAULT if it faults. */
 int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
-		  size_t n);
+		  size_t n, bool answered);
 /* copier_reply's `ret` for an answer that lets the kernel run the call
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). */
 #define COPIER_CONTINUE (-(long)0x7fffffff)

@@ -204,23 +204,3 @@ int tracee_get_fd(pid_t tid, int fd)
 		return e == EBADF ? -EBADF : -e;
 	return r; /* pidfd_getfd sets close-on-exec */
 }
-
-int tracee_ops_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
-{
-	return tracee_read(call->tid, dst, addr, len);
-}
-
-ssize_t tracee_ops_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
-{
-	return tracee_read_str(call->tid, dst, addr, size);
-}
-
-int tracee_ops_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
-{
-	return tracee_write(call->tid, addr, src, len);
-}
-
-int tracee_ops_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n)
-{
-	return tracee_writev(call->tid, iov, n);
-}

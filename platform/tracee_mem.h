@@ -25,12 +25,4 @@ int tracee_pidfd(pid_t tid);
 /* The tracee's fd `fd`, duplicated into this process (pidfd_getfd). */
 int tracee_get_fd(pid_t tid, int fd);
 
-/* The same, in the shape of struct platform_ops, for every platform's
- * table (the tracee is call->tid). */
-struct platform_call;
-int tracee_ops_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len);
-ssize_t tracee_ops_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size);
-int tracee_ops_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len);
-int tracee_ops_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n);
-
 #endif

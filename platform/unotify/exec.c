@@ -72,7 +72,7 @@ struct unotify_exec *exec_find(struct unotify *u, pid_t tid)
 
 /* Fixes the area's address into the argv pointers and writes the area
  * there. 0, or -EFAULT when the tracee has no writable memory there. */
-static int place_area(struct unotify_exec *x, uint64_t at)
+static int place_area(struct unotify *u, struct unotify_exec *x, uint64_t at)
 {
 	/* The sentry's strings' pointers are relative to x->area (0 before
 	 * the first placement): move them to `at`, and back on failure. */
@@ -85,7 +85,8 @@ static int place_area(struct unotify_exec *x, uint64_t at)
 	for (size_t i = 0; i < x->n_filt; i++)
 		progs[i].filter = (struct sock_filter *)((uintptr_t)progs[i].filter - old + at);
 	x->area = at;
-	int r = tracee_write(x->tid, at, x->blob, x->blob_len);
+	struct platform_iov w = {at, x->blob, x->blob_len};
+	int r = stop_write(u, x->tid, &w, 1);
 	if (r < 0) {
 		for (size_t i = 0; i < x->argc; i++)
 			if (x->own[i])
@@ -182,7 +183,7 @@ int exec_start(struct unotify *u, pid_t tid, const struct user_regs_struct *regs
 	 * anonymous mapping, made by the tracee (step MMAP). Either way the
 	 * first step is UNSHARE. */
 	uint64_t below = (regs->rsp - 128 - 256 - len) & ~(uint64_t)15;
-	if (below < regs->rsp && place_area(x, below) == 0)
+	if (below < regs->rsp && place_area(u, x, below) == 0)
 		x->area_on_stack = true;
 	x->empty = zeropage_find(u, tid);
 	x->step = EXEC_UNSHARE;
@@ -316,7 +317,7 @@ static enum resume after_mmap(struct unotify *u, struct unotify_exec *x, int64_t
 		return finish_failed(u, x);
 	}
 	x->mapped = (uint64_t)rval;
-	int r = place_area(x, (uint64_t)rval);
+	int r = place_area(u, x, (uint64_t)rval);
 	if (r < 0) {
 		x->exec_error = r;
 		return unwind(u, x, EXEC_MUNMAP);
@@ -360,8 +361,10 @@ static enum resume after_zero_seal(struct unotify *u, struct unotify_exec *x, in
 	/* Sealed: whatever is there now stays for good. Another thread may
 	 * have put its own mapping there before the seal: check. */
 	uint64_t at = x->zero_mapped;
+	int r = zeropage_check(u, x->tid, at);
+	if (r == -EDEFER)
+		return RESUME_PARKED; /* this stop again, later */
 	x->zero_mapped = 0;
-	int r = zeropage_check(x->tid, at);
 	if (r < 0) {
 		log_warn("exec by %d: the page for its \"\" path was replaced before the seal",
 			 x->tid);

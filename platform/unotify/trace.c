@@ -12,7 +12,6 @@
 
 #include "base/cleanup.h"
 #include "base/log.h"
-#include "platform/copier.h"
 #include "platform/tracee_mem.h"
 #include "platform/unotify/unotify_private.h"
 #include "sentry/kernel/sentry.h"
@@ -24,10 +23,6 @@ struct trace_call {
 	struct unotify *u;
 	struct user_regs_struct regs;
 	enum resume resume;
-	/* As unotify.c's calls: a task sharing its address space reads
-	 * through the copier; a read that waits defers the stop. */
-	uint64_t mm;
-	bool shared, deferred;
 };
 
 static struct trace_call *TC(struct platform_call *call)
@@ -35,28 +30,29 @@ static struct trace_call *TC(struct platform_call *call)
 	return container_of(call, struct trace_call, call);
 }
 
+/* Copies as at any stop (unotify.c's stop_read and stop_write): a read
+ * that would wait defers the call, whose stop is then handled again. */
 static int tc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
 {
-	struct trace_call *tc = TC(call);
-	if (tc->deferred)
-		return -EDEFER;
-	if (!tc->shared)
-		return tracee_read(call->tid, dst, addr, len);
-	ssize_t r = copier_read(tc->u->copier, tc->mm, call->tid, dst, addr, len, false);
-	tc->deferred = r == -EDEFER;
-	return (int)r;
+	return (int)stop_read(TC(call)->u, call->tid, dst, addr, len, false);
 }
 
 static ssize_t tc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
 {
-	struct trace_call *tc = TC(call);
-	if (tc->deferred)
+	return stop_read(TC(call)->u, call->tid, dst, addr, size, true);
+}
+
+static int tc_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n)
+{
+	if (TC(call)->u->stop_deferred)
 		return -EDEFER;
-	if (!tc->shared)
-		return tracee_read_str(call->tid, dst, addr, size);
-	ssize_t r = copier_read(tc->u->copier, tc->mm, call->tid, dst, addr, size, true);
-	tc->deferred = r == -EDEFER;
-	return r;
+	return stop_write(TC(call)->u, call->tid, iov, n);
+}
+
+static int tc_write_mem(struct platform_call *call, uint64_t addr, const void *src, size_t len)
+{
+	struct platform_iov one = {addr, src, len};
+	return tc_write_memv(call, &one, 1);
 }
 
 static int tc_copy_fd(struct platform_call *call, int fd)
@@ -72,13 +68,13 @@ static int tc_get_fd(struct platform_call *call, int fd, struct platform_fd *out
 static bool tc_valid(struct platform_call *call)
 {
 	/* stopped under ptrace: it waits for us (or is dead) */
-	return !TC(call)->deferred;
+	return !TC(call)->u->stop_deferred;
 }
 
 static int tc_reply(struct platform_call *call, long ret)
 {
 	struct trace_call *tc = TC(call);
-	if (tc->deferred) {
+	if (tc->u->stop_deferred) {
 		tc->resume = RESUME_PARKED;
 		return 0;
 	}
@@ -107,7 +103,7 @@ static int tc_reply_fd(struct platform_call *call, struct platform_fd *pf, unsig
  * stop), and reads its arguments itself. */
 static int tc_reply_continue(struct platform_call *call)
 {
-	if (TC(call)->deferred) {
+	if (TC(call)->u->stop_deferred) {
 		TC(call)->resume = RESUME_PARKED;
 		return 0;
 	}
@@ -120,7 +116,7 @@ static int tc_exec_fd(struct platform_call *call, int fd, const struct platform_
 		      size_t argc, uint64_t envp)
 {
 	struct trace_call *tc = TC(call);
-	if (tc->deferred) {
+	if (tc->u->stop_deferred) {
 		tc->resume = RESUME_PARKED;
 		return -EDEFER;
 	}
@@ -164,8 +160,8 @@ static uint64_t tc_scratch(struct platform_call *call, size_t len)
 static const struct platform_ops trace_call_ops = {
 	.read_mem = tc_read_mem,
 	.read_str = tc_read_str,
-	.write_mem = tracee_ops_write_mem,
-	.write_memv = tracee_ops_write_memv,
+	.write_mem = tc_write_mem,
+	.write_memv = tc_write_memv,
 	.copy_fd = tc_copy_fd,
 	.get_fd = tc_get_fd,
 	.valid = tc_valid,
@@ -214,6 +210,11 @@ enum resume trace_syscall_exit(struct unotify *u, pid_t tid)
 	/* Told even of a restart, whose result it leaves as it is (scratch
 	 * memory is cleared then too). */
 	long fixed = sentry_syscall_exit(u->sentry, &tc.call, ret);
+	if (u->stop_deferred) {
+		/* a read of its memory waits: this stop again, later */
+		t->exit_nr = nr;
+		return RESUME_PARKED;
+	}
 	if (restarts(ret)) {
 		/* Run again, it must meet the program's own numbers, which
 		 * its seccomp stop translates again. */
@@ -280,7 +281,6 @@ enum resume trace_seccomp_stop(struct unotify *u, pid_t tid)
 			 tc.regs.r9},
 		.ip = tc.regs.rip,
 	};
-	tc.shared = sentry_task_mm_shared(u->sentry, tid, &tc.mm);
 	sentry_dispatch(u->sentry, &tc.call);
-	return tc.deferred ? RESUME_PARKED : tc.resume;
+	return u->stop_deferred ? RESUME_PARKED : tc.resume;
 }

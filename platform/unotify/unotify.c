@@ -83,6 +83,11 @@ struct parked_call {
 	struct seccomp_notif req;
 	pid_t stop_pid;
 	int stop_status;
+	/* a stop whose handling is done, resumed (how, sig) once its writes
+	 * are through, rather than handled again */
+	bool stop_handled;
+	enum resume how;
+	int sig;
 };
 
 static struct unotify_call *UC(struct platform_call *call)
@@ -225,7 +230,7 @@ static int uc_read_mem(struct platform_call *call, void *dst, uint64_t addr, siz
 	struct unotify_call *uc = UC(call);
 	if (uc->deferred)
 		return -EDEFER;
-	if (!uc->shared)
+	if (!uc->shared || !copier_usable(uc->u->copier))
 		return tracee_read(call->tid, dst, addr, len);
 	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, len, false);
 	uc->deferred = r == -EDEFER && !uc->wrote;
@@ -237,7 +242,7 @@ static ssize_t uc_read_str(struct platform_call *call, char *dst, uint64_t addr,
 	struct unotify_call *uc = UC(call);
 	if (uc->deferred)
 		return -EDEFER;
-	if (!uc->shared)
+	if (!uc->shared || !copier_usable(uc->u->copier))
 		return tracee_read_str(call->tid, dst, addr, size);
 	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, size, true);
 	uc->deferred = r == -EDEFER && !uc->wrote;
@@ -250,9 +255,9 @@ static int uc_write_memv(struct platform_call *call, const struct platform_iov *
 	if (uc->deferred)
 		return -EDEFER;
 	uc->wrote = true;
-	if (!uc->shared)
+	if (!uc->shared || !copier_usable(uc->u->copier))
 		return tracee_writev(call->tid, iov, n);
-	int r = copier_writev(uc->u->copier, uc->mm, call->tid, iov, n);
+	int r = copier_writev(uc->u->copier, uc->mm, call->tid, iov, n, true);
 	if (r == COPIER_QUEUED) {
 		uc->queued = true;
 		return 0;
@@ -266,6 +271,31 @@ static int uc_write_mem(struct platform_call *call, uint64_t addr, const void *s
 {
 	struct platform_iov one = {addr, src, len};
 	return uc_write_memv(call, &one, 1);
+}
+
+ssize_t stop_read(struct unotify *u, pid_t tid, void *dst, uint64_t addr, size_t len, bool str)
+{
+	uint64_t mm;
+	if (u->stop_deferred)
+		return -EDEFER;
+	if (!sentry_task_mm_shared(u->sentry, tid, &mm) || !copier_usable(u->copier))
+		return str ? tracee_read_str(tid, dst, addr, len) : tracee_read(tid, dst, addr, len);
+	ssize_t r = copier_read(u->copier, mm, tid, dst, addr, len, str);
+	u->stop_deferred = r == -EDEFER;
+	return r;
+}
+
+int stop_write(struct unotify *u, pid_t tid, const struct platform_iov *iov, size_t n)
+{
+	uint64_t mm;
+	if (!sentry_task_mm_shared(u->sentry, tid, &mm) || !copier_usable(u->copier))
+		return tracee_writev(tid, iov, n);
+	int r = copier_writev(u->copier, mm, tid, iov, n, false);
+	if (r == COPIER_QUEUED) {
+		u->stop_queued = true;
+		return 0;
+	}
+	return r == -EDEFER ? tracee_writev(tid, iov, n) : r;
 }
 
 /* Keeps a deferred call to run again once its address space's copies go
@@ -561,7 +591,10 @@ static void run_parked(struct unotify *u)
 			continue;
 		}
 		uint64_t id = p->req.id;
-		if (p->stop_pid)
+		if (p->stop_pid && p->stop_handled)
+			ptrace(p->how == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT, p->stop_pid, 0,
+			       p->sig);
+		else if (p->stop_pid)
 			handle_stop(u, p->stop_pid, p->stop_status);
 		else if (ioctl(u->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0)
 			dispatch(u, &p->req);
@@ -611,7 +644,8 @@ static bool early_take(struct unotify *u, pid_t tid)
  * racing thread can only make the sentry misjudge cwd sharing or write
  * the child's number to another place of the program's own memory,
  * nothing it checks. */
-static uint64_t clone_flags(pid_t parent, uint64_t *child_tid, uint64_t *parent_tid)
+static uint64_t clone_flags(struct unotify *u, pid_t parent, uint64_t *child_tid,
+			    uint64_t *parent_tid)
 {
 	struct user_regs_struct r;
 	*child_tid = *parent_tid = 0;
@@ -624,7 +658,7 @@ static uint64_t clone_flags(pid_t parent, uint64_t *child_tid, uint64_t *parent_
 		*parent_tid = r.rdx;
 	} else if (r.orig_rax == SYS_clone3) {
 		uint64_t a[4]; /* flags, pidfd, child_tid, parent_tid */
-		if (tracee_read(parent, a, r.rdi, sizeof(a)) < 0)
+		if (stop_read(u, parent, a, r.rdi, sizeof(a), false) < 0)
 			return 0;
 		flags = a[0];
 		*child_tid = a[2];
@@ -646,7 +680,8 @@ static void settid_write(struct unotify *u, pid_t tid)
 	if (!t || !t->settid_at)
 		return;
 	int32_t v = t->vtid;
-	tracee_write(tid, t->settid_at, &v, sizeof(v));
+	struct platform_iov w = {t->settid_at, &v, sizeof(v)};
+	stop_write(u, tid, &w, 1);
 	t->settid_at = 0;
 }
 
@@ -664,13 +699,17 @@ static void fork_exit_hook(struct unotify *u, pid_t parent)
 	memcpy(t->exit_args, a, sizeof(a));
 }
 
-static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
+static void park_stop(struct unotify *u, pid_t pid, bool handled, enum resume how, int sig);
+
+static void new_task(struct unotify *u, pid_t parent, bool maybe_shared, bool vfork)
 {
 	unsigned long child;
 	if (ptrace(PTRACE_GETEVENTMSG, parent, 0, &child) < 0)
 		return;
 	uint64_t settid = 0, psettid = 0;
-	uint64_t cf = maybe_shared || u->sentry->pidns ? clone_flags(parent, &settid, &psettid) : 0;
+	uint64_t cf = maybe_shared || u->sentry->pidns ? clone_flags(u, parent, &settid, &psettid) : 0;
+	if (u->stop_deferred)
+		return; /* the event again, once the copy can go through */
 	unsigned flags = (cf & CLONE_FS ? SENTRY_SHARE_FS : 0) |
 			 (cf & CLONE_THREAD ? SENTRY_THREAD : 0);
 	/* Whether the child shares its parent's address space, from the
@@ -678,7 +717,7 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 	 * doubt, shared: its copies then never wait inline). */
 	long vm = syscall(SYS_kcmp, parent, (pid_t)child, KCMP_VM, 0, 0);
 	if (vm != 1 && vm != 2)
-		flags |= SENTRY_SHARE_VM;
+		flags |= SENTRY_SHARE_VM | (vfork ? SENTRY_VFORK : 0);
 	if (sentry_task_new(u->sentry, (pid_t)child, parent, flags) < 0) {
 		/* Without credentials it cannot be served safely. */
 		kill((pid_t)child, SIGKILL);
@@ -696,12 +735,16 @@ static void new_task(struct unotify *u, pid_t parent, bool maybe_shared)
 		 * thread may read it as soon as it runs, before its creator's
 		 * syscall exit (sentry_syscall_exit writes it again). */
 		int32_t v = t->vtid;
+		struct platform_iov w = {psettid, &v, sizeof(v)};
 		if (psettid)
-			tracee_write(parent, psettid, &v, sizeof(v));
+			stop_write(u, parent, &w, 1);
 	}
 	if (early_take(u, (pid_t)child)) {
 		settid_write(u, (pid_t)child);
-		ptrace(PTRACE_CONT, (pid_t)child, 0, 0);
+		if (u->stop_queued) /* its number not written yet */
+			park_stop(u, (pid_t)child, true, RESUME_CONT, 0);
+		else
+			ptrace(PTRACE_CONT, (pid_t)child, 0, 0);
 	}
 }
 
@@ -731,10 +774,11 @@ static bool is_stop_signal(int sig)
 	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
 }
 
-/* A stop left as it is until pid's address space's copies go through
- * (RESUME_PARKED); failing to keep it, the task is killed (it must not
- * run on unserved). */
-static void park_stop(struct unotify *u, pid_t pid, int status)
+/* A stop left as it is until pid's address space's copies go through:
+ * handled again then (a read deferred), or resumed as `how` with `sig`
+ * (only writes queued: handled). Failing to keep it, the task is killed:
+ * it must not run on unserved. */
+static void park_stop(struct unotify *u, pid_t pid, bool handled, enum resume how, int sig)
 {
 	struct parked_call *p = calloc(1, sizeof(*p));
 	uint64_t mm;
@@ -745,7 +789,10 @@ static void park_stop(struct unotify *u, pid_t pid, int status)
 	}
 	p->mm = mm;
 	p->stop_pid = pid;
-	p->stop_status = status;
+	p->stop_status = u->stop_status;
+	p->stop_handled = handled;
+	p->how = how;
+	p->sig = sig;
 	p->next = u->parked;
 	u->parked = p;
 }
@@ -764,13 +811,22 @@ static void unpark_stop(struct unotify *u, pid_t pid)
 	}
 }
 
-static void resume(pid_t pid, enum resume how, int sig)
+/* The end of a stop's handling: the task goes on, unless a copy of its
+ * memory made it wait (stop_read, stop_write). */
+static void resume(struct unotify *u, pid_t pid, enum resume how, int sig)
 {
-	ptrace(how == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
+	if (how == RESUME_PARKED || u->stop_deferred)
+		park_stop(u, pid, false, how, sig);
+	else if (u->stop_queued)
+		park_stop(u, pid, true, how, sig);
+	else
+		ptrace(how == RESUME_SYSCALL ? PTRACE_SYSCALL : PTRACE_CONT, pid, 0, sig);
 }
 
 static void handle_stop(struct unotify *u, pid_t pid, int status)
 {
+	u->stop_status = status;
+	u->stop_deferred = u->stop_queued = false;
 	int sig = WSTOPSIG(status);
 	int event = status >> 16;
 	struct unotify_exec *x = exec_find(u, pid);
@@ -783,12 +839,12 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 	case PTRACE_EVENT_CLONE:
-		new_task(u, pid, event == PTRACE_EVENT_CLONE);
+		new_task(u, pid, event == PTRACE_EVENT_CLONE, event == PTRACE_EVENT_VFORK);
 		if (u->sentry->pidns && !x && !c) {
 			fork_exit_hook(u, pid);
 			how = RESUME_SYSCALL;
 		}
-		resume(pid, how, 0);
+		resume(u, pid, how, 0);
 		return;
 	case PTRACE_EVENT_EXEC: {
 		/* A non-leader thread that execs takes over the leader's tid. */
@@ -823,15 +879,11 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 			sentry_task_exit(u->sentry, (pid_t)former);
 		}
 		sentry_task_exec_done(u->sentry, pid);
-		resume(pid, RESUME_CONT, 0);
+		resume(u, pid, RESUME_CONT, 0);
 		return;
 	}
 	case PTRACE_EVENT_SECCOMP:
-		how = trace_seccomp_stop(u, pid);
-		if (how == RESUME_PARKED)
-			park_stop(u, pid, status);
-		else
-			resume(pid, how, 0);
+		resume(u, pid, trace_seccomp_stop(u, pid), 0);
 		return;
 	case PTRACE_EVENT_STOP:
 		if (!sentry_task_find(u->sentry, pid)) {
@@ -843,34 +895,34 @@ static void handle_stop(struct unotify *u, pid_t pid, int status)
 		if (is_stop_signal(sig))
 			ptrace(PTRACE_LISTEN, pid, 0, 0); /* group-stop */
 		else
-			resume(pid, c ? ctty_event_stop(u, c) : how, 0);
+			resume(u, pid, c ? ctty_event_stop(u, c) : how, 0);
 		return;
 	default:
 		if (sig == (SIGTRAP | 0x80)) {
 			/* Syscall stops happen only during an exec by fd,
 			 * while taking a controlling terminal, or at the exit
 			 * of a call whose result the sentry rewrites. */
-			resume(pid, x ? exec_syscall_stop(u, x) : c ? ctty_syscall_stop(u, c)
+			resume(u, pid, x ? exec_syscall_stop(u, x) : c ? ctty_syscall_stop(u, c)
 								    : trace_syscall_exit(u, pid), 0);
 			return;
 		}
 		if (x || c) {
 			unotify_hold_signal(x ? &x->held : &c->held, sig);
-			resume(pid, RESUME_SYSCALL, 0);
+			resume(u, pid, RESUME_SYSCALL, 0);
 			return;
 		}
 		/* Signal-delivery-stop: deliver it (the sentry first abandons
 		 * any blocking call it was making for the task), unless the
 		 * namespace's init would not take it. */
 		if (sentry_init_discards(u->sentry, pid, sig)) {
-			resume(pid, RESUME_CONT, 0);
+			resume(u, pid, RESUME_CONT, 0);
 			return;
 		}
 		sentry_task_signal(u->sentry, pid);
 		trace_signal_stop(pid);
 		if (u->sentry->pidns)
 			siginfo_to_ns(u, pid, sig);
-		resume(pid, RESUME_CONT, sig);
+		resume(u, pid, RESUME_CONT, sig);
 		return;
 	}
 }

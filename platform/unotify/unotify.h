@@ -69,6 +69,12 @@ struct unotify {
 	 * through, to be run again from the start. */
 	struct copier *copier;
 	struct parked_call *parked;
+	/* The ptrace stop being handled (its wait status): a read of its
+	 * task's memory deferred (the stop is handled again from the start
+	 * once the copy can go through), or a write queued (it resumes once
+	 * that is through): stop_read, stop_write. */
+	int stop_status;
+	bool stop_deferred, stop_queued;
 	/* The spec's seccomp programs, until the first task's exec has
 	 * loaded them all (exec.c, step FILTER); filter_failed: the 1-based
 	 * index of the one the kernel refused, filter_errno its errno. */

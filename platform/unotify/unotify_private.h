@@ -140,6 +140,16 @@ void fdcache_off(struct fdcache *c);
 void unotify_continue_lock(struct unotify *u, const struct platform_call *call);
 void unotify_forget_pidfd(struct unotify *u, pid_t tid);
 
+/* Copies of task tid's memory during a ptrace stop: inline for a task
+ * alone in its address space, else through the copier. A read that
+ * would wait returns -EDEFER and sets u->stop_deferred: the handler
+ * undoes what it did and the stop is handled again later (so a stop's
+ * handler reads before it changes anything). A write never waits: one
+ * that queues returns 0 and sets u->stop_queued, and the task resumes
+ * only once it is through. */
+ssize_t stop_read(struct unotify *u, pid_t tid, void *dst, uint64_t addr, size_t len, bool str);
+int stop_write(struct unotify *u, pid_t tid, const struct platform_iov *iov, size_t n);
+
 /* unotify.c: hands `fd` to the tracee as the notified call's result. */
 int unotify_addfd(struct unotify *u, pid_t tid, uint64_t id, int fd, unsigned newfd_flags);
 
@@ -176,7 +186,7 @@ uint64_t zeropage_find(struct unotify *u, pid_t tid);
 /* After a successful mseal of its page: 0 if addr is the first byte of a
  * read-only, private, anonymous, unnamed mapping of tid's and reads 0;
  * else -EFAULT (or -errno). */
-int zeropage_check(pid_t tid, uint64_t addr);
+int zeropage_check(struct unotify *u, pid_t tid, uint64_t addr);
 /* Remembers the checked page at addr for tid's address space. */
 void zeropage_add(struct unotify *u, pid_t tid, uint64_t addr);
 /* tid exited or exec'd: the entries it witnessed go. */

@@ -87,7 +87,7 @@ static pid_t pick_witness(struct unotify *u, pid_t tid)
 	return tid;
 }
 
-int zeropage_check(pid_t tid, uint64_t addr)
+int zeropage_check(struct unotify *u, pid_t tid, uint64_t addr)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", tid);
@@ -114,7 +114,10 @@ int zeropage_check(pid_t tid, uint64_t addr)
 	if (!ok)
 		return -EFAULT;
 	char b;
-	if (tracee_read(tid, &b, addr, 1) < 0 || b != 0)
+	ssize_t r = stop_read(u, tid, &b, addr, 1, false);
+	if (r == -EDEFER)
+		return r;
+	if (r < 0 || b != 0)
 		return -EFAULT;
 	return 0;
 }

@@ -365,15 +365,21 @@ static struct sentry_mm *mm_new(void)
 	static uint64_t next_id = 1;
 	struct sentry_mm *mm = calloc(1, sizeof(*mm));
 	if (mm) {
-		mm->users = 1;
+		mm->refs = mm->users = 1;
 		mm->id = next_id++;
 	}
 	return mm;
 }
 
-static void mm_put(struct sentry_mm *mm)
+static void mm_put(struct sentry_task *t)
 {
-	if (mm && --mm->users == 0)
+	struct sentry_mm *mm = t->mm;
+	t->mm = NULL;
+	if (!mm)
+		return;
+	if (t->mm_user)
+		mm->users--;
+	if (--mm->refs == 0)
 		free(mm);
 }
 
@@ -390,8 +396,9 @@ bool sentry_task_mm_shared(struct sentry *s, pid_t tid, uint64_t *id)
 
 void sentry_task_new_mm(struct sentry_task *t)
 {
-	mm_put(t->mm);
+	mm_put(t);
 	t->mm = mm_new();
+	t->mm_user = true;
 }
 
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
@@ -475,9 +482,12 @@ int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags)
 									 : NULL;
 	if (vm_of && vm_of->mm) {
 		t->mm = vm_of->mm;
-		t->mm->users++;
+		t->mm->refs++;
+		t->mm_user = !(flags & SENTRY_VFORK);
+		t->mm->users += t->mm_user;
 	} else {
 		t->mm = mm_new(); /* NULL: every copy for it goes the guarded way */
+		t->mm_user = true;
 	}
 	size_t b = bucket_of(s, tid);
 	t->next = s->buckets[b];
@@ -500,7 +510,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			fs_put(t->clone_fs);
 			sentry_image_put(t->image);
 			sentry_image_put(t->exec_pending);
-			mm_put(t->mm);
+			mm_put(t);
 			free(t);
 			s->n_tasks--;
 			return;

@@ -48,18 +48,23 @@ struct sentry_image {
 };
 
 /* An address space, shared by the tasks a clone with CLONE_VM made
- * (threads, vfork): `users` counts its live tasks; `id` names it for the
- * platform (never reused). A task alone in its address space cannot hold
- * the mmap_lock a copy of its memory takes while it is in a trapped call;
- * with other users it can (platform/copier.h). */
+ * (threads, vfork): `users` counts its live tasks that may run while
+ * another is in a trapped call, `refs` the tasks pointing at it; `id`
+ * names it for the platform (never reused). A task alone in its address
+ * space cannot hold the mmap_lock a copy of its memory takes while it is
+ * in a trapped call; with other users it can (platform/copier.h). A
+ * vfork child refers to its parent's but is no user of it: the parent
+ * waits (not holding the lock) until the child execs or exits, and the
+ * child's own copies wait only for the parent's other threads. */
 struct sentry_mm {
-	int users;
+	int refs, users;
 	uint64_t id;
 };
 
 struct sentry_task {
 	pid_t tid;
 	struct sentry_mm *mm; /* NULL only when it could not be made */
+	bool mm_user;         /* counted in mm->users (not a vfork child) */
 	pid_t tgid; /* 0 until asked (sentry_task_tgid) */
 	struct creds creds; /* per thread, as in Linux */
 	struct sentry_fs *fs; /* NULL without a VFS; shared under CLONE_FS */
@@ -232,8 +237,10 @@ pid_t sentry_pid_to_ns_past(void *sentry, pid_t host);
 /* A non-leader thread's exec: the task re-made under the leader's tid
  * keeps the process's number in the pid namespace. */
 #define SENTRY_KEEP_PID 4u
-/* The new task shares its creator's address space (CLONE_VM). */
+/* The new task shares its creator's address space (CLONE_VM), and with
+ * SENTRY_VFORK its creator waits for it (CLONE_VFORK). */
 #define SENTRY_SHARE_VM 8u
+#define SENTRY_VFORK 16u
 int sentry_task_new(struct sentry *s, pid_t tid, pid_t parent, unsigned flags);
 void sentry_task_exit(struct sentry *s, pid_t tid);
 struct sentry_task *sentry_task_find(struct sentry *s, pid_t tid);

@@ -36,6 +36,9 @@
  *     arguments waits for the lock (on a copier thread, platform/copier.h:
  *     before, on the loop). "done" counts those calls and the ones that
  *     came back wrong (after "closes that did not wait").
+ *   mmap-lock-stops
+ *     The same, with only the calls served at a ptrace stop (chdir,
+ *     execve, a thread's creation).
  *   mmap-lock-proc
  *     The same lock play, but the process makes no trapped call: a third
  *     process reads its /proc/<pid>/cmdline, environ and smaps_rollup,
@@ -353,12 +356,19 @@ static void hold_mmap_lock(void)
 	pthread_create(&t, NULL, populate, NULL);
 }
 
+static void *nothing(void *arg)
+{
+	return arg;
+}
+
 /* Its own trapped calls meanwhile: each waits for the lock as it would
  * natively (the sentry keeps the call and runs it again), and each must
  * come back with the right answer, never an error of the sentry's own:
- * a path read, a result written (stat, getcwd), a file handed over (open).
+ * a path read, a result written (stat, getcwd), a file handed over (open),
+ * the ptrace-stopped ones (chdir and execve, the TRACE class) and a
+ * thread's creation (clone3, whose flags the sentry reads at the event).
  * The counts go in "done"'s line: attempts, and quick = the wrong ones. */
-static void play_mmap_lock(pid_t b)
+static void play_mmap_lock(pid_t b, bool stops_only)
 {
 	struct stat root;
 	if (stat("/", &root) < 0)
@@ -368,7 +378,7 @@ static void play_mmap_lock(pid_t b)
 		struct stat st;
 		char cwd[64];
 		bool right = true;
-		switch (i % 3) {
+		switch (stops_only ? 3 + i % 3 : i % 6) {
 		case 0:
 			right = stat("/", &st) == 0 && st.st_ino == root.st_ino;
 			break;
@@ -380,6 +390,21 @@ static void play_mmap_lock(pid_t b)
 			right = fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
 			if (fd >= 0)
 				close(fd);
+			break;
+		}
+		case 3:
+			right = chdir("/") == 0;
+			break;
+		case 4: {
+			char *const argv[] = {"none", NULL};
+			right = execve("/none/such", argv, argv + 1) < 0 && errno == ENOENT;
+			break;
+		}
+		case 5: {
+			pthread_t t;
+			void *back = NULL;
+			right = pthread_create(&t, NULL, nothing, &root) == 0 &&
+				pthread_join(t, &back) == 0 && back == &root;
 			break;
 		}
 		}
@@ -422,7 +447,8 @@ int main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(stderr,
 			"usage: %s "
-			"linger-fstat|linger-getsockname|fifo|lease|sweep|mmap-lock|mmap-lock-proc "
+			"linger-fstat|linger-getsockname|fifo|lease|sweep|mmap-lock|mmap-lock-stops|"
+			"mmap-lock-proc "
 			"SECONDS [PATH]\n",
 			argv[0]);
 		return 2;
@@ -442,7 +468,9 @@ int main(int argc, char **argv)
 	else if (strcmp(argv[1], "sweep") == 0)
 		play_sweep(b);
 	else if (strcmp(argv[1], "mmap-lock") == 0)
-		play_mmap_lock(b);
+		play_mmap_lock(b, false);
+	else if (strcmp(argv[1], "mmap-lock-stops") == 0)
+		play_mmap_lock(b, true);
 	else if (strcmp(argv[1], "mmap-lock-proc") == 0)
 		play_mmap_lock_proc(b);
 	else if (strcmp(argv[1], "fifo") == 0 && argc > 3)

@@ -73,7 +73,7 @@ trick() {
 	[ $r = 0 ] || sed 's/^/# /' "$out"
 }
 
-echo "1..17"
+echo "1..20"
 trick linger-fstat
 trick linger-getsockname
 trick fifo /w/fifo
@@ -87,9 +87,11 @@ trick mmap-lock-proc
 # past 1 s and SIGTERM waited 2-3 s): they are kept and run again, and
 # every one comes back right.
 wait_for="^done"
-trick mmap-lock
-done_line=$(grep '^done' "$tmp/out.mmap-lock")
-calls=$(echo "$done_line" | sed -n 's/^done: \([0-9]*\) tries, \([0-9]*\) .*/\1 \2/p')
-set -- $calls
-[ "${1:-0}" -gt 0 ] && [ "${2:-1}" = 0 ]
-ok "mmap-lock: the process's own calls came back right (${done_line:-no done line})" $?
+for lock_trick in mmap-lock mmap-lock-stops; do
+	trick $lock_trick
+	done_line=$(grep '^done' "$tmp/out.$lock_trick")
+	calls=$(echo "$done_line" | sed -n 's/^done: \([0-9]*\) tries, \([0-9]*\) .*/\1 \2/p')
+	set -- $calls
+	[ "${1:-0}" -gt 0 ] && [ "${2:-1}" = 0 ]
+	ok "$lock_trick: the process's own calls came back right (${done_line:-no done line})" $?
+done

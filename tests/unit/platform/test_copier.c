@@ -55,7 +55,7 @@ static void test_copies_as_inline(void **state)
 	assert_int_equal(copier_read(c, 1, p, buf, 8, 4, false), -EFAULT);
 	uint32_t v = 42;
 	struct platform_iov w = {(uint64_t)(uintptr_t)&target, &v, sizeof(v)};
-	assert_int_equal(copier_writev(c, 1, p, &w, 1), 0);
+	assert_int_equal(copier_writev(c, 1, p, &w, 1, true), 0);
 	uint32_t back = 0;
 	assert_int_equal(copier_read(c, 1, p, &back, (uint64_t)(uintptr_t)&target, 4, false), 0);
 	assert_int_equal(back, 42);
@@ -143,7 +143,7 @@ static void test_stuck_lane(void **state)
 	/* A write queues behind it. */
 	uint32_t v = 9;
 	struct platform_iov w = {(uint64_t)(uintptr_t)&target, &v, sizeof(v)};
-	assert_int_equal(copier_writev(c, 5, locked, &w, 1), COPIER_QUEUED);
+	assert_int_equal(copier_writev(c, 5, locked, &w, 1, true), COPIER_QUEUED);
 	/* Another address space goes on meanwhile. */
 	assert_int_equal(copier_read(c, 6, other, buf, (uint64_t)(uintptr_t)area, 6, false), 0);
 	assert_string_equal(buf, "hello");
