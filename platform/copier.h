@@ -33,7 +33,9 @@
 
 #include "sentry/platform.h"
 
-#define COPIER_WAIT_MS 20
+/* Honest copies take ~1 us; one that waits for the lock costs the loop
+ * this once per lock episode, and a deferred call only its re-run. */
+#define COPIER_WAIT_MS 5
 /* Copier threads at most (stuck lanes and idle ones): with every one
  * stuck, a copy for another address space defers at once. */
 #define COPIER_THREADS 64

@@ -293,6 +293,8 @@ struct vfs_ctx *sentry_task_vfs(struct sentry_task *t)
 	return c;
 }
 
+static void task_free(struct sentry_task *t);
+
 void sentry_fini(struct sentry *s)
 {
 	sentry_stats_print(s);
@@ -300,12 +302,7 @@ void sentry_fini(struct sentry *s)
 		struct sentry_task *t = s->buckets[b];
 		while (t) {
 			struct sentry_task *next = t->next;
-			creds_release(&t->creds);
-			fs_put(t->fs);
-			fs_put(t->clone_fs);
-			sentry_image_put(t->image);
-			sentry_image_put(t->exec_pending);
-			free(t);
+			task_free(t);
 			t = next;
 		}
 	}
@@ -392,6 +389,17 @@ bool sentry_task_mm_shared(struct sentry *s, pid_t tid, uint64_t *id)
 	}
 	*id = t->mm->id;
 	return t->mm->users > 1;
+}
+
+static void task_free(struct sentry_task *t)
+{
+	creds_release(&t->creds);
+	fs_put(t->fs);
+	fs_put(t->clone_fs);
+	sentry_image_put(t->image);
+	sentry_image_put(t->exec_pending);
+	mm_put(t);
+	free(t);
 }
 
 void sentry_task_new_mm(struct sentry_task *t)
@@ -505,13 +513,7 @@ void sentry_task_exit(struct sentry *s, pid_t tid)
 			*pp = t->next;
 			if (s->pidns)
 				pidns_exit(s->pidns, tid, sentry_task_tgid(t) == tid);
-			creds_release(&t->creds);
-			fs_put(t->fs);
-			fs_put(t->clone_fs);
-			sentry_image_put(t->image);
-			sentry_image_put(t->exec_pending);
-			mm_put(t);
-			free(t);
+			task_free(t);
 			s->n_tasks--;
 			return;
 		}
