@@ -42,6 +42,7 @@ struct req {
 	size_t len;
 	size_t n;              /* REQ_WRITE: pieces in data, as platform_iov */
 	bool answered;         /* REQ_WRITE: its fault is its call's answer's */
+	bool posted;           /* REQ_WRITE: nobody waits for it */
 	struct platform_iov iov[8];
 	uint64_t id;           /* REQ_REPLY */
 	long ret;
@@ -62,11 +63,21 @@ struct lane {
 	bool faulted;          /* a queued write faulted since the last answer */
 	uint64_t mm;           /* stuck for this address space, else 0 */
 	bool drained;          /* stuck and its queue emptied: for collect */
+	/* requests given and not done (the loop counts up, the lane down):
+	 * a lane with posted work is not idle */
+	_Atomic int pending;
+	/* the address space of the posted work (the loop's only): while any
+	 * is pending, that address space's next posts go here too, so that
+	 * one whose writes wait for its lock holds one lane, not all */
+	uint64_t post_mm;
 };
 
 struct copier {
 	int listener;
 	int efd;
+	/* a copy found no idle lane (all stuck or busy): the next lane that
+	 * empties says so on efd, for the calls kept meanwhile */
+	_Atomic bool want_lane;
 	struct lane *lanes[COPIER_THREADS];
 	size_t n;
 };
@@ -149,19 +160,24 @@ static void *lane_main(void *arg)
 		pthread_mutex_lock(&l->lock);
 		l->busy = false;
 		/* A write nobody waits for: its call's answer says EFAULT. */
-		if (r->op == REQ_WRITE && r->answered && r->result == -EFAULT &&
-		    (r->abandoned || l->mm))
+		bool unwaited = r->abandoned || r->op == REQ_REPLY ||
+				(r->op == REQ_WRITE && (l->mm || r->posted));
+		if (r->op == REQ_WRITE && r->answered && r->result == -EFAULT && unwaited)
 			l->faulted = true;
-		if (r->abandoned || r->op == REQ_REPLY ||
-		    (r->op == REQ_WRITE && l->mm)) {
+		atomic_fetch_sub(&l->pending, 1);
+		if (unwaited) {
 			/* given up on, or queued: nobody waits for it */
 			req_free(r);
 		} else {
 			atomic_store(&r->done, 1);
 			syscall(SYS_futex, &r->done, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 		}
-		if (l->mm && !l->head && !l->drained) {
-			l->drained = true;
+		bool tell = false;
+		if (l->mm && !l->head && !l->drained)
+			tell = l->drained = true;
+		if (!l->head && atomic_exchange(&l->c->want_lane, false))
+			tell = true;
+		if (tell) {
 			uint64_t one = 1;
 			(void)!write(l->c->efd, &one, sizeof(one));
 		}
@@ -204,6 +220,7 @@ struct copier *copier_new(int listener)
 
 static void push(struct lane *l, struct req *r)
 {
+	atomic_fetch_add(&l->pending, 1);
 	r->next = NULL;
 	if (l->tail)
 		l->tail->next = r;
@@ -211,7 +228,6 @@ static void push(struct lane *l, struct req *r)
 		l->head = r;
 	l->tail = r;
 	l->drained = false;
-	pthread_cond_signal(&l->work);
 }
 
 void copier_free(struct copier *c)
@@ -228,6 +244,8 @@ void copier_free(struct copier *c)
 			push(l, end);
 		}
 		pthread_mutex_unlock(&l->lock);
+		if (end)
+			pthread_cond_signal(&l->work);
 		if (end) {
 			pthread_join(l->thread, NULL);
 			pthread_mutex_destroy(&l->lock);
@@ -247,9 +265,10 @@ int copier_event_fd(const struct copier *c)
 
 bool copier_collect(struct copier *c)
 {
-	uint64_t v;
-	(void)!read(c->efd, &v, sizeof(v));
-	bool any = false;
+	uint64_t v = 0;
+	/* told: a stuck lane drained, or a lane came free for a copy that
+	 * had none */
+	bool any = read(c->efd, &v, sizeof(v)) == sizeof(v) && v > 0;
 	for (size_t i = 0; i < c->n; i++) {
 		struct lane *l = c->lanes[i];
 		pthread_mutex_lock(&l->lock);
@@ -282,11 +301,13 @@ static struct lane *idle_lane(struct copier *c)
 {
 	struct lane *l = NULL;
 	for (size_t i = 0; i < c->n && !l; i++)
-		if (!c->lanes[i]->mm)
+		if (!c->lanes[i]->mm && !atomic_load(&c->lanes[i]->pending))
 			l = c->lanes[i];
 	if (!l) {
-		if (c->n == COPIER_THREADS || !(l = calloc(1, sizeof(*l))))
+		if (c->n == COPIER_THREADS || !(l = calloc(1, sizeof(*l)))) {
+			atomic_store(&c->want_lane, true);
 			return NULL;
+		}
 		l->c = c;
 		l->cpu = -1;
 		pthread_mutex_init(&l->lock, NULL);
@@ -317,6 +338,17 @@ static struct lane *idle_lane(struct copier *c)
 	return l;
 }
 
+/* Signalled after the unlock: a lane woken while the lock is held would
+ * run (it slept long: the scheduler lets it preempt) only to wait for
+ * the lock, two switches more a request. */
+static void give(struct lane *l, struct req *r)
+{
+	pthread_mutex_lock(&l->lock);
+	push(l, r);
+	pthread_mutex_unlock(&l->lock);
+	pthread_cond_signal(&l->work);
+}
+
 static int64_t now_ns(void)
 {
 	struct timespec ts;
@@ -335,9 +367,8 @@ static bool run(struct copier *c, uint64_t mm, struct req *r, bool *taken)
 	*taken = l != NULL;
 	if (!l)
 		return false;
-	pthread_mutex_lock(&l->lock);
-	push(l, r);
-	pthread_mutex_unlock(&l->lock);
+	l->post_mm = 0; /* its work now: this copy */
+	give(l, r);
 	int64_t start = now_ns(), deadline = start + (int64_t)COPIER_WAIT_MS * 1000000;
 	for (;;) {
 		if (atomic_load(&r->done))
@@ -397,30 +428,35 @@ ssize_t copier_read(struct copier *c, uint64_t mm, pid_t tid, void *dst, uint64_
 	return res;
 }
 
-int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
-		  size_t n, bool answered)
+static struct req *write_req(pid_t tid, const struct platform_iov *iov, size_t n)
 {
-	if (n > 8)
-		return -EINVAL;
 	size_t total = 0;
 	for (size_t i = 0; i < n; i++)
 		total += iov[i].len;
 	struct req *r = req_new(REQ_WRITE, tid, total);
 	if (!r)
-		return -ENOMEM;
+		return NULL;
 	r->n = n;
-	r->answered = answered;
 	size_t off = 0;
 	for (size_t i = 0; i < n; i++) {
 		memcpy(r->data + off, iov[i].src, iov[i].len);
 		r->iov[i] = (struct platform_iov){iov[i].addr, r->data + off, iov[i].len};
 		off += iov[i].len;
 	}
+	return r;
+}
+
+int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
+		  size_t n)
+{
+	if (n > 8)
+		return -EINVAL;
+	struct req *r = write_req(tid, iov, n);
+	if (!r)
+		return -ENOMEM;
 	struct lane *l = stuck_lane(c, mm);
 	if (l) {
-		pthread_mutex_lock(&l->lock);
-		push(l, r);
-		pthread_mutex_unlock(&l->lock);
+		give(l, r);
 		return COPIER_QUEUED;
 	}
 	bool taken;
@@ -435,10 +471,32 @@ int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platfor
 	return res;
 }
 
-int copier_reply(struct copier *c, uint64_t mm, pid_t tid, uint64_t id, long ret, int fd,
-		 unsigned fd_flags)
+int copier_post(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid,
+		const struct platform_iov *iov, size_t n)
 {
-	struct lane *l = stuck_lane(c, mm);
+	if (n > 8)
+		return -EINVAL;
+	struct lane *l = cc->lane ? cc->lane : stuck_lane(c, mm);
+	for (size_t i = 0; i < c->n && !l; i++)
+		if (c->lanes[i]->post_mm == mm && (!c->lanes[i]->mm || c->lanes[i]->mm == mm) &&
+		    atomic_load(&c->lanes[i]->pending))
+			l = c->lanes[i];
+	if (!l && !(l = idle_lane(c)))
+		return -EDEFER;
+	l->post_mm = mm;
+	struct req *r = write_req(tid, iov, n);
+	if (!r)
+		return -ENOMEM;
+	r->answered = r->posted = true;
+	give(l, r);
+	cc->lane = l;
+	return COPIER_QUEUED;
+}
+
+int copier_reply(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid, uint64_t id,
+		 long ret, int fd, unsigned fd_flags)
+{
+	struct lane *l = cc->lane ? cc->lane : stuck_lane(c, mm);
 	struct req *r = req_new(REQ_REPLY, tid, 0);
 	if (!r) {
 		if (fd >= 0)
@@ -456,8 +514,6 @@ int copier_reply(struct copier *c, uint64_t mm, pid_t tid, uint64_t id, long ret
 		req_free(r);
 		return 0;
 	}
-	pthread_mutex_lock(&l->lock);
-	push(l, r);
-	pthread_mutex_unlock(&l->lock);
+	give(l, r);
 	return 0;
 }

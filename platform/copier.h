@@ -18,6 +18,9 @@
  *   - a write, and the answer after it, queue on the lane in order
  *     (COPIER_QUEUED): the call's work is done, its results reach the
  *     program when the lock lets them.
+ * A notification's writes are never waited for (copier_post): they and
+ * the answer go to a lane, which makes them once the loop goes on (one
+ * handoff less a call; the loop's CPU runs the lane when it sleeps).
  * A drained lane makes copier_event_fd() readable.
  *
  * Threads: the loop alone calls these functions; each copier thread only
@@ -67,11 +70,24 @@ bool copier_stuck(const struct copier *c, uint64_t mm);
  * length): tracee_read's and tracee_read_str's results, or -EDEFER. */
 ssize_t copier_read(struct copier *c, uint64_t mm, pid_t tid, void *dst, uint64_t addr,
 		    size_t len, bool str);
-/* tracee_writev's result, or COPIER_QUEUED (the data was copied).
- * `answered`: the write belongs to a notification answered after it
- * (copier_reply), whose answer says EFAULT if it faults. */
+/* A write the caller waits for as for a read (a ptrace stop's): its
+ * result, or COPIER_QUEUED (the data was copied; it is made when the lane
+ * gets there). */
 int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platform_iov *iov,
-		  size_t n, bool answered);
+		  size_t n);
+
+/* A notification's writes and answer, which the loop does not wait for:
+ * the lane they went to. Zeroed for each call. */
+struct copier_call {
+	void *lane;
+};
+/* Posts a write of a notification's results: made on a copier thread,
+ * after the loop has gone on (behind a stuck lane for mm, else on an
+ * idle one), always COPIER_QUEUED; the call's answer goes the same way
+ * (copier_reply), EFAULT if the write faults. -EDEFER when no lane is
+ * free: the caller writes itself. */
+int copier_post(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid,
+		const struct platform_iov *iov, size_t n);
 /* copier_reply's `ret` for an answer that lets the kernel run the call
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE). */
 #define COPIER_CONTINUE (-(long)0x7fffffff)
@@ -81,7 +97,7 @@ int copier_writev(struct copier *c, uint64_t mm, pid_t tid, const struct platfor
  * (the copier's now: it closes it) handed over as ADDFD with SEND and
  * `fd_flags`. 0, or -ENOMEM (the answer is lost: the caller kills the
  * task). */
-int copier_reply(struct copier *c, uint64_t mm, pid_t tid, uint64_t id, long ret, int fd,
-		 unsigned fd_flags);
+int copier_reply(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid, uint64_t id,
+		 long ret, int fd, unsigned fd_flags);
 
 #endif

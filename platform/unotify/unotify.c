@@ -65,8 +65,10 @@ struct unotify_call {
 	/* A copy waits for the program's mmap_lock: every later op fails,
 	 * and the call is kept to run again (parked once). */
 	bool deferred, parked;
-	/* Writes wait behind a stuck lane: the answer follows them there. */
+	/* Writes were posted to a copier thread (cc): the answer follows
+	 * them there. */
 	bool queued;
+	struct copier_call cc;
 	/* A write was made: the call has done its work (a datagram sent,
 	 * sendmmsg's first entry) and is never run again; a later read that
 	 * would defer fails instead (EINTR, or what the handler makes of it:
@@ -257,12 +259,12 @@ static int uc_write_memv(struct platform_call *call, const struct platform_iov *
 	uc->wrote = true;
 	if (!uc->shared || !copier_usable(uc->u->copier))
 		return tracee_writev(call->tid, iov, n);
-	int r = copier_writev(uc->u->copier, uc->mm, call->tid, iov, n, true);
+	int r = copier_post(uc->u->copier, &uc->cc, uc->mm, call->tid, iov, n);
 	if (r == COPIER_QUEUED) {
 		uc->queued = true;
 		return 0;
 	}
-	if (r == -EDEFER) /* every lane is stuck on another address space */
+	if (r == -EDEFER) /* every lane is taken */
 		return tracee_writev(call->tid, iov, n);
 	return r;
 }
@@ -290,7 +292,7 @@ int stop_write(struct unotify *u, pid_t tid, const struct platform_iov *iov, siz
 	uint64_t mm;
 	if (!sentry_task_mm_shared(u->sentry, tid, &mm) || !copier_usable(u->copier))
 		return tracee_writev(tid, iov, n);
-	int r = copier_writev(u->copier, mm, tid, iov, n, false);
+	int r = copier_writev(u->copier, mm, tid, iov, n);
 	if (r == COPIER_QUEUED) {
 		u->stop_queued = true;
 		return 0;
@@ -322,7 +324,7 @@ static void park(struct unotify_call *uc)
  * would never get one: it is killed. */
 static int reply_queued(struct unotify_call *uc, long ret, int fd, unsigned flags)
 {
-	if (copier_reply(uc->u->copier, uc->mm, uc->call.tid, uc->id, ret, fd, flags) < 0) {
+	if (copier_reply(uc->u->copier, &uc->cc, uc->mm, uc->call.tid, uc->id, ret, fd, flags) < 0) {
 		kill(uc->call.tid, SIGKILL);
 		return -ENOMEM;
 	}

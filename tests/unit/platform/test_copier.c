@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +29,7 @@ static pid_t idle_child(void)
 {
 	pid_t p = fork();
 	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a failed check ends the test */
 		for (;;)
 			pause();
 	}
@@ -55,11 +57,25 @@ static void test_copies_as_inline(void **state)
 	assert_int_equal(copier_read(c, 1, p, buf, 8, 4, false), -EFAULT);
 	uint32_t v = 42;
 	struct platform_iov w = {(uint64_t)(uintptr_t)&target, &v, sizeof(v)};
-	assert_int_equal(copier_writev(c, 1, p, &w, 1, true), 0);
+	assert_int_equal(copier_writev(c, 1, p, &w, 1), 0);
 	uint32_t back = 0;
 	assert_int_equal(copier_read(c, 1, p, &back, (uint64_t)(uintptr_t)&target, 4, false), 0);
 	assert_int_equal(back, 42);
 	assert_false(copier_stuck(c, 1));
+	/* A posted write lands once the loop goes on (here: once the answer
+	 * behind it, which has no listener to go to, is through). */
+	struct copier_call cc = {0};
+	v = 43;
+	assert_int_equal(copier_post(c, &cc, 1, p, &w, 1), COPIER_QUEUED);
+	assert_non_null(cc.lane);
+	assert_int_equal(copier_reply(c, &cc, 1, p, 99, 0, -1, 0), 0);
+	back = 0;
+	for (int i = 0; i < 1000 && back != 43; i++) {
+		assert_int_equal(copier_read(c, 1, p, &back, (uint64_t)(uintptr_t)&target, 4, false),
+				 0);
+		usleep(1000);
+	}
+	assert_int_equal(back, 43);
 	end_child(p);
 	assert_int_equal(copier_read(c, 1, p, buf, (uint64_t)(uintptr_t)area, 6, false), -ESRCH);
 	copier_free(c);
@@ -95,6 +111,7 @@ static pid_t locking_child(void)
 {
 	pid_t p = fork();
 	if (p == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		pthread_t t;
 		pthread_create(&t, NULL, populate, NULL);
 		pthread_create(&t, NULL, writer, NULL);
@@ -118,7 +135,20 @@ static void test_stuck_lane(void **state)
 	pid_t locked = locking_child(), other = idle_child();
 	struct copier *c = copier_new(-1);
 	assert_non_null(c);
+	/* A lane that served a post for `other` (address space 6) ... */
+	uint32_t ov = 6;
+	struct platform_iov ow = {(uint64_t)(uintptr_t)&target, &ov, sizeof(ov)};
+	struct copier_call occ = {0};
+	assert_int_equal(copier_post(c, &occ, 6, other, &ow, 1), COPIER_QUEUED);
 	usleep(200000);
+	/* Posted writes for an address space whose lock is held queue on
+	 * one thread: they never take every lane (then EDEFER). */
+	uint32_t pv = 1;
+	struct platform_iov pw = {(uint64_t)(uintptr_t)&target, &pv, sizeof(pv)};
+	for (int i = 0; i < 3 * COPIER_THREADS; i++) {
+		struct copier_call cc = {0};
+		assert_int_equal(copier_post(c, &cc, 7, locked, &pw, 1), COPIER_QUEUED);
+	}
 	/* Within a few seconds one copy meets the lock: it defers within
 	 * the bound (and a bit), and reads of that address space then defer
 	 * at once. */
@@ -140,13 +170,29 @@ static void test_stuck_lane(void **state)
 	int64_t a = now_ms();
 	assert_int_equal(copier_read(c, 5, locked, buf, (uint64_t)(uintptr_t)area, 6, false), -EDEFER);
 	assert_true(now_ms() - a < 5);
-	/* A write queues behind it. */
+	/* A write queues behind it, and a notification's posted writes go
+	 * to that lane too: one address space never holds every thread. */
 	uint32_t v = 9;
 	struct platform_iov w = {(uint64_t)(uintptr_t)&target, &v, sizeof(v)};
-	assert_int_equal(copier_writev(c, 5, locked, &w, 1, true), COPIER_QUEUED);
-	/* Another address space goes on meanwhile. */
+	assert_int_equal(copier_writev(c, 5, locked, &w, 1), COPIER_QUEUED);
+	for (int i = 0; i < 3 * COPIER_THREADS; i++) {
+		struct copier_call cc = {0};
+		assert_int_equal(copier_post(c, &cc, 5, locked, &w, 1), COPIER_QUEUED);
+	}
+	/* Another address space goes on meanwhile: its reads, and its posts
+	 * (... never wait behind the stuck one, whatever lane took them). */
 	assert_int_equal(copier_read(c, 6, other, buf, (uint64_t)(uintptr_t)area, 6, false), 0);
 	assert_string_equal(buf, "hello");
+	ov = 66;
+	occ = (struct copier_call){0};
+	assert_int_equal(copier_post(c, &occ, 6, other, &ow, 1), COPIER_QUEUED);
+	uint32_t back = 0;
+	for (int i = 0; i < 200 && back != 66; i++) {
+		assert_int_equal(copier_read(c, 6, other, &back, (uint64_t)(uintptr_t)&target, 4,
+					     false), 0);
+		usleep(10000);
+	}
+	assert_int_equal(back, 66);
 	/* The lock holder ends: the lane drains and says so. */
 	end_child(locked);
 	struct pollfd pfd = {.fd = copier_event_fd(c), .events = POLLIN};
