@@ -8,7 +8,10 @@
  * frees a request, decided under the lane's mutex (`abandoned`, `done`).
  * A lane bound to an address space (`mm` != 0) is stuck: it takes
  * queued writes and answers for that address space only, and reports
- * on the eventfd when its queue is empty. */
+ * on the eventfd when its queue is empty. Posted writes and answers
+ * (copier_post) are nobody's to wait for: the lane frees them; while a
+ * lane has them pending (`pending`, `post_mm`) it takes that address
+ * space's next posts and nothing else. */
 #include "platform/copier.h"
 
 #include <errno.h>

@@ -227,28 +227,27 @@ static void keep_off(struct unotify *u, pid_t tid, int fd)
 /* ---- copies: inline for a task alone in its address space, else
  * through the copier, which may defer the call ---- */
 
-static int uc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
+static ssize_t uc_read(struct platform_call *call, void *dst, uint64_t addr, size_t len, bool str)
 {
 	struct unotify_call *uc = UC(call);
 	if (uc->deferred)
 		return -EDEFER;
 	if (!uc->shared || !copier_usable(uc->u->copier))
-		return tracee_read(call->tid, dst, addr, len);
-	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, len, false);
+		return str ? tracee_read_str(call->tid, dst, addr, len)
+			   : tracee_read(call->tid, dst, addr, len);
+	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, len, str);
 	uc->deferred = r == -EDEFER && !uc->wrote;
-	return (int)r;
+	return r;
+}
+
+static int uc_read_mem(struct platform_call *call, void *dst, uint64_t addr, size_t len)
+{
+	return (int)uc_read(call, dst, addr, len, false);
 }
 
 static ssize_t uc_read_str(struct platform_call *call, char *dst, uint64_t addr, size_t size)
 {
-	struct unotify_call *uc = UC(call);
-	if (uc->deferred)
-		return -EDEFER;
-	if (!uc->shared || !copier_usable(uc->u->copier))
-		return tracee_read_str(call->tid, dst, addr, size);
-	ssize_t r = copier_read(uc->u->copier, uc->mm, call->tid, dst, addr, size, true);
-	uc->deferred = r == -EDEFER && !uc->wrote;
-	return r;
+	return uc_read(call, dst, addr, size, true);
 }
 
 static int uc_write_memv(struct platform_call *call, const struct platform_iov *iov, size_t n)
