@@ -484,8 +484,16 @@ int copier_post(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid
 		if (c->lanes[i]->post_mm == mm && (!c->lanes[i]->mm || c->lanes[i]->mm == mm) &&
 		    atomic_load(&c->lanes[i]->pending))
 			l = c->lanes[i];
-	if (!l && !(l = idle_lane(c)))
-		return -EDEFER;
+	if (!l)
+		l = idle_lane(c);
+	/* Every lane taken: behind the least busy one, slower for this
+	 * process, never a wait for the loop. */
+	struct lane *least = NULL;
+	for (size_t i = 0; i < c->n && !l; i++)
+		if (!least || atomic_load(&c->lanes[i]->pending) < atomic_load(&least->pending))
+			least = c->lanes[i];
+	if (!l && !(l = least))
+		return -EDEFER; /* no thread could be made at all */
 	l->post_mm = mm;
 	struct req *r = write_req(tid, iov, n);
 	if (!r)

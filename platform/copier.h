@@ -84,8 +84,9 @@ struct copier_call {
 /* Posts a write of a notification's results: made on a copier thread,
  * after the loop has gone on (behind a stuck lane for mm, else on an
  * idle one), always COPIER_QUEUED; the call's answer goes the same way
- * (copier_reply), EFAULT if the write faults. -EDEFER when no lane is
- * free: the caller writes itself. */
+ * (copier_reply), EFAULT if the write faults. With every lane taken, it
+ * waits behind the least busy one (never the loop). -EDEFER only when no
+ * thread could be made at all: the caller writes itself. */
 int copier_post(struct copier *c, struct copier_call *cc, uint64_t mm, pid_t tid,
 		const struct platform_iov *iov, size_t n);
 /* copier_reply's `ret` for an answer that lets the kernel run the call
